@@ -1,0 +1,87 @@
+# aezen engine — build, run and test entry points.
+#
+#   make run      build and start a node against a project-managed Postgres
+#                 (.data/pg, 127.0.0.1:$(PG_PORT)); set DATABASE_URL to use your own.
+#   make test     run all tests against a throwaway, non-durable Postgres
+#                 (.data/pgtest, 127.0.0.1:$(PG_TEST_PORT)); set
+#                 AEZEN_TEST_DATABASE_URL to use your own.
+#   make bench    benchmarks against a separate durable Postgres (.data/pgbench).
+#   make pg-stop  stop the project Postgres servers (data is kept in $(DATA_DIR)).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+DATA_DIR      ?= .data
+PG_PORT       ?= 54320
+PG_TEST_PORT  ?= 54329
+PG_BENCH_PORT ?= 54330
+GO            ?= go
+GOFMT         ?= gofmt
+TEST_FLAGS    ?= -race
+TEST_TIMEOUT  ?= 15m
+PKGS          ?= ./...
+
+PG       := scripts/pg.sh
+PG_DEV   := $(DATA_DIR)/pg
+PG_TEST  := $(DATA_DIR)/pgtest
+PG_BENCH := $(DATA_DIR)/pgbench
+
+.PHONY: all build pg run test-pg test bench-pg bench bench-quick proto cluster fmt vet pg-stop clean
+
+all: build
+
+build:
+	$(GO) build -o bin/aezen ./cmd/aezen
+
+# Dev database (durable). Skipped when DATABASE_URL is set.
+pg:
+	@if [ -z "$${DATABASE_URL:-}" ]; then $(PG) start $(PG_DEV) $(PG_PORT); \
+	else echo "DATABASE_URL is set; not starting the project Postgres" >&2; fi
+
+# Ctrl-C stops the node; Postgres keeps running (make pg-stop to stop it).
+run: build
+	@if [ -z "$${DATABASE_URL:-}" ]; then $(PG) start $(PG_DEV) $(PG_PORT) && export DATABASE_URL="$$($(PG) url $(PG_DEV) $(PG_PORT))"; fi; exec bin/aezen serve
+
+# Test database (fsync etc. off). Skipped when AEZEN_TEST_DATABASE_URL is set.
+test-pg:
+	@if [ -z "$${AEZEN_TEST_DATABASE_URL:-}" ]; then $(PG) start $(PG_TEST) $(PG_TEST_PORT) --fast; fi
+
+test: test-pg
+	@if [ -z "$${AEZEN_TEST_DATABASE_URL:-}" ]; then export AEZEN_TEST_DATABASE_URL="$$($(PG) url $(PG_TEST) $(PG_TEST_PORT))"; fi; \
+	echo "$(GO) test $(TEST_FLAGS) -count=1 -timeout $(TEST_TIMEOUT) $(PKGS)  (AEZEN_TEST_DATABASE_URL=$$AEZEN_TEST_DATABASE_URL)"; \
+	$(GO) test $(TEST_FLAGS) -count=1 -timeout $(TEST_TIMEOUT) $(PKGS)
+
+# Benchmarks use their own durable server so numbers reflect real fsync costs
+# and don't disturb dev data. BENCH_DATABASE_URL overrides it.
+bench-pg:
+	@if [ -z "$${BENCH_DATABASE_URL:-}" ]; then $(PG) start $(PG_BENCH) $(PG_BENCH_PORT); fi
+
+bench: bench-pg
+	@export DATABASE_URL="$${BENCH_DATABASE_URL:-$$($(PG) url $(PG_BENCH) $(PG_BENCH_PORT))}"; $(GO) run ./cmd/aezen bench
+
+bench-quick: bench-pg
+	@export DATABASE_URL="$${BENCH_DATABASE_URL:-$$($(PG) url $(PG_BENCH) $(PG_BENCH_PORT))}"; $(GO) run ./cmd/aezen bench -quick
+
+# Regenerates protos/*.pb.go with buf and protoc-gen-go, installed into bin/tools by go install.
+proto:
+	GOBIN="$(CURDIR)/bin/tools" $(GO) install github.com/bufbuild/buf/cmd/buf@v1.47.2 google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12
+	cd protos && PATH="$(CURDIR)/bin/tools:$$PATH" buf generate
+
+cluster:
+	scripts/cluster.sh
+
+# Fails (listing the files) if any Go file is not gofmt-formatted.
+fmt:
+	@unformatted="$$(find . -path ./.data -prune -o -path ./.git -prune -o -path ./bin -prune -o -name '*.go' -print0 | xargs -0 -r $(GOFMT) -l)"; \
+	if [ -n "$$unformatted" ]; then echo "not gofmt-formatted (run: gofmt -w <file>):" >&2; echo "$$unformatted" >&2; exit 1; fi
+
+vet:
+	$(GO) vet $(PKGS)
+
+pg-stop:
+	$(PG) stop $(PG_DEV)
+	$(PG) stop $(PG_TEST)
+	$(PG) stop $(PG_BENCH)
+
+clean:
+	rm -rf bin

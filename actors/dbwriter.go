@@ -1,0 +1,112 @@
+package actors
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/aezen/engine/persistence"
+)
+
+// maxCommitJobs caps one group commit so that a burst cannot make a single transaction huge.
+const maxCommitJobs = 512
+
+// writeJob is one unit of work for the db writer: queue adds its statements to the batch (with callbacks
+// that capture results); when the batch has committed or failed, the writer sends writeDone to replyTo,
+// whose actor then runs then on its own goroutine.
+type writeJob struct {
+	queue   func(b *pgx.Batch)
+	replyTo *actor.PID
+	then    func(ctx actor.Context, err error)
+}
+
+// writeDone is sent to a job's requester when its job is committed or failed.
+type writeDone struct {
+	job *writeJob
+	err error
+}
+
+type flushDone struct {
+	jobs []*writeJob
+	errs []error
+}
+
+// dbWriter owns a tenant's writes and commits them in groups: while one transaction is in flight, new jobs
+// queue up and all go into the next one, a single round trip and a single commit. Jobs commit in the order
+// they arrived, so a conversation's writes keep their order. A failing batch is retried job by job, so one
+// bad job fails alone.
+type dbWriter struct {
+	store    *persistence.TenantStore
+	log      *slog.Logger
+	pending  []*writeJob
+	flushing bool
+}
+
+func newDBWriter(store *persistence.TenantStore, log *slog.Logger) *dbWriter {
+	return &dbWriter{store: store, log: log}
+}
+
+func (w *dbWriter) Receive(ctx actor.Context) {
+	switch msg := ctx.Message().(type) {
+	case *writeJob:
+		w.pending = append(w.pending, msg)
+		if !w.flushing {
+			w.flush(ctx)
+		}
+	case *flushDone:
+		w.flushing = false
+		for i, job := range msg.jobs {
+			ctx.Send(job.replyTo, &writeDone{job: job, err: msg.errs[i]})
+		}
+		if len(w.pending) > 0 {
+			w.flush(ctx)
+		}
+	}
+}
+
+func (w *dbWriter) flush(ctx actor.Context) {
+	n := min(len(w.pending), maxCommitJobs)
+	jobs := w.pending[:n:n]
+	w.pending = w.pending[n:]
+	w.flushing = true
+	self := ctx.Self()
+	root := ctx.ActorSystem().Root
+	go func() {
+		root.Send(self, &flushDone{jobs: jobs, errs: commitJobs(w.store, jobs, w.log)})
+	}()
+}
+
+// commitJobs runs every job in one transaction; when that fails, it retries each job in a transaction of
+// its own so that only the bad ones fail.
+func commitJobs(store *persistence.TenantStore, jobs []*writeJob, log *slog.Logger) []error {
+	metricCommitBatch.Observe(float64(len(jobs)))
+	errs := make([]error, len(jobs))
+	err := runBatch(store, jobs)
+	if err == nil {
+		return errs
+	}
+	if len(jobs) == 1 {
+		errs[0] = err
+		return errs
+	}
+	log.Warn("group commit failed, retrying jobs one by one", "jobs", len(jobs), "err", err)
+	for i, job := range jobs {
+		errs[i] = runBatch(store, []*writeJob{job})
+	}
+	return errs
+}
+
+func runBatch(store *persistence.TenantStore, jobs []*writeJob) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return pgx.BeginFunc(ctx, store.Pool, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		for _, j := range jobs {
+			j.queue(b)
+		}
+		return tx.SendBatch(ctx, b).Close()
+	})
+}

@@ -1,0 +1,171 @@
+package actors
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/google/uuid"
+
+	"github.com/aezen/engine/domain"
+	"github.com/aezen/engine/persistence"
+	"github.com/aezen/engine/sessions"
+)
+
+// OpChannelInbound stores a signed inbound message posted to an API channel.
+const OpChannelInbound = "channel.inbound"
+
+// SignedInbound is the payload of OpChannelInbound: the raw body, verified by the tenant against the
+// channel's secret, which only the tenant's database holds.
+type SignedInbound struct {
+	ChannelID uuid.UUID `json:"channelId"`
+	Body      []byte    `json:"body"`
+	Signature string    `json:"signature"`
+}
+
+// InboundInput is the body of an inbound API-channel call.
+type InboundInput struct {
+	PlatformMessageID string          `json:"platformMessageId" validate:"required,max=200"`
+	From              InboundSender   `json:"from" validate:"required"`
+	ContentType       string          `json:"contentType" validate:"omitempty,oneof=TEXT IMAGE VIDEO AUDIO FILE LOCATION STICKER"`
+	Content           string          `json:"content" validate:"required,max=65536"`
+	Metadata          json.RawMessage `json:"metadata,omitempty"`
+	Timestamp         *time.Time      `json:"timestamp"`
+}
+
+// InboundSender identifies the customer who wrote an inbound message.
+type InboundSender struct {
+	PlatformCustomerID string  `json:"platformCustomerId" validate:"required,max=200"`
+	FullName           *string `json:"fullName" validate:"omitempty,max=200"`
+	Phone              *string `json:"phone" validate:"omitempty,max=50"`
+}
+
+// InboundResult answers an inbound message; Duplicate means it was stored before and nothing new happened.
+type InboundResult struct {
+	MessageID uuid.UUID `json:"messageId"`
+	ChatID    uuid.UUID `json:"chatId"`
+	Duplicate bool      `json:"duplicate"`
+}
+
+// channelInfo is what the tenant actor caches about a channel to accept inbound messages quickly.
+type channelInfo struct {
+	platform string
+	secret   string
+	active   bool
+}
+
+type contactKey struct {
+	channelID  uuid.UUID
+	platformID string
+}
+
+// channelChanged tells the tenant actor to forget what it cached about a channel.
+type channelChanged struct {
+	channelID uuid.UUID
+	deleted   bool
+}
+
+func init() {
+	actorOps[OpChannelInbound] = func(t *tenantActor, ctx actor.Context, cmd *Command) {
+		var in SignedInbound
+		if err := cmd.Decode(&in); err != nil {
+			ctx.Respond(failureReply(err, t.log, cmd.TenantCommand))
+			return
+		}
+		msg, err := t.verifyInbound(in)
+		if err != nil {
+			ctx.Respond(failureReply(err, t.log, cmd.TenantCommand))
+			return
+		}
+		t.acceptInbound(ctx, in.ChannelID, msg, &convRequest{op: cmd.Op, cmd: cmd, sender: ctx.Sender()})
+	}
+}
+
+func (t *tenantActor) verifyInbound(in SignedInbound) (InboundInput, error) {
+	var msg InboundInput
+	info, err := t.channel(in.ChannelID)
+	if err != nil {
+		return msg, err
+	}
+	if info.platform != domain.PlatformAPI {
+		return msg, domain.BadRequest("channel is not an API channel")
+	}
+	if !sessions.VerifySignature(info.secret, in.Body, in.Signature) {
+		return msg, &domain.Error{Code: domain.CodeUnauthorized, Message: "signature does not match the channel's secret"}
+	}
+	if !info.active {
+		return msg, domain.Forbidden("channel is not active")
+	}
+	dec := json.NewDecoder(bytes.NewReader(in.Body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&msg); err != nil {
+		return msg, domain.BadRequest("malformed inbound message: %v", err)
+	}
+	return msg, domain.Validate(msg)
+}
+
+// channel returns the cached facts about a channel, loading them on first use.
+func (t *tenantActor) channel(id uuid.UUID) (*channelInfo, error) {
+	if info := t.channels[id]; info != nil {
+		return info, nil
+	}
+	c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	ch, err := t.store.GetChannel(c, id)
+	if err != nil {
+		return nil, err
+	}
+	sec, err := t.store.Secrets(ch)
+	if err != nil {
+		return nil, err
+	}
+	info := &channelInfo{platform: ch.PlatformType, secret: sec.WebhookSecret, active: ch.IsActive}
+	t.channels[id] = info
+	return info, nil
+}
+
+// acceptInbound finds or creates the customer's chat and hands the message to its conversation actor.
+func (t *tenantActor) acceptInbound(ctx actor.Context, channelID uuid.UUID, msg InboundInput, req *convRequest) {
+	key := contactKey{channelID: channelID, platformID: msg.From.PlatformCustomerID}
+	chatID, ok := t.contacts[key]
+	if !ok {
+		c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		var err error
+		chatID, err = t.store.ResolveContact(c, persistence.Contact{ChannelID: channelID,
+			PlatformCustomerID: msg.From.PlatformCustomerID, FullName: msg.From.FullName, Phone: msg.From.Phone})
+		cancel()
+		if err != nil {
+			if req.sender != nil {
+				ctx.Send(req.sender, failureReply(err, t.log, req.cmd.TenantCommand))
+			}
+			return
+		}
+		t.contacts[key] = chatID
+	}
+	ts := time.Now().UTC()
+	if msg.Timestamp != nil {
+		ts = *msg.Timestamp
+	}
+	contentType := msg.ContentType
+	if contentType == "" {
+		contentType = "TEXT"
+	}
+	req.input = &inboundInput{msg: persistence.NewInbound{MessageID: uuid.Must(uuid.NewV7()), ChatID: chatID,
+		PlatformMessageID: msg.PlatformMessageID, ContentType: contentType, Content: msg.Content,
+		Metadata: msg.Metadata, Timestamp: ts}}
+	t.toConversation(ctx, chatID, req)
+}
+
+func (t *tenantActor) forgetChannel(ctx actor.Context, msg *channelChanged) {
+	delete(t.channels, msg.channelID)
+	for k := range t.contacts {
+		if k.channelID == msg.channelID {
+			delete(t.contacts, k)
+		}
+	}
+	if s := t.sessions[msg.channelID]; s != nil && s.platform == domain.PlatformAPI {
+		ctx.Poison(s.pid)
+	}
+}

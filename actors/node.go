@@ -1,0 +1,214 @@
+// Package actors is the engine's runtime: a protoactor-go cluster whose grains are tenants. A tenant actor
+// supervises a db writer (group commit), one session actor per connected channel and one conversation actor
+// per active chat. The HTTP layer talks to tenants only through Node.Ask.
+package actors
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/asynkron/protoactor-go/cluster"
+	"github.com/asynkron/protoactor-go/cluster/clusterproviders/automanaged"
+	"github.com/asynkron/protoactor-go/cluster/clusterproviders/test"
+	"github.com/asynkron/protoactor-go/cluster/identitylookup/disthash"
+	"github.com/asynkron/protoactor-go/remote"
+	"github.com/google/uuid"
+
+	"github.com/aezen/engine/config"
+	"github.com/aezen/engine/domain"
+	"github.com/aezen/engine/persistence"
+	"github.com/aezen/engine/protos"
+	"github.com/aezen/engine/sessions"
+)
+
+// TenantKind is the cluster kind of tenant grains; a grain's identity is the tenant id.
+const TenantKind = "tenant"
+
+// gatewayName is the well-known actor on every member that hands tenant events to local WebSocket clients.
+const gatewayName = "aezen-gateway"
+
+// EventSink receives the real-time events of tenants; the WebSocket hub implements it.
+type EventSink interface {
+	Deliver(tenantID uuid.UUID, event string, data []byte)
+}
+
+// Deps are the node-wide services actors use.
+type Deps struct {
+	Config   *config.Config
+	Admin    *persistence.Admin
+	Master   *persistence.Master
+	Pools    *persistence.PoolManager
+	Cipher   *persistence.Cipher
+	Channels *sessions.Registry
+	Log      *slog.Logger
+}
+
+// Node is one cluster member: the actor system, the cluster and the dependencies its actors share.
+type Node struct {
+	System  *actor.ActorSystem
+	Cluster *cluster.Cluster
+	deps    *Deps
+	sink    EventSink
+	gateway *actor.PID
+	agent   *test.InMemAgent
+}
+
+// NodeOptions tune a node beyond the configuration.
+type NodeOptions struct {
+	// Sink receives events of tenants for the clients connected to this node.
+	Sink EventSink
+}
+
+// StartNode starts the actor system and joins the cluster. With AEZEN_CLUSTER_PROVIDER=none the node is a
+// single-member cluster, so that adding members later is configuration, not code.
+func StartNode(deps *Deps, opts NodeOptions) (*Node, error) {
+	cfg := deps.Config
+	protoLog := deps.Log.With("component", "protoactor")
+	system := actor.NewActorSystem(actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger { return quietLogger(protoLog) }))
+	n := &Node{System: system, deps: deps, sink: opts.Sink}
+
+	var provider cluster.ClusterProvider
+	switch cfg.ClusterProvider {
+	case "automanaged":
+		provider = automanaged.NewWithConfig(2*time.Second, cfg.AutomanagedPort, cfg.ClusterPeers...)
+	default:
+		n.agent = test.NewInMemAgent()
+		provider = test.NewTestProvider(n.agent)
+	}
+	remoteCfg := remote.Configure(cfg.NodeHost, cfg.NodePort)
+	tenantProps := actor.PropsFromProducer(func() actor.Actor { return newTenantActor(n) },
+		actor.WithSupervisor(tenantSupervision.strategy()))
+	clusterCfg := cluster.Configure(cfg.ClusterName, provider, disthash.New(), remoteCfg,
+		cluster.WithKinds(cluster.NewKind(TenantKind, tenantProps)),
+		cluster.WithRequestTimeout(cfg.RequestTimeout))
+	n.Cluster = cluster.New(system, clusterCfg)
+	n.Cluster.StartMember()
+
+	gw, err := system.Root.SpawnNamed(actor.PropsFromFunc(n.receiveGatewayEvent), gatewayName)
+	if err != nil {
+		n.Cluster.Shutdown(true)
+		return nil, fmt.Errorf("starting event gateway: %w", err)
+	}
+	n.gateway = gw
+	return n, nil
+}
+
+// Stop passivates this member's tenants and leaves the cluster.
+func (n *Node) Stop() {
+	n.Cluster.Shutdown(true)
+}
+
+// Address is this member's actor address (host:port).
+func (n *Node) Address() string { return n.System.Address() }
+
+// Ask sends one operation to a tenant's grain, wherever it lives, and decodes the JSON answer into out.
+// Domain failures come back as *domain.Error.
+func (n *Node) Ask(ctx context.Context, tenantID uuid.UUID, op string, caller Caller, payload, out any) error {
+	body, err := json.Marshal(payload)
+	if err != nil {
+		return fmt.Errorf("encoding %s payload: %w", op, err)
+	}
+	cmd := &protos.TenantCommand{Op: op, Payload: body, Caller: &protos.Caller{UserId: caller.UserID, Role: caller.Role}, RequestId: caller.RequestID}
+	timeout := n.deps.Config.RequestTimeout
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < timeout {
+		timeout = time.Until(dl)
+	}
+	res, err := n.Cluster.Request(tenantID.String(), TenantKind, cmd, cluster.WithTimeout(timeout), cluster.WithRetryCount(5),
+		cluster.WithRetryAction(func(i int) int { time.Sleep(time.Duration(i+1) * 50 * time.Millisecond); return i + 1 }))
+	if err != nil {
+		metricClusterRequestErrors.Inc()
+		return &domain.Error{Code: domain.CodeUnavailable, Message: "tenant did not answer in time, try again"}
+	}
+	reply, ok := res.(*protos.TenantReply)
+	if !ok {
+		return fmt.Errorf("tenant %s answered %s with %T", tenantID, op, res)
+	}
+	if f := reply.GetFailure(); f != nil {
+		e := &domain.Error{Code: f.Code, Message: f.Message}
+		for _, fe := range f.Fields {
+			e.Fields = append(e.Fields, domain.FieldError{Field: fe.Field, Message: fe.Message})
+		}
+		return e
+	}
+	if out == nil || len(reply.Body) == 0 {
+		return nil
+	}
+	if raw, ok := out.(*json.RawMessage); ok {
+		*raw = append((*raw)[:0], reply.Body...)
+		return nil
+	}
+	return json.Unmarshal(reply.Body, out)
+}
+
+// Caller is the authenticated user behind an Ask.
+type Caller struct {
+	UserID    string
+	Role      string
+	RequestID string
+}
+
+// publish hands a tenant event to the gateway of every member; the local one is called directly.
+func (n *Node) publish(tenantID uuid.UUID, event string, payload any) {
+	data, err := json.Marshal(payload)
+	if err != nil {
+		n.deps.Log.Error("encoding event", "event", event, "err", err)
+		return
+	}
+	if n.sink != nil {
+		n.sink.Deliver(tenantID, event, data)
+	}
+	self := n.System.Address()
+	msg := &protos.TenantEvent{TenantId: tenantID.String(), Event: event, Data: data}
+	for _, m := range n.Cluster.MemberList.Members().Members() {
+		if m.Address() != self {
+			n.System.Root.Send(actor.NewPID(m.Address(), gatewayName), msg)
+		}
+	}
+}
+
+func (n *Node) receiveGatewayEvent(ctx actor.Context) {
+	ev, ok := ctx.Message().(*protos.TenantEvent)
+	if !ok || n.sink == nil {
+		return
+	}
+	id, err := uuid.Parse(ev.TenantId)
+	if err != nil {
+		return
+	}
+	n.sink.Deliver(id, ev.Event, ev.Data)
+}
+
+// quietLogger keeps protoactor's own logs at warning level and above.
+func quietLogger(l *slog.Logger) *slog.Logger {
+	return slog.New(levelFilter{Handler: l.Handler(), min: slog.LevelWarn})
+}
+
+type levelFilter struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (f levelFilter) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= f.min && f.Handler.Enabled(ctx, l)
+}
+
+func (f levelFilter) WithAttrs(a []slog.Attr) slog.Handler {
+	return levelFilter{Handler: f.Handler.WithAttrs(a), min: f.min}
+}
+
+func (f levelFilter) WithGroup(g string) slog.Handler {
+	return levelFilter{Handler: f.Handler.WithGroup(g), min: f.min}
+}
+
+var errStopped = errors.New("tenant actor stopped")
+
+// Close releases the node-wide database connections.
+func (d *Deps) Close() {
+	d.Master.Close()
+	d.Admin.Close()
+}

@@ -1,0 +1,218 @@
+package actors
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/asynkron/protoactor-go/cluster"
+	"github.com/google/uuid"
+
+	"github.com/aezen/engine/domain"
+	"github.com/aezen/engine/persistence"
+	"github.com/aezen/engine/protos"
+)
+
+// tenantActor is the grain of one tenant: it opens the tenant's database on activation, routes commands to
+// query goroutines, conversation actors or session actors, and passivates after an idle period.
+type tenantActor struct {
+	node     *Node
+	tenantID uuid.UUID
+	tenant   persistence.Tenant
+	store    *persistence.TenantStore
+	writer   *actor.PID
+	log      *slog.Logger
+	// failed is set when activation failed; every command is answered with it and the grain stops.
+	failed error
+
+	convs    map[uuid.UUID]*conversationRef
+	convByID map[string]uuid.UUID // child PID id → chat id
+	sessions map[uuid.UUID]*sessionRef
+	channels map[uuid.UUID]*channelInfo
+	contacts map[contactKey]uuid.UUID
+}
+
+func newTenantActor(n *Node) actor.Actor {
+	return &tenantActor{
+		node:     n,
+		convs:    make(map[uuid.UUID]*conversationRef),
+		convByID: make(map[string]uuid.UUID),
+		sessions: make(map[uuid.UUID]*sessionRef),
+		channels: make(map[uuid.UUID]*channelInfo),
+		contacts: make(map[contactKey]uuid.UUID),
+	}
+}
+
+func (t *tenantActor) Receive(ctx actor.Context) {
+	switch msg := ctx.Message().(type) {
+	case *cluster.ClusterInit:
+		t.failed = t.activate(ctx, msg.Identity.Identity)
+		if t.failed != nil {
+			ctx.Poison(ctx.Self())
+		}
+	case *protos.TenantCommand:
+		if t.failed != nil {
+			ctx.Respond(failureReply(t.failed, t.log, msg))
+			return
+		}
+		t.dispatch(ctx, msg)
+	case *actor.ReceiveTimeout:
+		if t.hasLiveSessions() {
+			return
+		}
+		t.log.Debug("tenant idle, passivating")
+		ctx.Poison(ctx.Self())
+	case *actor.Terminated:
+		t.childTerminated(ctx, msg.Who)
+	case *actor.Stopped:
+		if t.store != nil {
+			t.node.deps.Pools.Close(t.store.Pool)
+			metricActiveTenants.Dec()
+		}
+	default:
+		t.receiveInternal(ctx)
+	}
+}
+
+// activate loads the tenant, re-creates its database when missing, migrates it and opens its pool.
+func (t *tenantActor) activate(ctx actor.Context, identity string) error {
+	start := time.Now()
+	id, err := uuid.Parse(identity)
+	if err != nil {
+		return domain.NotFound("tenant")
+	}
+	t.tenantID = id
+	t.log = t.node.deps.Log.With("tenant_id", identity)
+	deps := t.node.deps
+	c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	tenant, err := deps.Master.GetTenant(c, id)
+	if err != nil {
+		return err
+	}
+	if tenant.Status == persistence.TenantSuspended {
+		return domain.Forbidden("tenant is suspended")
+	}
+	t.tenant = tenant
+	created, err := deps.Admin.EnsureDatabase(c, tenant.DatabaseName)
+	if err != nil {
+		return fmt.Errorf("ensuring tenant database: %w", err)
+	}
+	if created {
+		t.log.Warn("tenant database was missing and has been re-created", "database", tenant.DatabaseName)
+	}
+	pool, err := deps.Pools.Open(c, tenant.DatabaseName)
+	if err != nil {
+		return fmt.Errorf("opening tenant pool: %w", err)
+	}
+	conn, err := pool.Acquire(c)
+	if err == nil {
+		err = persistence.Migrate(c, conn.Conn(), persistence.TenantSchema)
+		conn.Release()
+	}
+	if err != nil {
+		deps.Pools.Close(pool)
+		return fmt.Errorf("migrating tenant database: %w", err)
+	}
+	if tenant.Status == persistence.TenantProvisioning {
+		if err := deps.Master.SetTenantStatus(c, id, persistence.TenantActive); err != nil {
+			deps.Pools.Close(pool)
+			return err
+		}
+		t.tenant.Status = persistence.TenantActive
+	}
+	t.store = persistence.NewTenantStore(pool, deps.Cipher)
+	t.writer = ctx.Spawn(actor.PropsFromProducer(func() actor.Actor { return newDBWriter(t.store, t.log) }))
+	metricActiveTenants.Inc()
+	metricActivationSeconds.Observe(time.Since(start).Seconds())
+	ctx.SetReceiveTimeout(deps.Config.TenantIdleTimeout)
+	t.afterActivation(ctx)
+	t.log.Debug("tenant activated", "took", time.Since(start))
+	return nil
+}
+
+// dispatch routes one command: chat operations to the chat's conversation actor, session operations to the
+// tenant actor itself, everything else to a query goroutine that answers the requester directly.
+func (t *tenantActor) dispatch(ctx actor.Context, msg *protos.TenantCommand) {
+	cmd := &Command{TenantCommand: msg}
+	if h, ok := actorOps[msg.Op]; ok {
+		h(t, ctx, cmd)
+		return
+	}
+	if _, ok := conversationOps[msg.Op]; ok {
+		t.routeToConversation(ctx, cmd)
+		return
+	}
+	q, ok := queryOps[msg.Op]
+	if !ok {
+		ctx.Respond(failureReply(domain.BadRequest("unknown operation %q", msg.Op), t.log, msg))
+		return
+	}
+	sender := ctx.Sender()
+	root := ctx.ActorSystem().Root
+	scope := t.scope(ctx)
+	go func() {
+		c, cancel := context.WithTimeout(context.Background(), t.node.deps.Config.RequestTimeout)
+		defer cancel()
+		res, err := q(c, scope, cmd)
+		root.Send(sender, reply(res, err, t.log, msg))
+	}()
+}
+
+// Scope is what a query operation may use: the tenant's store, the caller and the node.
+type Scope struct {
+	TenantID uuid.UUID
+	Store    *persistence.TenantStore
+	node     *Node
+	writer   *actor.PID
+	self     *actor.PID
+	Log      *slog.Logger
+}
+
+func (t *tenantActor) scope(ctx actor.Context) *Scope {
+	return &Scope{TenantID: t.tenantID, Store: t.store, node: t.node, writer: t.writer, self: ctx.Self(), Log: t.log}
+}
+
+// Command is a TenantCommand with helpers to read its payload.
+type Command struct {
+	*protos.TenantCommand
+}
+
+// Decode reads the JSON payload into v.
+func (c *Command) Decode(v any) error {
+	if err := json.Unmarshal(c.Payload, v); err != nil {
+		return domain.BadRequest("malformed %s payload: %v", c.Op, err)
+	}
+	return nil
+}
+
+func reply(res any, err error, log *slog.Logger, cmd *protos.TenantCommand) *protos.TenantReply {
+	if err != nil {
+		return failureReply(err, log, cmd)
+	}
+	body, err := json.Marshal(res)
+	if err != nil {
+		return failureReply(err, log, cmd)
+	}
+	return &protos.TenantReply{Body: body}
+}
+
+// failureReply turns an error into a reply; errors that are not domain errors are logged and hidden.
+func failureReply(err error, log *slog.Logger, cmd *protos.TenantCommand) *protos.TenantReply {
+	de := domain.AsError(err)
+	if de == nil {
+		if log != nil {
+			log.Error("operation failed", "op", cmd.GetOp(), "request_id", cmd.GetRequestId(), "err", err)
+		}
+		de = domain.ErrInternal
+	}
+	f := &protos.Failure{Code: de.Code, Message: de.Message}
+	for _, fe := range de.Fields {
+		f.Fields = append(f.Fields, &protos.FieldFailure{Field: fe.Field, Message: fe.Message})
+	}
+	return &protos.TenantReply{Failure: f}
+}

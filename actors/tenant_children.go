@@ -1,0 +1,173 @@
+package actors
+
+import (
+	"context"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/google/uuid"
+
+	"github.com/aezen/engine/domain"
+	"github.com/aezen/engine/persistence"
+)
+
+// conversationRef tracks one conversation child. While it is stopping, requests for its chat wait in
+// buffered and go to its successor, so a chat never has two writers and never loses a request.
+type conversationRef struct {
+	pid      *actor.PID
+	stopping bool
+	buffered []*convRequest
+}
+
+// sessionRef tracks one channel session child.
+type sessionRef struct {
+	pid      *actor.PID
+	platform string
+	live     bool
+}
+
+// routeToConversation decodes the chat of a command and hands it to that chat's actor.
+func (t *tenantActor) routeToConversation(ctx actor.Context, cmd *Command) {
+	var input any
+	var chatID uuid.UUID
+	switch cmd.Op {
+	case OpConversationSend:
+		in := &SendInput{}
+		if err := cmd.Decode(in); err != nil {
+			ctx.Respond(failureReply(err, t.log, cmd.TenantCommand))
+			return
+		}
+		input, chatID = in, in.ChatID
+	case OpConversationRead:
+		in := &ChatRef{}
+		if err := cmd.Decode(in); err != nil {
+			ctx.Respond(failureReply(err, t.log, cmd.TenantCommand))
+			return
+		}
+		input, chatID = in, in.ChatID
+	case OpConversationTyping:
+		in := &TypingInput{}
+		if err := cmd.Decode(in); err != nil {
+			ctx.Respond(failureReply(err, t.log, cmd.TenantCommand))
+			return
+		}
+		input, chatID = in, in.ChatID
+	}
+	if chatID == uuid.Nil {
+		ctx.Respond(failureReply(domain.InvalidField("chatId", "is required"), t.log, cmd.TenantCommand))
+		return
+	}
+	t.toConversation(ctx, chatID, &convRequest{op: cmd.Op, cmd: cmd, input: input, sender: ctx.Sender()})
+}
+
+// toConversation delivers a request to the chat's actor, starting it when needed.
+func (t *tenantActor) toConversation(ctx actor.Context, chatID uuid.UUID, req *convRequest) {
+	ref := t.convs[chatID]
+	if ref == nil {
+		ref = &conversationRef{pid: ctx.Spawn(t.conversationProps(chatID))}
+		t.convs[chatID] = ref
+		t.convByID[ref.pid.Id] = chatID
+	}
+	if ref.stopping {
+		ref.buffered = append(ref.buffered, req)
+		return
+	}
+	ctx.Send(ref.pid, req)
+}
+
+// childTerminated forgets a stopped child; a conversation with buffered requests is started again at once.
+func (t *tenantActor) childTerminated(ctx actor.Context, who *actor.PID) {
+	if chatID, ok := t.convByID[who.Id]; ok {
+		delete(t.convByID, who.Id)
+		ref := t.convs[chatID]
+		delete(t.convs, chatID)
+		if ref != nil {
+			for _, req := range ref.buffered {
+				t.toConversation(ctx, chatID, req)
+			}
+		}
+		return
+	}
+	for id, s := range t.sessions {
+		if s.pid.Equal(who) {
+			delete(t.sessions, id)
+			return
+		}
+	}
+}
+
+// receiveInternal handles the messages children send their tenant.
+func (t *tenantActor) receiveInternal(ctx actor.Context) {
+	switch msg := ctx.Message().(type) {
+	case *convIdle:
+		if ref := t.convs[msg.chatID]; ref != nil && !ref.stopping {
+			ref.stopping = true
+			ctx.Send(ref.pid, &convStop{})
+		}
+	case *outboundReady:
+		if s := t.session(ctx, msg.channelID, msg.platform); s != nil {
+			ctx.Send(s.pid, msg)
+		}
+	case *readReceipts:
+		if s := t.sessions[msg.channelID]; s != nil {
+			ctx.Send(s.pid, msg)
+		}
+	case *typingSignal:
+		if s := t.sessions[msg.channelID]; s != nil {
+			ctx.Send(s.pid, msg)
+		}
+	case *sendReport:
+		t.toConversation(ctx, msg.chatID, &convRequest{op: "conversation.status", input: &statusInput{change: msg.change}})
+	case *channelChanged:
+		t.forgetChannel(ctx, msg)
+	case *pendingChannels:
+		for _, ch := range msg.channels {
+			t.session(ctx, ch.ChannelID, ch.PlatformType)
+		}
+	default:
+		t.receiveSessionMessage(ctx)
+	}
+}
+
+// pendingChannels lists the channels that had unsent messages when the tenant activated.
+type pendingChannels struct {
+	channels []persistence.Channel
+}
+
+// afterActivation resumes what a previous activation left: channels with pending sends get their session
+// started, which drains the outbox from the database.
+func (t *tenantActor) afterActivation(ctx actor.Context) {
+	self := ctx.Self()
+	root := ctx.ActorSystem().Root
+	store := t.store
+	log := t.log
+	go func() {
+		c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		ids, err := store.ChannelsWithPendingMessages(c)
+		if err != nil {
+			log.Error("looking for pending sends", "err", err)
+			return
+		}
+		var channels []persistence.Channel
+		for _, id := range ids {
+			ch, err := store.GetChannel(c, id)
+			if err == nil {
+				channels = append(channels, ch)
+			}
+		}
+		if len(channels) > 0 {
+			root.Send(self, &pendingChannels{channels: channels})
+		}
+	}()
+	t.restoreSessions(ctx)
+}
+
+func (t *tenantActor) hasLiveSessions() bool {
+	for _, s := range t.sessions {
+		if s.live {
+			return true
+		}
+	}
+	return false
+}

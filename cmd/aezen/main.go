@@ -1,0 +1,133 @@
+// Command aezen runs the AEZEN messaging engine: `aezen serve` starts a node, `aezen migrate` upgrades the
+// master and every tenant database, `aezen bench` runs the benchmark suite.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/config"
+	"github.com/aezen/engine/httpapi"
+	"github.com/aezen/engine/persistence"
+)
+
+const usage = `usage: aezen <command>
+
+commands:
+  serve     start a node: HTTP API on AEZEN_HTTP_ADDR, member of the cluster
+  migrate   upgrade the master database and every tenant database to the latest schema
+  bench     run the benchmark suite (see make bench)
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "serve":
+		err = serve()
+	case "migrate":
+		err = migrate()
+	case "bench":
+		err = runBench(os.Args[2:])
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+	default:
+		fmt.Fprintf(os.Stderr, "unknown command %q\n\n%s", os.Args[1], usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "aezen:", err)
+		os.Exit(1)
+	}
+}
+
+func loadConfig() (*config.Config, *slog.Logger, error) {
+	cfg, err := config.Load()
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, newLogger(cfg), nil
+}
+
+func newLogger(cfg *config.Config) *slog.Logger {
+	level := slog.LevelInfo
+	if os.Getenv("AEZEN_LOG_LEVEL") == "debug" {
+		level = slog.LevelDebug
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Production() {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+func serve() error {
+	cfg, log, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	engine, err := httpapi.Start(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- engine.Server.Listen() }()
+	fmt.Fprintf(os.Stderr, `
+AEZEN is serving on http://localhost%s (member %s, env %s)
+  sign up:  curl -s -X POST http://localhost%[1]s/api/auth/register -H 'Content-Type: application/json' \
+              -d '{"email":"owner@example.com","password":"change-me-now","businessName":"Acme"}'
+  health:   curl -s http://localhost%[1]s/readyz
+Press Ctrl-C to stop.
+
+`, displayAddr(cfg.HTTPAddr), engine.Node.Address(), cfg.Env)
+	select {
+	case <-ctx.Done():
+		log.Info("stopping: passivating tenants and draining clients")
+	case err = <-errc:
+	}
+	engine.Stop()
+	return err
+}
+
+func displayAddr(addr string) string {
+	if len(addr) > 0 && addr[0] == ':' {
+		return addr
+	}
+	return ":" + addr
+}
+
+func migrate() error {
+	cfg, log, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	deps, err := httpapi.OpenDeps(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer deps.Close()
+	fmt.Printf("master database %s: at version %d\n", cfg.MasterDB, persistence.MasterSchema.LatestVersion())
+	return actors.MigrateAll(ctx, deps, func(t persistence.Tenant, err error) {
+		if err != nil {
+			fmt.Printf("tenant %s (%s): FAILED: %v\n", t.TenantID, t.DatabaseName, err)
+			return
+		}
+		fmt.Printf("tenant %s (%s): at version %d\n", t.TenantID, t.DatabaseName, persistence.TenantSchema.LatestVersion())
+	})
+}
+
+var errNoBench = errors.New("bench is not built yet")
+
+func runBench(args []string) error { return errNoBench }

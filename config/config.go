@@ -1,0 +1,217 @@
+// Package config reads the node's configuration from the environment, validates it and, in development,
+// generates the secrets that were not given and keeps them under the data directory.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+)
+
+// Config is everything a node needs to start. Every field comes from an environment variable.
+type Config struct {
+	Env           string `env:"AEZEN_ENV" envDefault:"development"`
+	DatabaseURL   string `env:"DATABASE_URL"`
+	MasterDB      string `env:"AEZEN_MASTER_DB" envDefault:"aezen_master"`
+	HTTPAddr      string `env:"AEZEN_HTTP_ADDR" envDefault:":8080"`
+	JWTSecret     string `env:"AEZEN_JWT_SECRET"`
+	EncryptionKey string `env:"AEZEN_ENCRYPTION_KEY"`
+	OpsToken      string `env:"AEZEN_OPS_TOKEN"`
+	DataDir       string `env:"AEZEN_DATA_DIR" envDefault:".data"`
+
+	TokenTTL         time.Duration `env:"AEZEN_TOKEN_TTL" envDefault:"24h"`
+	MaxBodyBytes     int           `env:"AEZEN_MAX_BODY_BYTES" envDefault:"1048576"`
+	LoginMaxFailures int           `env:"AEZEN_LOGIN_MAX_FAILURES" envDefault:"5"`
+	LoginWindow      time.Duration `env:"AEZEN_LOGIN_WINDOW" envDefault:"1m"`
+
+	// DBMaxConns bounds the Postgres connections this node opens to tenant databases, whatever the tenant count.
+	DBMaxConns int `env:"AEZEN_DB_MAX_CONNS" envDefault:"64"`
+	// TenantMaxConns bounds one tenant's pool.
+	TenantMaxConns          int           `env:"AEZEN_TENANT_MAX_CONNS" envDefault:"4"`
+	TenantIdleTimeout       time.Duration `env:"AEZEN_TENANT_IDLE_TIMEOUT" envDefault:"10m"`
+	ConversationIdleTimeout time.Duration `env:"AEZEN_CONVERSATION_IDLE_TIMEOUT" envDefault:"2m"`
+	RequestTimeout          time.Duration `env:"AEZEN_REQUEST_TIMEOUT" envDefault:"10s"`
+
+	// WebhookAllowPrivate lets API-channel webhooks target loopback and private addresses (default: true in development).
+	WebhookAllowPrivate *bool         `env:"AEZEN_WEBHOOK_ALLOW_PRIVATE"`
+	WebhookTimeout      time.Duration `env:"AEZEN_WEBHOOK_TIMEOUT" envDefault:"5s"`
+	WebhookMaxAttempts  int           `env:"AEZEN_WEBHOOK_MAX_ATTEMPTS" envDefault:"8"`
+	WebhookBackoff      time.Duration `env:"AEZEN_WEBHOOK_BACKOFF" envDefault:"500ms"`
+	WebhookMaxBackoff   time.Duration `env:"AEZEN_WEBHOOK_MAX_BACKOFF" envDefault:"30s"`
+
+	// WhatsApp outbound pacing per number.
+	WhatsAppSendRate  float64 `env:"AEZEN_WHATSAPP_SEND_RATE" envDefault:"1"`
+	WhatsAppSendBurst int     `env:"AEZEN_WHATSAPP_SEND_BURST" envDefault:"5"`
+
+	ClusterProvider string   `env:"AEZEN_CLUSTER_PROVIDER" envDefault:"none"`
+	ClusterName     string   `env:"AEZEN_CLUSTER_NAME" envDefault:"aezen"`
+	NodeHost        string   `env:"AEZEN_NODE_HOST" envDefault:"127.0.0.1"`
+	NodePort        int      `env:"AEZEN_NODE_PORT" envDefault:"0"`
+	ClusterPeers    []string `env:"AEZEN_CLUSTER_PEERS" envSeparator:","`
+	AutomanagedPort int      `env:"AEZEN_AUTOMANAGED_PORT" envDefault:"0"`
+}
+
+// Production reports whether the node runs in production mode.
+func (c *Config) Production() bool { return c.Env == "production" }
+
+// AllowPrivateWebhooks reports whether webhook targets in private and loopback ranges are allowed.
+func (c *Config) AllowPrivateWebhooks() bool {
+	if c.WebhookAllowPrivate != nil {
+		return *c.WebhookAllowPrivate
+	}
+	return !c.Production()
+}
+
+// EncryptionKeyBytes decodes the 32-byte AES key (base64 or hex).
+func (c *Config) EncryptionKeyBytes() ([]byte, error) { return decodeKey(c.EncryptionKey) }
+
+// Load reads the environment, fills development secrets and validates the result.
+// The returned error lists every problem, one per line.
+func Load() (*Config, error) {
+	cfg, err := env.ParseAs[Config]()
+	if err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	if !cfg.Production() {
+		if err := cfg.fillDevSecrets(); err != nil {
+			return nil, err
+		}
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &cfg, nil
+}
+
+// Validate checks every field and reports all problems at once.
+func (c *Config) Validate() error {
+	var problems []string
+	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	if c.Env != "development" && c.Env != "production" {
+		add("AEZEN_ENV must be development or production, got %q", c.Env)
+	}
+	if c.DatabaseURL == "" {
+		add("DATABASE_URL is not set: point it at a PostgreSQL role allowed to create databases (make run starts a private server and sets it)")
+	} else if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		add("DATABASE_URL must be a postgres:// URL")
+	}
+	if len(c.JWTSecret) < 32 {
+		add("AEZEN_JWT_SECRET must be at least 32 characters")
+	}
+	if _, err := decodeKey(c.EncryptionKey); err != nil {
+		add("AEZEN_ENCRYPTION_KEY %v", err)
+	}
+	if len(c.OpsToken) < 16 {
+		add("AEZEN_OPS_TOKEN must be at least 16 characters")
+	}
+	if c.DBMaxConns < 2 {
+		add("AEZEN_DB_MAX_CONNS must be at least 2")
+	}
+	if c.TenantMaxConns < 1 || c.TenantMaxConns > c.DBMaxConns {
+		add("AEZEN_TENANT_MAX_CONNS must be between 1 and AEZEN_DB_MAX_CONNS")
+	}
+	switch c.ClusterProvider {
+	case "none", "automanaged":
+	default:
+		add("AEZEN_CLUSTER_PROVIDER must be none or automanaged, got %q", c.ClusterProvider)
+	}
+	if c.ClusterProvider == "automanaged" && len(c.ClusterPeers) == 0 {
+		add("AEZEN_CLUSTER_PEERS must list host:port of the automanaged peers")
+	}
+	if c.WhatsAppSendRate <= 0 || c.WhatsAppSendBurst < 1 {
+		add("AEZEN_WHATSAPP_SEND_RATE must be > 0 and AEZEN_WHATSAPP_SEND_BURST >= 1")
+	}
+	if len(problems) > 0 {
+		return errors.New("configuration problems:\n  - " + strings.Join(problems, "\n  - "))
+	}
+	return nil
+}
+
+type devSecrets struct {
+	JWTSecret     string `json:"jwtSecret"`
+	EncryptionKey string `json:"encryptionKey"`
+	OpsToken      string `json:"opsToken"`
+}
+
+// fillDevSecrets generates missing secrets once and keeps them in DataDir/dev-secrets.json.
+func (c *Config) fillDevSecrets() error {
+	if c.JWTSecret != "" && c.EncryptionKey != "" && c.OpsToken != "" {
+		return nil
+	}
+	path := filepath.Join(c.DataDir, "dev-secrets.json")
+	var s devSecrets
+	if b, err := os.ReadFile(path); err == nil {
+		if err := json.Unmarshal(b, &s); err != nil {
+			return fmt.Errorf("reading %s: %w", path, err)
+		}
+	}
+	changed := false
+	gen := func(field *string) {
+		if *field == "" {
+			*field = randomKey()
+			changed = true
+		}
+	}
+	gen(&s.JWTSecret)
+	gen(&s.EncryptionKey)
+	gen(&s.OpsToken)
+	if changed {
+		if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+			return fmt.Errorf("creating %s: %w", c.DataDir, err)
+		}
+		b, _ := json.MarshalIndent(s, "", "  ")
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			return fmt.Errorf("writing %s: %w", path, err)
+		}
+	}
+	if c.JWTSecret == "" {
+		c.JWTSecret = s.JWTSecret
+	}
+	if c.EncryptionKey == "" {
+		c.EncryptionKey = s.EncryptionKey
+	}
+	if c.OpsToken == "" {
+		c.OpsToken = s.OpsToken
+	}
+	return nil
+}
+
+func randomKey() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+func decodeKey(s string) ([]byte, error) {
+	if s == "" {
+		return nil, errors.New("is not set (32 random bytes, base64 encoded)")
+	}
+	if b, err := base64.StdEncoding.DecodeString(s); err == nil && len(b) == 32 {
+		return b, nil
+	}
+	if len(s) == 64 {
+		if b, err := hex.DecodeString(s); err == nil {
+			return b, nil
+		}
+	}
+	return nil, errors.New("must be 32 bytes, base64 or hex encoded")
+}
+
+// Defaults returns the configuration with every default applied and nothing read from the environment.
+func Defaults() *Config {
+	cfg, err := env.ParseAsWithOptions[Config](env.Options{Environment: map[string]string{}})
+	if err != nil {
+		panic(err)
+	}
+	return &cfg
+}

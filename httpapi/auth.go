@@ -1,0 +1,220 @@
+package httpapi
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/google/uuid"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/config"
+	"github.com/aezen/engine/domain"
+	"github.com/aezen/engine/persistence"
+)
+
+const tokenIssuer = "aezen"
+
+// claims is the JWT body: subject = user id, tid = tenant id, role.
+type claims struct {
+	TenantID string `json:"tid"`
+	Role     string `json:"role"`
+	jwt.RegisteredClaims
+}
+
+// principal is the verified caller of a request.
+type principal struct {
+	UserID   uuid.UUID
+	TenantID uuid.UUID
+	Role     string
+}
+
+type authenticator struct {
+	key       []byte
+	ttl       time.Duration
+	parser    *jwt.Parser
+	dummyHash []byte
+}
+
+func newAuthenticator(cfg *config.Config) *authenticator {
+	dummy, _ := bcrypt.GenerateFromPassword([]byte("not-a-real-password"), bcrypt.DefaultCost)
+	return &authenticator{
+		key: []byte(cfg.JWTSecret), ttl: cfg.TokenTTL, dummyHash: dummy,
+		// Only HS256 is accepted: "none", RS256 or any other algorithm fails before the key is used.
+		parser: jwt.NewParser(jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), jwt.WithExpirationRequired(),
+			jwt.WithIssuer(tokenIssuer), jwt.WithIssuedAt()),
+	}
+}
+
+func (a *authenticator) issue(u persistence.User) (string, error) {
+	now := time.Now()
+	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims{
+		TenantID: u.TenantID.String(), Role: u.Role,
+		RegisteredClaims: jwt.RegisteredClaims{Subject: u.UserID.String(), Issuer: tokenIssuer,
+			IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(a.ttl))},
+	}).SignedString(a.key)
+}
+
+func (a *authenticator) verify(token string) (principal, error) {
+	var cl claims
+	_, err := a.parser.ParseWithClaims(token, &cl, func(*jwt.Token) (any, error) { return a.key, nil })
+	if err != nil {
+		msg := "token is invalid"
+		if errors.Is(err, jwt.ErrTokenExpired) {
+			msg = "token has expired"
+		}
+		return principal{}, &domain.Error{Code: domain.CodeUnauthorized, Message: msg}
+	}
+	uid, err1 := uuid.Parse(cl.Subject)
+	tid, err2 := uuid.Parse(cl.TenantID)
+	if err1 != nil || err2 != nil {
+		return principal{}, &domain.Error{Code: domain.CodeUnauthorized, Message: "token is invalid"}
+	}
+	return principal{UserID: uid, TenantID: tid, Role: cl.Role}, nil
+}
+
+// requireAuth verifies the bearer token and remembers the caller for the handlers.
+func (s *Server) requireAuth(c *fiber.Ctx) error {
+	h := c.Get(fiber.HeaderAuthorization)
+	token, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok || token == "" {
+		return &domain.Error{Code: domain.CodeUnauthorized, Message: "Authorization: Bearer <token> is required"}
+	}
+	p, err := s.auth.verify(token)
+	if err != nil {
+		return err
+	}
+	c.Locals(principalKey{}, p)
+	return c.Next()
+}
+
+type principalKey struct{}
+
+func caller(c *fiber.Ctx) principal {
+	p, _ := c.Locals(principalKey{}).(principal)
+	return p
+}
+
+// actorCaller is the caller as the tenant grain sees it.
+func actorCaller(c *fiber.Ctx) actors.Caller {
+	p := caller(c)
+	return actors.Caller{UserID: p.UserID.String(), Role: p.Role, RequestID: requestID(c)}
+}
+
+type registerRequest struct {
+	Email        string  `json:"email" validate:"required,email,max=254"`
+	Password     string  `json:"password" validate:"required,min=8,max=72"`
+	BusinessName string  `json:"businessName" validate:"required,min=1,max=200"`
+	FullName     *string `json:"fullName" validate:"omitempty,min=1,max=200"`
+}
+
+type loginRequest struct {
+	Email    string `json:"email" validate:"required,max=254"`
+	Password string `json:"password" validate:"required,max=72"`
+}
+
+// authResponse answers sign-up and login.
+type authResponse struct {
+	Token  string             `json:"token"`
+	User   persistence.User   `json:"user"`
+	Tenant persistence.Tenant `json:"tenant"`
+}
+
+func (s *Server) register(c *fiber.Ctx) error {
+	var req registerRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(req.Password), bcrypt.DefaultCost)
+	if err != nil {
+		return err
+	}
+	tenant, user, err := s.node.Provision(c.UserContext(), actors.SignUp{BusinessName: strings.TrimSpace(req.BusinessName),
+		Email: strings.TrimSpace(req.Email), HashedPassword: string(hash), FullName: req.FullName})
+	if err != nil {
+		if errors.Is(err, domain.ErrConflict) {
+			return domain.Conflict("an account with this email already exists")
+		}
+		return err
+	}
+	token, err := s.auth.issue(user)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(authResponse{Token: token, User: user, Tenant: tenant})
+}
+
+var errBadCredentials = &domain.Error{Code: domain.CodeUnauthorized, Message: "email or password is wrong"}
+
+func (s *Server) login(c *fiber.Ctx) error {
+	var req loginRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	user, err := s.deps.Master.GetUserByEmail(c.UserContext(), strings.TrimSpace(req.Email))
+	if errors.Is(err, domain.ErrNotFound) {
+		// Spend the same time as a wrong password, so timing does not tell which emails exist.
+		_ = bcrypt.CompareHashAndPassword(s.auth.dummyHash, []byte(req.Password))
+		return errBadCredentials
+	}
+	if err != nil {
+		return err
+	}
+	if user.HashedPassword == "" || bcrypt.CompareHashAndPassword([]byte(user.HashedPassword), []byte(req.Password)) != nil {
+		return errBadCredentials
+	}
+	tenant, err := s.deps.Master.GetTenant(c.UserContext(), user.TenantID)
+	if err != nil {
+		return err
+	}
+	token, err := s.auth.issue(user)
+	if err != nil {
+		return err
+	}
+	return c.JSON(authResponse{Token: token, User: user, Tenant: tenant})
+}
+
+// loginLimiter answers 429 after too many failed logins for one email from one address within the window.
+func (s *Server) loginLimiter() fiber.Handler {
+	return limiter.New(limiter.Config{
+		Max:                    s.cfg.LoginMaxFailures,
+		Expiration:             s.cfg.LoginWindow,
+		SkipSuccessfulRequests: true,
+		KeyGenerator: func(c *fiber.Ctx) string {
+			var req struct {
+				Email string `json:"email"`
+			}
+			_ = c.BodyParser(&req)
+			return c.IP() + "|" + strings.ToLower(strings.TrimSpace(req.Email))
+		},
+		LimitReached: func(c *fiber.Ctx) error {
+			return &domain.Error{Code: domain.CodeRateLimited, Message: "too many failed logins, try again later"}
+		},
+	})
+}
+
+// meResponse answers GET /api/auth/me.
+type meResponse struct {
+	User   persistence.User   `json:"user"`
+	Tenant persistence.Tenant `json:"tenant"`
+}
+
+func (s *Server) me(c *fiber.Ctx) error {
+	p := caller(c)
+	user, err := s.deps.Master.GetUser(c.UserContext(), p.TenantID, p.UserID)
+	if errors.Is(err, domain.ErrNotFound) {
+		return &domain.Error{Code: domain.CodeUnauthorized, Message: "the user of this token no longer exists"}
+	}
+	if err != nil {
+		return err
+	}
+	tenant, err := s.deps.Master.GetTenant(c.UserContext(), p.TenantID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(meResponse{User: user, Tenant: tenant})
+}

@@ -1,0 +1,105 @@
+package httpapi
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/domain"
+	"github.com/aezen/engine/sessions"
+)
+
+func (s *Server) channelRoutes(r fiber.Router) {
+	r.Get("/channels", s.listChannels)
+	r.Post("/channels", s.createChannel)
+	r.Get("/channels/:channelId", s.getChannel)
+	r.Put("/channels/:channelId", s.updateChannel)
+	r.Delete("/channels/:channelId", s.deleteChannel)
+}
+
+func (s *Server) listChannels(c *fiber.Ctx) error {
+	limit, err := queryLimit(c, 50, 200)
+	if err != nil {
+		return err
+	}
+	offset, err := queryOffset(c)
+	if err != nil {
+		return err
+	}
+	platform, err := queryOneOf(c, "platformType", []string{"WHATSAPP", "INSTAGRAM", "SHOPIFY", "API"})
+	if err != nil {
+		return err
+	}
+	active, err := queryBool(c, "isActive")
+	if err != nil {
+		return err
+	}
+	return s.ask(c, fiber.StatusOK, actors.OpChannelList, actors.ChannelListInput{PlatformType: platform, IsActive: active, Limit: limit, Offset: offset})
+}
+
+func (s *Server) createChannel(c *fiber.Ctx) error {
+	var in actors.ChannelInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	if in.ChannelID != [16]byte{} || in.RotateWebhookSecret {
+		return domain.BadRequest("channelId and rotateWebhookSecret cannot be set on create")
+	}
+	return s.ask(c, fiber.StatusCreated, actors.OpChannelCreate, in)
+}
+
+func (s *Server) getChannel(c *fiber.Ctx) error {
+	id, err := pathUUID(c, "channelId")
+	if err != nil {
+		return err
+	}
+	return s.ask(c, fiber.StatusOK, actors.OpChannelGet, actors.ChannelInput{ChannelID: id})
+}
+
+func (s *Server) updateChannel(c *fiber.Ctx) error {
+	id, err := pathUUID(c, "channelId")
+	if err != nil {
+		return err
+	}
+	var in actors.ChannelInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	in.ChannelID = id
+	return s.ask(c, fiber.StatusOK, actors.OpChannelUpdate, in)
+}
+
+func (s *Server) deleteChannel(c *fiber.Ctx) error {
+	id, err := pathUUID(c, "channelId")
+	if err != nil {
+		return err
+	}
+	if err := s.node.Ask(c.UserContext(), caller(c).TenantID, actors.OpChannelDelete, actorCaller(c), actors.ChannelInput{ChannelID: id}, nil); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// inbound accepts a message posted by an external system to an API channel. It carries no token: the
+// channel id finds the tenant, and the tenant checks the body's HMAC signature against the channel's secret.
+func (s *Server) inbound(c *fiber.Ctx) error {
+	id, err := pathUUID(c, "channelId")
+	if err != nil {
+		return err
+	}
+	sig := c.Get(sessions.SignatureHeader)
+	if sig == "" {
+		return &domain.Error{Code: domain.CodeUnauthorized, Message: sessions.SignatureHeader + " header is required"}
+	}
+	tenantID, err := s.deps.Master.ChannelTenant(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	var res actors.InboundResult
+	body := append([]byte(nil), c.Body()...)
+	err = s.node.Ask(c.UserContext(), tenantID, actors.OpChannelInbound, actors.Caller{RequestID: requestID(c)},
+		actors.SignedInbound{ChannelID: id, Body: body, Signature: sig}, &res)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusAccepted).JSON(res)
+}

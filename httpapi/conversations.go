@@ -1,0 +1,106 @@
+package httpapi
+
+import (
+	"encoding/json"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/domain"
+)
+
+func (s *Server) conversationRoutes(r fiber.Router) {
+	r.Get("/conversations", s.listConversations)
+	r.Get("/conversations/:chatId", s.getConversation)
+	r.Get("/conversations/:chatId/messages", s.conversationMessages)
+	r.Post("/conversations/:chatId/send", s.sendMessage)
+	r.Post("/conversations/:chatId/read", s.markRead)
+}
+
+// ask runs an operation on the caller's tenant and writes the JSON answer with status.
+func (s *Server) ask(c *fiber.Ctx, status int, op string, payload any) error {
+	var raw json.RawMessage
+	if err := s.node.Ask(c.UserContext(), caller(c).TenantID, op, actorCaller(c), payload, &raw); err != nil {
+		return err
+	}
+	c.Status(status).Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(raw)
+}
+
+func (s *Server) listConversations(c *fiber.Ctx) error {
+	limit, err := queryLimit(c, 50, 200)
+	if err != nil {
+		return err
+	}
+	status, err := queryOneOf(c, "status", domain.ChatStatuses)
+	if err != nil {
+		return err
+	}
+	return s.ask(c, fiber.StatusOK, actors.OpConversationList, actors.ConversationListInput{Limit: limit,
+		Cursor: c.Query("cursor"), Status: status, Search: queryOptional(c, "search")})
+}
+
+func (s *Server) getConversation(c *fiber.Ctx) error {
+	id, err := pathUUID(c, "chatId")
+	if err != nil {
+		return err
+	}
+	return s.ask(c, fiber.StatusOK, actors.OpConversationGet, actors.ChatRef{ChatID: id})
+}
+
+func (s *Server) conversationMessages(c *fiber.Ctx) error {
+	id, err := pathUUID(c, "chatId")
+	if err != nil {
+		return err
+	}
+	limit, err := queryLimit(c, 50, 200)
+	if err != nil {
+		return err
+	}
+	return s.ask(c, fiber.StatusOK, actors.OpConversationMessages, actors.MessagesInput{ChatID: id, Limit: limit, Before: c.Query("before")})
+}
+
+// sendRequest is the body of POST /api/conversations/:chatId/send.
+type sendRequest struct {
+	Content     string          `json:"content" validate:"required,max=65536"`
+	ContentType string          `json:"contentType" validate:"omitempty,oneof=TEXT IMAGE VIDEO AUDIO FILE LOCATION STICKER"`
+	Metadata    json.RawMessage `json:"metadata,omitempty"`
+}
+
+func (s *Server) sendMessage(c *fiber.Ctx) error {
+	id, err := pathUUID(c, "chatId")
+	if err != nil {
+		return err
+	}
+	var req sendRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	key := c.Get("Idempotency-Key")
+	if len(key) > 200 {
+		return domain.InvalidField("Idempotency-Key", "must be at most 200 characters")
+	}
+	if key == "" {
+		// A key of our own makes the grain call safe to retry across a cluster hand-over.
+		key = "req:" + requestID(c)
+	} else {
+		key = "key:" + key
+	}
+	return s.ask(c, fiber.StatusAccepted, actors.OpConversationSend, s.sendInput(id, req, key))
+}
+
+func (s *Server) sendInput(chatID [16]byte, req sendRequest, key string) actors.SendInput {
+	contentType := req.ContentType
+	if contentType == "" {
+		contentType = "TEXT"
+	}
+	return actors.SendInput{ChatID: chatID, Content: req.Content, ContentType: contentType, Metadata: req.Metadata, IdempotencyKey: key}
+}
+
+func (s *Server) markRead(c *fiber.Ctx) error {
+	id, err := pathUUID(c, "chatId")
+	if err != nil {
+		return err
+	}
+	return s.ask(c, fiber.StatusOK, actors.OpConversationRead, actors.ChatRef{ChatID: id})
+}

@@ -1,0 +1,81 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/config"
+	"github.com/aezen/engine/persistence"
+	"github.com/aezen/engine/sessions"
+)
+
+// Engine is a whole node: databases, actor system and HTTP server, wired together.
+type Engine struct {
+	Deps   *actors.Deps
+	Node   *actors.Node
+	Server *Server
+	Hub    *Hub
+}
+
+// Start connects to PostgreSQL, creates and migrates the master database, joins the cluster and builds
+// the HTTP server (call Server.Listen to serve).
+func Start(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Engine, error) {
+	deps, err := OpenDeps(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	hub := NewHub()
+	node, err := actors.StartNode(deps, actors.NodeOptions{Sink: hub})
+	if err != nil {
+		deps.Close()
+		return nil, err
+	}
+	return &Engine{Deps: deps, Node: node, Hub: hub, Server: NewServer(deps, node, hub)}, nil
+}
+
+// OpenDeps connects the node-wide services: the server's admin connection, the master database, the
+// tenant pool manager, the credential cipher and the platform clients.
+func OpenDeps(ctx context.Context, cfg *config.Config, log *slog.Logger) (*actors.Deps, error) {
+	key, err := cfg.EncryptionKeyBytes()
+	if err != nil {
+		return nil, err
+	}
+	cipher, err := persistence.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	admin, err := persistence.NewAdmin(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := admin.Ping(pingCtx); err != nil {
+		admin.Close()
+		return nil, fmt.Errorf("PostgreSQL at DATABASE_URL does not answer: %w", err)
+	}
+	master, err := persistence.OpenMaster(ctx, admin, cfg.DatabaseURL, cfg.MasterDB, 16)
+	if err != nil {
+		admin.Close()
+		return nil, err
+	}
+	return &actors.Deps{
+		Config:   cfg,
+		Admin:    admin,
+		Master:   master,
+		Pools:    persistence.NewPoolManager(cfg.DatabaseURL, cfg.DBMaxConns, cfg.TenantMaxConns),
+		Cipher:   cipher,
+		Channels: &sessions.Registry{Webhook: sessions.NewWebhook(cfg.WebhookTimeout, cfg.AllowPrivateWebhooks())},
+		Log:      log,
+	}, nil
+}
+
+// Stop drains WebSocket clients, stops serving, passivates this node's tenants and closes the databases.
+func (e *Engine) Stop() {
+	_ = e.Server.Shutdown(10 * time.Second)
+	e.Node.Stop()
+	e.Deps.Close()
+}

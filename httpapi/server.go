@@ -1,0 +1,109 @@
+// Package httpapi is the engine's HTTP and WebSocket surface (Fiber). Handlers validate input, take the
+// tenant from the verified token and hand the work to the tenant's grain through actors.Node.
+package httpapi
+
+import (
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/config"
+)
+
+// Server is the HTTP API of one node.
+type Server struct {
+	App     *fiber.App
+	cfg     *config.Config
+	deps    *actors.Deps
+	node    *actors.Node
+	hub     *Hub
+	log     *slog.Logger
+	metrics *prometheus.Registry
+	auth    *authenticator
+}
+
+// NewServer builds the router. The hub must be the sink the node was started with.
+func NewServer(deps *actors.Deps, node *actors.Node, hub *Hub) *Server {
+	cfg := deps.Config
+	s := &Server{cfg: cfg, deps: deps, node: node, hub: hub, log: deps.Log, metrics: prometheus.NewRegistry(),
+		auth: newAuthenticator(cfg)}
+	s.App = fiber.New(fiber.Config{
+		AppName:               "aezen",
+		BodyLimit:             cfg.MaxBodyBytes,
+		ErrorHandler:          errorHandler(deps.Log),
+		DisableStartupMessage: true,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           120 * time.Second,
+	})
+	s.App.Use(recover.New())
+	s.App.Use(requestid.New(requestid.Config{Generator: func() string { return uuid.Must(uuid.NewV7()).String() }}))
+	s.App.Use(s.observe)
+	s.routes()
+	return s
+}
+
+func (s *Server) routes() {
+	s.App.Get("/healthz", s.healthz)
+	s.App.Get("/readyz", s.readyz)
+	s.App.Get("/metrics", s.metricsHandler())
+
+	api := s.App.Group("/api")
+	api.Post("/auth/register", s.register)
+	api.Post("/auth/login", s.loginLimiter(), s.writeErrors, s.login)
+	api.Post("/channels/:channelId/inbound", s.inbound)
+
+	authed := api.Group("", s.requireAuth)
+	authed.Get("/auth/me", s.me)
+	s.teamRoutes(authed)
+	s.conversationRoutes(authed)
+	s.channelRoutes(authed)
+
+	s.App.Get("/ws", s.wsUpgrade, s.wsHandler())
+}
+
+// observe counts requests by route and status.
+func (s *Server) observe(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	status := c.Response().StatusCode()
+	if err != nil {
+		status, _ = describeError(c, err, s.log)
+	}
+	route := c.Route().Path
+	metricHTTPRequests.WithLabelValues(c.Method(), route, strconv.Itoa(status)).Inc()
+	metricHTTPSeconds.WithLabelValues(c.Method(), route).Observe(time.Since(start).Seconds())
+	return err
+}
+
+// writeErrors answers a handler's error right away, so that middleware before it (the login limiter) sees
+// the real status.
+func (s *Server) writeErrors(c *fiber.Ctx) error {
+	if err := c.Next(); err != nil {
+		return s.App.Config().ErrorHandler(c, err)
+	}
+	return nil
+}
+
+func requestID(c *fiber.Ctx) string {
+	if id, ok := c.Locals(requestid.ConfigDefault.ContextKey).(string); ok {
+		return id
+	}
+	return ""
+}
+
+// Listen serves on the configured address until Shutdown.
+func (s *Server) Listen() error { return s.App.Listen(s.cfg.HTTPAddr) }
+
+// Shutdown closes WebSocket clients with a "reconnect" close frame and stops accepting requests.
+func (s *Server) Shutdown(timeout time.Duration) error {
+	s.hub.CloseAll()
+	return s.App.ShutdownWithTimeout(timeout)
+}

@@ -1,0 +1,199 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/gofiber/contrib/websocket"
+	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
+
+	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/domain"
+)
+
+const (
+	wsSubprotocol = "aezen.v1"
+	wsPingEvery   = 20 * time.Second
+	wsPongWait    = 60 * time.Second
+	wsWriteWait   = 10 * time.Second
+)
+
+// wsUpgrade authenticates a WebSocket request before the upgrade: the token comes from the `token` query
+// parameter or from Sec-WebSocket-Protocol ("aezen.v1, <jwt>"). A bad or missing token is a plain 401.
+func (s *Server) wsUpgrade(c *fiber.Ctx) error {
+	if !websocket.IsWebSocketUpgrade(c) {
+		return fiber.ErrUpgradeRequired
+	}
+	token := c.Query("token")
+	if token == "" {
+		for _, p := range strings.Split(c.Get("Sec-WebSocket-Protocol"), ",") {
+			if p = strings.TrimSpace(p); p != "" && p != wsSubprotocol {
+				token = p
+			}
+		}
+	}
+	if token == "" {
+		return &domain.Error{Code: domain.CodeUnauthorized, Message: "a token is required (query parameter token or Sec-WebSocket-Protocol)"}
+	}
+	p, err := s.auth.verify(token)
+	if err != nil {
+		return err
+	}
+	c.Locals("principal", p)
+	c.Locals("request_id", requestID(c))
+	return c.Next()
+}
+
+// clientFrame is the wire shape of every client → server message.
+type clientFrame struct {
+	Event string          `json:"event"`
+	Data  json.RawMessage `json:"data"`
+}
+
+type wsSendMessage struct {
+	ChatID          uuid.UUID `json:"chatId"`
+	Content         string    `json:"content" validate:"required,max=65536"`
+	ContentType     string    `json:"contentType" validate:"omitempty,oneof=TEXT IMAGE VIDEO AUDIO FILE LOCATION STICKER"`
+	ClientMessageID string    `json:"clientMessageId" validate:"required,max=200"`
+}
+
+// ackFrame answers a client request: the result, or the error in the API's envelope.
+type ackFrame struct {
+	ClientMessageID string          `json:"clientMessageId,omitempty"`
+	Request         string          `json:"request"`
+	Result          json.RawMessage `json:"result,omitempty"`
+	Error           *domain.Error   `json:"error,omitempty"`
+}
+
+func (s *Server) wsHandler() fiber.Handler {
+	return websocket.New(func(conn *websocket.Conn) {
+		p, _ := conn.Locals("principal").(principal)
+		client := &wsClient{tenantID: p.TenantID, userID: p.UserID, send: make(chan []byte, wsQueueSize), gone: make(chan struct{})}
+		if !s.hub.add(client) {
+			_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(closeServiceRestart, "node is draining"), time.Now().Add(time.Second))
+			return
+		}
+		defer s.hub.remove(client)
+		done := make(chan struct{})
+		go s.wsWriter(conn, client, done)
+		s.wsReader(conn, client, p)
+		client.drop(websocket.CloseNormalClosure)
+		<-done
+	}, websocket.Config{Subprotocols: []string{wsSubprotocol}, HandshakeTimeout: 10 * time.Second})
+}
+
+// wsWriter owns writes to the connection: queued frames, pings, and the close frame at the end.
+func (s *Server) wsWriter(conn *websocket.Conn, c *wsClient, done chan struct{}) {
+	defer close(done)
+	ping := time.NewTicker(wsPingEvery)
+	defer ping.Stop()
+	defer conn.Close()
+	for {
+		select {
+		case msg := <-c.send:
+			_ = conn.SetWriteDeadline(time.Now().Add(wsWriteWait))
+			if err := conn.WriteMessage(websocket.TextMessage, msg); err != nil {
+				c.drop(websocket.CloseAbnormalClosure)
+				return
+			}
+		case <-ping.C:
+			if err := conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(wsWriteWait)); err != nil {
+				c.drop(websocket.CloseAbnormalClosure)
+				return
+			}
+		case <-c.gone:
+			text := map[int]string{closeServiceRestart: "node restarting, reconnect", closeTryAgainLater: "client too slow, reconnect and reload"}[c.reason]
+			_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(c.reason, text), time.Now().Add(time.Second))
+			return
+		}
+	}
+}
+
+// wsReader handles client requests one at a time until the connection ends.
+func (s *Server) wsReader(conn *websocket.Conn, c *wsClient, p principal) {
+	conn.SetReadLimit(int64(s.cfg.MaxBodyBytes))
+	_ = conn.SetReadDeadline(time.Now().Add(wsPongWait))
+	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(wsPongWait)) })
+	reqID, _ := conn.Locals("request_id").(string)
+	callerInfo := actors.Caller{UserID: p.UserID.String(), Role: p.Role, RequestID: reqID}
+	for {
+		_, data, err := conn.ReadMessage()
+		if err != nil {
+			return
+		}
+		_ = conn.SetReadDeadline(time.Now().Add(wsPongWait))
+		ack := s.wsRequest(p.TenantID, callerInfo, data)
+		b, _ := json.Marshal(frame{Event: "ack", Data: mustJSON(ack)})
+		select {
+		case c.send <- b:
+		case <-c.gone:
+			return
+		}
+	}
+}
+
+func (s *Server) wsRequest(tenantID uuid.UUID, who actors.Caller, data []byte) ackFrame {
+	var f clientFrame
+	if err := json.Unmarshal(data, &f); err != nil {
+		return ackFrame{Request: "unknown", Error: domain.AsError(domain.BadRequest("frame is not JSON {event, data}"))}
+	}
+	ack := ackFrame{Request: f.Event}
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.RequestTimeout)
+	defer cancel()
+	var raw json.RawMessage
+	var err error
+	switch f.Event {
+	case "send_message":
+		var in wsSendMessage
+		if err = decodeFrame(f.Data, &in); err == nil {
+			ack.ClientMessageID = in.ClientMessageID
+			if in.ChatID == uuid.Nil {
+				err = domain.InvalidField("chatId", "is required")
+				break
+			}
+			req := sendRequest{Content: in.Content, ContentType: in.ContentType}
+			err = s.node.Ask(ctx, tenantID, actors.OpConversationSend, who, s.sendInput(in.ChatID, req, "ws:"+who.UserID+":"+in.ClientMessageID), &raw)
+		}
+	case "mark_read":
+		var in actors.ChatRef
+		if err = decodeFrame(f.Data, &in); err == nil {
+			err = s.node.Ask(ctx, tenantID, actors.OpConversationRead, who, in, &raw)
+		}
+	case "typing":
+		var in actors.TypingInput
+		if err = decodeFrame(f.Data, &in); err == nil {
+			err = s.node.Ask(ctx, tenantID, actors.OpConversationTyping, who, in, &raw)
+		}
+	default:
+		err = domain.BadRequest("unknown event %q (send_message, mark_read, typing)", f.Event)
+	}
+	if err != nil {
+		de := domain.AsError(err)
+		if de == nil {
+			s.log.Error("websocket request failed", "event", f.Event, "err", err)
+			de = &domain.Error{Code: domain.CodeInternal, Message: "internal error"}
+		}
+		ack.Error = de
+		return ack
+	}
+	ack.Result = raw
+	return ack
+}
+
+func decodeFrame(data json.RawMessage, v any) error {
+	if len(data) == 0 {
+		return domain.BadRequest("frame has no data")
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return jsonError(err)
+	}
+	return domain.Validate(v)
+}
+
+func mustJSON(v any) json.RawMessage {
+	b, _ := json.Marshal(v)
+	return b
+}

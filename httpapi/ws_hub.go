@@ -1,0 +1,130 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"sync"
+
+	"github.com/google/uuid"
+)
+
+// wsQueueSize bounds the frames waiting for one client; a client that falls this far behind is dropped.
+const wsQueueSize = 512
+
+// Hub fans tenant events out to the WebSocket clients connected to this node. Delivering never blocks:
+// each client has a bounded queue, and a client whose queue is full is disconnected.
+type Hub struct {
+	mu      sync.RWMutex
+	clients map[uuid.UUID]map[*wsClient]struct{}
+	closed  bool
+}
+
+// NewHub creates an empty hub.
+func NewHub() *Hub {
+	return &Hub{clients: make(map[uuid.UUID]map[*wsClient]struct{})}
+}
+
+// wsClient is one connected WebSocket.
+type wsClient struct {
+	tenantID uuid.UUID
+	userID   uuid.UUID
+	send     chan []byte
+	// gone is closed when the client must be disconnected: it fell behind, or the node is draining.
+	gone     chan struct{}
+	goneOnce sync.Once
+	reason   int
+}
+
+func (c *wsClient) drop(reason int) {
+	c.goneOnce.Do(func() {
+		c.reason = reason
+		close(c.gone)
+	})
+}
+
+// frame is the wire shape of every server → client message.
+type frame struct {
+	Event string          `json:"event"`
+	Data  json.RawMessage `json:"data"`
+}
+
+// Deliver sends an event to every client of the tenant on this node (actors.EventSink).
+func (h *Hub) Deliver(tenantID uuid.UUID, event string, data []byte) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	set := h.clients[tenantID]
+	if len(set) == 0 {
+		return
+	}
+	msg, _ := json.Marshal(frame{Event: event, Data: data})
+	for c := range set {
+		select {
+		case c.send <- msg:
+		default:
+			metricWSDropped.Inc()
+			c.drop(closeTryAgainLater)
+		}
+	}
+}
+
+func (h *Hub) add(c *wsClient) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return false
+	}
+	set := h.clients[c.tenantID]
+	if set == nil {
+		set = make(map[*wsClient]struct{})
+		h.clients[c.tenantID] = set
+	}
+	set[c] = struct{}{}
+	metricWSClients.Inc()
+	return true
+}
+
+func (h *Hub) remove(c *wsClient) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if set := h.clients[c.tenantID]; set != nil {
+		if _, ok := set[c]; ok {
+			delete(set, c)
+			metricWSClients.Dec()
+		}
+		if len(set) == 0 {
+			delete(h.clients, c.tenantID)
+		}
+	}
+}
+
+// Count is the number of clients connected to this node.
+func (h *Hub) Count() int {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	n := 0
+	for _, set := range h.clients {
+		n += len(set)
+	}
+	return n
+}
+
+// CloseAll disconnects every client with a close frame that asks it to reconnect (used when draining).
+func (h *Hub) CloseAll() {
+	h.mu.Lock()
+	h.closed = true
+	var all []*wsClient
+	for _, set := range h.clients {
+		for c := range set {
+			all = append(all, c)
+		}
+	}
+	h.mu.Unlock()
+	for _, c := range all {
+		c.drop(closeServiceRestart)
+	}
+}
+
+// WebSocket close codes the engine uses.
+const (
+	closeServiceRestart = 1012 // the node is going away: reconnect (to any member)
+	closeTryAgainLater  = 1013 // the client fell behind and was dropped: reconnect and reload
+)

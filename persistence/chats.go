@@ -1,0 +1,127 @@
+package persistence
+
+import (
+	"context"
+	"encoding/base64"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+)
+
+// Conversation is a chat as the inbox shows it: the chat, its customer and its channel's platform.
+type Conversation struct {
+	ChatID             uuid.UUID  `json:"chatId"`
+	ChannelID          uuid.UUID  `json:"channelId"`
+	CustomerID         uuid.UUID  `json:"customerId"`
+	Platform           string     `json:"platform"`
+	ContactName        *string    `json:"contactName"`
+	ContactNumber      *string    `json:"contactNumber"`
+	PlatformCustomerID string     `json:"platformCustomerId"`
+	PlatformChatID     *string    `json:"platformChatId"`
+	UserID             *uuid.UUID `json:"userId"`
+	LastMessage        *string    `json:"lastMessage"`
+	LastMessageAt      *time.Time `json:"lastMessageAt"`
+	UnreadCount        int        `json:"unreadCount"`
+	Status             string     `json:"status"`
+	StartedAt          time.Time  `json:"startedAt"`
+}
+
+// ConversationFilter selects and pages the inbox.
+type ConversationFilter struct {
+	Status *string
+	Search *string
+	Limit  int
+	Cursor string
+}
+
+const conversationSelect = `SELECT c.chat_id, c.channel_id, c.customer_id, ch.platform_type::text, cu.full_name,
+	coalesce(cu.phone, cu.platform_customer_id), cu.platform_customer_id, c.platform_chat_id, c.user_id,
+	c.last_message, c.last_message_at, c.unread_count, c.status::text, c.started_at
+	FROM chats c JOIN customers cu ON cu.customer_id = c.customer_id JOIN channels ch ON ch.channel_id = c.channel_id`
+
+const (
+	sqlGetConversation   = conversationSelect + ` WHERE c.chat_id = $1`
+	sqlListConversations = conversationSelect + `
+		WHERE ($1::chat_status IS NULL OR c.status = $1)
+		  AND ($2::text IS NULL OR cu.full_name ILIKE $2 OR cu.phone ILIKE $2 OR cu.platform_customer_id ILIKE $2 OR c.last_message ILIKE $2)
+		  AND ($3::timestamptz IS NULL OR (coalesce(c.last_message_at, c.started_at), c.chat_id) < ($3, $4::uuid))
+		ORDER BY coalesce(c.last_message_at, c.started_at) DESC, c.chat_id DESC
+		LIMIT $5`
+)
+
+func scanConversation(row pgx.Row) (Conversation, error) {
+	var c Conversation
+	err := row.Scan(&c.ChatID, &c.ChannelID, &c.CustomerID, &c.Platform, &c.ContactName, &c.ContactNumber,
+		&c.PlatformCustomerID, &c.PlatformChatID, &c.UserID, &c.LastMessage, &c.LastMessageAt, &c.UnreadCount,
+		&c.Status, &c.StartedAt)
+	return c, translate(err, "conversation")
+}
+
+// GetConversation loads one chat as the inbox shows it.
+func (s *TenantStore) GetConversation(ctx context.Context, chatID uuid.UUID) (Conversation, error) {
+	return scanConversation(s.Pool.QueryRow(ctx, sqlGetConversation, chatID))
+}
+
+// ListConversations pages the inbox, newest activity first. It returns the cursor of the next page, or "".
+func (s *TenantStore) ListConversations(ctx context.Context, f ConversationFilter) ([]Conversation, string, error) {
+	var at *time.Time
+	var after *uuid.UUID
+	if f.Cursor != "" {
+		t, id, err := decodeActivityCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		at, after = &t, &id
+	}
+	var search *string
+	if f.Search != nil && *f.Search != "" {
+		p := "%" + escapeLike(*f.Search) + "%"
+		search = &p
+	}
+	rows, err := s.Pool.Query(ctx, sqlListConversations, f.Status, search, at, after, f.Limit+1)
+	if err != nil {
+		return nil, "", err
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Conversation, error) { return scanConversation(r) })
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(list) > f.Limit {
+		list = list[:f.Limit]
+		last := list[len(list)-1]
+		activity := last.StartedAt
+		if last.LastMessageAt != nil {
+			activity = *last.LastMessageAt
+		}
+		next = encodeActivityCursor(activity, last.ChatID)
+	}
+	return list, next, nil
+}
+
+func encodeActivityCursor(t time.Time, id uuid.UUID) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(t.UTC().Format(time.RFC3339Nano) + "|" + id.String()))
+}
+
+func decodeActivityCursor(c string) (time.Time, uuid.UUID, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return time.Time{}, uuid.Nil, badCursor()
+	}
+	ts, id, ok := strings.Cut(string(raw), "|")
+	if !ok {
+		return time.Time{}, uuid.Nil, badCursor()
+	}
+	t, err1 := time.Parse(time.RFC3339Nano, ts)
+	u, err2 := uuid.Parse(id)
+	if err1 != nil || err2 != nil {
+		return time.Time{}, uuid.Nil, badCursor()
+	}
+	return t, u, nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

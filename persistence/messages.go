@@ -1,0 +1,257 @@
+package persistence
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+)
+
+// Message is one message of a chat (seed messages, plus delivery status and read flag).
+type Message struct {
+	MessageID         uuid.UUID       `json:"messageId"`
+	ChatID            uuid.UUID       `json:"chatId"`
+	PlatformMessageID *string         `json:"platformMessageId"`
+	SenderType        string          `json:"senderType"`
+	ContentType       string          `json:"contentType"`
+	Content           string          `json:"content"`
+	Metadata          json.RawMessage `json:"metadata"`
+	Timestamp         time.Time       `json:"timestamp"`
+	Status            string          `json:"status"`
+	IsRead            bool            `json:"isRead"`
+	Error             *string         `json:"error,omitempty"`
+	Seq               int64           `json:"-"`
+}
+
+const messageColumns = `message_id, chat_id, platform_message_id, sender_type::text, content_type::text, content, metadata,
+	timestamp, status::text, is_read, last_error, seq`
+
+func scanMessage(row pgx.Row) (Message, error) {
+	var m Message
+	err := row.Scan(&m.MessageID, &m.ChatID, &m.PlatformMessageID, &m.SenderType, &m.ContentType, &m.Content, &m.Metadata,
+		&m.Timestamp, &m.Status, &m.IsRead, &m.Error, &m.Seq)
+	return m, translate(err, "message")
+}
+
+// NewInbound is a customer's message to store.
+type NewInbound struct {
+	MessageID         uuid.UUID
+	ChatID            uuid.UUID
+	PlatformMessageID string
+	ContentType       string
+	Content           string
+	Metadata          json.RawMessage
+	Timestamp         time.Time
+}
+
+// InboundResult is what storing an inbound message did. A duplicate stored nothing and carries the first copy.
+type InboundResult struct {
+	Message     Message
+	Duplicate   bool
+	UnreadCount int
+}
+
+const (
+	// sqlInsertInbound stores the message unless its platform id is known, and only then bumps the chat.
+	sqlInsertInbound = `WITH ins AS (
+			INSERT INTO messages (message_id, chat_id, platform_message_id, sender_type, content_type, content, metadata, timestamp, status)
+			VALUES ($1, $2, $3, 'CUSTOMER', $4, $5, $6, $7, 'RECEIVED')
+			ON CONFLICT (platform_message_id) DO NOTHING
+			RETURNING timestamp)
+		UPDATE chats SET unread_count = unread_count + 1, last_message = $8,
+			last_message_at = greatest(last_message_at, ins.timestamp)
+		FROM ins WHERE chats.chat_id = $2 RETURNING chats.unread_count`
+	sqlMessageByPlatformID = `SELECT ` + messageColumns + ` FROM messages WHERE platform_message_id = $1`
+)
+
+// QueueInbound adds the statements that store an inbound message to b; out is filled when the batch runs.
+func QueueInbound(b *pgx.Batch, in NewInbound, out *InboundResult) {
+	b.Queue(sqlInsertInbound, in.MessageID, in.ChatID, in.PlatformMessageID, in.ContentType, in.Content,
+		jsonOrNil(in.Metadata), in.Timestamp, Preview(in.ContentType, in.Content)).QueryRow(func(row pgx.Row) error {
+		err := row.Scan(&out.UnreadCount)
+		out.Duplicate = errors.Is(err, pgx.ErrNoRows)
+		if out.Duplicate {
+			return nil
+		}
+		return err
+	})
+	b.Queue(sqlMessageByPlatformID, in.PlatformMessageID).QueryRow(func(row pgx.Row) error {
+		m, err := scanMessage(row)
+		out.Message = m
+		return err
+	})
+}
+
+// NewOutbound is an agent's (or the system's) message to send, committed PENDING before any send.
+type NewOutbound struct {
+	MessageID         uuid.UUID
+	ChatID            uuid.UUID
+	PlatformMessageID string
+	SenderType        string
+	ContentType       string
+	Content           string
+	Metadata          json.RawMessage
+	IdempotencyKey    *string
+}
+
+// OutboundResult is the stored message; Created is false when the idempotency key was seen before.
+type OutboundResult struct {
+	Message Message
+	Created bool
+}
+
+const (
+	sqlInsertOutbound = `INSERT INTO messages (message_id, chat_id, platform_message_id, sender_type, content_type, content,
+			metadata, status, is_read, idempotency_key)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, 'PENDING', true, $8)
+		ON CONFLICT (idempotency_key) DO NOTHING RETURNING message_id`
+	sqlBumpChatForOutbound = `UPDATE chats SET last_message = $2, last_message_at = now()
+		WHERE chat_id = $1 AND EXISTS (SELECT 1 FROM messages WHERE message_id = $3)`
+	sqlOutboundResult = `SELECT ` + messageColumns + ` FROM messages WHERE message_id = $1 OR idempotency_key = $2 LIMIT 1`
+)
+
+// QueueOutbound adds the statements that store an outbound message to b.
+func QueueOutbound(b *pgx.Batch, in NewOutbound, out *OutboundResult) {
+	b.Queue(sqlInsertOutbound, in.MessageID, in.ChatID, in.PlatformMessageID, in.SenderType, in.ContentType, in.Content,
+		jsonOrNil(in.Metadata), in.IdempotencyKey).QueryRow(func(row pgx.Row) error {
+		var id uuid.UUID
+		err := row.Scan(&id)
+		out.Created = err == nil
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		return err
+	})
+	b.Queue(sqlBumpChatForOutbound, in.ChatID, Preview(in.ContentType, in.Content), in.MessageID)
+	b.Queue(sqlOutboundResult, in.MessageID, in.IdempotencyKey).QueryRow(func(row pgx.Row) error {
+		m, err := scanMessage(row)
+		out.Message = m
+		return err
+	})
+}
+
+// StatusChange moves outbound messages of a chat forward: by message id or by platform message ids.
+type StatusChange struct {
+	MessageID          *uuid.UUID
+	PlatformMessageIDs []string
+	Status             string
+	Error              *string
+}
+
+const sqlUpdateStatus = `UPDATE messages SET status = $3, last_error = coalesce($4, last_error),
+		send_attempts = send_attempts + CASE WHEN $3 IN ('SENT', 'FAILED') THEN 1 ELSE 0 END
+	WHERE chat_id = $1 AND (message_id = $2 OR platform_message_id = ANY($5))
+	  AND sender_type <> 'CUSTOMER'
+	  AND message_status_rank(status) < message_status_rank($3::message_status)
+	RETURNING ` + messageColumns
+
+// QueueStatus adds the status update to b; out receives the messages that actually moved.
+func QueueStatus(b *pgx.Batch, chatID uuid.UUID, c StatusChange, out *[]Message) {
+	ids := c.PlatformMessageIDs
+	if ids == nil {
+		ids = []string{}
+	}
+	b.Queue(sqlUpdateStatus, chatID, c.MessageID, c.Status, c.Error, ids).Query(func(rows pgx.Rows) error {
+		list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Message, error) { return scanMessage(r) })
+		*out = list
+		return err
+	})
+}
+
+const sqlMarkRead = `WITH upd AS (
+		UPDATE messages SET is_read = true
+		WHERE chat_id = $1 AND sender_type = 'CUSTOMER' AND NOT is_read RETURNING platform_message_id)
+	UPDATE chats SET unread_count = 0 WHERE chat_id = $1
+	RETURNING (SELECT coalesce(array_agg(platform_message_id) FILTER (WHERE platform_message_id IS NOT NULL), '{}') FROM upd)`
+
+// QueueMarkRead marks the customer's messages of a chat read; out receives their platform ids, for read receipts.
+func QueueMarkRead(b *pgx.Batch, chatID uuid.UUID, out *[]string) {
+	b.Queue(sqlMarkRead, chatID).QueryRow(func(row pgx.Row) error { return row.Scan(out) })
+}
+
+const (
+	sqlListMessages = `SELECT ` + messageColumns + ` FROM messages
+		WHERE chat_id = $1 AND ($2::bigint IS NULL OR seq < $2) ORDER BY seq DESC LIMIT $3`
+	sqlGetMessage      = `SELECT ` + messageColumns + ` FROM messages WHERE message_id = $1`
+	sqlPendingMessages = `SELECT ` + messageColumns + `, recipient FROM (
+			SELECT m.*, coalesce(c.platform_chat_id, cu.platform_customer_id) AS recipient
+			FROM messages m JOIN chats c ON c.chat_id = m.chat_id JOIN customers cu ON cu.customer_id = c.customer_id
+			WHERE m.status = 'PENDING' AND c.channel_id = $1) pending
+		ORDER BY seq LIMIT $2`
+)
+
+// ListMessages returns a page of a chat's messages before the cursor, oldest to newest within the page, and
+// the cursor of the page before it ("" when there is none).
+func (s *TenantStore) ListMessages(ctx context.Context, chatID uuid.UUID, before string, limit int) ([]Message, string, error) {
+	var beforeSeq *int64
+	if before != "" {
+		n, err := strconv.ParseInt(before, 10, 64)
+		if err != nil || n <= 0 {
+			return nil, "", badCursor()
+		}
+		beforeSeq = &n
+	}
+	rows, err := s.Pool.Query(ctx, sqlListMessages, chatID, beforeSeq, limit+1)
+	if err != nil {
+		return nil, "", err
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Message, error) { return scanMessage(r) })
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(list) > limit {
+		list = list[:limit]
+		next = strconv.FormatInt(list[len(list)-1].Seq, 10)
+	}
+	for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
+		list[i], list[j] = list[j], list[i]
+	}
+	return list, next, nil
+}
+
+// GetMessage loads one message.
+func (s *TenantStore) GetMessage(ctx context.Context, id uuid.UUID) (Message, error) {
+	return scanMessage(s.Pool.QueryRow(ctx, sqlGetMessage, id))
+}
+
+// PendingOutbound is an outbound message waiting to be sent, with the platform id of its recipient.
+type PendingOutbound struct {
+	Message
+	To string
+}
+
+// PendingMessages lists a channel's outbound messages still waiting to be sent, oldest first.
+func (s *TenantStore) PendingMessages(ctx context.Context, channelID uuid.UUID, limit int) ([]PendingOutbound, error) {
+	rows, err := s.Pool.Query(ctx, sqlPendingMessages, channelID, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (PendingOutbound, error) {
+		var p PendingOutbound
+		m := &p.Message
+		err := r.Scan(&m.MessageID, &m.ChatID, &m.PlatformMessageID, &m.SenderType, &m.ContentType, &m.Content, &m.Metadata,
+			&m.Timestamp, &m.Status, &m.IsRead, &m.Error, &m.Seq, &p.To)
+		return p, err
+	})
+}
+
+// Preview is the text an inbox shows as a chat's last message.
+func Preview(contentType, content string) string {
+	if contentType != "" && contentType != "TEXT" {
+		return "[" + contentType + "] " + truncate(content, 200)
+	}
+	return truncate(content, 200)
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}

@@ -1,0 +1,41 @@
+// Package sessions connects the engine to messaging platforms: the signed webhook of the API channel and
+// the WhatsApp client. It knows nothing of actors; the session actors in package actors drive it.
+package sessions
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Outbound is a committed message that a channel must deliver.
+type Outbound struct {
+	MessageID         uuid.UUID       `json:"messageId"`
+	ChatID            uuid.UUID       `json:"chatId"`
+	PlatformMessageID string          `json:"platformMessageId"`
+	To                string          `json:"to"`
+	ContentType       string          `json:"contentType"`
+	Content           string          `json:"content"`
+	Metadata          json.RawMessage `json:"metadata,omitempty"`
+	Timestamp         time.Time       `json:"timestamp"`
+}
+
+// NewPlatformMessageID chooses the platform message id of an outbound message before it is sent, so that a
+// retried send carries the same id and the platform (or webhook receiver) can drop the repeat.
+func NewPlatformMessageID(platform string) string {
+	if platform == "WHATSAPP" {
+		return NewWhatsAppMessageID()
+	}
+	return "aezen-" + uuid.Must(uuid.NewV7()).String()
+}
+
+// NewWhatsAppMessageID makes an id in the format WhatsApp Web clients use (3EB0 followed by hex).
+func NewWhatsAppMessageID() string {
+	b := make([]byte, 9)
+	_, _ = rand.Read(b)
+	return "3EB0" + strings.ToUpper(hex.EncodeToString(b))
+}
