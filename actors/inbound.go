@@ -68,6 +68,7 @@ type channelChanged struct {
 }
 
 func init() {
+	actorOps[OpChannelStatus] = (*tenantActor).receiveStatusCallback
 	actorOps[OpChannelInbound] = func(t *tenantActor, ctx actor.Context, cmd *Command) {
 		var in SignedInbound
 		if err := cmd.Decode(&in); err != nil {
@@ -85,25 +86,60 @@ func init() {
 
 func (t *tenantActor) verifyInbound(in SignedInbound) (InboundInput, error) {
 	var msg InboundInput
+	return msg, t.verifySigned(in, &msg)
+}
+
+// verifySigned checks that a signed call comes from the API channel's owner and decodes its body into v.
+func (t *tenantActor) verifySigned(in SignedInbound, v any) error {
 	info, err := t.channel(in.ChannelID)
 	if err != nil {
-		return msg, err
+		return err
 	}
 	if info.platform != domain.PlatformAPI {
-		return msg, domain.BadRequest("channel is not an API channel")
+		return domain.BadRequest("channel is not an API channel")
 	}
 	if !sessions.VerifySignature(info.secret, in.Body, in.Signature) {
-		return msg, &domain.Error{Code: domain.CodeUnauthorized, Message: "signature does not match the channel's secret"}
+		return &domain.Error{Code: domain.CodeUnauthorized, Message: "signature does not match the channel's secret"}
 	}
 	if !info.active {
-		return msg, domain.Forbidden("channel is not active")
+		return domain.Forbidden("channel is not active")
 	}
 	dec := json.NewDecoder(bytes.NewReader(in.Body))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&msg); err != nil {
-		return msg, domain.BadRequest("malformed inbound message: %v", err)
+	if err := dec.Decode(v); err != nil {
+		return domain.BadRequest("malformed body: %v", err)
 	}
-	return msg, domain.Validate(msg)
+	return domain.Validate(v)
+}
+
+// OpChannelStatus records a signed delivery or read receipt for an outbound message of an API channel.
+const OpChannelStatus = "channel.status"
+
+// StatusCallback is the body of a signed status call: the receiver delivered or read a message we sent.
+type StatusCallback struct {
+	PlatformMessageID string `json:"platformMessageId" validate:"required,max=200"`
+	Status            string `json:"status" validate:"required,oneof=DELIVERED READ"`
+}
+
+func (t *tenantActor) receiveStatusCallback(ctx actor.Context, cmd *Command) {
+	var in SignedInbound
+	var cb StatusCallback
+	err := cmd.Decode(&in)
+	if err == nil {
+		err = t.verifySigned(in, &cb)
+	}
+	var m persistence.Message
+	if err == nil {
+		c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		m, err = t.store.GetMessageByPlatformID(c, cb.PlatformMessageID)
+		cancel()
+	}
+	if err != nil {
+		ctx.Respond(failureReply(err, t.log, cmd.TenantCommand))
+		return
+	}
+	t.toConversation(ctx, m.ChatID, &convRequest{op: cmd.Op, cmd: cmd, sender: ctx.Sender(),
+		input: &statusInput{change: persistence.StatusChange{PlatformMessageIDs: []string{cb.PlatformMessageID}, Status: cb.Status}}})
 }
 
 // channel returns the cached facts about a channel, loading them on first use.

@@ -56,6 +56,7 @@ type Node struct {
 	sink    EventSink
 	gateway *actor.PID
 	agent   *test.InMemAgent
+	stop    chan struct{}
 }
 
 // NodeOptions tune a node beyond the configuration.
@@ -95,11 +96,14 @@ func StartNode(deps *Deps, opts NodeOptions) (*Node, error) {
 		return nil, fmt.Errorf("starting event gateway: %w", err)
 	}
 	n.gateway = gw
+	n.stop = make(chan struct{})
+	go n.wakeLoop(n.stop)
 	return n, nil
 }
 
 // Stop passivates this member's tenants and leaves the cluster.
 func (n *Node) Stop() {
+	close(n.stop)
 	n.Cluster.Shutdown(true)
 }
 

@@ -33,6 +33,8 @@ type tenantActor struct {
 	sessions map[uuid.UUID]*sessionRef
 	channels map[uuid.UUID]*channelInfo
 	contacts map[contactKey]uuid.UUID
+	// wakeSet is true once this activation has recorded a wakeup in the master database.
+	wakeSet bool
 }
 
 func newTenantActor(n *Node) actor.Actor {
@@ -60,11 +62,7 @@ func (t *tenantActor) Receive(ctx actor.Context) {
 		}
 		t.dispatch(ctx, msg)
 	case *actor.ReceiveTimeout:
-		if t.hasLiveSessions() {
-			return
-		}
-		t.log.Debug("tenant idle, passivating")
-		ctx.Poison(ctx.Self())
+		t.idle(ctx)
 	case *actor.Terminated:
 		t.childTerminated(ctx, msg.Who)
 	case *actor.Stopped:
@@ -144,6 +142,9 @@ func (t *tenantActor) dispatch(ctx actor.Context, msg *protos.TenantCommand) {
 		return
 	}
 	if _, ok := conversationOps[msg.Op]; ok {
+		if msg.Op == OpConversationSend {
+			t.ensureWakeup("outbound messages")
+		}
 		t.routeToConversation(ctx, cmd)
 		return
 	}

@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"encoding/json"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/aezen/engine/actors"
@@ -79,9 +81,27 @@ func (s *Server) deleteChannel(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// inbound accepts a message posted by an external system to an API channel. It carries no token: the
-// channel id finds the tenant, and the tenant checks the body's HMAC signature against the channel's secret.
+// inbound accepts a signed inbound message; statusCallback a signed receipt (see signedCall).
 func (s *Server) inbound(c *fiber.Ctx) error {
+	var res actors.InboundResult
+	if err := s.signedCall(c, actors.OpChannelInbound, &res); err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusAccepted).JSON(res)
+}
+
+func (s *Server) statusCallback(c *fiber.Ctx) error {
+	var res json.RawMessage
+	if err := s.signedCall(c, actors.OpChannelStatus, &res); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Status(fiber.StatusAccepted).Send(res)
+}
+
+// signedCall forwards a call from an external system to the channel's tenant. It carries no token: the
+// channel id finds the tenant, and the tenant checks the body's HMAC signature against the channel's secret.
+func (s *Server) signedCall(c *fiber.Ctx, op string, out any) error {
 	id, err := pathUUID(c, "channelId")
 	if err != nil {
 		return err
@@ -94,12 +114,7 @@ func (s *Server) inbound(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var res actors.InboundResult
 	body := append([]byte(nil), c.Body()...)
-	err = s.node.Ask(c.UserContext(), tenantID, actors.OpChannelInbound, actors.Caller{RequestID: requestID(c)},
-		actors.SignedInbound{ChannelID: id, Body: body, Signature: sig}, &res)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusAccepted).JSON(res)
+	return s.node.Ask(c.UserContext(), tenantID, op, actors.Caller{RequestID: requestID(c)},
+		actors.SignedInbound{ChannelID: id, Body: body, Signature: sig}, out)
 }

@@ -148,8 +148,9 @@ func (s *Server) wsRequest(tenantID uuid.UUID, who actors.Caller, data []byte) a
 	switch f.Event {
 	case "send_message":
 		var in wsSendMessage
-		if err = decodeFrame(f.Data, &in); err == nil {
-			ack.ClientMessageID = in.ClientMessageID
+		err = decodeFrame(f.Data, &in)
+		ack.ClientMessageID = in.ClientMessageID
+		if err == nil {
 			if in.ChatID == uuid.Nil {
 				err = domain.InvalidField("chatId", "is required")
 				break

@@ -219,6 +219,11 @@ func (s *TenantStore) GetMessage(ctx context.Context, id uuid.UUID) (Message, er
 	return scanMessage(s.Pool.QueryRow(ctx, sqlGetMessage, id))
 }
 
+// GetMessageByPlatformID loads a message by the platform's id for it.
+func (s *TenantStore) GetMessageByPlatformID(ctx context.Context, platformID string) (Message, error) {
+	return scanMessage(s.Pool.QueryRow(ctx, sqlMessageByPlatformID, platformID))
+}
+
 // PendingOutbound is an outbound message waiting to be sent, with the platform id of its recipient.
 type PendingOutbound struct {
 	Message

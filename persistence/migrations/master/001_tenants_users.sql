@@ -34,3 +34,12 @@ CREATE TABLE channel_routes (
     channel_id uuid PRIMARY KEY,
     tenant_id  uuid NOT NULL REFERENCES tenants (tenant_id) ON DELETE CASCADE
 );
+
+-- tenant_wakeups lists tenants that must be active even without requests: unsent messages, connected
+-- channel sessions. Every node activates them at start and periodically, so work resumes after a restart
+-- or on a survivor after a node is lost.
+CREATE TABLE tenant_wakeups (
+    tenant_id  uuid PRIMARY KEY REFERENCES tenants (tenant_id) ON DELETE CASCADE,
+    reason     text NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT now()
+);

@@ -1,0 +1,166 @@
+package httpapi_test
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fasthttp/websocket"
+
+	"github.com/aezen/engine/internal/testkit"
+)
+
+func TestWebSocketRefusesBadTokensBeforeUpgrade(t *testing.T) {
+	e := testkit.StartDefault(t)
+	for name, tok := range map[string]string{"missing": "", "garbage": "not-a-jwt"} {
+		_, err := e.DialWSRaw(tok)
+		var de *testkit.DialError
+		if !errors.As(err, &de) || de.Status != http.StatusUnauthorized {
+			t.Fatalf("%s token: %v", name, err)
+		}
+	}
+	// The token may also travel in Sec-WebSocket-Protocol, next to the engine's subprotocol.
+	acct := e.SignUp()
+	url := "ws" + strings.TrimPrefix(e.BaseURL, "http") + "/ws"
+	d := websocket.Dialer{Subprotocols: []string{"aezen.v1", acct.Token}}
+	conn, res, err := d.Dial(url, nil)
+	if err != nil {
+		t.Fatalf("subprotocol token: %v", err)
+	}
+	defer conn.Close()
+	if res.Header.Get("Sec-WebSocket-Protocol") != "aezen.v1" {
+		t.Fatalf("server chose subprotocol %q", res.Header.Get("Sec-WebSocket-Protocol"))
+	}
+}
+
+func TestWebSocketEventsStayInTheirTenant(t *testing.T) {
+	e := testkit.StartDefault(t)
+	a, b := e.SignUp(), e.SignUp()
+	chA := e.CreateAPIChannel(a.Token, "http://127.0.0.1:1/unused")
+	chB := e.CreateAPIChannel(b.Token, "http://127.0.0.1:1/unused")
+	wsA, wsB := e.DialWS(a.Token), e.DialWS(b.Token)
+
+	chA.Inbound("a-1", "alice", "for tenant A")
+	chB.Inbound("b-1", "bob", "for tenant B")
+	chB.Inbound("b-2", "bob", "for tenant B again")
+	gotA := wsA.WaitFrames("incoming_message", 1, 5*time.Second)
+	wsB.WaitFrames("incoming_message", 2, 5*time.Second)
+	time.Sleep(100 * time.Millisecond)
+	for _, f := range wsA.Frames("") {
+		if strings.Contains(string(f.Data), "tenant B") {
+			t.Fatalf("tenant A saw %s", f.Data)
+		}
+	}
+	for _, f := range wsB.Frames("") {
+		if strings.Contains(string(f.Data), "tenant A") {
+			t.Fatalf("tenant B saw %s", f.Data)
+		}
+	}
+	if len(gotA) != 1 || len(wsA.Frames("incoming_message")) != 1 {
+		t.Fatalf("tenant A got %d incoming frames", len(wsA.Frames("incoming_message")))
+	}
+	// A chat id of tenant A is unknown to tenant B.
+	var in struct {
+		Conversation conversation `json:"conversation"`
+	}
+	_ = json.Unmarshal(gotA[0].Data, &in)
+	if r := e.Do("GET", "/api/conversations/"+in.Conversation.ChatID, b.Token, nil); r.Status != http.StatusNotFound {
+		t.Fatalf("tenant B reading tenant A's chat: %d %s", r.Status, r.Body)
+	}
+}
+
+func TestWebSocketRequests(t *testing.T) {
+	e := testkit.StartDefault(t)
+	acct := e.SignUp()
+	hook := testkit.NewWebhookReceiver(t)
+	ch := e.CreateAPIChannel(acct.Token, hook.URL)
+	in, _ := ch.Inbound("w-1", "ws-customer", "hello")
+	ws := e.DialWS(acct.Token)
+
+	ws.Send("send_message", map[string]any{"chatId": in.ChatID, "content": "from the socket", "clientMessageId": "c-1"})
+	ws.Send("send_message", map[string]any{"chatId": in.ChatID, "content": "from the socket", "clientMessageId": "c-1"})
+	ws.Send("send_message", map[string]any{"chatId": in.ChatID, "clientMessageId": "c-2"})
+	ws.Send("mark_read", map[string]any{"chatId": in.ChatID})
+	ws.Send("typing", map[string]any{"chatId": in.ChatID, "on": true})
+	ws.Send("dance", map[string]any{})
+	acks := ws.WaitFrames("ack", 6, 5*time.Second)
+	type ack struct {
+		ClientMessageID string `json:"clientMessageId"`
+		Request         string `json:"request"`
+		Result          struct {
+			Message     message `json:"message"`
+			UnreadCount *int    `json:"unreadCount"`
+		} `json:"result"`
+		Error *struct {
+			Code string `json:"code"`
+		} `json:"error"`
+	}
+	var got []ack
+	for _, f := range acks {
+		var a ack
+		_ = json.Unmarshal(f.Data, &a)
+		got = append(got, a)
+	}
+	if got[0].Error != nil || got[0].Result.Message.MessageID == "" || got[0].Result.Message.MessageID != got[1].Result.Message.MessageID {
+		t.Fatalf("send acks: %+v / %+v", got[0], got[1])
+	}
+	if got[2].Error == nil || got[2].Error.Code != "validation_failed" || got[2].ClientMessageID != "c-2" {
+		t.Fatalf("invalid send ack: %+v", got[2])
+	}
+	if got[3].Error != nil || got[3].Result.UnreadCount == nil || *got[3].Result.UnreadCount != 0 {
+		t.Fatalf("mark_read ack: %+v", got[3])
+	}
+	if got[4].Error != nil || got[5].Error == nil || got[5].Error.Code != "bad_request" {
+		t.Fatalf("typing / unknown acks: %+v %+v", got[4], got[5])
+	}
+	testkit.Eventually(t, 5*time.Second, "one webhook delivery", func() bool { return len(hook.Deliveries()) == 1 })
+	if c := getConversation(t, e, acct.Token, in.ChatID); c.UnreadCount != 0 {
+		t.Fatalf("unread %d", c.UnreadCount)
+	}
+}
+
+// TestSlowWebSocketClientDoesNotStallOthers: one client never reads; the engine keeps serving the other
+// client in full and disconnects the slow one once its queue overflows.
+func TestSlowWebSocketClientDoesNotStallOthers(t *testing.T) {
+	e := testkit.StartDefault(t)
+	acct := e.SignUp()
+	ch := e.CreateAPIChannel(acct.Token, "http://127.0.0.1:1/unused")
+
+	url := "ws" + strings.TrimPrefix(e.BaseURL, "http") + "/ws?token=" + acct.Token
+	slow, _, err := (&websocket.Dialer{ReadBufferSize: 1024}).Dial(url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slow.Close()
+	fast := e.DialWS(acct.Token)
+
+	big := strings.Repeat("x", 16<<10)
+	const n = 1200
+	for i := 0; i < n; i++ {
+		if _, r := ch.Inbound(fmt.Sprintf("s-%d", i), fmt.Sprintf("cust-%d", i%20), big); r.Status != http.StatusAccepted {
+			t.Fatalf("inbound %d: %d", i, r.Status)
+		}
+	}
+	fast.WaitFrames("incoming_message", n, 30*time.Second)
+
+	// The slow client was cut off: draining its socket ends in a close, long before n frames.
+	_ = slow.SetReadDeadline(time.Now().Add(20 * time.Second))
+	read := 0
+	for {
+		_, _, err := slow.ReadMessage()
+		if err != nil {
+			if !websocket.IsCloseError(err, 1013) && read >= 2*n {
+				t.Fatalf("slow client ended with %v after %d frames", err, read)
+			}
+			break
+		}
+		read++
+	}
+	if read >= 2*n {
+		t.Fatalf("slow client received all %d frames; it should have been dropped", read)
+	}
+}

@@ -1,0 +1,59 @@
+package testkit
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/aezen/engine/sessions"
+)
+
+// APIChannel is an API channel created through the HTTP API, with the signing secret shown at creation.
+type APIChannel struct {
+	ID     string
+	Secret string
+	e      *Engine
+}
+
+// CreateAPIChannel creates an API channel whose outbound messages go to webhookURL.
+func (e *Engine) CreateAPIChannel(token, webhookURL string) APIChannel {
+	e.t.Helper()
+	var ch struct {
+		ChannelID     string `json:"channelId"`
+		WebhookSecret string `json:"webhookSecret"`
+	}
+	e.Must(http.StatusCreated, "POST", "/api/channels", token, map[string]any{
+		"platformType": "API", "channelName": "site chat", "webhookUrl": webhookURL}, &ch)
+	if ch.WebhookSecret == "" {
+		e.t.Fatal("channel creation did not show the webhook secret")
+	}
+	return APIChannel{ID: ch.ChannelID, Secret: ch.WebhookSecret, e: e}
+}
+
+// Post sends a signed call to the channel's inbound (or other, e.g. "status") endpoint.
+func (ch APIChannel) Post(endpoint string, body any) Response {
+	ch.e.t.Helper()
+	raw, err := json.Marshal(body)
+	if err != nil {
+		ch.e.t.Fatal(err)
+	}
+	return ch.e.Do("POST", "/api/channels/"+ch.ID+"/"+endpoint, "", raw,
+		sessions.SignatureHeader+": "+sessions.Sign(ch.Secret, raw))
+}
+
+// Inbound posts a signed text message from a customer and returns the answer.
+func (ch APIChannel) Inbound(platformMessageID, customerID, text string) (res InboundAnswer, r Response) {
+	ch.e.t.Helper()
+	r = ch.Post("inbound", map[string]any{"platformMessageId": platformMessageID,
+		"from": map[string]any{"platformCustomerId": customerID, "fullName": "Customer " + customerID}, "content": text})
+	if r.Status == http.StatusAccepted {
+		r.JSON(ch.e.t, &res)
+	}
+	return res, r
+}
+
+// InboundAnswer is the body of a 202 from the inbound endpoint.
+type InboundAnswer struct {
+	MessageID string `json:"messageId"`
+	ChatID    string `json:"chatId"`
+	Duplicate bool   `json:"duplicate"`
+}
