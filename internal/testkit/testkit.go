@@ -246,4 +246,3 @@ func randomHex(n int) string {
 
 // RandomID returns a short random hex string for unique test names.
 func RandomID() string { return randomHex(6) }
-
