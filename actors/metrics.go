@@ -30,3 +30,10 @@ var (
 		Buckets: prometheus.ExponentialBuckets(1, 2, 11),
 	})
 )
+
+func init() {
+	// Export the restart counters at zero so dashboards see them before the first crash.
+	for _, parent := range []string{tenantSupervision.name, sessionSupervision.name} {
+		metricActorRestarts.WithLabelValues(parent)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -57,6 +58,9 @@ type Node struct {
 	gateway *actor.PID
 	agent   *test.InMemAgent
 	stop    chan struct{}
+	// members holds the addresses of the cluster's members, kept from topology events: protoactor's
+	// MemberList is not safe to read from other goroutines.
+	members atomic.Pointer[[]string]
 }
 
 // NodeOptions tune a node beyond the configuration.
@@ -88,6 +92,15 @@ func StartNode(deps *Deps, opts NodeOptions) (*Node, error) {
 		cluster.WithKinds(cluster.NewKind(TenantKind, tenantProps)),
 		cluster.WithRequestTimeout(cfg.RequestTimeout))
 	n.Cluster = cluster.New(system, clusterCfg)
+	system.EventStream.Subscribe(func(evt interface{}) {
+		if topo, ok := evt.(*cluster.ClusterTopology); ok {
+			addrs := make([]string, 0, len(topo.Members))
+			for _, m := range topo.Members {
+				addrs = append(addrs, m.Address())
+			}
+			n.members.Store(&addrs)
+		}
+	})
 	n.Cluster.StartMember()
 
 	gw, err := system.Root.SpawnNamed(actor.PropsFromFunc(n.receiveGatewayEvent), gatewayName)
@@ -166,11 +179,18 @@ func (n *Node) publish(tenantID uuid.UUID, event string, payload any) {
 	if n.sink != nil {
 		n.sink.Deliver(tenantID, event, data)
 	}
+	members := n.members.Load()
+	if members == nil {
+		return
+	}
 	self := n.System.Address()
-	msg := &protos.TenantEvent{TenantId: tenantID.String(), Event: event, Data: data}
-	for _, m := range n.Cluster.MemberList.Members().Members() {
-		if m.Address() != self {
-			n.System.Root.Send(actor.NewPID(m.Address(), gatewayName), msg)
+	var msg *protos.TenantEvent
+	for _, addr := range *members {
+		if addr != self {
+			if msg == nil {
+				msg = &protos.TenantEvent{TenantId: tenantID.String(), Event: event, Data: data}
+			}
+			n.System.Root.Send(actor.NewPID(addr, gatewayName), msg)
 		}
 	}
 }

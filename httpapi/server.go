@@ -5,6 +5,7 @@ package httpapi
 import (
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -78,9 +79,10 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	if err != nil {
 		status, _ = describeError(c, err, s.log)
 	}
-	route := c.Route().Path
-	metricHTTPRequests.WithLabelValues(c.Method(), route, strconv.Itoa(status)).Inc()
-	metricHTTPSeconds.WithLabelValues(c.Method(), route).Observe(time.Since(start).Seconds())
+	// Fiber's strings point into reused buffers: copy them before they outlive the request.
+	method, route := strings.Clone(c.Method()), strings.Clone(c.Route().Path)
+	metricHTTPRequests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
+	metricHTTPSeconds.WithLabelValues(method, route).Observe(time.Since(start).Seconds())
 	return err
 }
 

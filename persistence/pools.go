@@ -116,8 +116,8 @@ func (m *PoolManager) acquire(ctx context.Context) error {
 }
 
 func (m *PoolManager) release() {
+	m.open.Add(-1) // before the token is free, so OpenConns never exceeds the bound
 	<-m.tokens
-	m.open.Add(-1)
 }
 
 // reclaimIdle closes idle connections of every pool so that a busier tenant can connect.
