@@ -122,7 +122,9 @@ func (c *conversationActor) send(ctx actor.Context, req *convRequest, in *SendIn
 		nm.IdempotencyKey = &in.IdempotencyKey
 	}
 	out := &persistence.OutboundResult{}
+	start := time.Now()
 	c.write(ctx, func(b *pgx.Batch) { persistence.QueueOutbound(b, nm, out) }, func(ctx actor.Context, err error) {
+		metricSendSeconds.Observe(time.Since(start).Seconds())
 		if err != nil {
 			c.respond(ctx, req, nil, err)
 			return

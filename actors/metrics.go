@@ -18,6 +18,17 @@ var (
 	metricClusterRequestErrors = promauto.NewCounter(prometheus.CounterOpts{
 		Name: "aezen_cluster_request_errors_total", Help: "Requests to tenant grains that failed after retries.",
 	})
+	metricClusterRetries = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "aezen_cluster_request_retries_total", Help: "Requests to tenant grains retried (member lost, grain moving).",
+	})
+	metricClusterRequestSeconds = promauto.NewHistogram(prometheus.HistogramOpts{
+		Name: "aezen_cluster_request_seconds", Help: "Time for a tenant grain to answer a request, retries included.",
+		Buckets: prometheus.ExponentialBuckets(0.0002, 2, 16),
+	})
+	metricSendSeconds = promauto.NewHistogram(prometheus.HistogramOpts{
+		Name: "aezen_send_commit_seconds", Help: "Time from a send reaching its conversation actor to its PENDING row committed.",
+		Buckets: prometheus.ExponentialBuckets(0.0002, 2, 16),
+	})
 	metricActivationSeconds = promauto.NewHistogram(prometheus.HistogramOpts{
 		Name: "aezen_tenant_activation_seconds", Help: "Time to activate a tenant actor.",
 		Buckets: prometheus.ExponentialBuckets(0.001, 2, 14),

@@ -14,7 +14,6 @@ import (
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/asynkron/protoactor-go/cluster"
-	"github.com/asynkron/protoactor-go/cluster/clusterproviders/automanaged"
 	"github.com/asynkron/protoactor-go/cluster/clusterproviders/test"
 	"github.com/asynkron/protoactor-go/cluster/identitylookup/disthash"
 	"github.com/asynkron/protoactor-go/remote"
@@ -60,7 +59,9 @@ type Node struct {
 	stop    chan struct{}
 	// members holds the addresses of the cluster's members, kept from topology events: protoactor's
 	// MemberList is not safe to read from other goroutines.
-	members atomic.Pointer[[]string]
+	members  atomic.Pointer[[]string]
+	topology atomic.Pointer[cluster.ClusterTopology]
+	local    localTenants
 }
 
 // NodeOptions tune a node beyond the configuration.
@@ -77,14 +78,11 @@ func StartNode(deps *Deps, opts NodeOptions) (*Node, error) {
 	system := actor.NewActorSystem(actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger { return quietLogger(protoLog) }))
 	n := &Node{System: system, deps: deps, sink: opts.Sink}
 
-	var provider cluster.ClusterProvider
-	switch cfg.ClusterProvider {
-	case "automanaged":
-		provider = automanaged.NewWithConfig(2*time.Second, cfg.AutomanagedPort, cfg.ClusterPeers...)
-	default:
-		n.agent = test.NewInMemAgent()
-		provider = test.NewTestProvider(n.agent)
+	provider, agent, err := clusterProvider(cfg)
+	if err != nil {
+		return nil, err
 	}
+	n.agent = agent
 	remoteCfg := remote.Configure(cfg.NodeHost, cfg.NodePort)
 	tenantProps := actor.PropsFromProducer(func() actor.Actor { return newTenantActor(n) },
 		actor.WithSupervisor(tenantSupervision.strategy()))
@@ -99,6 +97,7 @@ func StartNode(deps *Deps, opts NodeOptions) (*Node, error) {
 				addrs = append(addrs, m.Address())
 			}
 			n.members.Store(&addrs)
+			n.topology.Store(topo)
 		}
 	})
 	n.Cluster.StartMember()
@@ -124,23 +123,49 @@ func (n *Node) Stop() {
 func (n *Node) Address() string { return n.System.Address() }
 
 // Ask sends one operation to a tenant's grain, wherever it lives, and decodes the JSON answer into out.
-// Domain failures come back as *domain.Error.
+// Domain failures come back as *domain.Error. While the cluster changes (a member lost or joining), the
+// grain may be unreachable for a moment: Ask retries with backoff within AEZEN_REQUEST_TIMEOUT, so callers
+// see a short delay instead of an error. Operations are safe to repeat: inbound messages are de-duplicated
+// by platform id and sends carry idempotency keys.
 func (n *Node) Ask(ctx context.Context, tenantID uuid.UUID, op string, caller Caller, payload, out any) error {
 	body, err := json.Marshal(payload)
 	if err != nil {
 		return fmt.Errorf("encoding %s payload: %w", op, err)
 	}
 	cmd := &protos.TenantCommand{Op: op, Payload: body, Caller: &protos.Caller{UserId: caller.UserID, Role: caller.Role}, RequestId: caller.RequestID}
-	timeout := n.deps.Config.RequestTimeout
-	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < timeout {
-		timeout = time.Until(dl)
+	start := time.Now()
+	deadline := start.Add(n.deps.Config.RequestTimeout)
+	if dl, ok := ctx.Deadline(); ok && dl.Before(deadline) {
+		deadline = dl
 	}
-	res, err := n.Cluster.Request(tenantID.String(), TenantKind, cmd, cluster.WithTimeout(timeout), cluster.WithRetryCount(5),
-		cluster.WithRetryAction(func(i int) int { time.Sleep(time.Duration(i+1) * 50 * time.Millisecond); return i + 1 }))
-	if err != nil {
-		metricClusterRequestErrors.Inc()
-		return &domain.Error{Code: domain.CodeUnavailable, Message: "tenant did not answer in time, try again"}
+	backoff := 25 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		remaining := time.Until(deadline)
+		if remaining <= 0 {
+			metricClusterRequestErrors.Inc()
+			return &domain.Error{Code: domain.CodeUnavailable, Message: "tenant did not answer in time, try again"}
+		}
+		res, err := n.Cluster.Request(tenantID.String(), TenantKind, cmd, cluster.WithTimeout(min(remaining, attemptTimeout)),
+			cluster.WithRetryCount(1))
+		if err == nil && res != nil {
+			metricClusterRequestSeconds.Observe(time.Since(start).Seconds())
+			return decodeReply(res, tenantID, op, out)
+		}
+		metricClusterRetries.Inc()
+		select {
+		case <-ctx.Done():
+			return &domain.Error{Code: domain.CodeUnavailable, Message: "request cancelled"}
+		case <-time.After(min(backoff, max(time.Until(deadline), 0))):
+		}
+		backoff = min(backoff*2, 500*time.Millisecond)
 	}
+}
+
+// attemptTimeout bounds one try of Ask, so that a request sent to a member that just died is retried on
+// the new owner well within the request timeout.
+const attemptTimeout = 3 * time.Second
+
+func decodeReply(res any, tenantID uuid.UUID, op string, out any) error {
 	reply, ok := res.(*protos.TenantReply)
 	if !ok {
 		return fmt.Errorf("tenant %s answered %s with %T", tenantID, op, res)

@@ -28,11 +28,14 @@ type tenantActor struct {
 	// failed is set when activation failed; every command is answered with it and the grain stops.
 	failed error
 
-	convs    map[uuid.UUID]*conversationRef
-	convByID map[string]uuid.UUID // child PID id → chat id
-	sessions map[uuid.UUID]*sessionRef
-	channels map[uuid.UUID]*channelInfo
-	contacts map[contactKey]uuid.UUID
+	convs         map[uuid.UUID]*conversationRef
+	convByID      map[string]uuid.UUID // child PID id → chat id
+	sessions      map[uuid.UUID]*sessionRef
+	channels      map[uuid.UUID]*channelInfo
+	contacts      map[contactKey]uuid.UUID
+	activatedAt   time.Time
+	lastCommandAt time.Time
+	commands      int64
 	// wakeSet is true once this activation has recorded a wakeup in the master database.
 	wakeSet bool
 }
@@ -60,12 +63,17 @@ func (t *tenantActor) Receive(ctx actor.Context) {
 			ctx.Respond(failureReply(t.failed, t.log, msg))
 			return
 		}
+		if msg.Op != OpTenantDescribe {
+			t.lastCommandAt = time.Now()
+			t.commands++
+		}
 		t.dispatch(ctx, msg)
 	case *actor.ReceiveTimeout:
 		t.idle(ctx)
 	case *actor.Terminated:
 		t.childTerminated(ctx, msg.Who)
 	case *actor.Stopped:
+		t.node.local.remove(t.tenantID, ctx.Self())
 		if t.store != nil {
 			t.node.deps.Pools.Close(t.store.Pool)
 			metricActiveTenants.Dec()
@@ -126,6 +134,8 @@ func (t *tenantActor) activate(ctx actor.Context, identity string) error {
 	t.store = persistence.NewTenantStore(pool, deps.Cipher)
 	t.writer = ctx.Spawn(actor.PropsFromProducer(func() actor.Actor { return newDBWriter(t.store, t.log) }))
 	metricActiveTenants.Inc()
+	t.activatedAt = time.Now()
+	t.node.local.add(id, ctx.Self())
 	metricActivationSeconds.Observe(time.Since(start).Seconds())
 	ctx.SetReceiveTimeout(deps.Config.TenantIdleTimeout)
 	t.afterActivation(ctx)

@@ -24,6 +24,8 @@ type sessionRef struct {
 	pid      *actor.PID
 	platform string
 	live     bool
+	// status is the session's last reported state, shown to operators.
+	status any
 }
 
 // routeToConversation decodes the chat of a command and hands it to that chat's actor.

@@ -59,6 +59,7 @@ type Config struct {
 	NodePort        int      `env:"AEZEN_NODE_PORT" envDefault:"0"`
 	ClusterPeers    []string `env:"AEZEN_CLUSTER_PEERS" envSeparator:","`
 	AutomanagedPort int      `env:"AEZEN_AUTOMANAGED_PORT" envDefault:"0"`
+	EtcdEndpoints   []string `env:"AEZEN_ETCD_ENDPOINTS" envSeparator:","`
 }
 
 // Production reports whether the node runs in production mode.
@@ -121,12 +122,18 @@ func (c *Config) Validate() error {
 		add("AEZEN_TENANT_MAX_CONNS must be between 1 and AEZEN_DB_MAX_CONNS")
 	}
 	switch c.ClusterProvider {
-	case "none", "automanaged":
+	case "none", "automanaged", "kubernetes", "consul", "etcd":
 	default:
-		add("AEZEN_CLUSTER_PROVIDER must be none or automanaged, got %q", c.ClusterProvider)
+		add("AEZEN_CLUSTER_PROVIDER must be none, automanaged, kubernetes, consul or etcd, got %q", c.ClusterProvider)
 	}
-	if c.ClusterProvider == "automanaged" && len(c.ClusterPeers) == 0 {
-		add("AEZEN_CLUSTER_PEERS must list host:port of the automanaged peers")
+	if c.ClusterProvider == "automanaged" && (len(c.ClusterPeers) == 0 || c.AutomanagedPort == 0) {
+		add("AEZEN_CLUSTER_PEERS (host:port list of every member's automanaged port) and AEZEN_AUTOMANAGED_PORT are required with automanaged")
+	}
+	if c.ClusterProvider == "etcd" && len(c.EtcdEndpoints) == 0 {
+		add("AEZEN_ETCD_ENDPOINTS is required with the etcd provider")
+	}
+	if c.ClusterProvider != "none" && c.NodePort == 0 && c.ClusterProvider != "kubernetes" {
+		add("AEZEN_NODE_PORT must be set in a cluster, so that peers can reach this member")
 	}
 	if c.WhatsAppSendRate <= 0 || c.WhatsAppSendBurst < 1 {
 		add("AEZEN_WHATSAPP_SEND_RATE must be > 0 and AEZEN_WHATSAPP_SEND_BURST >= 1")
