@@ -1,0 +1,230 @@
+package sessions
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// WhatsAppFactory opens WhatsApp connections. The real one (NewWhatsmeowFactory) runs whatsmeow with its
+// device store in the tenant's database; tests use FakeWhatsApp.
+type WhatsAppFactory interface {
+	// Open prepares the client of one channel. It does not connect; events start once Connect is called.
+	Open(ctx context.Context, req WAOpenRequest) (WhatsAppClient, error)
+}
+
+// WAOpenRequest is what a factory needs to open one channel's client.
+type WAOpenRequest struct {
+	ChannelID uuid.UUID
+	// DB is the tenant's pool: the device store lives in the tenant database, never in local files.
+	DB *pgxpool.Pool
+	// JID is the device stored for this channel by an earlier pairing ("" for a new device).
+	JID string
+	// OnEvent receives the connection's events. It is called on the client's own goroutines and must not
+	// block: hand the event to a mailbox. A WAMessage must be answered with Done once it is committed.
+	OnEvent func(WhatsAppEvent)
+	Log     *slog.Logger
+}
+
+// WhatsAppClient is one channel's WhatsApp connection, in the engine's own terms (no whatsmeow types).
+// Chat and sender addresses are JIDs in their string form ("15551234567@s.whatsapp.net").
+type WhatsAppClient interface {
+	// Connect opens the connection and returns once it is up (events then report QR codes or the login)
+	// or has failed; it never hangs: failures come back within seconds.
+	Connect() error
+	// Disconnect closes the connection; the stored device stays, so the next Connect needs no QR.
+	Disconnect()
+	// Logout unlinks the device from the phone (when connected) and deletes it from the store.
+	Logout(ctx context.Context) error
+	// PairPhone asks for a pairing code for a phone number (international format); the connection must be
+	// up and waiting for a QR scan.
+	PairPhone(ctx context.Context, phone string) (string, error)
+	// SendText sends a text (or a caption) with the message id chosen before the send, so that a retried
+	// send carries the same id and the recipient's phone drops the repeat.
+	SendText(ctx context.Context, to, id, text string) error
+	// MarkRead sends read receipts for messages of one chat (sender is needed in groups only).
+	MarkRead(ctx context.Context, chat, sender string, ids []string, at time.Time) error
+	// SetTyping shows (on) or hides the typing indicator in a chat.
+	SetTyping(ctx context.Context, chat string, on bool) error
+	// HasDevice reports whether a paired device is stored, so that Connect logs in without a QR code.
+	HasDevice() bool
+	// JID is the paired device's own JID, or "".
+	JID() string
+	// Close disconnects and releases the client; no event is delivered afterwards.
+	Close()
+}
+
+// WhatsAppEvent is an event of a WhatsApp connection: one of the WA* types below.
+type WhatsAppEvent interface{ whatsAppEvent() }
+
+// WAQRCode is a new pairing code to show as a QR image until ExpiresAt.
+type WAQRCode struct {
+	Code      string
+	ExpiresAt time.Time
+}
+
+// WAQRTimeout says the codes ran out before one was scanned; the connection is closed.
+type WAQRTimeout struct{}
+
+// WAPaired says a phone scanned the code (or entered the pairing code) and the device is now stored.
+type WAPaired struct {
+	JID          string
+	BusinessName string
+	Platform     string
+}
+
+// WAPairError says the phone scanned the code but pairing failed.
+type WAPairError struct{ Reason string }
+
+// WAConnected says the connection is up and logged in as JID.
+type WAConnected struct {
+	JID      string
+	Phone    string
+	PushName string
+}
+
+// WADisconnected is a temporary loss of the connection; reconnecting is worth it.
+type WADisconnected struct{ Reason string }
+
+// WALoggedOut says the phone unlinked this device (or WhatsApp did); the stored device is gone.
+type WALoggedOut struct{ Reason string }
+
+// WABanned says WhatsApp refuses the account for a while.
+type WABanned struct {
+	Reason string
+	Expire time.Duration
+}
+
+// WAOutdated says WhatsApp rejected this client's version (405).
+type WAOutdated struct{}
+
+// WAStreamReplaced says another client connected with the same device and took over.
+type WAStreamReplaced struct{}
+
+// WAConnectFailure is a refusal by WhatsApp with a reason code; Temporary ones are worth a retry.
+type WAConnectFailure struct {
+	Code      int
+	Reason    string
+	Temporary bool
+}
+
+// WAReceipt says messages we sent were delivered or read (Status is DELIVERED or READ).
+type WAReceipt struct {
+	Chat      string
+	Sender    string
+	IDs       []string
+	Status    string
+	Timestamp time.Time
+}
+
+// WAPushName says a contact's display name changed.
+type WAPushName struct {
+	JID  string
+	Name string
+}
+
+// WAMessage is a customer's message. The client acknowledges it to WhatsApp only after Done(true); until
+// then (or after Done(false)) WhatsApp keeps it and delivers it again on the next connection.
+type WAMessage struct {
+	ID        string
+	Chat      string // the customer's JID (a phone-number JID when WhatsApp tells us one)
+	Sender    string
+	PushName  string
+	Timestamp time.Time
+	// ContentType is one of the engine's content types (TEXT, IMAGE, VIDEO, AUDIO, FILE, LOCATION, STICKER).
+	ContentType string
+	// Text is the text, or the caption of a media message.
+	Text  string
+	Media *WAMedia
+	// ack, set by the client, receives the commit result.
+	ack func(committed bool)
+}
+
+// WAMedia describes an attachment without downloading it: what whatsmeow's DownloadMediaWithPath needs.
+type WAMedia struct {
+	MimeType      string `json:"mimetype"`
+	FileName      string `json:"fileName,omitempty"`
+	FileLength    uint64 `json:"fileLength"`
+	URL           string `json:"url,omitempty"`
+	DirectPath    string `json:"directPath"`
+	MediaKey      []byte `json:"mediaKey"`
+	FileSHA256    []byte `json:"fileSha256"`
+	FileEncSHA256 []byte `json:"fileEncSha256"`
+	// MediaType names the key-derivation info ("WhatsApp Image Keys", ...).
+	MediaType string `json:"mediaType"`
+}
+
+// Done tells the client whether the message is committed; only a committed message is acknowledged.
+func (m *WAMessage) Done(committed bool) {
+	if m.ack != nil {
+		m.ack(committed)
+	}
+}
+
+// Metadata is the message's stored metadata: the media description, if any.
+func (m *WAMessage) Metadata() json.RawMessage {
+	if m.Media == nil {
+		return nil
+	}
+	b, _ := json.Marshal(map[string]any{"whatsapp": map[string]any{"media": m.Media}})
+	return b
+}
+
+func (WAQRCode) whatsAppEvent()         {}
+func (WAQRTimeout) whatsAppEvent()      {}
+func (WAPaired) whatsAppEvent()         {}
+func (WAPairError) whatsAppEvent()      {}
+func (WAConnected) whatsAppEvent()      {}
+func (WADisconnected) whatsAppEvent()   {}
+func (WALoggedOut) whatsAppEvent()      {}
+func (WABanned) whatsAppEvent()         {}
+func (WAOutdated) whatsAppEvent()       {}
+func (WAStreamReplaced) whatsAppEvent() {}
+func (WAConnectFailure) whatsAppEvent() {}
+func (WAReceipt) whatsAppEvent()        {}
+func (WAPushName) whatsAppEvent()       {}
+func (*WAMessage) whatsAppEvent()       {}
+
+// Errors of WhatsApp clients.
+var (
+	// ErrWANotConnected is returned by operations that need a live connection.
+	ErrWANotConnected = errors.New("whatsapp is not connected")
+	// ErrWABadRecipient is a recipient that is not a WhatsApp address; retrying cannot help.
+	ErrWABadRecipient = errors.New("recipient is not a WhatsApp number")
+)
+
+// WhatsAppJID turns a phone number in any common notation (+1 555-123 4567) into its WhatsApp JID, or ""
+// when it is not a plausible international number.
+func WhatsAppJID(phone string) string {
+	var b strings.Builder
+	for _, r := range phone {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	digits := b.String()
+	if len(digits) < 7 || len(digits) > 15 || strings.HasPrefix(digits, "0") {
+		return ""
+	}
+	return digits + "@s.whatsapp.net"
+}
+
+// WhatsAppPhone is the phone number (+digits) of a phone-number JID, or "" for other JIDs.
+func WhatsAppPhone(jid string) string {
+	user, server, ok := strings.Cut(jid, "@")
+	if !ok || server != "s.whatsapp.net" {
+		return ""
+	}
+	user, _, _ = strings.Cut(user, ":")
+	user, _, _ = strings.Cut(user, ".")
+	if user == "" {
+		return ""
+	}
+	return "+" + user
+}

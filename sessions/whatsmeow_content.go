@@ -1,0 +1,94 @@
+package sessions
+
+import (
+	"fmt"
+	"strings"
+
+	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/proto/waE2E"
+	"go.mau.fi/whatsmeow/types"
+	"go.mau.fi/whatsmeow/types/events"
+	"google.golang.org/protobuf/proto"
+)
+
+// translateMessage keeps a customer's direct message: its text, or a media message's caption and what is
+// needed to download the media later. Our own messages (sent from the phone), groups, broadcasts, status
+// updates, newsletters and messages without content the inbox shows (reactions, protocol messages) are
+// left out; they are still acknowledged.
+func translateMessage(evt *events.Message) WhatsAppEvent {
+	info := evt.Info
+	if info.IsFromMe || info.IsGroup || evt.Message == nil || info.Edit != "" || evt.IsEdit ||
+		info.Chat.Server == types.BroadcastServer || info.Chat.Server == types.NewsletterServer ||
+		info.Chat.Server == types.GroupServer {
+		return nil
+	}
+	m := &WAMessage{ID: info.ID, Chat: customerJID(info.MessageSource).String(), Sender: info.Sender.ToNonAD().String(),
+		PushName: info.PushName, Timestamp: info.Timestamp}
+	if m.PushName == "-" {
+		m.PushName = ""
+	}
+	msg := evt.Message
+	switch {
+	case msg.GetConversation() != "":
+		m.ContentType, m.Text = "TEXT", msg.GetConversation()
+	case msg.GetExtendedTextMessage() != nil:
+		m.ContentType, m.Text = "TEXT", msg.GetExtendedTextMessage().GetText()
+	case msg.GetImageMessage() != nil:
+		img := msg.GetImageMessage()
+		m.ContentType, m.Text, m.Media = "IMAGE", img.GetCaption(), media(img, whatsmeow.MediaImage, "")
+	case msg.GetVideoMessage() != nil:
+		v := msg.GetVideoMessage()
+		m.ContentType, m.Text, m.Media = "VIDEO", v.GetCaption(), media(v, whatsmeow.MediaVideo, "")
+	case msg.GetAudioMessage() != nil:
+		m.ContentType, m.Media = "AUDIO", media(msg.GetAudioMessage(), whatsmeow.MediaAudio, "")
+	case msg.GetDocumentMessage() != nil:
+		d := msg.GetDocumentMessage()
+		m.ContentType, m.Text, m.Media = "FILE", d.GetCaption(), media(d, whatsmeow.MediaDocument, d.GetFileName())
+		if m.Text == "" {
+			m.Text = d.GetFileName()
+		}
+	case msg.GetStickerMessage() != nil:
+		m.ContentType, m.Media = "STICKER", media(msg.GetStickerMessage(), whatsmeow.MediaImage, "")
+	case msg.GetLocationMessage() != nil:
+		l := msg.GetLocationMessage()
+		m.ContentType = "LOCATION"
+		m.Text = strings.TrimSpace(fmt.Sprintf("%.6f,%.6f %s %s", l.GetDegreesLatitude(), l.GetDegreesLongitude(), l.GetName(), l.GetAddress()))
+	case msg.GetContactMessage() != nil:
+		m.ContentType, m.Text = "TEXT", "Contact: "+msg.GetContactMessage().GetDisplayName()
+	default:
+		return nil
+	}
+	return m
+}
+
+// downloadable is what every WhatsApp media message offers.
+type downloadable interface {
+	GetMimetype() string
+	GetFileLength() uint64
+	GetURL() string
+	GetDirectPath() string
+	GetMediaKey() []byte
+	GetFileSHA256() []byte
+	GetFileEncSHA256() []byte
+}
+
+func media(d downloadable, kind whatsmeow.MediaType, fileName string) *WAMedia {
+	return &WAMedia{MimeType: d.GetMimetype(), FileName: fileName, FileLength: d.GetFileLength(), URL: d.GetURL(),
+		DirectPath: d.GetDirectPath(), MediaKey: d.GetMediaKey(), FileSHA256: d.GetFileSHA256(),
+		FileEncSHA256: d.GetFileEncSHA256(), MediaType: string(kind)}
+}
+
+// customerJID is the address the engine files a customer under: their phone-number JID when WhatsApp
+// tells us one (a chat may be addressed by a LID, with the phone number as the alternative), else the chat.
+func customerJID(src types.MessageSource) types.JID {
+	for _, j := range []types.JID{src.Chat, src.SenderAlt, src.RecipientAlt} {
+		if j.Server == types.DefaultUserServer && j.User != "" {
+			return j.ToNonAD()
+		}
+	}
+	return src.Chat.ToNonAD()
+}
+
+func textMessage(text string) *waE2E.Message {
+	return &waE2E.Message{Conversation: proto.String(text)}
+}
