@@ -116,7 +116,24 @@ func StartNode(deps *Deps, opts NodeOptions) (*Node, error) {
 // Stop passivates this member's tenants and leaves the cluster.
 func (n *Node) Stop() {
 	close(n.stop)
+	n.passivateAll(10 * time.Second)
 	n.Cluster.Shutdown(true)
+}
+
+// passivateAll stops every tenant actor of this member and waits for them, so their pools close and
+// their committed work is answered before the member leaves; the next request re-activates each tenant on
+// the member that then owns it.
+func (n *Node) passivateAll(timeout time.Duration) {
+	var futures []*actor.Future
+	for _, pid := range n.local.snapshot() {
+		futures = append(futures, n.System.Root.PoisonFuture(pid))
+	}
+	deadline := time.Now().Add(timeout)
+	for _, f := range futures {
+		if remaining := time.Until(deadline); remaining > 0 {
+			_ = f.Wait()
+		}
+	}
 }
 
 // Address is this member's actor address (host:port).

@@ -11,11 +11,11 @@ import (
 type APIChannel struct {
 	ID     string
 	Secret string
-	e      *Engine
+	e      *Client
 }
 
 // CreateAPIChannel creates an API channel whose outbound messages go to webhookURL.
-func (e *Engine) CreateAPIChannel(token, webhookURL string) APIChannel {
+func (e *Client) CreateAPIChannel(token, webhookURL string) APIChannel {
 	e.t.Helper()
 	var ch struct {
 		ChannelID     string `json:"channelId"`

@@ -32,7 +32,7 @@ type Frame struct {
 }
 
 // DialWS connects with the token in the query string and starts recording frames.
-func (e *Engine) DialWS(token string) *WSClient {
+func (e *Client) DialWS(token string) *WSClient {
 	e.t.Helper()
 	c, err := e.DialWSRaw(token)
 	if err != nil {
@@ -42,7 +42,7 @@ func (e *Engine) DialWS(token string) *WSClient {
 }
 
 // DialWSRaw connects and returns the error instead of failing the test.
-func (e *Engine) DialWSRaw(token string) (*WSClient, error) {
+func (e *Client) DialWSRaw(token string) (*WSClient, error) {
 	url := "ws" + strings.TrimPrefix(e.BaseURL, "http") + "/ws?token=" + token
 	conn, res, err := websocket.DefaultDialer.Dial(url, nil)
 	if err != nil {

@@ -54,8 +54,8 @@ func Config(t testing.TB) *config.Config {
 // Engine is a running node under test.
 type Engine struct {
 	*httpapi.Engine
+	*Client
 	Cfg     *config.Config
-	BaseURL string
 	t       testing.TB
 	stopped bool
 }
@@ -76,7 +76,7 @@ func Start(t testing.TB, cfg *config.Config) *Engine {
 		t.Fatal(err)
 	}
 	go func() { _ = eng.Server.App.Listener(ln) }()
-	e := &Engine{Engine: eng, Cfg: cfg, BaseURL: "http://" + ln.Addr().String(), t: t}
+	e := &Engine{Engine: eng, Client: NewClient(t, "http://"+ln.Addr().String()), Cfg: cfg, t: t}
 	t.Cleanup(func() {
 		e.Stop()
 		DropDatabases(t, cfg)
@@ -144,7 +144,7 @@ func (r Response) ErrorCode() string {
 
 // Do sends a request with an optional bearer token and body (a []byte or string is sent as is; anything
 // else as JSON) and extra headers given as "Name: value".
-func (e *Engine) Do(method, path, token string, body any, headers ...string) Response {
+func (e *Client) Do(method, path, token string, body any, headers ...string) Response {
 	e.t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
@@ -184,7 +184,7 @@ func (e *Engine) Do(method, path, token string, body any, headers ...string) Res
 }
 
 // Must is Do that fails the test unless the status is want, decoding the body into out when given.
-func (e *Engine) Must(want int, method, path, token string, body, out any, headers ...string) Response {
+func (e *Client) Must(want int, method, path, token string, body, out any, headers ...string) Response {
 	e.t.Helper()
 	r := e.Do(method, path, token, body, headers...)
 	if r.Status != want {
@@ -206,7 +206,7 @@ type Account struct {
 }
 
 // SignUp registers a new tenant with a fresh owner.
-func (e *Engine) SignUp() Account {
+func (e *Client) SignUp() Account {
 	e.t.Helper()
 	email := "owner-" + randomHex(5) + "@example.com"
 	var res struct {
