@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/bench"
 	"github.com/aezen/engine/config"
 	"github.com/aezen/engine/httpapi"
 	"github.com/aezen/engine/persistence"
@@ -128,6 +128,4 @@ func migrate() error {
 	})
 }
 
-var errNoBench = errors.New("bench is not built yet")
-
-func runBench(args []string) error { return errNoBench }
+func runBench(args []string) error { return bench.Run(args) }

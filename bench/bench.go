@@ -1,0 +1,175 @@
+// Package bench is `aezen bench`: it measures a node of the engine against the machine's own limits (the
+// PostgreSQL ceiling for the engine's write pattern) and prints one table, also written as JSON. It creates
+// its own master database and tenants on the server named by DATABASE_URL and drops them at the end.
+package bench
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// Options are the command-line flags of `aezen bench`.
+type Options struct {
+	Quick bool
+	// Out is the JSON file; a dated copy is written next to it.
+	Out string
+	// Only lists the phases to run (comma separated); empty runs them all.
+	Only string
+	// DBMaxConns overrides AEZEN_DB_MAX_CONNS of the node under test (0 keeps the default).
+	DBMaxConns int
+	// Profiles of the bench process (engine and load generators together), for finding what limits a figure.
+	CPUProfile, MutexProfile, BlockProfile, AllocProfile string
+}
+
+// sizes are the dimensions of one run.
+type sizes struct {
+	tenants, chats             int
+	ceilingWindow              time.Duration
+	ingestWarm, ingestWindow   time.Duration
+	sendRate                   float64
+	sendWarm, sendWindow       time.Duration
+	satWorkers                 int
+	satWindow                  time.Duration
+	provisioned, withDB, cold  int
+	fanClients                 int
+	fanRate                    float64
+	fanWarm, fanWindow         time.Duration
+	batchRows                  int
+	webhookDrain, phasePause   time.Duration
+	quickNote, provisionedNote string
+}
+
+var full = sizes{tenants: 100, chats: 50, ceilingWindow: 8 * time.Second, ingestWarm: 3 * time.Second, ingestWindow: 15 * time.Second,
+	sendRate: 2000, sendWarm: 2 * time.Second, sendWindow: 15 * time.Second, satWorkers: 64, satWindow: 10 * time.Second,
+	provisioned: 10000, withDB: 1000, cold: 200, fanClients: 5000, fanRate: 100, fanWarm: 2 * time.Second, fanWindow: 10 * time.Second,
+	batchRows: 100, webhookDrain: 15 * time.Second, phasePause: 2 * time.Second}
+
+var quick = sizes{tenants: 10, chats: 20, ceilingWindow: 3 * time.Second, ingestWarm: time.Second, ingestWindow: 5 * time.Second,
+	sendRate: 2000, sendWarm: time.Second, sendWindow: 5 * time.Second, satWorkers: 64, satWindow: 4 * time.Second,
+	provisioned: 1000, withDB: 100, cold: 50, fanClients: 1000, fanRate: 100, fanWarm: time.Second, fanWindow: 4 * time.Second,
+	batchRows: 100, webhookDrain: 10 * time.Second, phasePause: time.Second}
+
+var phases = []string{"ceiling", "ingest", "send", "fanout", "tenants"}
+
+// Run is `aezen bench [flags]`.
+func Run(args []string) error {
+	var o Options
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.BoolVar(&o.Quick, "quick", false, "a small run for development (under 2 minutes)")
+	fs.StringVar(&o.Out, "out", "bench/results.json", "JSON results file (a dated copy is written next to it)")
+	fs.StringVar(&o.Only, "only", "", "comma-separated phases to run: "+strings.Join(phases, ","))
+	fs.IntVar(&o.DBMaxConns, "db-max-conns", 0, "AEZEN_DB_MAX_CONNS of the node under test (default: the engine's)")
+	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the run")
+	fs.StringVar(&o.MutexProfile, "mutexprofile", "", "write a mutex contention profile of the run")
+	fs.StringVar(&o.BlockProfile, "blockprofile", "", "write a blocking profile of the run")
+	fs.StringVar(&o.AllocProfile, "allocprofile", "", "write an allocation profile of the run")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	for _, p := range splitList(o.Only) {
+		if !contains(phases, p) {
+			return fmt.Errorf("unknown phase %q (phases: %s)", p, strings.Join(phases, ", "))
+		}
+	}
+	url := os.Getenv("DATABASE_URL")
+	if url == "" {
+		return errors.New("DATABASE_URL is not set: run `make bench`, which starts a private durable PostgreSQL")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	stopProfiles, err := startProfiles(o)
+	if err != nil {
+		return err
+	}
+	res, runErr := run(ctx, o, url)
+	if err := stopProfiles(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench: writing profiles:", err)
+	}
+	if res != nil {
+		res.Print(os.Stdout)
+		if err := res.write(o.Out, time.Now()); err != nil {
+			return err
+		}
+		fmt.Printf("\nresults written to %s\n", o.Out)
+	}
+	return runErr
+}
+
+func (o Options) wants(phase string) bool {
+	return o.Only == "" || contains(splitList(o.Only), phase)
+}
+
+// run sets up, runs the phases in order and always cleans up. A failing phase is reported and the others
+// still run when they can: this is a report, not a test.
+func run(ctx context.Context, o Options, url string) (res *Results, err error) {
+	sz, mode := full, "full"
+	if o.Quick {
+		sz, mode = quick, "quick"
+	}
+	began := time.Now()
+	say("setting up: master database, template tenant database, %d tenants", sz.tenants)
+	e, err := newEnv(ctx, o, url)
+	if err != nil {
+		if e != nil {
+			_ = e.cleanup()
+		}
+		return nil, fmt.Errorf("setting up: %w", err)
+	}
+	defer func() {
+		say("cleaning up: dropping %d databases", len(e.databases)+2)
+		if cerr := e.cleanup(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+	res = &Results{StartedAt: began.UTC().Format(time.RFC3339), Mode: mode, Machine: describeMachine(ctx, e.server),
+		Cluster: clusterPhase(), Config: map[string]any{"AEZEN_DB_MAX_CONNS": e.cfg.DBMaxConns,
+			"AEZEN_TENANT_MAX_CONNS": e.cfg.TenantMaxConns, "GOMAXPROCS": runtime.GOMAXPROCS(0)}}
+	fail := func(phase string, err error) {
+		res.Errors = append(res.Errors, phase+": "+err.Error())
+		say("%s failed: %v", phase, err)
+	}
+	if o.wants("ceiling") || o.wants("ingest") || o.wants("send") || o.wants("fanout") {
+		if err := e.messagingPhases(ctx, o, sz, res); err != nil {
+			fail("messaging", err)
+		}
+	}
+	if o.wants("tenants") && ctx.Err() == nil {
+		if err := e.tenantPhases(ctx, sz, res); err != nil {
+			fail("tenants", err)
+		}
+	}
+	res.Machine.LoadEnd = loadAverage()
+	res.Seconds = time.Since(began).Seconds()
+	res.evaluate()
+	return res, ctx.Err()
+}
+
+func say(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "bench %s  %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

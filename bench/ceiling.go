@@ -1,0 +1,116 @@
+package bench
+
+import (
+	"context"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/aezen/engine/persistence"
+)
+
+// CeilingResult is the database's own rate for the engine's inbound write pattern (persistence.QueueInbound:
+// insert the message unless known, bump the chat, read the stored row back), straight from pgx.
+type CeilingResult struct {
+	Connections   int     `json:"connections"`
+	WindowSeconds float64 `json:"windowSeconds"`
+	// OnePerTx is rows/s with one transaction per message; Batched with BatchRows messages per transaction.
+	OnePerTx    float64 `json:"onePerTxRowsPerSecond"`
+	Batched     float64 `json:"batchedRowsPerSecond"`
+	BatchRows   int     `json:"batchRows"`
+	Errors      int64   `json:"errors"`
+	OnePerTxCPU *CPUUse `json:"onePerTxCPU,omitempty"`
+	BatchedCPU  *CPUUse `json:"batchedCPU,omitempty"`
+}
+
+// ceilingWorker owns one connection to one tenant database and writes into its share of the chats.
+type ceilingWorker struct {
+	conn  *pgx.Conn
+	id    int
+	chats []uuid.UUID
+	seq   int
+}
+
+func (w *ceilingWorker) queue(b *pgx.Batch, results []persistence.InboundResult) {
+	for i := range results {
+		w.seq++
+		chat := w.chats[w.seq%len(w.chats)]
+		content := "Hi, is my order " + strconv.Itoa(w.seq) + " on its way? Thanks!"
+		persistence.QueueInbound(b, persistence.NewInbound{MessageID: uuid.Must(uuid.NewV7()), ChatID: chat,
+			PlatformMessageID: "c-" + strconv.Itoa(w.id) + "-" + strconv.Itoa(w.seq) + "-" + strconv.FormatInt(time.Now().UnixNano(), 10),
+			ContentType:       "TEXT", Content: content, Timestamp: time.Now().UTC()}, &results[i])
+	}
+}
+
+// runCeiling opens conns connections spread over the tenants (chats split between the workers of a tenant)
+// and measures both modes for window each.
+func (e *env) runCeiling(ctx context.Context, list []*tenant, conns, batchRows int, window time.Duration) (CeilingResult, error) {
+	res := CeilingResult{Connections: conns, WindowSeconds: window.Seconds(), BatchRows: batchRows}
+	perTenant := make(map[int]int)
+	for i := range conns {
+		perTenant[i%len(list)]++
+	}
+	workers := make([]*ceilingWorker, conns)
+	for i := range conns {
+		ti := i % len(list)
+		t := list[ti]
+		url, err := persistence.WithDatabase(e.serverURL, t.db)
+		if err != nil {
+			return res, err
+		}
+		conn, err := pgx.Connect(ctx, url)
+		if err != nil {
+			return res, err
+		}
+		defer conn.Close(context.Background())
+		// Worker k of a tenant's n workers writes into chats k, k+n, k+2n, ...: no two share a chat row.
+		k, n := i/len(list), perTenant[ti]
+		w := &ceilingWorker{conn: conn, id: i}
+		for c := k; c < len(t.chats); c += n {
+			w.chats = append(w.chats, t.chats[c])
+		}
+		if len(w.chats) == 0 {
+			w.chats = t.chats[:1]
+		}
+		workers[i] = w
+	}
+	var errs atomic.Int64
+	measure := func(rowsPerTx int) (float64, *CPUUse) {
+		var rows atomic.Int64
+		var wg sync.WaitGroup
+		warm := time.Now().Add(window / 5)
+		end := warm.Add(window)
+		cpu := e.cpu.window(warm, end)
+		for _, w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results := make([]persistence.InboundResult, rowsPerTx)
+				for time.Now().Before(end) {
+					err := pgx.BeginFunc(ctx, w.conn, func(tx pgx.Tx) error {
+						b := &pgx.Batch{}
+						w.queue(b, results)
+						return tx.SendBatch(ctx, b).Close()
+					})
+					if err != nil {
+						errs.Add(1)
+						continue
+					}
+					if now := time.Now(); now.After(warm) && now.Before(end) {
+						rows.Add(int64(rowsPerTx))
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		return float64(rows.Load()) / window.Seconds(), <-cpu
+	}
+	res.OnePerTx, res.OnePerTxCPU = measure(1)
+	res.Batched, res.BatchedCPU = measure(batchRows)
+	res.Errors = errs.Load()
+	return res, nil
+}

@@ -1,0 +1,154 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// CPUUse splits the CPU used during a phase, in cores: the bench process (the engine under test and the
+// load generators, which share it), the PostgreSQL server (when it runs on this machine) and the whole
+// machine. A phase whose machine figure is close to the core count is CPU-bound.
+type CPUUse struct {
+	Process  float64 `json:"processCores"`
+	Postgres float64 `json:"postgresCores"`
+	Machine  float64 `json:"machineBusyCores"`
+}
+
+func (c *CPUUse) String() string {
+	if c == nil {
+		return ""
+	}
+	pg := "n/a"
+	if c.Postgres >= 0 {
+		pg = fmt.Sprintf("%.2f", c.Postgres)
+	}
+	s := fmt.Sprintf("cpu cores: bench process %.2f, postgres %s, machine busy %.2f", c.Process, pg, c.Machine)
+	if other := c.Machine - c.Process - max(0, c.Postgres); other > 0.25 {
+		s += fmt.Sprintf(" (other work %.2f: noisy)", other)
+	}
+	return s
+}
+
+// cpuMeter reads cumulative CPU times; the difference of two readings is a CPUUse.
+type cpuMeter struct {
+	postmaster int // 0 when the server is not a local process
+}
+
+type cpuReading struct {
+	at                     time.Time
+	process, pg, busy, all float64 // seconds
+}
+
+const clockTicks = 100 // USER_HZ on Linux
+
+// newCPUMeter finds the postmaster of the server: the parent of a backend serving this bench.
+func newCPUMeter(ctx context.Context, e *env) *cpuMeter {
+	var pid int
+	if err := e.server.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
+		return &cpuMeter{}
+	}
+	f := procStat(pid)
+	if len(f) < 4 {
+		return &cpuMeter{}
+	}
+	ppid, _ := strconv.Atoi(f[3])
+	return &cpuMeter{postmaster: ppid}
+}
+
+func (m *cpuMeter) read() cpuReading {
+	r := cpuReading{at: time.Now(), pg: -1}
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		r.process = tv(ru.Utime) + tv(ru.Stime)
+	}
+	if m.postmaster > 0 {
+		r.pg = m.postgresSeconds()
+	}
+	if b, err := os.ReadFile("/proc/stat"); err == nil {
+		line, _, _ := strings.Cut(string(b), "\n")
+		for i, f := range strings.Fields(line)[1:] {
+			v, _ := strconv.ParseFloat(f, 64)
+			if i < 8 { // user nice system idle iowait irq softirq steal
+				r.all += v / clockTicks
+				if i != 3 && i != 4 {
+					r.busy += v / clockTicks
+				}
+			}
+		}
+	}
+	return r
+}
+
+// postgresSeconds is the CPU time of the postmaster, its live children and its reaped children.
+func (m *cpuMeter) postgresSeconds() float64 {
+	f := procStat(m.postmaster)
+	if len(f) < 17 {
+		return -1
+	}
+	total := ticks(f[13]) + ticks(f[14]) + ticks(f[15]) + ticks(f[16])
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	parent := strconv.Itoa(m.postmaster)
+	for _, d := range dirs {
+		pid, _ := strconv.Atoi(filepath.Base(d))
+		if c := procStat(pid); len(c) > 15 && c[3] == parent {
+			total += ticks(c[13]) + ticks(c[14])
+		}
+	}
+	return total
+}
+
+// since is the use between an earlier reading and now.
+func (m *cpuMeter) since(r0 cpuReading) *CPUUse {
+	r := m.read()
+	secs := r.at.Sub(r0.at).Seconds()
+	u := &CPUUse{Process: (r.process - r0.process) / secs, Postgres: -1}
+	if r0.pg >= 0 && r.pg >= 0 {
+		u.Postgres = (r.pg - r0.pg) / secs
+	}
+	if r.all > r0.all {
+		u.Machine = float64(runtime.NumCPU()) * (r.busy - r0.busy) / (r.all - r0.all)
+	}
+	return u
+}
+
+// procStat returns the fields of /proc/<pid>/stat numbered as in proc(5) minus one: f[3] is the parent pid,
+// f[13:17] are utime, stime, cutime and cstime in clock ticks. The command name is skipped, it may hold spaces.
+func procStat(pid int) []string {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return nil
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return nil
+	}
+	rest := strings.Fields(s[i+1:])
+	return append([]string{strconv.Itoa(pid), "comm"}, rest...)
+}
+
+func ticks(s string) float64 {
+	v, _ := strconv.ParseFloat(s, 64)
+	return v / clockTicks
+}
+
+func tv(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
+
+// window measures the CPU use between from and to in the background; read the result after to.
+func (m *cpuMeter) window(from, to time.Time) <-chan *CPUUse {
+	ch := make(chan *CPUUse, 1)
+	go func() {
+		time.Sleep(time.Until(from))
+		r0 := m.read()
+		time.Sleep(time.Until(to))
+		ch <- m.since(r0)
+	}()
+	return ch
+}

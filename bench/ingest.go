@@ -1,0 +1,156 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/aezen/engine/actors"
+)
+
+// IngestResult is the inbound figure: messages committed and emitted to WebSocket subscribers.
+type IngestResult struct {
+	Tenants        int     `json:"tenants"`
+	ChatsPerTenant int     `json:"chatsPerTenant"`
+	Producers      int     `json:"producers"`
+	WindowSeconds  float64 `json:"windowSeconds"`
+	Messages       int64   `json:"messages"`
+	PerSecond      float64 `json:"messagesPerSecond"`
+	Frames         int64   `json:"frames"`
+	Errors         int64   `json:"errors"`
+	// ToFrame is arrival → incoming_message frame read by a real WebSocket client; ToAck is arrival → commit
+	// acknowledged to the producer.
+	ToFrame Latency `json:"arrivalToFrame"`
+	ToAck   Latency `json:"arrivalToAck"`
+	// JobsPerCommit is the mean number of write jobs per group commit during the window.
+	JobsPerCommit float64 `json:"jobsPerCommit"`
+	// FirstContactPerSecond is the rate of the warm-up round, where every message is a chat's first.
+	FirstContactPerSecond float64 `json:"firstContactPerSecond"`
+	CPU                   *CPUUse `json:"cpu,omitempty"`
+}
+
+// producer plays one customer writing in one chat: messages in order, the next once the last is committed.
+type producer struct {
+	t      *tenant
+	ti, ci int
+	seq    atomic.Int64
+}
+
+func (p *producer) input(at time.Time) actors.InboundInput {
+	seq := int(p.seq.Add(1))
+	name := "Customer " + strconv.Itoa(p.ci)
+	return actors.InboundInput{
+		PlatformMessageID: platformMessageID(p.ti, p.ci, seq, at),
+		From:              actors.InboundSender{PlatformCustomerID: "cust-" + strconv.Itoa(p.ci), FullName: &name},
+		Content:           "Hi, is my order " + strconv.Itoa(seq) + " on its way? Thanks!",
+	}
+}
+
+func producersFor(list []*tenant, chats int) []*producer {
+	var ps []*producer
+	for ti, t := range list {
+		t.chats = make([]uuid.UUID, chats)
+		for ci := range chats {
+			ps = append(ps, &producer{t: t, ti: ti, ci: ci})
+		}
+	}
+	return ps
+}
+
+// warmUp sends every chat's first message: customers and chats are created, conversations start.
+func (e *env) warmUp(ctx context.Context, ps []*producer) (float64, error) {
+	start := time.Now()
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(1024)
+	for _, p := range ps {
+		g.Go(func() error {
+			res, err := e.eng.Node.Ingest(gctx, p.t.id, p.t.channel, p.input(time.Now()))
+			if err != nil {
+				return fmt.Errorf("first message of chat %d of tenant %d: %w", p.ci, p.ti, err)
+			}
+			p.t.chats[p.ci] = res.ChatID
+			return nil
+		})
+	}
+	err := g.Wait()
+	return float64(len(ps)) / time.Since(start).Seconds(), err
+}
+
+// runIngest runs every producer for warm+window and measures the window.
+func (e *env) runIngest(ctx context.Context, ps []*producer, watch *atomic.Pointer[frameWatch], warm, window time.Duration) IngestResult {
+	w := &frameWatch{}
+	start := time.Now()
+	from, to := start.Add(warm), start.Add(warm+window)
+	w.setWindow(from, to)
+	watch.Store(w)
+	cpu := e.cpu.window(from, to)
+	sum0, n0 := histogramSumCount("aezen_group_commit_jobs")
+
+	var acks Samples
+	var messages, errs atomic.Int64
+	var wg sync.WaitGroup
+	for _, p := range ps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			shard := acks.Shard()
+			for {
+				at := time.Now()
+				if !at.Before(to) {
+					return
+				}
+				_, err := e.eng.Node.Ingest(ctx, p.t.id, p.t.channel, p.input(at))
+				if at.Before(from) {
+					continue
+				}
+				if err != nil {
+					errs.Add(1)
+					continue
+				}
+				shard.Add(time.Since(at))
+				messages.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	sum1, n1 := histogramSumCount("aezen_group_commit_jobs")
+	// Frames of the last messages may still be on their way.
+	deadline := time.Now().Add(5 * time.Second)
+	for w.frames.Load() < messages.Load() && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	watch.Store(nil)
+	res := IngestResult{Producers: len(ps), WindowSeconds: window.Seconds(), Messages: messages.Load(),
+		PerSecond: float64(messages.Load()) / window.Seconds(), Frames: w.frames.Load(), Errors: errs.Load(),
+		ToFrame: w.samples.Summary(), ToAck: acks.Summary(), CPU: <-cpu}
+	if n1 > n0 {
+		res.JobsPerCommit = (sum1 - sum0) / float64(n1-n0)
+	}
+	return res
+}
+
+// histogramSumCount reads a histogram of the engine's default Prometheus registry.
+func histogramSumCount(name string) (float64, uint64) {
+	mfs, err := prometheus.DefaultGatherer.Gather()
+	if err != nil {
+		return 0, 0
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			if h := m.GetHistogram(); h != nil {
+				return h.GetSampleSum(), h.GetSampleCount()
+			}
+		}
+	}
+	return 0, 0
+}

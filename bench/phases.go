@@ -1,0 +1,173 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"sync/atomic"
+	"time"
+)
+
+// messagingPhases runs, on one node, the phases that share the messaging tenants: the ceiling, ingest,
+// send and fan-out. Every tenant gets one WebSocket subscriber.
+func (e *env) messagingPhases(ctx context.Context, o Options, sz sizes, res *Results) error {
+	list, err := e.provision(ctx, sz.tenants, true)
+	if err != nil {
+		return err
+	}
+	if err := e.startEngine(ctx); err != nil {
+		return err
+	}
+	defer e.stopEngine()
+	e.cpu = newCPUMeter(ctx, e)
+	if err := e.prepareTenants(ctx, list); err != nil {
+		return fmt.Errorf("logging in and creating channels: %w", err)
+	}
+	conns := &wsConns{}
+	defer conns.close()
+	var watch atomic.Pointer[frameWatch]
+	for _, t := range list {
+		if err := conns.dial(e.baseURL, t.token, &watch); err != nil {
+			return fmt.Errorf("connecting a WebSocket subscriber: %w", err)
+		}
+	}
+	ps := producersFor(list, sz.chats)
+	say("warming up: the first message of each of %d chats", len(ps))
+	firstRate, err := e.warmUp(ctx, ps)
+	if err != nil {
+		return err
+	}
+	pause := func() { time.Sleep(sz.phasePause) }
+	if o.wants("ceiling") {
+		say("ceiling: the inbound write pattern straight from pgx, %d connections, 1 then %d messages per tx", e.cfg.DBMaxConns, sz.batchRows)
+		c, err := e.runCeiling(ctx, list, e.cfg.DBMaxConns, sz.batchRows, sz.ceilingWindow)
+		if err != nil {
+			return fmt.Errorf("ceiling: %w", err)
+		}
+		res.Ceiling = &c
+		pause()
+	}
+	if o.wants("ingest") && ctx.Err() == nil {
+		say("ingest: %d producers (one per chat) for %s", len(ps), sz.ingestWarm+sz.ingestWindow)
+		in := e.runIngest(ctx, ps, &watch, sz.ingestWarm, sz.ingestWindow)
+		in.Tenants, in.ChatsPerTenant, in.FirstContactPerSecond = len(list), sz.chats, firstRate
+		res.Ingest = &in
+		pause()
+	}
+	if o.wants("send") && ctx.Err() == nil {
+		s := newSender(e.baseURL, list)
+		say("send: open loop at %.0f req/s for %s", sz.sendRate, sz.sendWarm+sz.sendWindow)
+		open := s.openLoop(e.cpu, sz.sendRate, sz.sendWarm, sz.sendWindow)
+		open.Delivered = e.drainWebhooks(s, sz.webhookDrain)
+		res.SendOpen = &open
+		pause()
+		say("send: saturation with %d workers for %s", sz.satWorkers, sz.sendWarm+sz.satWindow)
+		sat := s.closedLoop(e.cpu, sz.satWorkers, sz.sendWarm, sz.satWindow)
+		sat.Delivered = e.drainWebhooks(s, sz.webhookDrain)
+		res.SendSat = &sat
+		pause()
+	}
+	if o.wants("fanout") && ctx.Err() == nil {
+		say("fan-out: connecting %d WebSocket clients, then %.0f messages/s for %s", sz.fanClients, sz.fanRate, sz.fanWarm+sz.fanWindow)
+		f, err := e.runFanout(ctx, ps, conns, &watch, sz.fanClients, len(list), sz.fanRate, sz.fanWarm, sz.fanWindow)
+		if err != nil {
+			return fmt.Errorf("fan-out: %w", err)
+		}
+		res.Fanout = &f
+	}
+	return nil
+}
+
+// drainWebhooks waits until the receiver has had a delivery for every send accepted so far (or the
+// timeout passes) and returns the deliveries made since the last call.
+func (e *env) drainWebhooks(s *sender, timeout time.Duration) int64 {
+	deadline := time.Now().Add(timeout)
+	for e.hook.calls.Load() < s.accepted.Load() && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	n := e.hook.calls.Load()
+	d := n - s.delivered
+	s.delivered = n
+	return d
+}
+
+// tenantPhases provisions up to sz.provisioned tenants (sz.withDB of them with a database) and measures
+// activation, memory and connections on a fresh node.
+func (e *env) tenantPhases(ctx context.Context, sz sizes, res *Results) error {
+	tr := TenantsResult{}
+	have := len(e.tenants)
+	say("tenants: provisioning %d tenant rows, %d databases from the template", sz.provisioned-have, max(0, sz.withDB-have))
+	start := time.Now()
+	if _, err := e.provision(ctx, sz.provisioned-max(sz.withDB, have), false); err != nil {
+		return err
+	}
+	tr.RowsSeconds = time.Since(start).Seconds()
+	start = time.Now()
+	fresh, err := e.provision(ctx, max(0, sz.withDB-have), true)
+	if err != nil {
+		return err
+	}
+	if len(fresh) > 0 {
+		tr.DatabaseMsEach = float64(time.Since(start).Milliseconds()) / float64(len(fresh))
+	}
+	tr.Provisioned = len(e.tenants)
+	tr.WithDatabase = len(e.databases)
+	// Never-activated tenants first: they are the cold activation samples.
+	withDB := append(fresh, e.tenants[:have]...)
+	if err := e.startEngine(ctx); err != nil {
+		return err
+	}
+	defer e.stopEngine()
+	say("tenants: %d cold activations one at a time, then %d active", min(sz.cold, len(withDB)), len(withDB))
+	err = e.runTenants(ctx, withDB, min(sz.cold, len(withDB)), &tr)
+	res.Tenants = &tr
+	return err
+}
+
+// clusterPhase is the hook for the cluster figures (the same ingest through three local members, and the
+// time for a killed member's tenants to serve again). It needs members that can be started and killed from
+// here, which the cluster issue brings; until then the figure is reported as not available.
+var clusterPhase = func() string { return "n/a (cluster issue not landed)" }
+
+// startProfiles starts the profiles asked for and returns the function that writes them.
+func startProfiles(o Options) (func() error, error) {
+	if o.CPUProfile != "" {
+		f, err := os.Create(o.CPUProfile)
+		if err != nil {
+			return nil, err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return nil, err
+		}
+	}
+	if o.MutexProfile != "" {
+		runtime.SetMutexProfileFraction(5)
+	}
+	if o.BlockProfile != "" {
+		runtime.SetBlockProfileRate(int(time.Microsecond * 100))
+	}
+	return func() error {
+		if o.CPUProfile != "" {
+			pprof.StopCPUProfile()
+		}
+		for name, path := range map[string]string{"mutex": o.MutexProfile, "block": o.BlockProfile, "allocs": o.AllocProfile} {
+			if path == "" {
+				continue
+			}
+			f, err := os.Create(path)
+			if err != nil {
+				return err
+			}
+			err = pprof.Lookup(name).WriteTo(f, 0)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil
+}

@@ -1,0 +1,187 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// Results is one run of the suite, as printed and as written to bench/results.json.
+type Results struct {
+	StartedAt string         `json:"startedAt"`
+	Mode      string         `json:"mode"`
+	Seconds   float64        `json:"durationSeconds"`
+	Machine   Machine        `json:"machine"`
+	Config    map[string]any `json:"config"`
+	Ceiling   *CeilingResult `json:"ceiling,omitempty"`
+	Ingest    *IngestResult  `json:"ingest,omitempty"`
+	SendOpen  *SendResult    `json:"sendOpenLoop,omitempty"`
+	SendSat   *SendResult    `json:"sendSaturation,omitempty"`
+	Tenants   *TenantsResult `json:"tenants,omitempty"`
+	Fanout    *FanoutResult  `json:"fanout,omitempty"`
+	Cluster   string         `json:"cluster"`
+	Targets   []Target       `json:"targets"`
+	Errors    []string       `json:"errors,omitempty"`
+}
+
+// Target is one goal of issue 7 and whether this run met it.
+type Target struct {
+	Name   string `json:"name"`
+	Value  string `json:"value"`
+	Goal   string `json:"goal"`
+	Passed bool   `json:"passed"`
+}
+
+// evaluate fills Targets from the figures that were measured.
+func (r *Results) evaluate() {
+	add := func(name, value, goal string, ok bool) {
+		r.Targets = append(r.Targets, Target{Name: name, Value: value, Goal: goal, Passed: ok})
+	}
+	if r.Ingest != nil && r.Ceiling != nil && r.Ceiling.Batched > 0 && r.Ceiling.OnePerTx > 0 {
+		b, o := r.Ingest.PerSecond/r.Ceiling.Batched, r.Ingest.PerSecond/r.Ceiling.OnePerTx
+		add("ingest / batched ceiling", pct(b), "≥ 40%", b >= 0.40)
+		add("ingest / one-tx-per-message", fmt.Sprintf("%.1f×", o), "≥ 10×", o >= 10)
+	}
+	if s := r.SendOpen; s != nil {
+		add(fmt.Sprintf("send p99 at %.0f req/s offered", s.Offered), msf(s.Latency.P99), "< 20 ms, no errors",
+			s.Latency.P99 < 20 && s.Errors == 0 && s.Requests > 0)
+	}
+	if t := r.Tenants; t != nil {
+		add("cold activation p99", msf(t.ColdActivation.P99), "< 30 ms", t.ColdActivation.P99 < 30 && t.ColdActivation.Count > 0)
+		add("resident per active tenant", fmt.Sprintf("%.0f KB", t.RSSPerTenantKB), "< 2 MB", t.RSSPerTenantKB < 2048)
+		add("tenant connections", fmt.Sprintf("%d pg / %d engine", t.TenantDBConns, t.EngineConns),
+			fmt.Sprintf("≤ AEZEN_DB_MAX_CONNS (%d)", t.MaxConns), t.TenantDBConns <= t.MaxConns && t.EngineConns <= int64(t.MaxConns))
+	}
+	if f := r.Fanout; f != nil {
+		add(fmt.Sprintf("fan-out commit → frame p99, %d clients", f.Clients), msf(f.CommitToFrame.P99), "< 10 ms, every frame",
+			f.CommitToFrame.P99 < 10 && f.CommitToFrame.Count > 0 && f.Frames >= f.FramesExpected)
+	}
+}
+
+func pct(v float64) string  { return fmt.Sprintf("%.0f%%", v*100) }
+func msf(v float64) string  { return fmt.Sprintf("%.1f ms", v) }
+func rate(v float64) string { return fmt.Sprintf("%s/s", thousands(v)) }
+
+func thousands(v float64) string {
+	s := fmt.Sprintf("%.0f", v)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 && s[0] != '-' {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+func lat(l Latency) string {
+	return fmt.Sprintf("p50 %.1f  p99 %.1f  p999 %.1f ms (n=%d)", l.P50, l.P99, l.P999, l.Count)
+}
+
+// Print writes the table.
+func (r *Results) Print(w io.Writer) {
+	m := r.Machine
+	fmt.Fprintf(w, "\nAEZEN bench (%s), %s, %.0f s\n", r.Mode, r.StartedAt, r.Seconds)
+	fmt.Fprintf(w, "machine: %d cores %s, %d MB RAM, %s, %s; load average %s at start, %s at end\n",
+		m.Cores, m.CPU, m.MemoryMB, m.OS, m.Go, m.LoadStart, m.LoadEnd)
+	fmt.Fprintf(w, "postgres: %s, fsync=%s, synchronous_commit=%s, wal_sync_method=%s, shared_buffers=%s, max_connections=%s\n",
+		m.Postgres, m.Fsync, m.SyncCommit, m.WalSync, m.SharedBufs, m.PGMaxConns)
+	fmt.Fprintf(w, "engine: %s\n\n", formatConfig(r.Config))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	row := func(cols ...string) { fmt.Fprintln(tw, strings.Join(cols, "\t")) }
+	row("section", "figure", "value")
+	row("-------", "------", "-----")
+	if c := r.Ceiling; c != nil {
+		row("ceiling", fmt.Sprintf("pgx, 1 message per tx, %d conns", c.Connections), rate(c.OnePerTx)+" rows")
+		row("ceiling", "", c.OnePerTxCPU.String())
+		row("ceiling", fmt.Sprintf("pgx, %d messages per tx, %d conns", c.BatchRows, c.Connections), rate(c.Batched)+" rows")
+		row("ceiling", "", c.BatchedCPU.String())
+	}
+	if in := r.Ingest; in != nil {
+		row("ingest", fmt.Sprintf("%d tenants × %d chats, %d producers", in.Tenants, in.ChatsPerTenant, in.Producers),
+			fmt.Sprintf("%s committed + emitted (%d errors, %d/%d frames)", rate(in.PerSecond), in.Errors, in.Frames, in.Messages))
+		row("ingest", "arrival → WebSocket frame", lat(in.ToFrame))
+		row("ingest", "arrival → commit acknowledged", lat(in.ToAck))
+		row("ingest", "jobs per group commit / first-contact rate", fmt.Sprintf("%.1f / %s", in.JobsPerCommit, rate(in.FirstContactPerSecond)))
+		row("ingest", "", in.CPU.String())
+	}
+	for _, s := range []*SendResult{r.SendOpen, r.SendSat} {
+		if s == nil {
+			continue
+		}
+		what := fmt.Sprintf("open loop, %.0f req/s offered", s.Offered)
+		if s.Mode == "closed" {
+			what = fmt.Sprintf("saturation, %d workers", s.Workers)
+		}
+		row("send", what, fmt.Sprintf("%s, %d errors, %d webhooks", rate(s.PerSecond), s.Errors, s.Delivered))
+		row("send", "  latency", lat(s.Latency))
+		row("send", "", s.CPU.String())
+	}
+	if t := r.Tenants; t != nil {
+		row("tenants", fmt.Sprintf("provisioned %d (rows %.1f s), %d with database (%.0f ms each)", t.Provisioned, t.RowsSeconds,
+			t.WithDatabase, t.DatabaseMsEach), "")
+		row("tenants", "cold activation (database present)", lat(t.ColdActivation))
+		row("tenants", fmt.Sprintf("resident with %d active (RSS %.0f → %.0f MB)", t.Active, t.RSSBeforeMB, t.RSSAfterMB),
+			fmt.Sprintf("%.0f KB RSS, %.0f KB Go heap+stacks, %d goroutines per tenant", t.RSSPerTenantKB, t.HeapPerTenantKB, t.Goroutines))
+		row("tenants", fmt.Sprintf("postgres connections, %d active of %d", t.Active, t.Provisioned),
+			fmt.Sprintf("%d to tenant dbs (engine gauge %d, bound %d), %d on the server", t.TenantDBConns, t.EngineConns, t.MaxConns, t.ServerConns))
+	}
+	if f := r.Fanout; f != nil {
+		row("fan-out", fmt.Sprintf("%d clients over %d tenants, %.0f msg/s", f.Clients, f.Tenants, f.MessagesPerSec),
+			fmt.Sprintf("%d/%d frames, %d errors, connected in %.1f s", f.Frames, f.FramesExpected, f.Errors, f.ConnectSeconds))
+		row("fan-out", "commit acknowledged → frame", lat(f.CommitToFrame))
+		row("fan-out", "arrival → frame (includes the commit)", lat(f.ToFrame))
+		row("fan-out", "arrival → commit acknowledged", lat(f.ToAck))
+		row("fan-out", "", f.CPU.String())
+	}
+	row("cluster", "three members, failover", r.Cluster)
+	_ = tw.Flush()
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	row("target", "value", "goal", "")
+	row("------", "-----", "----", "")
+	for _, t := range r.Targets {
+		verdict := "PASS"
+		if !t.Passed {
+			verdict = "FAIL"
+		}
+		row(t.Name, t.Value, t.Goal, verdict)
+	}
+	_ = tw.Flush()
+	for _, e := range r.Errors {
+		fmt.Fprintln(w, "error:", e)
+	}
+}
+
+func formatConfig(c map[string]any) string {
+	keys := []string{"AEZEN_DB_MAX_CONNS", "AEZEN_TENANT_MAX_CONNS", "GOMAXPROCS", "note"}
+	var parts []string
+	for _, k := range keys {
+		if v, ok := c[k]; ok {
+			parts = append(parts, fmt.Sprintf("%s=%v", k, v))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// write stores the results as JSON in path and in a dated copy next to it.
+func (r *Results) write(path string, at time.Time) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return err
+	}
+	dated := strings.TrimSuffix(path, ".json") + "-" + at.UTC().Format("20060102T150405Z") + ".json"
+	return os.WriteFile(dated, b, 0o644)
+}

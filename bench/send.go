@@ -1,0 +1,171 @@
+package bench
+
+import (
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/valyala/fasthttp"
+)
+
+// SendResult is one send run: agents posting messages through the HTTP API.
+type SendResult struct {
+	Mode string `json:"mode"` // "open" (fixed offered rate) or "closed" (workers back to back)
+	// Offered is the scheduled rate (open loop); Workers the closed-loop concurrency.
+	Offered       float64 `json:"offeredPerSecond,omitempty"`
+	Workers       int     `json:"workers,omitempty"`
+	WindowSeconds float64 `json:"windowSeconds"`
+	Requests      int64   `json:"requests"`
+	PerSecond     float64 `json:"requestsPerSecond"`
+	Errors        int64   `json:"errors"`
+	// Latency runs from the scheduled start of a request (open loop), so a stalled server cannot hide its
+	// queue (no coordinated omission), or from its actual start (closed loop).
+	Latency Latency `json:"latency"`
+	// Delivered counts webhook deliveries of the run's messages that the receiver got within 15 s of the end.
+	Delivered int64   `json:"webhookDelivered"`
+	CPU       *CPUUse `json:"cpu,omitempty"`
+}
+
+type sendTarget struct {
+	path  string
+	token string
+}
+
+type sender struct {
+	client  *fasthttp.HostClient
+	targets []sendTarget
+	next    atomic.Int64
+	body    []byte
+	// accepted counts every 202 (warm-up included); delivered is the webhook count last seen by drainWebhooks.
+	accepted  atomic.Int64
+	delivered int64
+}
+
+func newSender(baseURL string, list []*tenant) *sender {
+	s := &sender{client: &fasthttp.HostClient{Addr: strings.TrimPrefix(baseURL, "http://"), MaxConns: 4096,
+		ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, MaxIdleConnDuration: time.Minute},
+		body: []byte(`{"content":"Your order has shipped and will arrive tomorrow.","contentType":"TEXT"}`)}
+	// Interleave tenants so that consecutive requests go to different tenants and chats.
+	maxChats := 0
+	for _, t := range list {
+		maxChats = max(maxChats, len(t.chats))
+	}
+	for c := range maxChats {
+		for _, t := range list {
+			if c < len(t.chats) && t.chats[c] != uuid.Nil {
+				s.targets = append(s.targets, sendTarget{path: "/api/conversations/" + t.chats[c].String() + "/send", token: "Bearer " + t.token})
+			}
+		}
+	}
+	return s
+}
+
+// do sends one request to the next target and reports whether it was accepted.
+func (s *sender) do() bool {
+	t := s.targets[int(s.next.Add(1))%len(s.targets)]
+	req, res := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseRequest(req)
+	defer fasthttp.ReleaseResponse(res)
+	req.Header.SetMethod("POST")
+	req.SetRequestURI("http://" + s.client.Addr + t.path)
+	req.Header.Set("Authorization", t.token)
+	req.Header.SetContentType("application/json")
+	req.SetBodyRaw(s.body)
+	if err := s.client.Do(req, res); err != nil {
+		return false
+	}
+	if res.StatusCode() != fasthttp.StatusAccepted {
+		return false
+	}
+	s.accepted.Add(1)
+	return true
+}
+
+// openLoop schedules rate requests per second for warm+window, each on its own goroutine, and measures
+// those scheduled inside the window from their scheduled time.
+func (s *sender) openLoop(cpu *cpuMeter, rate float64, warm, window time.Duration) SendResult {
+	res := SendResult{Mode: "open", Offered: rate, WindowSeconds: window.Seconds()}
+	var lat Samples
+	var reqs, errs atomic.Int64
+	var wg sync.WaitGroup
+	interval := time.Duration(float64(time.Second) / rate)
+	start := time.Now()
+	from, to := start.Add(warm), start.Add(warm+window)
+	cpuUse := cpu.window(from, to)
+	shards := make(chan *Shard, 64)
+	for range 64 {
+		shards <- lat.Shard()
+	}
+	for i := 0; ; i++ {
+		at := start.Add(time.Duration(i) * interval)
+		if !at.Before(to) {
+			break
+		}
+		if d := time.Until(at); d > 0 {
+			time.Sleep(d)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ok := s.do()
+			if at.Before(from) {
+				return
+			}
+			d := time.Since(at)
+			reqs.Add(1)
+			if !ok {
+				errs.Add(1)
+			}
+			sh := <-shards
+			sh.Add(d)
+			shards <- sh
+		}()
+	}
+	wg.Wait()
+	res.Requests, res.Errors = reqs.Load(), errs.Load()
+	res.PerSecond = float64(res.Requests-res.Errors) / window.Seconds()
+	res.Latency = lat.Summary()
+	res.CPU = <-cpuUse
+	return res
+}
+
+// closedLoop runs workers that send back to back for warm+window and measures the window.
+func (s *sender) closedLoop(cpu *cpuMeter, workers int, warm, window time.Duration) SendResult {
+	res := SendResult{Mode: "closed", Workers: workers, WindowSeconds: window.Seconds()}
+	var lat Samples
+	var reqs, errs atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	from, to := start.Add(warm), start.Add(warm+window)
+	cpuUse := cpu.window(from, to)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sh := lat.Shard()
+			for {
+				at := time.Now()
+				if !at.Before(to) {
+					return
+				}
+				ok := s.do()
+				if at.Before(from) {
+					continue
+				}
+				sh.Add(time.Since(at))
+				reqs.Add(1)
+				if !ok {
+					errs.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	res.Requests, res.Errors = reqs.Load(), errs.Load()
+	res.PerSecond = float64(res.Requests-res.Errors) / window.Seconds()
+	res.Latency = lat.Summary()
+	res.CPU = <-cpuUse
+	return res
+}

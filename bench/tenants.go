@@ -1,0 +1,120 @@
+package bench
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/aezen/engine/actors"
+)
+
+// TenantsResult covers activation, memory and connections with many tenants.
+type TenantsResult struct {
+	// Provisioned tenants are rows (and owners) in the master database; WithDatabase of them have their
+	// database, copied from a migrated template database.
+	Provisioned      int     `json:"provisioned"`
+	WithDatabase     int     `json:"withDatabase"`
+	RowsSeconds      float64 `json:"rowsSeconds"`
+	DatabaseMsEach   float64 `json:"createDatabaseMsEach"`
+	ColdActivation   Latency `json:"coldActivation"`
+	Active           int     `json:"active"`
+	ActivateSeconds  float64 `json:"activateSeconds"`
+	RSSBeforeMB      float64 `json:"rssBeforeMB"`
+	RSSAfterMB       float64 `json:"rssAfterMB"`
+	RSSPerTenantKB   float64 `json:"rssPerTenantKB"`
+	HeapPerTenantKB  float64 `json:"heapPerTenantKB"`
+	Goroutines       int     `json:"goroutinesPerTenant"`
+	TenantDBConns    int     `json:"pgTenantConnections"`
+	ServerConns      int     `json:"pgServerConnections"`
+	EngineConns      int64   `json:"engineTenantConnections"`
+	MaxConns         int     `json:"dbMaxConns"`
+	EngineFixedConns int     `json:"engineFixedConnections"`
+}
+
+// memSnapshot is the process's memory after a full collection with freed pages returned to the OS.
+type memSnapshot struct {
+	rss        uint64 // VmRSS from /proc/self/status
+	heap       uint64 // live heap objects + goroutine stacks (runtime/metrics)
+	goroutines int
+}
+
+func readMem() memSnapshot {
+	runtime.GC()
+	debug.FreeOSMemory()
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/stacks:bytes"}}
+	metrics.Read(s)
+	return memSnapshot{rss: vmRSS(), heap: s[0].Value.Uint64() + s[1].Value.Uint64(), goroutines: runtime.NumGoroutine()}
+}
+
+func vmRSS() uint64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			kb, _ := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// activate wakes one tenant's grain and returns how long it took.
+func (e *env) activate(ctx context.Context, t *tenant) (time.Duration, error) {
+	start := time.Now()
+	err := e.eng.Node.Ask(ctx, t.id, actors.OpTenantInfo, actors.Caller{}, struct{}{}, nil)
+	return time.Since(start), err
+}
+
+// runTenants activates cold tenants one at a time (coldSamples of them), then the rest of active
+// concurrently, and measures memory and connections with them all active.
+func (e *env) runTenants(ctx context.Context, withDB []*tenant, coldSamples int, res *TenantsResult) error {
+	res.MaxConns = e.cfg.DBMaxConns
+	res.EngineFixedConns = 16 + 2 // master pool + admin pool of a node (httpapi.OpenDeps)
+	before := readMem()
+	var cold Samples
+	sh := cold.Shard()
+	for _, t := range withDB[:coldSamples] {
+		d, err := e.activate(ctx, t)
+		if err != nil {
+			return err
+		}
+		sh.Add(d)
+	}
+	res.ColdActivation = cold.Summary()
+	start := time.Now()
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(16)
+	for _, t := range withDB[coldSamples:] {
+		g.Go(func() error {
+			_, err := e.activate(gctx, t)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	res.ActivateSeconds = time.Since(start).Seconds()
+	res.Active = len(withDB)
+	after := readMem()
+	n := float64(len(withDB))
+	res.RSSBeforeMB, res.RSSAfterMB = float64(before.rss)/(1<<20), float64(after.rss)/(1<<20)
+	res.RSSPerTenantKB = (float64(after.rss) - float64(before.rss)) / n / 1024
+	res.HeapPerTenantKB = (float64(after.heap) - float64(before.heap)) / n / 1024
+	res.Goroutines = int((float64(after.goroutines-before.goroutines) / n) + 0.5)
+	res.EngineConns = e.eng.Deps.Pools.OpenConns()
+	err := e.server.QueryRow(ctx, `SELECT count(*) FILTER (WHERE datname LIKE 'aezen\_t\_%'), count(*)
+		FROM pg_stat_activity WHERE backend_type = 'client backend'`).Scan(&res.TenantDBConns, &res.ServerConns)
+	return err
+}
