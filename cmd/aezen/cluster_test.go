@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -19,12 +20,28 @@ import (
 var (
 	binaryOnce sync.Once
 	binaryPath string
+	binaryErr  error
+	binaryDir  string
 )
 
+// TestMain removes the binary the cluster tests build once for all of them.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binaryDir != "" {
+		_ = os.RemoveAll(binaryDir)
+	}
+	os.Exit(code)
+}
+
 func binary(t *testing.T) string {
-	binaryOnce.Do(func() { binaryPath = testkit.BuildBinary(t, ".", raceBuild) })
-	if binaryPath == "" {
-		t.Fatal("building the binary failed earlier")
+	binaryOnce.Do(func() {
+		binaryDir, binaryErr = os.MkdirTemp("", "aezen-cluster-test-")
+		if binaryErr == nil {
+			binaryPath, binaryErr = testkit.BuildBinary(".", binaryDir, raceBuild)
+		}
+	})
+	if binaryErr != nil {
+		t.Fatal(binaryErr)
 	}
 	return binaryPath
 }

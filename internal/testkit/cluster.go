@@ -36,10 +36,9 @@ type Member struct {
 	exited                     chan struct{}
 }
 
-// BuildBinary compiles cmd/aezen into a temporary directory (with -race when the tests run with it).
-func BuildBinary(t testing.TB, pkgDir string, race bool) string {
-	t.Helper()
-	out := filepath.Join(t.TempDir(), "aezen")
+// BuildBinary compiles the main package in pkgDir into dir (with -race when asked) and returns its path.
+func BuildBinary(pkgDir, dir string, race bool) (string, error) {
+	out := filepath.Join(dir, "aezen")
 	args := []string{"build", "-o", out}
 	if race {
 		args = append(args, "-race")
@@ -47,9 +46,9 @@ func BuildBinary(t testing.TB, pkgDir string, race bool) string {
 	cmd := exec.Command("go", append(args, ".")...)
 	cmd.Dir = pkgDir
 	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building aezen: %v\n%s", err, b)
+		return "", fmt.Errorf("building aezen: %v\n%s", err, b)
 	}
-	return out
+	return out, nil
 }
 
 // NewCluster prepares n members (not started) running binary.
@@ -60,7 +59,7 @@ func NewCluster(t testing.TB, binary string, n int) *Cluster {
 	c.Cfg.OpsToken = randomHex(16)
 	var peers []string
 	for i := 0; i < n; i++ {
-		m := &Member{Index: i, HTTPPort: freePort(t), NodePort: freePort(t), AMPort: freePort(t)}
+		m := &Member{Index: i, HTTPPort: freePort(t), NodePort: freePort(t), AMPort: freePort(t), log: &syncBuffer{}}
 		m.Client = NewClient(t, fmt.Sprintf("http://127.0.0.1:%d", m.HTTPPort))
 		c.members = append(c.members, m)
 		peers = append(peers, fmt.Sprintf("127.0.0.1:%d", m.AMPort))
