@@ -248,3 +248,13 @@ func TestClusterRollingRestart(t *testing.T) {
 	assertStoredOnce(t, c, acct.TenantID, acked)
 }
 
+
+func connect(t *testing.T, url string) *pgx.Conn {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
