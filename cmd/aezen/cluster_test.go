@@ -248,7 +248,6 @@ func TestClusterRollingRestart(t *testing.T) {
 	assertStoredOnce(t, c, acct.TenantID, acked)
 }
 
-
 func connect(t *testing.T, url string) *pgx.Conn {
 	t.Helper()
 	conn, err := pgx.Connect(context.Background(), url)
