@@ -201,7 +201,7 @@ func (t *tenantActor) forgetChannel(ctx actor.Context, msg *channelChanged) {
 			delete(t.contacts, k)
 		}
 	}
-	if s := t.sessions[msg.channelID]; s != nil && s.platform == domain.PlatformAPI {
+	if s := t.sessions[msg.channelID]; s != nil && (s.platform == domain.PlatformAPI || msg.deleted) {
 		ctx.Poison(s.pid)
 	}
 }
