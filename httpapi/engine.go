@@ -22,10 +22,13 @@ type Engine struct {
 
 // Start connects to PostgreSQL, creates and migrates the master database, joins the cluster and builds
 // the HTTP server (call Server.Listen to serve).
-func Start(ctx context.Context, cfg *config.Config, log *slog.Logger) (*Engine, error) {
+func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Option) (*Engine, error) {
 	deps, err := OpenDeps(ctx, cfg, log)
 	if err != nil {
 		return nil, err
+	}
+	for _, o := range opts {
+		o(deps)
 	}
 	hub := NewHub()
 	node, err := actors.StartNode(deps, actors.NodeOptions{Sink: hub})
@@ -68,7 +71,8 @@ func OpenDeps(ctx context.Context, cfg *config.Config, log *slog.Logger) (*actor
 		Master:   master,
 		Pools:    persistence.NewPoolManager(cfg.DatabaseURL, cfg.DBMaxConns, cfg.TenantMaxConns),
 		Cipher:   cipher,
-		Channels: &sessions.Registry{Webhook: sessions.NewWebhook(cfg.WebhookTimeout, cfg.AllowPrivateWebhooks())},
+		Channels: &sessions.Registry{Webhook: sessions.NewWebhook(cfg.WebhookTimeout, cfg.AllowPrivateWebhooks()),
+			WhatsApp: sessions.NewWhatsmeowFactory(log)},
 		Log:      log,
 	}, nil
 }
@@ -78,4 +82,12 @@ func (e *Engine) Stop() {
 	_ = e.Server.Shutdown(10 * time.Second)
 	e.Node.Stop()
 	e.Deps.Close()
+}
+
+// Option adjusts a node's services before it starts (tests use it to plug in fakes).
+type Option func(*actors.Deps)
+
+// WithWhatsApp replaces the real WhatsApp client factory, e.g. with sessions.FakeWhatsApp in tests.
+func WithWhatsApp(f sessions.WhatsAppFactory) Option {
+	return func(d *actors.Deps) { d.Channels.WhatsApp = f }
 }

@@ -67,7 +67,7 @@ func Start(t testing.TB, cfg *config.Config) *Engine {
 	if os.Getenv("AEZEN_TEST_LOG") != "" {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	eng, err := httpapi.Start(context.Background(), cfg, log)
+	eng, err := httpapi.Start(context.Background(), cfg, log, startOptions(cfg)...)
 	if err != nil {
 		t.Fatalf("starting engine: %v", err)
 	}

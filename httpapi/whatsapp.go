@@ -1,0 +1,95 @@
+package httpapi
+
+import (
+	"github.com/gofiber/fiber/v2"
+	"github.com/skip2/go-qrcode"
+
+	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/domain"
+)
+
+// whatsappRoutes is the seed's WhatsApp integration: connect by QR code or pairing code, status, logout,
+// and sending to a phone number. Connecting and unlinking are for owners and admins.
+func (s *Server) whatsappRoutes(r fiber.Router) {
+	r.Post("/integrations/whatsapp/toggle", s.whatsappManage(actors.OpWhatsAppToggle))
+	r.Get("/integrations/whatsapp/status", s.whatsappStatus)
+	r.Get("/integrations/whatsapp/qr.png", s.whatsappQR)
+	r.Post("/integrations/whatsapp/pair-phone", s.whatsappPairPhone)
+	r.Post("/integrations/whatsapp/logout", s.whatsappManage(actors.OpWhatsAppLogout))
+	r.Post("/integrations/whatsapp/send", s.whatsappSend)
+}
+
+func requireManager(c *fiber.Ctx) error {
+	if !canManageTeam(caller(c).Role) {
+		return domain.Forbidden("only owners and admins connect or unlink WhatsApp")
+	}
+	return nil
+}
+
+func (s *Server) whatsappManage(op string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if err := requireManager(c); err != nil {
+			return err
+		}
+		return s.ask(c, fiber.StatusOK, op, struct{}{})
+	}
+}
+
+func (s *Server) whatsappStatus(c *fiber.Ctx) error {
+	return s.ask(c, fiber.StatusOK, actors.OpWhatsAppStatus, struct{}{})
+}
+
+// whatsappQR renders the current pairing code as a PNG; 404 when no code is waiting to be scanned.
+func (s *Server) whatsappQR(c *fiber.Ctx) error {
+	var st actors.WhatsAppStatus
+	if err := s.node.Ask(c.UserContext(), caller(c).TenantID, actors.OpWhatsAppStatus, actorCaller(c), struct{}{}, &st); err != nil {
+		return err
+	}
+	if st.QR == nil {
+		return &domain.Error{Code: domain.CodeNotFound, Message: "no QR code is waiting to be scanned (status " + st.Status + ")"}
+	}
+	png, err := qrcode.Encode(st.QR.Code, qrcode.Medium, 320)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderContentType, "image/png")
+	return c.Send(png)
+}
+
+func (s *Server) whatsappPairPhone(c *fiber.Ctx) error {
+	if err := requireManager(c); err != nil {
+		return err
+	}
+	var in actors.PairPhoneInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	return s.ask(c, fiber.StatusOK, actors.OpWhatsAppPairPhone, in)
+}
+
+// whatsappSendRequest is the body of POST /api/integrations/whatsapp/send.
+type whatsappSendRequest struct {
+	To      string `json:"to" validate:"required,max=32"`
+	Content string `json:"content" validate:"required,max=65536"`
+}
+
+// whatsappSend is the seed's send path: to a phone number, through the same conversation as the inbox.
+func (s *Server) whatsappSend(c *fiber.Ctx) error {
+	var req whatsappSendRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	in := actors.WhatsAppSendInput{To: req.To, Content: req.Content}
+	key := c.Get("Idempotency-Key")
+	if len(key) > 200 {
+		return domain.InvalidField("Idempotency-Key", "must be at most 200 characters")
+	}
+	if key == "" {
+		key = "req:" + requestID(c)
+	} else {
+		key = "key:" + key
+	}
+	in.IdempotencyKey = key
+	return s.ask(c, fiber.StatusAccepted, actors.OpWhatsAppSend, in)
+}
