@@ -65,14 +65,15 @@ func OpenDeps(ctx context.Context, cfg *config.Config, log *slog.Logger) (*actor
 		admin.Close()
 		return nil, err
 	}
+	channels := &sessions.Registry{Webhook: sessions.NewWebhook(cfg.WebhookTimeout, cfg.AllowPrivateWebhooks()),
+		WhatsApp: sessions.NewWhatsmeowFactory(log)}
 	return &actors.Deps{
 		Config:   cfg,
 		Admin:    admin,
 		Master:   master,
 		Pools:    persistence.NewPoolManager(cfg.DatabaseURL, cfg.DBMaxConns, cfg.TenantMaxConns),
 		Cipher:   cipher,
-		Channels: &sessions.Registry{Webhook: sessions.NewWebhook(cfg.WebhookTimeout, cfg.AllowPrivateWebhooks()),
-			WhatsApp: sessions.NewWhatsmeowFactory(log)},
+		Channels: channels,
 		Log:      log,
 	}, nil
 }

@@ -252,3 +252,35 @@ func TestWhatsAppSendsWaitForTheConnection(t *testing.T) {
 		t.Fatalf("error %q: %v", errText, err)
 	}
 }
+
+// TestWhatsAppSendsArePaced: a burst of sends leaves the number at the configured rate, in order.
+func TestWhatsAppSendsArePaced(t *testing.T) {
+	cfg := testkit.Config(t)
+	cfg.WhatsAppSendRate, cfg.WhatsAppSendBurst = 10, 1
+	fake := sessions.NewFakeWhatsApp()
+	testkit.UseWhatsApp(cfg, fake)
+	e := testkit.Start(t, cfg)
+	acct := e.SignUp()
+	e.ConnectWhatsApp(acct.Token, fake, "4915112345678@s.whatsapp.net")
+
+	var ids []string
+	for _, to := range []string{"+15550000001", "+15550000002", "+15550000003", "+15550000004", "+15550000005"} {
+		var sent struct {
+			Message message `json:"message"`
+		}
+		e.Must(http.StatusAccepted, "POST", "/api/integrations/whatsapp/send", acct.Token, map[string]any{"to": to, "content": "promo"}, &sent,
+			"Idempotency-Key: promo-"+to)
+		ids = append(ids, sent.Message.PlatformMessageID)
+	}
+	testkit.Eventually(t, 10*time.Second, "five sends", func() bool { return len(fake.Sent()) == 5 })
+	s := fake.Sent()
+	for i := range s {
+		if s[i].ID != ids[i] || s[i].Err != nil {
+			t.Fatalf("send %d: %+v, want id %s", i, s[i], ids[i])
+		}
+	}
+	// One token up front, then one every 100 ms: four waits at least.
+	if span := s[4].At.Sub(s[0].At); span < 350*time.Millisecond {
+		t.Fatalf("five sends took %s at 10 per second", span)
+	}
+}

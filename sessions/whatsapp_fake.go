@@ -37,6 +37,7 @@ type FakeSent struct {
 	To, ID    string
 	Text      string
 	Err       error
+	At        time.Time
 }
 
 // FakeRead is a read receipt a fake client sent.
@@ -142,7 +143,7 @@ func (c *FakeClient) SendText(_ context.Context, to, id, text string) error {
 	case len(f.sendErrs) > 0:
 		err, f.sendErrs = f.sendErrs[0], f.sendErrs[1:]
 	}
-	f.sent = append(f.sent, FakeSent{ChannelID: c.channelID, To: to, ID: id, Text: text, Err: err})
+	f.sent = append(f.sent, FakeSent{ChannelID: c.channelID, To: to, ID: id, Text: text, Err: err, At: time.Now()})
 	return err
 }
 
