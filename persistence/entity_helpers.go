@@ -1,0 +1,96 @@
+package persistence
+
+import (
+	"errors"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/aezen/engine/domain"
+)
+
+// EmbedLimit bounds how many related records an include= embeds per parent (the newest ones).
+const EmbedLimit = 50
+
+// Page asks for one page of a list: at most Limit rows after skipping Offset.
+type Page struct {
+	Limit  int
+	Offset int
+}
+
+// containsPattern turns a search text into an ILIKE pattern matching it anywhere, or nil for no filter.
+func containsPattern(s *string) *string {
+	if s == nil || *s == "" {
+		return nil
+	}
+	p := "%" + escapeLike(*s) + "%"
+	return &p
+}
+
+// collect scans every row with scan, closing the rows.
+func collect[T any](rows pgx.Rows, err error, scan func(pgx.Row) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (T, error) { return scan(r) })
+}
+
+// constraintRule says what a violated constraint means to a client.
+type constraintRule struct {
+	constraint string
+	field      string
+	message    string
+	// code is the domain code to answer: conflict for unique keys, validation for missing references.
+	code string
+}
+
+// captured is a row that remembers the driver's error of its scan, before an entity's scan function
+// translates it, so that explain can still see which constraint failed.
+type captured struct {
+	pgx.Row
+	err error
+}
+
+func capture(row pgx.Row) *captured { return &captured{Row: row} }
+
+// Scan scans the row and keeps its error.
+func (c *captured) Scan(dest ...any) error {
+	c.err = c.Row.Scan(dest...)
+	return c.err
+}
+
+// scanExplained scans a row with an entity's scan function and explains a failure by the entity's
+// constraints.
+func scanExplained[T any](row pgx.Row, scan func(pgx.Row) (T, error), what string, rules ...constraintRule) (T, error) {
+	c := capture(row)
+	out, err := scan(c)
+	if err != nil {
+		return out, explain(c.err, what, rules...)
+	}
+	return out, nil
+}
+
+// explain maps violations of the named constraints to domain errors naming the field; other errors go
+// through translate.
+func explain(err error, what string, rules ...constraintRule) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		for _, r := range rules {
+			if r.constraint == pgErr.ConstraintName {
+				return &domain.Error{Code: r.code, Message: r.field + ": " + r.message,
+					Fields: []domain.FieldError{{Field: r.field, Message: r.message}}}
+			}
+		}
+	}
+	return translate(err, what)
+}
+
+// unique is a rule for a unique key.
+func unique(constraint, field, message string) constraintRule {
+	return constraintRule{constraint: constraint, field: field, message: message, code: domain.CodeConflict}
+}
+
+// reference is a rule for a foreign key that the client's input names.
+func reference(constraint, field, message string) constraintRule {
+	return constraintRule{constraint: constraint, field: field, message: message, code: domain.CodeValidation}
+}
