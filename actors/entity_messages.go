@@ -1,0 +1,186 @@
+package actors
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/aezen/engine/domain"
+	"github.com/aezen/engine/persistence"
+)
+
+// Message operations of the REST resource. An AGENT or SYSTEM message is created with OpConversationSend,
+// through the chat's conversation actor, so that it is delivered like any send; OpChatMessageCreate
+// records a CUSTOMER message by hand.
+const (
+	OpChatMessageList   = "chat.message.list"
+	OpChatMessageCreate = "chat.message.create"
+	OpMessageGet        = "message.get"
+	OpMessageUpdate     = "message.update"
+	OpMessageDelete     = "message.delete"
+)
+
+// MessageInput is the body of a message create or update. A create needs the content; senderType defaults
+// to AGENT. platformMessageId and timestamp can only be given for a CUSTOMER message: the engine chooses
+// them for the messages it sends. An update may change the content and the metadata only.
+type MessageInput struct {
+	SenderType        *string         `json:"senderType" validate:"omitnil,oneof=CUSTOMER AGENT SYSTEM"`
+	ContentType       *string         `json:"contentType" validate:"omitnil,oneof=TEXT IMAGE VIDEO AUDIO FILE LOCATION STICKER"`
+	Content           *string         `json:"content" validate:"omitnil,min=1,max=65536"`
+	Metadata          json.RawMessage `json:"metadata"`
+	PlatformMessageID *string         `json:"platformMessageId" validate:"omitnil,min=1,max=200"`
+	Timestamp         *string         `json:"timestamp"`
+}
+
+// Check validates the timestamp and metadata, and that only CUSTOMER messages carry platform fields.
+func (in MessageInput) Check() []domain.FieldError {
+	out := append(domain.CheckTimestamp("timestamp", in.Timestamp), domain.CheckJSONObject("metadata", in.Metadata)...)
+	if in.Sender() != domain.SenderCustomer {
+		const why = "can only be given for a CUSTOMER message; the engine chooses it for the messages it sends"
+		if in.PlatformMessageID != nil {
+			out = append(out, domain.FieldError{Field: "platformMessageId", Message: why})
+		}
+		if in.Timestamp != nil {
+			out = append(out, domain.FieldError{Field: "timestamp", Message: why})
+		}
+	}
+	return out
+}
+
+// Missing lists the fields a create needs.
+func (in MessageInput) Missing() []domain.FieldError {
+	return required(map[string]bool{"content": in.Content != nil})
+}
+
+// Immutable lists the fields an update may not send.
+func (in MessageInput) Immutable() []domain.FieldError {
+	return unchangeable(map[string]bool{"senderType": in.SenderType != nil, "contentType": in.ContentType != nil,
+		"platformMessageId": in.PlatformMessageID != nil, "timestamp": in.Timestamp != nil}, "")
+}
+
+// Sender is the sender type of a create: AGENT unless another is given.
+func (in MessageInput) Sender() string {
+	if in.SenderType == nil {
+		return domain.SenderAgent
+	}
+	return *in.SenderType
+}
+
+// Kind is the content type of a create: TEXT unless another is given.
+func (in MessageInput) Kind() string {
+	if in.ContentType == nil {
+		return "TEXT"
+	}
+	return *in.ContentType
+}
+
+// ChatMessageListInput filters OpChatMessageList.
+type ChatMessageListInput struct {
+	ChatID     uuid.UUID `json:"chatId"`
+	SenderType *string   `json:"senderType"`
+	Paging
+}
+
+func init() {
+	registerQuery(OpChatMessageList, func(ctx context.Context, s *Scope, cmd *Command) (any, error) {
+		var in ChatMessageListInput
+		if err := cmd.Decode(&in); err != nil {
+			return nil, err
+		}
+		if _, err := s.Store.GetChat(ctx, in.ChatID); err != nil {
+			return nil, err
+		}
+		page := in.page()
+		list, err := s.Store.ListChatMessages(ctx, persistence.MessageFilter{ChatID: in.ChatID, SenderType: in.SenderType, Page: page})
+		if err != nil {
+			return nil, err
+		}
+		return pageOf(list, page), nil
+	})
+	registerQuery(OpChatMessageCreate, createCustomerMessage)
+	registerQuery(OpMessageGet, func(ctx context.Context, s *Scope, cmd *Command) (any, error) {
+		var in Ref
+		if err := cmd.Decode(&in); err != nil {
+			return nil, err
+		}
+		return s.Store.GetMessage(ctx, in.ID)
+	})
+	registerQuery(OpMessageUpdate, updateMessage)
+	registerQuery(OpMessageDelete, func(ctx context.Context, s *Scope, cmd *Command) (any, error) {
+		var in Ref
+		if err := cmd.Decode(&in); err != nil {
+			return nil, err
+		}
+		chatID, err := s.Store.DeleteMessage(ctx, in.ID)
+		if err != nil {
+			return nil, err
+		}
+		chatChanged(ctx, s, chatID)
+		return struct{}{}, nil
+	})
+}
+
+// createCustomerMessage records a customer's message by hand. It is written here rather than by the
+// conversation actor (which only takes inbound messages from channel sessions); the actor is then told
+// to reload, and the inbox hears of it as of any inbound message.
+func createCustomerMessage(ctx context.Context, s *Scope, cmd *Command) (any, error) {
+	var w Write[MessageInput]
+	if err := cmd.Decode(&w); err != nil {
+		return nil, err
+	}
+	in := w.Input
+	if err := ValidateCreate(in); err != nil {
+		return nil, err
+	}
+	if in.Sender() != domain.SenderCustomer {
+		return nil, domain.InvalidField("senderType", "must be CUSTOMER here; AGENT and SYSTEM messages are sent with "+OpConversationSend)
+	}
+	if _, err := s.Store.GetChat(ctx, w.ID); err != nil {
+		return nil, err
+	}
+	nm := persistence.NewCustomerMessage{MessageID: uuid.Must(uuid.NewV7()), ChatID: w.ID, PlatformMessageID: in.PlatformMessageID,
+		ContentType: in.Kind(), Content: *in.Content, Metadata: in.Metadata}
+	if in.Timestamp != nil {
+		t, _ := time.Parse(time.RFC3339Nano, *in.Timestamp)
+		nm.Timestamp = &t
+	}
+	m, err := s.Store.InsertCustomerMessage(ctx, nm)
+	if err != nil {
+		return nil, err
+	}
+	forgetConversation(s, w.ID)
+	if conv, err := s.Store.GetConversation(ctx, w.ID); err == nil {
+		s.node.publish(s.TenantID, EventIncomingMessage, IncomingMessageEvent{Message: m, Conversation: conv})
+		s.node.publish(s.TenantID, EventConversationUpdated, conv)
+	}
+	return m, nil
+}
+
+func updateMessage(ctx context.Context, s *Scope, cmd *Command) (any, error) {
+	var w Write[MessageInput]
+	if err := cmd.Decode(&w); err != nil {
+		return nil, err
+	}
+	in := w.Input
+	if err := ValidateUpdate(in); err != nil {
+		return nil, err
+	}
+	m, err := s.Store.GetMessage(ctx, w.ID)
+	if err != nil {
+		return nil, err
+	}
+	if in.Content != nil {
+		m.Content = *in.Content
+	}
+	if in.Metadata != nil {
+		m.Metadata = in.Metadata
+	}
+	updated, err := s.Store.UpdateMessage(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	chatChanged(ctx, s, updated.ChatID)
+	return updated, nil
+}
