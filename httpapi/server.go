@@ -68,6 +68,7 @@ func (s *Server) routes() {
 	s.teamRoutes(authed)
 	s.conversationRoutes(authed)
 	s.channelRoutes(authed)
+	s.entityRoutes(authed)
 	s.whatsappRoutes(authed)
 
 	s.App.Get("/ws", s.wsUpgrade, s.wsHandler())

@@ -1,0 +1,45 @@
+package httpapi
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/domain"
+)
+
+var chatIncludes = []string{actors.IncludeCustomer, actors.IncludeMessages}
+
+func (s *Server) chatRoutes(r fiber.Router) {
+	r.Get("/chats", s.listChats)
+	r.Post("/chats", createHandler[actors.ChatInput](s, actors.OpChatCreate))
+	r.Get("/chats/:chatId", getHandler(s, actors.OpChatGet, "chatId", chatIncludes...))
+	r.Put("/chats/:chatId", updateHandler[actors.ChatInput](s, actors.OpChatUpdate, "chatId"))
+	r.Delete("/chats/:chatId", deleteHandler(s, actors.OpChatDelete, "chatId"))
+}
+
+func (s *Server) listChats(c *fiber.Ctx) error {
+	if err := allowQuery(c, known("status", "channelId", "customerId", "userId", "include")...); err != nil {
+		return err
+	}
+	paging, err := queryPaging(c)
+	if err != nil {
+		return err
+	}
+	in := actors.ChatListInput{Paging: paging}
+	if in.Status, err = queryOneOf(c, "status", domain.ChatStatuses); err != nil {
+		return err
+	}
+	if in.ChannelID, err = queryUUID(c, "channelId"); err != nil {
+		return err
+	}
+	if in.CustomerID, err = queryUUID(c, "customerId"); err != nil {
+		return err
+	}
+	if in.UserID, err = queryUUID(c, "userId"); err != nil {
+		return err
+	}
+	if in.Include, err = queryInclude(c, chatIncludes...); err != nil {
+		return err
+	}
+	return s.ask(c, fiber.StatusOK, actors.OpChatList, in)
+}

@@ -1,0 +1,71 @@
+package httpapi
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/domain"
+)
+
+var senderTypes = []string{domain.SenderCustomer, domain.SenderAgent, domain.SenderSystem}
+
+func (s *Server) messageRoutes(r fiber.Router) {
+	r.Get("/chats/:chatId/messages", s.listChatMessages)
+	r.Post("/chats/:chatId/messages", s.createChatMessage)
+	r.Get("/messages/:messageId", getHandler(s, actors.OpMessageGet, "messageId"))
+	r.Put("/messages/:messageId", updateHandler[actors.MessageInput](s, actors.OpMessageUpdate, "messageId"))
+	r.Delete("/messages/:messageId", deleteHandler(s, actors.OpMessageDelete, "messageId"))
+}
+
+func (s *Server) listChatMessages(c *fiber.Ctx) error {
+	id, err := pathUUID(c, "chatId")
+	if err != nil {
+		return err
+	}
+	if err := allowQuery(c, known("senderType")...); err != nil {
+		return err
+	}
+	paging, err := queryPaging(c)
+	if err != nil {
+		return err
+	}
+	sender, err := queryOneOf(c, "senderType", senderTypes)
+	if err != nil {
+		return err
+	}
+	return s.ask(c, fiber.StatusOK, actors.OpChatMessageList, actors.ChatMessageListInput{ChatID: id, SenderType: sender, Paging: paging})
+}
+
+// createChatMessage adds a message to a chat. An AGENT or SYSTEM message goes through the chat's
+// conversation actor and is delivered to the customer like any send (honouring Idempotency-Key); a
+// CUSTOMER message is recorded as received, for imports and messages taken outside the channels.
+func (s *Server) createChatMessage(c *fiber.Ctx) error {
+	id, err := pathUUID(c, "chatId")
+	if err != nil {
+		return err
+	}
+	var in actors.MessageInput
+	if err := bindWith(c, &in, func() error { return actors.ValidateCreate(in) }); err != nil {
+		return err
+	}
+	if in.Sender() == domain.SenderCustomer {
+		return s.ask(c, fiber.StatusCreated, actors.OpChatMessageCreate, actors.Write[actors.MessageInput]{ID: id, Input: in})
+	}
+	key := c.Get("Idempotency-Key")
+	if len(key) > 200 {
+		return domain.InvalidField("Idempotency-Key", "must be at most 200 characters")
+	}
+	if key == "" {
+		key = "req:" + requestID(c)
+	} else {
+		key = "key:" + key
+	}
+	var res actors.SendResult
+	err = s.node.Ask(c.UserContext(), caller(c).TenantID, actors.OpConversationSend, actorCaller(c), actors.SendInput{
+		ChatID: id, Content: *in.Content, ContentType: in.Kind(), Metadata: in.Metadata, IdempotencyKey: key,
+		SenderType: in.Sender()}, &res)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(res.Message)
+}

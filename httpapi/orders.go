@@ -1,0 +1,51 @@
+package httpapi
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/domain"
+)
+
+var orderIncludes = []string{actors.IncludeItems, actors.IncludeCustomer}
+
+func (s *Server) orderRoutes(r fiber.Router) {
+	r.Get("/orders", s.listOrders)
+	r.Post("/orders", createHandler[actors.OrderInput](s, actors.OpOrderCreate))
+	r.Get("/orders/:orderId", getHandler(s, actors.OpOrderGet, "orderId", orderIncludes...))
+	r.Put("/orders/:orderId", updateHandler[actors.OrderInput](s, actors.OpOrderUpdate, "orderId"))
+	r.Delete("/orders/:orderId", deleteHandler(s, actors.OpOrderDelete, "orderId"))
+}
+
+func (s *Server) listOrders(c *fiber.Ctx) error {
+	if err := allowQuery(c, known("orderStatus", "customerId", "channelId", "createdFrom", "createdTo", "include")...); err != nil {
+		return err
+	}
+	paging, err := queryPaging(c)
+	if err != nil {
+		return err
+	}
+	in := actors.OrderListInput{Paging: paging}
+	if in.OrderStatus, err = queryOneOf(c, "orderStatus", domain.OrderStatuses); err != nil {
+		return err
+	}
+	if in.CustomerID, err = queryUUID(c, "customerId"); err != nil {
+		return err
+	}
+	if in.ChannelID, err = queryUUID(c, "channelId"); err != nil {
+		return err
+	}
+	if in.CreatedFrom, err = queryTime(c, "createdFrom", false); err != nil {
+		return err
+	}
+	if in.CreatedTo, err = queryTime(c, "createdTo", true); err != nil {
+		return err
+	}
+	if in.CreatedFrom != nil && in.CreatedTo != nil && !in.CreatedTo.After(*in.CreatedFrom) {
+		return domain.InvalidField("createdTo", "must be after createdFrom")
+	}
+	if in.Include, err = queryInclude(c, orderIncludes...); err != nil {
+		return err
+	}
+	return s.ask(c, fiber.StatusOK, actors.OpOrderList, in)
+}
