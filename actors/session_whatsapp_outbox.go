@@ -74,11 +74,7 @@ func (s *whatsappSession) loadPending(ctx actor.Context) {
 		s.log.Error("loading pending WhatsApp sends", "err", err)
 		return
 	}
-	for id, at := range s.sent {
-		if time.Since(at) > 10*time.Minute {
-			delete(s.sent, id)
-		}
-	}
+	s.pruneSent()
 	for _, p := range pending {
 		s.enqueue(outboundFromPending(p))
 	}
@@ -164,7 +160,19 @@ func (s *whatsappSession) sendDone(ctx actor.Context, res *waSendDone) {
 	time.AfterFunc(backoff, func() { root.Send(self, &waSendNext{}) })
 }
 
+// pruneSent forgets sends old enough for their SENT status to be committed long ago.
+func (s *whatsappSession) pruneSent() {
+	for id, at := range s.sent {
+		if time.Since(at) > 10*time.Minute {
+			delete(s.sent, id)
+		}
+	}
+}
+
 func (s *whatsappSession) next(ctx actor.Context) {
+	if len(s.sent) > 4096 {
+		s.pruneSent()
+	}
 	delete(s.known, s.queue[0].MessageID)
 	s.queue = s.queue[1:]
 	s.attempt = 0

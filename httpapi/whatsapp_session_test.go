@@ -205,7 +205,7 @@ func TestWhatsAppRealClientOffline(t *testing.T) {
 		st = e.WhatsAppStatus(acct.Token)
 		return st.Reconnects >= 2
 	})
-	if elapsed := time.Since(start); st.Reconnects > 4 || elapsed < 2*time.Second || st.NextRetryAt == nil {
+	if elapsed := time.Since(start); st.Reconnects > 4 || elapsed < 2*time.Second || (st.Status != "ERROR" && st.Status != "CONNECTING") {
 		t.Fatalf("%d reconnects in %s: %+v", st.Reconnects, elapsed, st)
 	}
 	var toggled struct {
