@@ -26,6 +26,8 @@ func TestEntities(t *testing.T) {
 		{"orders", testOrders},
 		{"chats", testChats},
 		{"messages", testChatMessages},
+		{"channels", testChannels},
+		{"tenancy", testEntityTenancy},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {

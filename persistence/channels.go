@@ -63,6 +63,13 @@ const (
 	sqlChannelsWithPending = `SELECT DISTINCT c.channel_id FROM messages m JOIN chats c ON c.chat_id = m.chat_id WHERE m.status = 'PENDING'`
 )
 
+// sqlLockChannel and sqlChannelUsage guard a delete: what still uses the channel, counted under its lock.
+const (
+	sqlLockChannel  = `SELECT channel_id FROM channels WHERE channel_id = $1 FOR UPDATE`
+	sqlChannelUsage = `SELECT (SELECT count(*) FROM customers WHERE channel_id = $1),
+		(SELECT count(*) FROM orders WHERE channel_id = $1), (SELECT count(*) FROM chats WHERE channel_id = $1)`
+)
+
 func scanChannel(row pgx.Row) (Channel, error) {
 	var c Channel
 	err := row.Scan(&c.ChannelID, &c.UserID, &c.PlatformType, &c.PlatformSpecificID, &c.ChannelName, &c.AccessToken,
@@ -104,9 +111,11 @@ func (s *TenantStore) UpdateChannel(ctx context.Context, c Channel) (Channel, er
 		c.WebhookURL, s.resealPtr(c.WebhookSecret), c.IsActive))
 }
 
-// DeleteChannel removes a channel; one that customers or chats still use is a conflict.
+// DeleteChannel removes a channel; one that customers, orders or chats still use is a conflict saying
+// what uses it.
 func (s *TenantStore) DeleteChannel(ctx context.Context, id uuid.UUID) error {
-	return execOne(ctx, s.Pool, "channel", sqlDeleteChannel, id)
+	return guardedDelete{what: "channel", lockSQL: sqlLockChannel, usageSQL: sqlChannelUsage, deleteSQL: sqlDeleteChannel,
+		nouns: []string{"customer", "order", "chat"}, hint: "; deactivate it (isActive: false) instead"}.run(ctx, s.Pool, id)
 }
 
 // MergeChannelMetadata merges keys into the channel's metadata and sets its platform id when given.

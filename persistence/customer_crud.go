@@ -2,12 +2,8 @@ package persistence
 
 import (
 	"context"
-	"strings"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
-
-	"github.com/aezen/engine/domain"
 )
 
 // CustomerFilter narrows a customer list; nil fields do not filter. Name, Email and Phone match substrings.
@@ -66,27 +62,8 @@ func (s *TenantStore) UpdateCustomer(ctx context.Context, c Customer) (Customer,
 
 // DeleteCustomer removes a customer without orders or chats; otherwise it is a conflict saying what is left.
 func (s *TenantStore) DeleteCustomer(ctx context.Context, id uuid.UUID) error {
-	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		var locked uuid.UUID
-		if err := tx.QueryRow(ctx, sqlLockCustomer, id).Scan(&locked); err != nil {
-			return translate(err, "customer")
-		}
-		var orders, chats int
-		if err := tx.QueryRow(ctx, sqlCustomerUsage, id).Scan(&orders, &chats); err != nil {
-			return err
-		}
-		var left []string
-		if orders > 0 {
-			left = append(left, plural(orders, "order"))
-		}
-		if chats > 0 {
-			left = append(left, plural(chats, "chat"))
-		}
-		if len(left) > 0 {
-			return domain.Conflict("customer still has %s; delete them first", strings.Join(left, " and "))
-		}
-		return execOne(ctx, tx, "customer", sqlDeleteCustomer, id)
-	})
+	return guardedDelete{what: "customer", lockSQL: sqlLockCustomer, usageSQL: sqlCustomerUsage, deleteSQL: sqlDeleteCustomer,
+		nouns: []string{"order", "chat"}, hint: "; delete them first"}.run(ctx, s.Pool, id)
 }
 
 // CustomersByID loads the given customers, keyed by id; unknown ids are absent.

@@ -1,10 +1,14 @@
 package persistence
 
 import (
+	"context"
 	"errors"
+	"strings"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/aezen/engine/domain"
 )
@@ -93,4 +97,40 @@ func unique(constraint, field, message string) constraintRule {
 // reference is a rule for a foreign key that the client's input names.
 func reference(constraint, field, message string) constraintRule {
 	return constraintRule{constraint: constraint, field: field, message: message, code: domain.CodeValidation}
+}
+
+// guardedDelete deletes a record that nothing references any more. Under a lock on the record
+// (lockSQL), usageSQL counts its referencing rows, one column per noun; any use is a conflict saying
+// what uses it ("product is used by 3 order items"), followed by hint.
+type guardedDelete struct {
+	what, lockSQL, usageSQL, deleteSQL string
+	nouns                              []string
+	hint                               string
+}
+
+func (g guardedDelete) run(ctx context.Context, db *pgxpool.Pool, id uuid.UUID) error {
+	return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
+		var locked uuid.UUID
+		if err := tx.QueryRow(ctx, g.lockSQL, id).Scan(&locked); err != nil {
+			return translate(err, g.what)
+		}
+		counts := make([]int, len(g.nouns))
+		dest := make([]any, len(counts))
+		for i := range counts {
+			dest[i] = &counts[i]
+		}
+		if err := tx.QueryRow(ctx, g.usageSQL, id).Scan(dest...); err != nil {
+			return err
+		}
+		var uses []string
+		for i, n := range counts {
+			if n > 0 {
+				uses = append(uses, plural(n, g.nouns[i]))
+			}
+		}
+		if len(uses) > 0 {
+			return domain.Conflict("%s is used by %s%s", g.what, strings.Join(uses, " and "), g.hint)
+		}
+		return execOne(ctx, tx, g.what, g.deleteSQL, id)
+	})
 }

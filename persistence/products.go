@@ -91,20 +91,8 @@ func (s *TenantStore) UpdateProduct(ctx context.Context, p Product) (Product, er
 
 // DeleteProduct removes a product that no order item uses; one in use is a conflict saying how many use it.
 func (s *TenantStore) DeleteProduct(ctx context.Context, id uuid.UUID) error {
-	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		var locked uuid.UUID
-		if err := tx.QueryRow(ctx, sqlLockProduct, id).Scan(&locked); err != nil {
-			return translate(err, "product")
-		}
-		var used int
-		if err := tx.QueryRow(ctx, sqlProductUsage, id).Scan(&used); err != nil {
-			return err
-		}
-		if used > 0 {
-			return domain.Conflict("product is used by %s; mark it unavailable (isAvailable: false) instead", plural(used, "order item"))
-		}
-		return execOne(ctx, tx, "product", sqlDeleteProduct, id)
-	})
+	return guardedDelete{what: "product", lockSQL: sqlLockProduct, usageSQL: sqlProductUsage, deleteSQL: sqlDeleteProduct,
+		nouns: []string{"order item"}, hint: "; mark it unavailable (isAvailable: false) instead"}.run(ctx, s.Pool, id)
 }
 
 // lockProducts loads the given products and keeps them from changing until the transaction ends.
