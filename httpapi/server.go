@@ -61,6 +61,7 @@ func (s *Server) routes() {
 	api.Post("/auth/login", s.loginLimiter(), s.writeErrors, s.login)
 	api.Post("/channels/:channelId/inbound", s.inbound)
 	api.Post("/channels/:channelId/status", s.statusCallback)
+	api.Get("/openapi.json", s.openAPIDocument)
 	s.opsRoutes(api)
 
 	authed := api.Group("", s.requireAuth)

@@ -1,0 +1,101 @@
+package httpapi
+
+import "maps"
+
+// entitySchemas are the shapes of the business entity resources: products, customers, orders, chats and
+// messages, with the create and update bodies of each.
+func entitySchemas() js {
+	productFields := props{"name": textRange(1, 200), "description": text(5000), "price": money(), "currency": currency(),
+		"sku": text(100), "imageUrl": url(), "imageId": text(200), "shortId": text(50), "isAvailable": boolean()}
+	customerFields := props{"platformCustomerId": textRange(1, 200), "fullName": text(200), "email": email(),
+		"phone": described(text(16), "E.164, like +15551234567."), "avatarUrl": url(), "metadata": null(jsonObject())}
+	orderFields := props{"userId": described(uuidSchema(), "A team member; the caller by default."),
+		"platformOrderId": text(200), "orderStatus": enum(orderStatuses...),
+		"shippingAddress": null(jsonObject()), "billingAddress": null(jsonObject())}
+	chatFields := props{"userId": described(text(36), "The assigned team member's id; \"\" unassigns."),
+		"platformChatId": text(200), "status": enum(chatStatuses...)}
+	messageFields := props{"content": textRange(1, 65536), "metadata": null(jsonObject())}
+
+	return js{
+		"Product": answer(props{"productId": uuidSchema(), "userId": uuidSchema(), "name": text(0),
+			"description": null(text(0)), "price": money(), "currency": currency(), "sku": null(text(0)),
+			"imageUrl": null(text(0)), "imageId": null(text(0)), "shortId": null(text(0)), "isAvailable": boolean(),
+			"createdAt": timestamp(), "updatedAt": timestamp()}),
+		"ProductCreate": input(productFields, "name", "price", "currency"),
+		"ProductUpdate": input(productFields),
+		"ProductPage":   offsetPage("Product"),
+
+		"Customer": answer(props{"customerId": uuidSchema(), "channelId": uuidSchema(), "platformCustomerId": text(0),
+			"fullName": null(text(0)), "email": null(text(0)), "phone": null(text(0)), "avatarUrl": null(text(0)),
+			"firstSeenAt": timestamp(), "lastSeenAt": timestamp(), "metadata": null(jsonObject())}),
+		"CustomerView": extended("Customer", props{
+			"orders": described(array(ref("Order")), "With include=orders: the newest 50 orders, oldest first."),
+			"chats":  described(array(ref("Chat")), "With include=chats: the 50 most recently active chats.")}),
+		"CustomerCreate": input(with(customerFields, props{"channelId": uuidSchema()}), "channelId", "platformCustomerId"),
+		"CustomerUpdate": input(customerFields),
+		"CustomerPage":   offsetPage("CustomerView"),
+
+		"Order": answer(props{"orderId": uuidSchema(), "customerId": uuidSchema(), "channelId": uuidSchema(),
+			"userId": uuidSchema(), "platformOrderId": null(text(0)), "orderStatus": enum(orderStatuses...),
+			"totalAmount": described(money(), "The sum of quantity × priceAtPurchase of the items, computed by the engine."),
+			"currency":    currency(), "shippingAddress": null(jsonObject()), "billingAddress": null(jsonObject()),
+			"createdAt": timestamp(), "updatedAt": timestamp()}),
+		"OrderItem": answer(props{"orderItemId": uuidSchema(), "orderId": uuidSchema(), "productId": uuidSchema(),
+			"quantity": integer(1, 100000), "priceAtPurchase": money(), "currencyAtPurchase": currency()}),
+		"OrderView": extended("Order", props{
+			"items":    described(array(ref("OrderItem")), "With include=items, and in create and update answers."),
+			"customer": described(ref("Customer"), "With include=customer.")}),
+		"OrderLine": input(props{"productId": uuidSchema(), "quantity": integer(1, 100000)}, "productId", "quantity"),
+		"OrderCreate": input(with(orderFields, props{
+			"customerId": uuidSchema(),
+			"channelId":  described(uuidSchema(), "The channel the order came through; the customer's channel by default."),
+			"currency":   described(currency(), "Every item's product must be priced in it."),
+			"items":      js{"type": "array", "items": ref("OrderLine"), "minItems": 1, "maxItems": 100}}),
+			"customerId", "currency", "items"),
+		"OrderUpdate": input(orderFields),
+		"OrderPage":   offsetPage("OrderView"),
+
+		"Chat": answer(props{"chatId": uuidSchema(), "customerId": uuidSchema(), "channelId": uuidSchema(),
+			"userId": null(uuidSchema()), "platformChatId": null(text(0)), "status": enum(chatStatuses...),
+			"startedAt": timestamp(), "lastMessageAt": null(timestamp()), "lastMessage": null(text(0)),
+			"unreadCount": integer(0, 0)}),
+		"ChatView": extended("Chat", props{
+			"customer": described(ref("Customer"), "With include=customer."),
+			"messages": described(array(ref("Message")), "With include=messages: the latest 50, oldest first.")}),
+		"ChatCreate": input(with(chatFields, props{"customerId": uuidSchema(),
+			"channelId": described(uuidSchema(), "Must be the customer's channel, which is the default.")}), "customerId"),
+		"ChatUpdate": input(chatFields),
+		"ChatPage":   offsetPage("ChatView"),
+
+		"Message": object(props{"messageId": uuidSchema(), "chatId": uuidSchema(), "platformMessageId": null(text(0)),
+			"senderType": enum(senderTypes...), "contentType": enum(contentTypes...), "content": text(0),
+			"metadata": null(jsonObject()), "timestamp": timestamp(),
+			"status": enum("RECEIVED", "PENDING", "SENT", "DELIVERED", "READ", "FAILED"), "isRead": boolean(),
+			"error": described(text(0), "Why the last send failed, when it did.")},
+			"messageId", "chatId", "platformMessageId", "senderType", "contentType", "content", "metadata", "timestamp",
+			"status", "isRead"),
+		"MessageCreate": input(with(messageFields, props{
+			"senderType":        described(enum(senderTypes...), "AGENT by default."),
+			"contentType":       described(enum(contentTypes...), "TEXT by default."),
+			"platformMessageId": described(textRange(1, 200), "CUSTOMER messages only; unique."),
+			"timestamp":         described(timestamp(), "CUSTOMER messages only; now by default.")}), "content"),
+		"MessageUpdate": input(messageFields),
+		"MessagePage":   offsetPage("Message"),
+	}
+}
+
+func currency() js {
+	return js{"type": "string", "pattern": "^[A-Z]{3}$", "example": "USD", "description": "An ISO 4217 currency code."}
+}
+
+// with returns the union of two property sets.
+func with(a, b props) props {
+	out := maps.Clone(a)
+	maps.Copy(out, b)
+	return out
+}
+
+// extended is a record with optional embedded relations (include=).
+func extended(base string, relations props) js {
+	return js{"allOf": []js{ref(base), {"type": "object", "properties": relations}}}
+}

@@ -1,0 +1,160 @@
+package httpapi
+
+import "net/http"
+
+// apiOps documents every route of the server, one entry per method and path (OpenAPI form, {param} for
+// path parameters). To document a new route, add an entry here (and its schemas to openapi_schemas.go);
+// TestOpenAPIDocumentsEveryRoute prints the entry to start from.
+var apiOps = []apiOp{
+	// Health and metrics.
+	{method: "GET", path: "/healthz", tag: "operations", summary: "Liveness: the process answers", auth: authPublic, reply: "Health"},
+	{method: "GET", path: "/readyz", tag: "operations", summary: "Readiness: the master database answers", auth: authPublic, reply: "Health", errors: []int{http.StatusServiceUnavailable}},
+	{method: "GET", path: "/metrics", tag: "operations", summary: "Prometheus metrics", auth: authPublic, reply: replyText},
+	{method: "GET", path: "/api/openapi.json", tag: "operations", summary: "This document", auth: authPublic, reply: "OpenAPIDocument"},
+
+	// Operators.
+	{method: "GET", path: "/api/ops/cluster", tag: "operations", summary: "The cluster's members as this member sees them", auth: authOps, reply: "ClusterInfo"},
+	{method: "GET", path: "/api/ops/actors", tag: "operations", summary: "The tenant actors living on this member", auth: authOps, reply: "AnyObject"},
+	{method: "GET", path: "/api/ops/tenants/{tenantId}", tag: "operations", summary: "Where a tenant lives and its actor tree (activates it)", auth: authOps, reply: "AnyObject"},
+
+	// Accounts and team.
+	{method: "POST", path: "/api/auth/register", tag: "auth", summary: "Sign up: create a tenant and its owner", auth: authPublic, body: "RegisterRequest", status: http.StatusCreated, reply: "AuthResponse", errors: []int{http.StatusConflict}},
+	{method: "POST", path: "/api/auth/login", tag: "auth", summary: "Log in", auth: authPublic, body: "LoginRequest", reply: "AuthResponse", errors: []int{http.StatusUnauthorized, http.StatusTooManyRequests}},
+	{method: "GET", path: "/api/auth/me", tag: "auth", summary: "The caller and their tenant", reply: "Me"},
+	{method: "GET", path: "/api/users", tag: "users", summary: "List the team", reply: "UserList"},
+	{method: "POST", path: "/api/users", tag: "users", summary: "Add a team member (owners and admins)", body: "CreateUserRequest", status: http.StatusCreated, reply: "User", errors: []int{http.StatusForbidden, http.StatusConflict}},
+	{method: "GET", path: "/api/users/{userId}", tag: "users", summary: "One team member", reply: "User"},
+	{method: "PUT", path: "/api/users/{userId}", tag: "users", summary: "Change a team member", body: "UpdateUserRequest", reply: "User", errors: []int{http.StatusForbidden, http.StatusConflict}},
+	{method: "DELETE", path: "/api/users/{userId}", tag: "users", summary: "Remove a team member", status: http.StatusNoContent, errors: []int{http.StatusForbidden, http.StatusConflict}},
+
+	// Channels.
+	{method: "GET", path: "/api/channels", tag: "channels", summary: "List channels", reply: "ChannelPage", params: withPaging(
+		query("platformType", "Only channels of this platform.", enum("WHATSAPP", "INSTAGRAM", "SHOPIFY", "API")),
+		query("isActive", "Only active (true) or inactive (false) channels.", boolean()))},
+	{method: "POST", path: "/api/channels", tag: "channels", summary: "Connect a channel", notes: "An API channel needs webhookUrl; its webhookSecret is shown in full in this answer only.", body: "ChannelCreate", status: http.StatusCreated, reply: "Channel"},
+	{method: "GET", path: "/api/channels/{channelId}", tag: "channels", summary: "One channel (secrets masked)", reply: "Channel"},
+	{method: "PUT", path: "/api/channels/{channelId}", tag: "channels", summary: "Change a channel", notes: "Absent fields stay as they are; rotateWebhookSecret issues a new secret, shown once.", body: "ChannelUpdate", reply: "Channel"},
+	{method: "DELETE", path: "/api/channels/{channelId}", tag: "channels", summary: "Delete a channel that no customer, order or chat uses", status: http.StatusNoContent, errors: []int{http.StatusConflict}},
+	{method: "POST", path: "/api/channels/{channelId}/inbound", tag: "channels", summary: "An API channel's integration delivers a customer's message", notes: "Re-delivery of the same platformMessageId stores nothing new (duplicate: true).", auth: authSigned, body: "InboundMessage", status: http.StatusAccepted, reply: "InboundResult"},
+	{method: "POST", path: "/api/channels/{channelId}/status", tag: "channels", summary: "An API channel's integration reports a delivery or read receipt", auth: authSigned, body: "StatusCallback", status: http.StatusAccepted, reply: "StatusResult"},
+
+	// Inbox.
+	{method: "GET", path: "/api/conversations", tag: "inbox", summary: "The inbox: chats by latest activity", reply: "ConversationPage", params: []param{
+		query("limit", "Page size, 1 to 200 (default 50).", integer(1, 200)),
+		query("cursor", "nextCursor of the previous page.", text(0)),
+		query("status", "Only chats in this status.", enum("OPEN", "PENDING", "RESOLVED", "CLOSED")),
+		query("search", "Contact name or number, or last message, containing this text.", text(0))}},
+	{method: "GET", path: "/api/conversations/{chatId}", tag: "inbox", summary: "One conversation", reply: "Conversation"},
+	{method: "GET", path: "/api/conversations/{chatId}/messages", tag: "inbox", summary: "A conversation's messages, newest page first", reply: "MessageCursorPage", params: []param{
+		query("limit", "Page size, 1 to 200 (default 50).", integer(1, 200)),
+		query("before", "nextCursor of the previous (newer) page.", text(0))}},
+	{method: "POST", path: "/api/conversations/{chatId}/send", tag: "inbox", summary: "Send a message to the customer", notes: "Stored PENDING before it is sent; message_status events follow it.", body: "SendRequest", status: http.StatusAccepted, reply: "SendResult", params: []param{idempotencyKey}},
+	{method: "POST", path: "/api/conversations/{chatId}/read", tag: "inbox", summary: "Mark the customer's messages read", reply: "ReadResult"},
+
+	// WhatsApp.
+	{method: "POST", path: "/api/integrations/whatsapp/toggle", tag: "whatsapp", summary: "Connect (start pairing) or disconnect WhatsApp", auth: authUser, reply: "WhatsAppStatus", errors: []int{http.StatusForbidden, http.StatusConflict}},
+	{method: "GET", path: "/api/integrations/whatsapp/status", tag: "whatsapp", summary: "The WhatsApp connection's status", reply: "WhatsAppStatus"},
+	{method: "GET", path: "/api/integrations/whatsapp/qr.png", tag: "whatsapp", summary: "The pairing QR code as an image (404 when none is waiting)", reply: replyPNG, errors: []int{http.StatusNotFound}},
+	{method: "POST", path: "/api/integrations/whatsapp/pair-phone", tag: "whatsapp", summary: "Pair by phone number instead of QR code", body: "PairPhoneRequest", reply: "PairPhoneResult", errors: []int{http.StatusForbidden, http.StatusConflict}},
+	{method: "POST", path: "/api/integrations/whatsapp/logout", tag: "whatsapp", summary: "Unlink the WhatsApp device", reply: "WhatsAppStatus", errors: []int{http.StatusForbidden}},
+	{method: "POST", path: "/api/integrations/whatsapp/send", tag: "whatsapp", summary: "Send a text to a phone number", body: "WhatsAppSendRequest", status: http.StatusAccepted, reply: "SendResult", params: []param{idempotencyKey}, errors: []int{http.StatusConflict}},
+
+	// Business entities.
+	{method: "GET", path: "/api/products", tag: "products", summary: "List products", reply: "ProductPage", params: withPaging(
+		query("isAvailable", "Only available (true) or unavailable (false) products.", boolean()),
+		query("name", "Name contains this text (any case).", text(200)),
+		query("sku", "Exactly this SKU.", text(100)),
+		query("currency", "Priced in this currency.", text(3)))},
+	{method: "POST", path: "/api/products", tag: "products", summary: "Create a product", body: "ProductCreate", status: http.StatusCreated, reply: "Product", errors: []int{http.StatusConflict}},
+	{method: "GET", path: "/api/products/{productId}", tag: "products", summary: "One product", reply: "Product"},
+	{method: "PUT", path: "/api/products/{productId}", tag: "products", summary: "Change a product", notes: updateNotes + " Orders keep the price they were placed at.", body: "ProductUpdate", reply: "Product", errors: []int{http.StatusConflict}},
+	{method: "DELETE", path: "/api/products/{productId}", tag: "products", summary: "Delete a product that no order uses", status: http.StatusNoContent, errors: []int{http.StatusConflict}},
+
+	{method: "GET", path: "/api/customers", tag: "customers", summary: "List customers", reply: "CustomerPage", params: withPaging(
+		query("channelId", "Only customers met on this channel.", uuidSchema()),
+		query("name", "Full name contains this text (any case).", text(200)),
+		query("email", "Email contains this text (any case).", text(254)),
+		query("phone", "Phone contains this text.", text(50)),
+		include("orders", "chats"))},
+	{method: "POST", path: "/api/customers", tag: "customers", summary: "Create a customer", body: "CustomerCreate", status: http.StatusCreated, reply: "Customer", errors: []int{http.StatusConflict}},
+	{method: "GET", path: "/api/customers/{customerId}", tag: "customers", summary: "One customer", reply: "CustomerView", params: []param{include("orders", "chats")}},
+	{method: "PUT", path: "/api/customers/{customerId}", tag: "customers", summary: "Change a customer", notes: updateNotes, body: "CustomerUpdate", reply: "Customer", errors: []int{http.StatusConflict}},
+	{method: "DELETE", path: "/api/customers/{customerId}", tag: "customers", summary: "Delete a customer without orders or chats", status: http.StatusNoContent, errors: []int{http.StatusConflict}},
+
+	{method: "GET", path: "/api/orders", tag: "orders", summary: "List orders", reply: "OrderPage", params: withPaging(
+		query("orderStatus", "Only orders in this status.", enum(orderStatuses...)),
+		query("customerId", "Only this customer's orders.", uuidSchema()),
+		query("channelId", "Only orders placed through this channel.", uuidSchema()),
+		query("createdFrom", "Created at or after this RFC 3339 timestamp or date (midnight UTC).", text(40)),
+		query("createdTo", "Created before this RFC 3339 timestamp; a date includes that whole day (UTC).", text(40)),
+		include("items", "customer"))},
+	{method: "POST", path: "/api/orders", tag: "orders", summary: "Place an order", notes: "Items and order are stored in one transaction. The engine prices the items " +
+		"(priceAtPurchase and currencyAtPurchase snapshot each product) and computes totalAmount. A product that is unavailable or " +
+		"priced in another currency is refused naming the item. The answer carries the items; order_updated is published.",
+		body: "OrderCreate", status: http.StatusCreated, reply: "OrderView"},
+	{method: "GET", path: "/api/orders/{orderId}", tag: "orders", summary: "One order", reply: "OrderView", params: []param{include("items", "customer")}},
+	{method: "PUT", path: "/api/orders/{orderId}", tag: "orders", summary: "Change an order's status, assignee, platform id or addresses",
+		notes: "orderStatus follows the lifecycle PENDING → PROCESSING → SHIPPED → DELIVERED; PENDING or PROCESSING → CANCELLED; " +
+			"SHIPPED or DELIVERED → REFUNDED. Any other change is a 409. A null address clears it. The answer carries the items; order_updated is published.",
+		body: "OrderUpdate", reply: "OrderView", errors: []int{http.StatusConflict}},
+	{method: "DELETE", path: "/api/orders/{orderId}", tag: "orders", summary: "Delete an order and its items", status: http.StatusNoContent},
+
+	{method: "GET", path: "/api/chats", tag: "chats", summary: "List chats", reply: "ChatPage", params: withPaging(
+		query("status", "Only chats in this status.", enum("OPEN", "PENDING", "RESOLVED", "CLOSED")),
+		query("channelId", "Only chats on this channel.", uuidSchema()),
+		query("customerId", "Only this customer's chats.", uuidSchema()),
+		query("userId", "Only chats assigned to this team member.", uuidSchema()),
+		include("customer", "messages"))},
+	{method: "POST", path: "/api/chats", tag: "chats", summary: "Open a chat with a customer", body: "ChatCreate", status: http.StatusCreated, reply: "Chat", errors: []int{http.StatusConflict}},
+	{method: "GET", path: "/api/chats/{chatId}", tag: "chats", summary: "One chat", notes: "include=messages embeds the latest 50 messages, oldest first.", reply: "ChatView", params: []param{include("customer", "messages")}},
+	{method: "PUT", path: "/api/chats/{chatId}", tag: "chats", summary: "Change a chat's status, assignee or platform id", notes: updateNotes + " conversation_updated is published.", body: "ChatUpdate", reply: "Chat", errors: []int{http.StatusConflict}},
+	{method: "DELETE", path: "/api/chats/{chatId}", tag: "chats", summary: "Delete a chat and its messages", status: http.StatusNoContent},
+	{method: "GET", path: "/api/chats/{chatId}/messages", tag: "chats", summary: "A chat's messages in time order", reply: "MessagePage", params: withPaging(
+		query("senderType", "Only messages from this sender.", enum("CUSTOMER", "AGENT", "SYSTEM")))},
+	{method: "POST", path: "/api/chats/{chatId}/messages", tag: "chats", summary: "Add a message to a chat",
+		notes: "An AGENT (default) or SYSTEM message is sent to the customer through the chat's conversation, like POST /api/conversations/{chatId}/send. " +
+			"A CUSTOMER message is recorded as received (an import, a message taken by phone), unread, with an optional platformMessageId and timestamp.",
+		body: "MessageCreate", status: http.StatusCreated, reply: "Message", params: []param{idempotencyKey}, errors: []int{http.StatusConflict}},
+	{method: "GET", path: "/api/messages/{messageId}", tag: "chats", summary: "One message", reply: "Message"},
+	{method: "PUT", path: "/api/messages/{messageId}", tag: "chats", summary: "Change a message's content or metadata", notes: "What was already delivered to the customer does not change.", body: "MessageUpdate", reply: "Message"},
+	{method: "DELETE", path: "/api/messages/{messageId}", tag: "chats", summary: "Delete a message", status: http.StatusNoContent},
+
+	// Real time.
+	{method: "GET", path: "/ws", tag: "realtime", summary: "The WebSocket of real-time events", auth: authPublic, status: http.StatusSwitchingProtocols, reply: replyWebSocket,
+		params: []param{query("token", "A user's JWT (or send it as Sec-WebSocket-Protocol: aezen.v1, <token>).", text(0))}, errors: []int{http.StatusUnauthorized}},
+}
+
+const updateNotes = "Absent fields stay as they are; an empty string clears an optional text field, null clears a JSON field."
+
+var orderStatuses = []string{"PENDING", "PROCESSING", "SHIPPED", "DELIVERED", "CANCELLED", "REFUNDED"}
+
+var idempotencyKey = header("Idempotency-Key", "Repeating a request with the same key returns the first result instead of sending again.")
+
+// withPaging prepends limit and offset to a list's parameters.
+func withPaging(params ...param) []param {
+	return append([]param{
+		query("limit", "Page size, 1 to 200 (default 50).", integer(1, 200)),
+		query("offset", "Rows to skip: nextOffset of the previous page.", integer(0, 0)),
+	}, params...)
+}
+
+// include is the include= parameter of a resource that can embed the given relations.
+func include(relations ...string) param {
+	return query("include", "Related records to embed, comma separated: any of "+joinQuoted(relations)+".", text(0))
+}
+
+var apiTags = []js{
+	{"name": "auth", "description": "Sign up, log in, the current user."},
+	{"name": "users", "description": "The tenant's team."},
+	{"name": "channels", "description": "Connected channels (seed connectedChannels), and the signed endpoints of API channels."},
+	{"name": "inbox", "description": "Conversations as the inbox shows them: unread counts, sending, marking read."},
+	{"name": "whatsapp", "description": "The tenant's WhatsApp connection."},
+	{"name": "products", "description": "The catalogue."},
+	{"name": "customers", "description": "End customers met on the channels."},
+	{"name": "orders", "description": "Orders with their items."},
+	{"name": "chats", "description": "Chats and their messages as records (the inbox view is under inbox)."},
+	{"name": "realtime", "description": "GET /ws upgrades to a WebSocket. Server frames are {event, data}: incoming_message, message_status, " +
+		"conversation_updated, order_updated, qr, connection_status, and ack (the answer to a client frame). Client frames are " +
+		"{event, data} with event send_message, mark_read or typing."},
+	{"name": "operations", "description": "Health, metrics, operator endpoints and this document."},
+}

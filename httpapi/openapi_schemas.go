@@ -1,0 +1,196 @@
+package httpapi
+
+import (
+	"maps"
+	"slices"
+	"strings"
+)
+
+// apiSchemas are the JSON shapes of the document, named as apiOps refers to them.
+func apiSchemas() js {
+	s := js{
+		"Error": object(props{"error": object(props{
+			"code":    text(0),
+			"message": text(0),
+			"fields":  array(object(props{"field": text(0), "message": text(0)}, "field", "message")),
+		}, "code", "message")}, "error"),
+		"AnyObject":       js{"type": "object", "additionalProperties": true},
+		"OpenAPIDocument": js{"type": "object", "additionalProperties": true, "description": "An OpenAPI 3 document."},
+		"Health":          object(props{"status": text(0), "member": text(0)}, "status"),
+		"ClusterInfo": object(props{"member": ref("Member"), "members": array(ref("Member")), "blocked": array(text(0)),
+			"topologyHash": integer(0, 0), "provider": text(0)}),
+		"Member": object(props{"id": text(0), "address": text(0), "kinds": array(text(0)), "status": text(0)}),
+
+		"RegisterRequest": input(props{"email": email(), "password": textRange(8, 72), "businessName": textRange(1, 200),
+			"fullName": textRange(1, 200)}, "email", "password", "businessName"),
+		"LoginRequest": input(props{"email": text(254), "password": text(72)}, "email", "password"),
+		"AuthResponse": object(props{"token": text(0), "user": ref("User"), "tenant": ref("Tenant")}, "token", "user", "tenant"),
+		"Me":           object(props{"user": ref("User"), "tenant": ref("Tenant")}, "user", "tenant"),
+		"Tenant": object(props{"tenantId": uuidSchema(), "name": text(0), "status": enum("PROVISIONING", "ACTIVE", "SUSPENDED"),
+			"createdAt": timestamp(), "updatedAt": timestamp()}),
+		"User": object(props{"userId": uuidSchema(), "tenantId": uuidSchema(), "email": email(), "fullName": null(text(0)),
+			"role": enum(roles...), "loginProvider": text(0), "providerAccountId": null(text(0)), "businessName": null(text(0)),
+			"avatarUrl": null(text(0)), "createdAt": timestamp(), "updatedAt": timestamp()}),
+		"UserList": object(props{"data": array(ref("User"))}, "data"),
+		"CreateUserRequest": input(props{"email": email(), "password": textRange(8, 72), "fullName": textRange(1, 200),
+			"role": enum(roles...), "avatarUrl": url()}, "email", "password", "role"),
+		"UpdateUserRequest": input(props{"fullName": textRange(1, 200), "role": enum(roles...), "avatarUrl": url(),
+			"password": textRange(8, 72)}),
+
+		"Conversation": object(props{"chatId": uuidSchema(), "channelId": uuidSchema(), "customerId": uuidSchema(),
+			"platform": enum(platforms...), "contactName": null(text(0)), "contactNumber": null(text(0)),
+			"platformCustomerId": text(0), "platformChatId": null(text(0)), "userId": null(uuidSchema()),
+			"lastMessage": null(text(0)), "lastMessageAt": null(timestamp()), "unreadCount": integer(0, 0),
+			"status": enum(chatStatuses...), "startedAt": timestamp()}),
+		"ConversationPage":  cursorPage("Conversation"),
+		"MessageCursorPage": cursorPage("Message"),
+		"SendRequest": input(props{"content": textRange(1, 65536), "contentType": enum(contentTypes...),
+			"metadata": jsonObject()}, "content"),
+		"SendResult":          object(props{"message": ref("Message")}, "message"),
+		"ReadResult":          object(props{"unreadCount": integer(0, 0)}, "unreadCount"),
+		"InboundMessage":      inboundMessage(),
+		"InboundResult":       object(props{"messageId": uuidSchema(), "chatId": uuidSchema(), "duplicate": boolean()}),
+		"StatusCallback":      input(props{"platformMessageId": textRange(1, 200), "status": enum("DELIVERED", "READ")}, "platformMessageId", "status"),
+		"StatusResult":        object(props{"updated": integer(0, 0)}),
+		"WhatsAppStatus":      whatsappStatus(),
+		"PairPhoneRequest":    input(props{"phone": textRange(7, 32)}, "phone"),
+		"PairPhoneResult":     object(props{"code": text(0)}, "code"),
+		"WhatsAppSendRequest": input(props{"to": textRange(1, 32), "content": textRange(1, 65536)}, "to", "content"),
+	}
+	maps.Copy(s, channelSchemas())
+	maps.Copy(s, entitySchemas())
+	return s
+}
+
+var (
+	roles        = []string{"OWNER", "ADMIN", "AGENT"}
+	platforms    = []string{"WHATSAPP", "INSTAGRAM", "SHOPIFY", "API"}
+	chatStatuses = []string{"OPEN", "PENDING", "RESOLVED", "CLOSED"}
+	contentTypes = []string{"TEXT", "IMAGE", "VIDEO", "AUDIO", "FILE", "LOCATION", "STICKER"}
+)
+
+func channelSchemas() js {
+	writable := props{"channelName": textRange(1, 200), "platformSpecificId": text(500), "webhookUrl": url(),
+		"accessToken": text(8000), "refreshToken": text(8000), "tokenExpiresAt": timestamp(),
+		"scopes": array(textRange(1, 200)), "metadata": jsonObject(), "isActive": boolean()}
+	create := maps.Clone(writable)
+	create["platformType"] = enum(platforms...)
+	update := maps.Clone(writable)
+	update["platformType"] = js{"type": "string", "description": "Cannot change; accepted only when equal to the current platform."}
+	update["rotateWebhookSecret"] = boolean()
+	return js{
+		"Channel": object(props{"channelId": uuidSchema(), "userId": uuidSchema(), "platformType": enum(platforms...),
+			"platformSpecificId": null(text(0)), "channelName": null(text(0)),
+			"accessToken": null(described(text(0), "Masked: ****1234.")), "refreshToken": null(described(text(0), "Masked.")),
+			"tokenExpiresAt": null(timestamp()), "scopes": null(array(text(0))), "metadata": null(jsonObject()),
+			"webhookUrl": null(text(0)), "webhookSecret": null(described(text(0), "Masked, except in the answer that issues it.")),
+			"isActive": boolean(), "createdAt": timestamp(), "updatedAt": timestamp()}),
+		"ChannelCreate": input(create, "platformType"),
+		"ChannelUpdate": input(update),
+		"ChannelPage":   offsetPage("Channel"),
+	}
+}
+
+func inboundMessage() js {
+	return input(props{
+		"platformMessageId": textRange(1, 200),
+		"from": input(props{"platformCustomerId": textRange(1, 200), "fullName": text(200), "phone": text(50)},
+			"platformCustomerId"),
+		"contentType": enum(contentTypes...), "content": textRange(1, 65536), "metadata": jsonObject(), "timestamp": timestamp(),
+	}, "platformMessageId", "from", "content")
+}
+
+func whatsappStatus() js {
+	return object(props{"channelId": null(uuidSchema()), "status": text(0), "lastError": null(text(0)),
+		"reconnects": integer(0, 0), "lastSeenAt": null(timestamp()), "jid": null(text(0)), "nextRetryAt": timestamp(),
+		"qr": object(props{"channelId": uuidSchema(), "code": text(0)})}, "status")
+}
+
+// props are the properties of an object schema.
+type props = map[string]js
+
+// object is a schema of an answer: every property is present (null when empty, when nullable).
+func object(p props, required ...string) js {
+	o := js{"type": "object", "properties": p}
+	if len(required) > 0 {
+		o["required"] = required
+	}
+	return o
+}
+
+// input is a schema of a request body: unknown properties are refused.
+func input(p props, required ...string) js {
+	o := object(p, required...)
+	o["additionalProperties"] = false
+	return o
+}
+
+// answer is a schema of a record in an answer: every property is always present.
+func answer(p props) js { return object(p, slices.Sorted(maps.Keys(p))...) }
+
+func offsetPage(item string) js {
+	return object(props{"data": array(ref(item)), "nextOffset": null(described(integer(0, 0),
+		"The offset of the next page; null on the last page."))}, "data", "nextOffset")
+}
+
+func cursorPage(item string) js {
+	return object(props{"data": array(ref(item)), "nextCursor": null(described(text(0),
+		"The cursor of the next page; null on the last page."))}, "data", "nextCursor")
+}
+
+func text(max int) js {
+	s := js{"type": "string"}
+	if max > 0 {
+		s["maxLength"] = max
+	}
+	return s
+}
+
+func textRange(min, max int) js { return js{"type": "string", "minLength": min, "maxLength": max} }
+
+func enum(values ...string) js { return js{"type": "string", "enum": values} }
+
+func boolean() js { return js{"type": "boolean"} }
+
+func integer(min, max int) js {
+	s := js{"type": "integer", "minimum": min}
+	if max > 0 {
+		s["maximum"] = max
+	}
+	return s
+}
+
+func uuidSchema() js { return js{"type": "string", "format": "uuid"} }
+
+func timestamp() js { return js{"type": "string", "format": "date-time"} }
+
+func email() js { return js{"type": "string", "format": "email", "maxLength": 254} }
+
+func url() js { return js{"type": "string", "format": "uri", "maxLength": 2000} }
+
+func jsonObject() js { return js{"type": "object", "additionalProperties": true} }
+
+// money is an exact amount as a string: never a JSON number.
+func money() js {
+	return js{"type": "string", "pattern": `^[0-9]{1,8}(\.[0-9]{1,2})?$`, "example": "12.50",
+		"description": "An exact amount with at most 2 decimal places, from 0 to 99999999.99, as a string."}
+}
+
+func array(items js) js { return js{"type": "array", "items": items} }
+
+func null(s js) js {
+	if _, isRef := s["$ref"]; isRef {
+		return js{"allOf": []js{s}, "nullable": true}
+	}
+	out := maps.Clone(s)
+	out["nullable"] = true
+	return out
+}
+
+func described(s js, desc string) js {
+	out := maps.Clone(s)
+	out["description"] = desc
+	return out
+}
+
+func joinQuoted(values []string) string { return `"` + strings.Join(values, `", "`) + `"` }
