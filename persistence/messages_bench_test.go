@@ -1,0 +1,105 @@
+package persistence
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// benchTenant creates a migrated tenant database with one API channel and chats chats on the server of
+// AEZEN_TEST_DATABASE_URL, and drops it when the benchmark ends.
+func benchTenant(b *testing.B, chats int) (*TenantStore, []uuid.UUID) {
+	b.Helper()
+	url := os.Getenv("AEZEN_TEST_DATABASE_URL")
+	if url == "" {
+		b.Skip("AEZEN_TEST_DATABASE_URL is not set (make test starts a server)")
+	}
+	ctx := context.Background()
+	admin, err := NewAdmin(ctx, url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	raw := make([]byte, 6)
+	_, _ = rand.Read(raw)
+	name := "aezen_bench_persist_" + hex.EncodeToString(raw)
+	if _, err := admin.EnsureDatabase(ctx, name); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		_ = admin.DropDatabase(context.Background(), name)
+		admin.Close()
+	})
+	if err := MigrateDatabase(ctx, url, name, TenantSchema); err != nil {
+		b.Fatal(err)
+	}
+	dbURL, _ := WithDatabase(url, name)
+	pool, err := pgxpool.New(ctx, dbURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(pool.Close)
+	cipher, _ := NewCipher(make([]byte, 32))
+	s := NewTenantStore(pool, cipher)
+	ch, err := s.CreateChannel(ctx, Channel{ChannelID: uuid.Must(uuid.NewV7()), UserID: uuid.Must(uuid.NewV7()), PlatformType: "API"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ids := make([]uuid.UUID, chats)
+	for i := range ids {
+		if ids[i], err = s.ResolveContact(ctx, Contact{ChannelID: ch.ChannelID, PlatformCustomerID: "c" + strconv.Itoa(i)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return s, ids
+}
+
+// BenchmarkInboundCommit stores inbound messages as the db writer does, one message per commit and 50 per
+// commit, in an explicit transaction (BEGIN, batch, COMMIT: three round trips) and as a batch that is its
+// own implicit transaction (one round trip). ns/op is per message.
+func BenchmarkInboundCommit(b *testing.B) {
+	s, chats := benchTenant(b, 50)
+	ctx := context.Background()
+	seq := 0
+	queue := func(batch *pgx.Batch, n int) {
+		for range n {
+			seq++
+			out := &InboundResult{}
+			QueueInbound(batch, NewInbound{MessageID: uuid.Must(uuid.NewV7()), ChatID: chats[seq%len(chats)],
+				PlatformMessageID: "p" + strconv.Itoa(seq) + "-" + strconv.FormatInt(time.Now().UnixNano(), 10), ContentType: "TEXT",
+				Content: "Hi, is my order on its way?", Timestamp: time.Now()}, out)
+		}
+	}
+	for _, perCommit := range []int{1, 50} {
+		b.Run("explicit-tx/"+strconv.Itoa(perCommit), func(b *testing.B) {
+			for b.Loop() {
+				err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+					batch := &pgx.Batch{}
+					queue(batch, perCommit)
+					return tx.SendBatch(ctx, batch).Close()
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*perCommit), "ns/msg")
+		})
+		b.Run("implicit-tx/"+strconv.Itoa(perCommit), func(b *testing.B) {
+			for b.Loop() {
+				batch := &pgx.Batch{}
+				queue(batch, perCommit)
+				if err := s.Pool.SendBatch(ctx, batch).Close(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*perCommit), "ns/msg")
+		})
+	}
+}
