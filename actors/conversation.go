@@ -36,7 +36,7 @@ func (t *tenantActor) conversationProps(chatID uuid.UUID) *actor.Props {
 	return actor.PropsFromProducer(func() actor.Actor {
 		return &conversationActor{node: t.node, tenantID: t.tenantID, chatID: chatID, store: t.store, writer: t.writer,
 			log: t.log.With("chat_id", chatID.String())}
-	})
+	}, actor.WithDispatcher(dispatcher))
 }
 
 func (c *conversationActor) Receive(ctx actor.Context) {

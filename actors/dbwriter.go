@@ -74,9 +74,10 @@ func (w *dbWriter) flush(ctx actor.Context) {
 	w.flushing = true
 	self := ctx.Self()
 	root := ctx.ActorSystem().Root
-	go func() {
+	// The commit runs off the mailbox (jobs keep queuing meanwhile), on a warm goroutine of the dispatcher.
+	dispatcher.Schedule(func() {
 		root.Send(self, &flushDone{jobs: jobs, errs: commitJobs(w.store, jobs, w.log)})
-	}()
+	})
 }
 
 // commitJobs runs every job in one transaction; when that fails, it retries each job in a transaction of

@@ -85,7 +85,7 @@ func StartNode(deps *Deps, opts NodeOptions) (*Node, error) {
 	n.agent = agent
 	remoteCfg := remote.Configure(cfg.NodeHost, cfg.NodePort)
 	tenantProps := actor.PropsFromProducer(func() actor.Actor { return newTenantActor(n) },
-		actor.WithSupervisor(tenantSupervision.strategy()))
+		actor.WithSupervisor(tenantSupervision.strategy()), actor.WithDispatcher(dispatcher))
 	clusterCfg := cluster.Configure(cfg.ClusterName, provider, disthash.New(), remoteCfg,
 		cluster.WithKinds(cluster.NewKind(TenantKind, tenantProps)),
 		cluster.WithRequestTimeout(cfg.RequestTimeout))

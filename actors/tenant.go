@@ -132,7 +132,8 @@ func (t *tenantActor) activate(ctx actor.Context, identity string) error {
 		t.tenant.Status = persistence.TenantActive
 	}
 	t.store = persistence.NewTenantStore(pool, deps.Cipher)
-	t.writer = ctx.Spawn(actor.PropsFromProducer(func() actor.Actor { return newDBWriter(t.store, t.log) }))
+	t.writer = ctx.Spawn(actor.PropsFromProducer(func() actor.Actor { return newDBWriter(t.store, t.log) },
+		actor.WithDispatcher(dispatcher)))
 	metricActiveTenants.Inc()
 	t.activatedAt = time.Now()
 	t.node.local.add(id, ctx.Self())
