@@ -61,6 +61,7 @@ func (m *PoolManager) Open(ctx context.Context, database string) (*pgxpool.Pool,
 	cfg.MinConns = 0
 	cfg.MaxConnIdleTime = 30 * time.Second
 	cfg.HealthCheckPeriod = 10 * time.Second
+	cfg.AfterConnect = afterConnect
 	dialer := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
 	cfg.ConnConfig.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		if err := m.acquire(ctx); err != nil {
