@@ -67,6 +67,7 @@ func (e *env) runCeiling(ctx context.Context, list []*tenant, conns, batchRows i
 			return res, err
 		}
 		defer conn.Close(context.Background())
+		persistence.RegisterTypes(conn.TypeMap()) // as the engine's tenant pools do
 		// Worker k of a tenant's n workers writes into chats k, k+n, k+2n, ...: no two share a chat row.
 		k, n := i/len(list), perTenant[ti]
 		w := &ceilingWorker{conn: conn, id: i}

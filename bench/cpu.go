@@ -36,6 +36,19 @@ func (c *CPUUse) String() string {
 	return s
 }
 
+// perOp is the CPU time spent per operation at rate operations per second, in microseconds: a figure
+// that other work on the machine disturbs less than the rate itself.
+func (c *CPUUse) perOp(rate float64, what string) string {
+	if c == nil || rate <= 0 {
+		return ""
+	}
+	s := fmt.Sprintf("cpu per %s: bench process %.0f µs", what, c.Process/rate*1e6)
+	if c.Postgres >= 0 {
+		s += fmt.Sprintf(", postgres %.0f µs", c.Postgres/rate*1e6)
+	}
+	return s
+}
+
 // cpuMeter reads cumulative CPU times; the difference of two readings is a CPUUse.
 type cpuMeter struct {
 	postmaster int // 0 when the server is not a local process

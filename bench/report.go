@@ -99,8 +99,10 @@ func (r *Results) Print(w io.Writer) {
 	if c := r.Ceiling; c != nil {
 		row("ceiling", fmt.Sprintf("pgx, 1 message per tx, %d conns", c.Connections), rate(c.OnePerTx)+" rows")
 		row("ceiling", "", c.OnePerTxCPU.String())
+		row("ceiling", "", c.OnePerTxCPU.perOp(c.OnePerTx, "row"))
 		row("ceiling", fmt.Sprintf("pgx, %d messages per tx, %d conns", c.BatchRows, c.Connections), rate(c.Batched)+" rows")
 		row("ceiling", "", c.BatchedCPU.String())
+		row("ceiling", "", c.BatchedCPU.perOp(c.Batched, "row"))
 	}
 	if in := r.Ingest; in != nil {
 		row("ingest", fmt.Sprintf("%d tenants × %d chats, %d producers", in.Tenants, in.ChatsPerTenant, in.Producers),
@@ -109,6 +111,7 @@ func (r *Results) Print(w io.Writer) {
 		row("ingest", "arrival → commit acknowledged", lat(in.ToAck))
 		row("ingest", "jobs per group commit / first-contact rate", fmt.Sprintf("%.1f / %s", in.JobsPerCommit, rate(in.FirstContactPerSecond)))
 		row("ingest", "", in.CPU.String())
+		row("ingest", "", in.CPU.perOp(in.PerSecond, "message"))
 	}
 	for _, s := range []*SendResult{r.SendOpen, r.SendSat} {
 		if s == nil {
@@ -120,7 +123,11 @@ func (r *Results) Print(w io.Writer) {
 		}
 		row("send", what, fmt.Sprintf("%s, %d errors, %d webhooks", rate(s.PerSecond), s.Errors, s.Delivered))
 		row("send", "  latency", lat(s.Latency))
+		for kind, n := range s.ErrorKinds {
+			row("send", "  error", fmt.Sprintf("%d × %.120s", n, kind))
+		}
 		row("send", "", s.CPU.String())
+		row("send", "", s.CPU.perOp(s.PerSecond, "request"))
 	}
 	if t := r.Tenants; t != nil {
 		row("tenants", fmt.Sprintf("provisioned %d (rows %.1f s), %d with database (%.0f ms each)", t.Provisioned, t.RowsSeconds,

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -24,8 +25,10 @@ type SendResult struct {
 	// queue (no coordinated omission), or from its actual start (closed loop).
 	Latency Latency `json:"latency"`
 	// Delivered counts webhook deliveries of the run's messages that the receiver got within 15 s of the end.
-	Delivered int64   `json:"webhookDelivered"`
-	CPU       *CPUUse `json:"cpu,omitempty"`
+	Delivered int64 `json:"webhookDelivered"`
+	// ErrorKinds counts failures by HTTP status or client error.
+	ErrorKinds map[string]int64 `json:"errorKinds,omitempty"`
+	CPU        *CPUUse          `json:"cpu,omitempty"`
 }
 
 type sendTarget struct {
@@ -41,6 +44,27 @@ type sender struct {
 	// accepted counts every 202 (warm-up included); delivered is the webhook count last seen by drainWebhooks.
 	accepted  atomic.Int64
 	delivered int64
+	errMu     sync.Mutex
+	errKinds  map[string]int64
+}
+
+func (s *sender) fail(kind string) bool {
+	s.errMu.Lock()
+	if s.errKinds == nil {
+		s.errKinds = make(map[string]int64)
+	}
+	s.errKinds[kind]++
+	s.errMu.Unlock()
+	return false
+}
+
+// takeErrors returns the failures counted since the last call.
+func (s *sender) takeErrors() map[string]int64 {
+	s.errMu.Lock()
+	defer s.errMu.Unlock()
+	k := s.errKinds
+	s.errKinds = nil
+	return k
 }
 
 func newSender(baseURL string, list []*tenant) *sender {
@@ -74,10 +98,10 @@ func (s *sender) do() bool {
 	req.Header.SetContentType("application/json")
 	req.SetBodyRaw(s.body)
 	if err := s.client.Do(req, res); err != nil {
-		return false
+		return s.fail(err.Error())
 	}
 	if res.StatusCode() != fasthttp.StatusAccepted {
-		return false
+		return s.fail(strconv.Itoa(res.StatusCode()) + " " + string(res.Body()))
 	}
 	s.accepted.Add(1)
 	return true
@@ -128,6 +152,7 @@ func (s *sender) openLoop(cpu *cpuMeter, rate float64, warm, window time.Duratio
 	res.PerSecond = float64(res.Requests-res.Errors) / window.Seconds()
 	res.Latency = lat.Summary()
 	res.CPU = <-cpuUse
+	res.ErrorKinds = s.takeErrors()
 	return res
 }
 
@@ -167,5 +192,6 @@ func (s *sender) closedLoop(cpu *cpuMeter, workers int, warm, window time.Durati
 	res.PerSecond = float64(res.Requests-res.Errors) / window.Seconds()
 	res.Latency = lat.Summary()
 	res.CPU = <-cpuUse
+	res.ErrorKinds = s.takeErrors()
 	return res
 }
