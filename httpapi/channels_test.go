@@ -98,6 +98,7 @@ func testChannels(t *testing.T, e *testkit.Engine) {
 		}
 		expectError(t, tn.do("PUT", "/api/channels/"+instaID, obj{"platformType": "API"}), http.StatusBadRequest, "platformType")
 		expectError(t, tn.do("PUT", "/api/channels/"+instaID, obj{"channelName": ""}), http.StatusBadRequest, "channelName")
+		expectError(t, tn.do("PUT", "/api/channels/"+instaID, obj{"channelName": "a\x00"}), http.StatusBadRequest)
 	})
 
 	t.Run("unknown and malformed ids", func(t *testing.T) {

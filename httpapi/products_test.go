@@ -102,6 +102,7 @@ func testProducts(t *testing.T, e *testkit.Engine) {
 			{"unknown field", valid(obj{"colour": "red"}), []string{"colour"}},
 			{"id is not writable", valid(obj{"productId": unknownID}), []string{"productId"}},
 			{"every bad field at once", obj{"name": "", "price": "-1", "currency": "usd"}, []string{"name", "price", "currency"}},
+			{"name with a NUL character", valid(obj{"name": "a\x00b"}), nil},
 			{"malformed JSON", `{"name":`, nil},
 			{"not an object", `[1]`, nil},
 			{"empty body", "", nil},
@@ -114,7 +115,7 @@ func testProducts(t *testing.T, e *testkit.Engine) {
 	})
 
 	t.Run("list refuses bad parameters", func(t *testing.T) {
-		for _, query := range []string{"limit=0", "limit=201", "limit=x", "offset=-1", "isAvailable=maybe", "available=true", "include=orders"} {
+		for _, query := range []string{"limit=0", "limit=201", "limit=x", "offset=-1", "isAvailable=maybe", "available=true", "include=orders", "name=%00"} {
 			t.Run(query, func(t *testing.T) {
 				expectError(t, tn.do("GET", "/api/products?"+query, nil), http.StatusBadRequest)
 			})

@@ -31,12 +31,17 @@ func containsPattern(s *string) *string {
 	return &p
 }
 
-// collect scans every row with scan, closing the rows.
+// collect scans every row with scan, closing the rows. A filter PostgreSQL cannot take as text (a NUL
+// character) is the client's error.
 func collect[T any](rows pgx.Rows, err error, scan func(pgx.Row) (T, error)) ([]T, error) {
 	if err != nil {
-		return nil, err
+		return nil, translate(err, "filter")
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (T, error) { return scan(r) })
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (T, error) { return scan(r) })
+	if err != nil {
+		return nil, translate(err, "filter")
+	}
+	return list, nil
 }
 
 // constraintRule says what a violated constraint means to a client.

@@ -126,7 +126,7 @@ func translate(err error, what string) error {
 			return domain.Conflict("%s already exists (%s)", what, constraintField(pgErr.ConstraintName))
 		case "23503":
 			return domain.Conflict("%s is still referenced by other records (%s)", what, pgErr.ConstraintName)
-		case "22P02", "22003", "23514":
+		case "22P02", "22003", "22021", "23514": // bad text, out of range, NUL or invalid UTF-8, check
 			return domain.BadRequest("%s: %s", what, pgErr.Message)
 		}
 	}
