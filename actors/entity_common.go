@@ -47,27 +47,27 @@ const (
 	MaxPageSize     = 200
 )
 
-// Inputs validated at both ends: httpapi binds with them, the operations check again before writing.
+// Inputs are validated at both ends: httpapi binds with them, the operations check again before writing.
 type (
-	// creatable is an input with fields that a create must set.
-	creatable interface {
+	// CreateInput is the body of a create: Missing lists the fields it needs and has not got.
+	CreateInput interface {
 		domain.Checker
 		Missing() []domain.FieldError
 	}
-	// updatable is an input with fields that an update must not touch.
-	updatable interface {
+	// UpdateInput is the body of an update: Immutable lists the fields it sent that cannot change.
+	UpdateInput interface {
 		domain.Checker
 		Immutable() []domain.FieldError
 	}
 )
 
 // ValidateCreate checks an input for a create: tags, Check and the fields a create needs.
-func ValidateCreate(in creatable) error {
+func ValidateCreate(in CreateInput) error {
 	return domain.MergeFieldErrors(domain.MergeFieldErrors(domain.Validate(in), in.Missing()), in.Check())
 }
 
 // ValidateUpdate checks an input for an update: tags, Check and the fields that cannot change.
-func ValidateUpdate(in updatable) error {
+func ValidateUpdate(in UpdateInput) error {
 	return domain.MergeFieldErrors(domain.MergeFieldErrors(domain.Validate(in), in.Immutable()), in.Check())
 }
 

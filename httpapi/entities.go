@@ -23,20 +23,8 @@ func (s *Server) entityRoutes(r fiber.Router) {
 	s.messageRoutes(r)
 }
 
-// Inputs of the entity resources, as actors declares them.
-type (
-	createInput interface {
-		domain.Checker
-		Missing() []domain.FieldError
-	}
-	updateInput interface {
-		domain.Checker
-		Immutable() []domain.FieldError
-	}
-)
-
 // createHandler binds a create body into T and answers 201 with the created record.
-func createHandler[T createInput](s *Server, op string) fiber.Handler {
+func createHandler[T actors.CreateInput](s *Server, op string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		var in T
 		if err := bindWith(c, &in, func() error { return actors.ValidateCreate(in) }); err != nil {
@@ -47,7 +35,7 @@ func createHandler[T createInput](s *Server, op string) fiber.Handler {
 }
 
 // updateHandler binds an update body into T for the record named by the path parameter.
-func updateHandler[T updateInput](s *Server, op, param string) fiber.Handler {
+func updateHandler[T actors.UpdateInput](s *Server, op, param string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, err := pathUUID(c, param)
 		if err != nil {
