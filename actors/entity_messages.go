@@ -34,9 +34,11 @@ type MessageInput struct {
 	Timestamp         *string         `json:"timestamp"`
 }
 
-// Check validates the timestamp and metadata, and that only CUSTOMER messages carry platform fields.
+// Check validates the timestamp and metadata, and that only CUSTOMER messages carry platform fields. The
+// content is checked here because a send reaches the database through the conversation actor's writer.
 func (in MessageInput) Check() []domain.FieldError {
 	out := append(domain.CheckTimestamp("timestamp", in.Timestamp), domain.CheckJSONObject("metadata", in.Metadata)...)
+	out = append(out, domain.CheckText("content", in.Content)...)
 	if in.Sender() != domain.SenderCustomer {
 		const why = "can only be given for a CUSTOMER message; the engine chooses it for the messages it sends"
 		if in.PlatformMessageID != nil {

@@ -80,6 +80,14 @@ func CheckTimestamp(field string, s *string) []FieldError {
 	return nil
 }
 
+// CheckText refuses an optional text field holding a NUL character, which PostgreSQL cannot store.
+func CheckText(field string, s *string) []FieldError {
+	if s != nil && strings.ContainsRune(*s, 0) {
+		return []FieldError{{Field: field, Message: "must not contain NUL characters"}}
+	}
+	return nil
+}
+
 // CheckJSONObject validates an optional field that must hold a JSON object (or null).
 func CheckJSONObject(field string, raw json.RawMessage) []FieldError {
 	t := bytes.TrimSpace(raw)

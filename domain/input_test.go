@@ -14,7 +14,8 @@ type sample struct {
 }
 
 func (s sample) Check() []FieldError {
-	return append(CheckMoney("price", s.Price), CheckJSONObject("meta", s.Meta)...)
+	out := append(CheckMoney("price", s.Price), CheckJSONObject("meta", s.Meta)...)
+	return append(out, CheckText("name", s.Name)...)
 }
 
 func ptr(s string) *string { return &s }
@@ -29,6 +30,7 @@ func TestValidateInputReportsEachBadFieldOnce(t *testing.T) {
 		{"absent fields", sample{}, nil},
 		{"empty optional text clears", sample{Email: ptr("")}, nil},
 		{"null JSON", sample{Meta: json.RawMessage(`null`)}, nil},
+		{"NUL in text", sample{Name: ptr("a\x00")}, []string{"name"}},
 		{"all bad", sample{Name: ptr(""), Email: ptr("nope"), Price: ptr("-1"), Meta: json.RawMessage(`[1]`)},
 			[]string{"name", "email", "price", "meta"}},
 	}

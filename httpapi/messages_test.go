@@ -102,6 +102,7 @@ func testChatMessages(t *testing.T, e *testkit.Engine) {
 			{"timestamp on a system message", obj{"content": "x", "senderType": "SYSTEM", "timestamp": "2024-01-01T00:00:00Z"}, []string{"timestamp"}},
 			{"status is kept by the engine", obj{"content": "x", "status": "READ"}, []string{"status"}},
 			{"content wrong type", obj{"content": 5}, []string{"content"}},
+			{"content with a NUL character", obj{"content": "a\x00b"}, []string{"content"}},
 		}
 		for _, tc := range cases {
 			t.Run(tc.name, func(t *testing.T) {
