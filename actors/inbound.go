@@ -86,7 +86,18 @@ func init() {
 
 func (t *tenantActor) verifyInbound(in SignedInbound) (InboundInput, error) {
 	var msg InboundInput
-	return msg, t.verifySigned(in, &msg)
+	if err := t.verifySigned(in, &msg); err != nil {
+		return msg, err
+	}
+	var bad []domain.FieldError
+	bad = append(bad, domain.CheckText("content", &msg.Content)...)
+	bad = append(bad, domain.CheckText("platformMessageId", &msg.PlatformMessageID)...)
+	bad = append(bad, domain.CheckText("from.platformCustomerId", &msg.From.PlatformCustomerID)...)
+	bad = append(bad, domain.CheckText("from.fullName", msg.From.FullName)...)
+	if len(bad) > 0 {
+		return msg, domain.Invalid(bad...)
+	}
+	return msg, nil
 }
 
 // verifySigned checks that a signed call comes from the API channel's owner and decodes its body into v.
@@ -162,24 +173,19 @@ func (t *tenantActor) channel(id uuid.UUID) (*channelInfo, error) {
 	return info, nil
 }
 
-// acceptInbound finds or creates the customer's chat and hands the message to its conversation actor.
+// acceptInbound finds or creates the customer's chat (see contacts.go) and hands the message to its
+// conversation actor.
 func (t *tenantActor) acceptInbound(ctx actor.Context, channelID uuid.UUID, msg InboundInput, req *convRequest) {
 	key := contactKey{channelID: channelID, platformID: msg.From.PlatformCustomerID}
-	chatID, ok := t.contacts[key]
-	if !ok {
-		c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		var err error
-		chatID, err = t.store.ResolveContact(c, persistence.Contact{ChannelID: channelID,
-			PlatformCustomerID: msg.From.PlatformCustomerID, FullName: msg.From.FullName, Phone: msg.From.Phone})
-		cancel()
-		if err != nil {
-			if req.sender != nil {
-				ctx.Send(req.sender, failureReply(err, t.log, req.cmd.TenantCommand))
-			}
-			return
-		}
-		t.contacts[key] = chatID
+	if chatID, ok := t.contacts[key]; ok {
+		t.deliverInbound(ctx, chatID, msg, req)
+		return
 	}
+	t.resolveContact(ctx, key, msg, req)
+}
+
+// deliverInbound hands a message whose chat is known to the chat's conversation actor.
+func (t *tenantActor) deliverInbound(ctx actor.Context, chatID uuid.UUID, msg InboundInput, req *convRequest) {
 	ts := time.Now().UTC()
 	if msg.Timestamp != nil {
 		ts = *msg.Timestamp

@@ -33,6 +33,7 @@ type tenantActor struct {
 	sessions      map[uuid.UUID]*sessionRef
 	channels      map[uuid.UUID]*channelInfo
 	contacts      map[contactKey]uuid.UUID
+	resolving     map[contactKey]*pendingContact // first contacts whose chat is being resolved (contacts.go)
 	activatedAt   time.Time
 	lastCommandAt time.Time
 	commands      int64
@@ -42,12 +43,13 @@ type tenantActor struct {
 
 func newTenantActor(n *Node) actor.Actor {
 	return &tenantActor{
-		node:     n,
-		convs:    make(map[uuid.UUID]*conversationRef),
-		convByID: make(map[string]uuid.UUID),
-		sessions: make(map[uuid.UUID]*sessionRef),
-		channels: make(map[uuid.UUID]*channelInfo),
-		contacts: make(map[contactKey]uuid.UUID),
+		node:      n,
+		convs:     make(map[uuid.UUID]*conversationRef),
+		convByID:  make(map[string]uuid.UUID),
+		sessions:  make(map[uuid.UUID]*sessionRef),
+		channels:  make(map[uuid.UUID]*channelInfo),
+		contacts:  make(map[contactKey]uuid.UUID),
+		resolving: make(map[contactKey]*pendingContact),
 	}
 }
 

@@ -118,6 +118,8 @@ func (t *tenantActor) receiveInternal(ctx actor.Context) {
 		if s := t.sessions[msg.channelID]; s != nil {
 			ctx.Send(s.pid, msg)
 		}
+	case *contactResolved:
+		t.contactResolved(ctx, msg)
 	case *sendReport:
 		t.toConversation(ctx, msg.chatID, &convRequest{op: "conversation.status", input: &statusInput{change: msg.change}})
 	case *channelChanged:
