@@ -8,12 +8,14 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // PoolManager opens the tenant pools of this node and bounds their total open connections. Every connection
 // takes a token from one node-wide budget when it dials and gives it back when its socket closes; a dial that
-// finds the budget empty first asks the other pools to close their idle connections, then waits.
+// finds the budget empty closes one idle connection, the one of the pool used least recently, and waits
+// for the token (trying again every 50 ms while none is idle).
 type PoolManager struct {
 	serverURL      string
 	tenantMaxConns int32
@@ -21,7 +23,13 @@ type PoolManager struct {
 	open           atomic.Int64
 
 	mu    sync.Mutex
-	pools map[*pgxpool.Pool]struct{}
+	pools map[*pgxpool.Pool]*poolUse
+}
+
+// poolUse records when a pool last had a connection returned: the pool unused the longest gives up a
+// connection first.
+type poolUse struct {
+	lastRelease atomic.Int64 // unix nanoseconds
 }
 
 // NewPoolManager creates a manager that keeps at most maxConns connections open to tenant databases.
@@ -30,7 +38,7 @@ func NewPoolManager(serverURL string, maxConns, tenantMaxConns int) *PoolManager
 		serverURL:      serverURL,
 		tenantMaxConns: int32(tenantMaxConns),
 		tokens:         make(chan struct{}, maxConns),
-		pools:          make(map[*pgxpool.Pool]struct{}),
+		pools:          make(map[*pgxpool.Pool]*poolUse),
 	}
 }
 
@@ -62,6 +70,12 @@ func (m *PoolManager) Open(ctx context.Context, database string) (*pgxpool.Pool,
 	cfg.MaxConnIdleTime = 30 * time.Second
 	cfg.HealthCheckPeriod = 10 * time.Second
 	cfg.AfterConnect = afterConnect
+	use := &poolUse{}
+	use.lastRelease.Store(time.Now().UnixNano())
+	cfg.AfterRelease = func(*pgx.Conn) bool {
+		use.lastRelease.Store(time.Now().UnixNano())
+		return true
+	}
 	dialer := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
 	cfg.ConnConfig.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		if err := m.acquire(ctx); err != nil {
@@ -79,7 +93,7 @@ func (m *PoolManager) Open(ctx context.Context, database string) (*pgxpool.Pool,
 		return nil, err
 	}
 	m.mu.Lock()
-	m.pools[pool] = struct{}{}
+	m.pools[pool] = use
 	m.mu.Unlock()
 	return pool, nil
 }
@@ -99,7 +113,7 @@ func (m *PoolManager) acquire(ctx context.Context) error {
 		return nil
 	default:
 	}
-	m.reclaimIdle(ctx)
+	m.reclaimOne(ctx)
 	timer := time.NewTimer(50 * time.Millisecond)
 	defer timer.Stop()
 	for {
@@ -108,7 +122,7 @@ func (m *PoolManager) acquire(ctx context.Context) error {
 			m.open.Add(1)
 			return nil
 		case <-timer.C:
-			m.reclaimIdle(ctx)
+			m.reclaimOne(ctx)
 			timer.Reset(50 * time.Millisecond)
 		case <-ctx.Done():
 			return fmt.Errorf("waiting for a database connection (node limit %d reached): %w", cap(m.tokens), ctx.Err())
@@ -121,19 +135,40 @@ func (m *PoolManager) release() {
 	<-m.tokens
 }
 
-// reclaimIdle closes idle connections of every pool so that a busier tenant can connect.
-func (m *PoolManager) reclaimIdle(ctx context.Context) {
+// reclaimOne closes one idle connection, of the pool whose connections were returned least recently, so
+// that another tenant can connect. It used to close every idle connection of every pool: with more busy
+// tenants than the budget, each dial then cut the connections of all the tenants between two commits,
+// and they all had to reconnect.
+func (m *PoolManager) reclaimOne(ctx context.Context) {
 	m.mu.Lock()
 	pools := make([]*pgxpool.Pool, 0, len(m.pools))
-	for p := range m.pools {
-		pools = append(pools, p)
+	uses := make([]*poolUse, 0, len(m.pools))
+	for p, u := range m.pools {
+		pools, uses = append(pools, p), append(uses, u)
 	}
 	m.mu.Unlock()
-	for _, p := range pools {
-		for _, c := range p.AcquireAllIdle(ctx) {
-			conn := c.Hijack()
-			_ = conn.Close(ctx)
+	for range 3 { // another dial may take the idle connection first; look again
+		best := -1
+		var oldest int64
+		for i, p := range pools {
+			if at := uses[i].lastRelease.Load(); (best < 0 || at < oldest) && p.Stat().IdleConns() > 0 {
+				best, oldest = i, at
+			}
 		}
+		if best < 0 {
+			return
+		}
+		idle := pools[best].AcquireAllIdle(ctx)
+		if len(idle) == 0 {
+			continue
+		}
+		conn := idle[0].Hijack()
+		_ = conn.Close(ctx)
+		for _, c := range idle[1:] {
+			c.Release()
+		}
+		uses[best].lastRelease.Store(oldest) // putting the others back is not a use
+		return
 	}
 }
 
