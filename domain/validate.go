@@ -66,6 +66,9 @@ func describe(fe validator.FieldError) string {
 	case "email":
 		return "must be an email address"
 	case "min":
+		if fe.Kind() == reflect.String && fe.Param() == "1" {
+			return "must not be empty"
+		}
 		if fe.Kind() == reflect.String {
 			return fmt.Sprintf("must be at least %s characters", fe.Param())
 		}

@@ -36,8 +36,12 @@ func (s *Server) listConversations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	search := queryOptional(c, "search")
+	if fe := domain.CheckText("search", search); fe != nil {
+		return domain.Invalid(fe...)
+	}
 	return s.ask(c, fiber.StatusOK, actors.OpConversationList, actors.ConversationListInput{Limit: limit,
-		Cursor: c.Query("cursor"), Status: status, Search: queryOptional(c, "search")})
+		Cursor: c.Query("cursor"), Status: status, Search: search})
 }
 
 func (s *Server) getConversation(c *fiber.Ctx) error {
@@ -75,6 +79,9 @@ func (s *Server) sendMessage(c *fiber.Ctx) error {
 	var req sendRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
+	}
+	if fe := domain.CheckText("content", &req.Content); fe != nil {
+		return domain.Invalid(fe...)
 	}
 	key := c.Get("Idempotency-Key")
 	if len(key) > 200 {

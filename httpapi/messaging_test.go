@@ -297,7 +297,7 @@ func TestSendIsIdempotent(t *testing.T) {
 		t.Fatalf("%d messages stored", len(msgs))
 	}
 	for name, body := range map[string]any{"empty content": map[string]any{"content": ""}, "bad type": map[string]any{"content": "x", "contentType": "GIF"},
-		"number content": map[string]any{"content": 5}} {
+		"number content": map[string]any{"content": 5}, "NUL in content": map[string]any{"content": "a\u0000b"}} {
 		if r := e.Do("POST", "/api/conversations/"+in.ChatID+"/send", acct.Token, body); r.Status != http.StatusBadRequest {
 			t.Fatalf("%s: %d %s", name, r.Status, r.Body)
 		}

@@ -155,6 +155,10 @@ func (s *Server) wsRequest(tenantID uuid.UUID, who actors.Caller, data []byte) a
 				err = domain.InvalidField("chatId", "is required")
 				break
 			}
+			if fe := domain.CheckText("content", &in.Content); fe != nil {
+				err = domain.Invalid(fe...)
+				break
+			}
 			req := sendRequest{Content: in.Content, ContentType: in.ContentType}
 			err = s.node.Ask(ctx, tenantID, actors.OpConversationSend, who, s.sendInput(in.ChatID, req, "ws:"+who.UserID+":"+in.ClientMessageID), &raw)
 		}
