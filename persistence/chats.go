@@ -125,3 +125,104 @@ func decodeActivityCursor(c string) (time.Time, uuid.UUID, error) {
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
+
+// Chat is a conversation with a customer on a channel (seed chats), as the REST resource shows it. The
+// conversation actor keeps lastMessage, lastMessageAt and unreadCount; clients read them only.
+type Chat struct {
+	ChatID         uuid.UUID  `json:"chatId"`
+	CustomerID     uuid.UUID  `json:"customerId"`
+	ChannelID      uuid.UUID  `json:"channelId"`
+	UserID         *uuid.UUID `json:"userId"`
+	PlatformChatID *string    `json:"platformChatId"`
+	Status         string     `json:"status"`
+	StartedAt      time.Time  `json:"startedAt"`
+	LastMessageAt  *time.Time `json:"lastMessageAt"`
+	LastMessage    *string    `json:"lastMessage"`
+	UnreadCount    int        `json:"unreadCount"`
+}
+
+// ChatFilter narrows a chat list; nil fields do not filter.
+type ChatFilter struct {
+	Status     *string
+	ChannelID  *uuid.UUID
+	CustomerID *uuid.UUID
+	UserID     *uuid.UUID
+	Page
+}
+
+const chatColumns = `chat_id, customer_id, channel_id, user_id, platform_chat_id, status::text, started_at,
+	last_message_at, last_message, unread_count`
+
+const (
+	sqlInsertChat = `INSERT INTO chats (chat_id, customer_id, channel_id, user_id, platform_chat_id, status)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING ` + chatColumns
+	sqlGetChat   = `SELECT ` + chatColumns + ` FROM chats WHERE chat_id = $1`
+	sqlListChats = `SELECT ` + chatColumns + ` FROM chats
+		WHERE ($1::chat_status IS NULL OR status = $1) AND ($2::uuid IS NULL OR channel_id = $2)
+		  AND ($3::uuid IS NULL OR customer_id = $3) AND ($4::uuid IS NULL OR user_id = $4)
+		ORDER BY started_at, chat_id LIMIT $5 OFFSET $6`
+	sqlUpdateChat = `UPDATE chats SET user_id = $2, platform_chat_id = $3, status = $4 WHERE chat_id = $1
+		RETURNING ` + chatColumns
+	sqlDeleteChat = `DELETE FROM chats WHERE chat_id = $1`
+	// sqlChatsOfCustomers embeds the most recently active chats of each customer.
+	sqlChatsOfCustomers = `SELECT ` + chatColumns + ` FROM (
+			SELECT *, row_number() OVER (PARTITION BY customer_id
+				ORDER BY coalesce(last_message_at, started_at) DESC, chat_id DESC) AS n
+			FROM chats WHERE customer_id = ANY($1)) c
+		WHERE n <= $2 ORDER BY customer_id, started_at, chat_id`
+)
+
+var chatRules = []constraintRule{
+	unique("chats_channel_id_platform_chat_id_key", "platformChatId", "is already used by another chat of this channel"),
+	reference("chats_customer_id_fkey", "customerId", "does not name a customer of this tenant"),
+	reference("chats_channel_id_fkey", "channelId", "does not name a channel of this tenant"),
+}
+
+func scanChat(row pgx.Row) (Chat, error) {
+	var c Chat
+	err := row.Scan(&c.ChatID, &c.CustomerID, &c.ChannelID, &c.UserID, &c.PlatformChatID, &c.Status, &c.StartedAt,
+		&c.LastMessageAt, &c.LastMessage, &c.UnreadCount)
+	return c, translate(err, "chat")
+}
+
+// CreateChat inserts a chat; a platform chat id already known on the channel is a conflict.
+func (s *TenantStore) CreateChat(ctx context.Context, c Chat) (Chat, error) {
+	return scanExplained(s.Pool.QueryRow(ctx, sqlInsertChat, c.ChatID, c.CustomerID, c.ChannelID, c.UserID,
+		c.PlatformChatID, c.Status), scanChat, "chat", chatRules...)
+}
+
+// GetChat loads one chat.
+func (s *TenantStore) GetChat(ctx context.Context, id uuid.UUID) (Chat, error) {
+	return scanChat(s.Pool.QueryRow(ctx, sqlGetChat, id))
+}
+
+// ListChats lists chats in the order they started.
+func (s *TenantStore) ListChats(ctx context.Context, f ChatFilter) ([]Chat, error) {
+	rows, err := s.Pool.Query(ctx, sqlListChats, f.Status, f.ChannelID, f.CustomerID, f.UserID, f.Limit, f.Offset)
+	return collect(rows, err, scanChat)
+}
+
+// UpdateChat writes the fields people change on a chat: its assignee, platform id and status.
+func (s *TenantStore) UpdateChat(ctx context.Context, c Chat) (Chat, error) {
+	return scanExplained(s.Pool.QueryRow(ctx, sqlUpdateChat, c.ChatID, c.UserID, c.PlatformChatID, c.Status),
+		scanChat, "chat", chatRules...)
+}
+
+// DeleteChat removes a chat and its messages.
+func (s *TenantStore) DeleteChat(ctx context.Context, id uuid.UUID) error {
+	return execOne(ctx, s.Pool, "chat", sqlDeleteChat, id)
+}
+
+// ChatsOfCustomers loads the EmbedLimit most recently active chats of each given customer.
+func (s *TenantStore) ChatsOfCustomers(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID][]Chat, error) {
+	rows, err := s.Pool.Query(ctx, sqlChatsOfCustomers, ids, EmbedLimit)
+	list, err := collect(rows, err, scanChat)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uuid.UUID][]Chat, len(ids))
+	for _, c := range list {
+		out[c.CustomerID] = append(out[c.CustomerID], c)
+	}
+	return out, nil
+}

@@ -70,3 +70,77 @@ func (s *TenantStore) ResolveContact(ctx context.Context, c Contact) (chatID uui
 	})
 	return chatID, err
 }
+
+// CustomerFilter narrows a customer list; nil fields do not filter. Name, Email and Phone match substrings.
+type CustomerFilter struct {
+	ChannelID *uuid.UUID
+	Name      *string
+	Email     *string
+	Phone     *string
+	Page
+}
+
+const (
+	sqlInsertCustomer = `INSERT INTO customers (customer_id, channel_id, platform_customer_id, full_name, email, phone,
+		avatar_url, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ` + customerColumns
+	sqlGetCustomer   = `SELECT ` + customerColumns + ` FROM customers WHERE customer_id = $1`
+	sqlListCustomers = `SELECT ` + customerColumns + ` FROM customers
+		WHERE ($1::uuid IS NULL OR channel_id = $1) AND ($2::text IS NULL OR full_name ILIKE $2)
+		  AND ($3::text IS NULL OR email ILIKE $3) AND ($4::text IS NULL OR phone ILIKE $4)
+		ORDER BY first_seen_at, customer_id LIMIT $5 OFFSET $6`
+	sqlUpdateCustomer = `UPDATE customers SET platform_customer_id = $2, full_name = $3, email = $4, phone = $5,
+		avatar_url = $6, metadata = $7 WHERE customer_id = $1 RETURNING ` + customerColumns
+	sqlLockCustomer   = `SELECT customer_id FROM customers WHERE customer_id = $1 FOR UPDATE`
+	sqlCustomerUsage  = `SELECT (SELECT count(*) FROM orders WHERE customer_id = $1), (SELECT count(*) FROM chats WHERE customer_id = $1)`
+	sqlDeleteCustomer = `DELETE FROM customers WHERE customer_id = $1`
+	sqlCustomersByID  = `SELECT ` + customerColumns + ` FROM customers WHERE customer_id = ANY($1)`
+)
+
+var customerRules = []constraintRule{
+	unique("customers_channel_id_platform_customer_id_key", "platformCustomerId", "is already used by another customer of this channel"),
+	reference("customers_channel_id_fkey", "channelId", "does not name a channel of this tenant"),
+}
+
+// CreateCustomer inserts a customer; a platform id already known on the channel is a conflict.
+func (s *TenantStore) CreateCustomer(ctx context.Context, c Customer) (Customer, error) {
+	return scanExplained(s.Pool.QueryRow(ctx, sqlInsertCustomer, c.CustomerID, c.ChannelID, c.PlatformCustomerID,
+		c.FullName, c.Email, c.Phone, c.AvatarURL, jsonOrNil(c.Metadata)), scanCustomer, "customer", customerRules...)
+}
+
+// GetCustomer loads one customer.
+func (s *TenantStore) GetCustomer(ctx context.Context, id uuid.UUID) (Customer, error) {
+	return scanCustomer(s.Pool.QueryRow(ctx, sqlGetCustomer, id))
+}
+
+// ListCustomers lists customers in the order they were first seen.
+func (s *TenantStore) ListCustomers(ctx context.Context, f CustomerFilter) ([]Customer, error) {
+	rows, err := s.Pool.Query(ctx, sqlListCustomers, f.ChannelID, containsPattern(f.Name), containsPattern(f.Email),
+		containsPattern(f.Phone), f.Limit, f.Offset)
+	return collect(rows, err, scanCustomer)
+}
+
+// UpdateCustomer writes the editable fields of c (not its channel, not when it was seen).
+func (s *TenantStore) UpdateCustomer(ctx context.Context, c Customer) (Customer, error) {
+	return scanExplained(s.Pool.QueryRow(ctx, sqlUpdateCustomer, c.CustomerID, c.PlatformCustomerID, c.FullName, c.Email,
+		c.Phone, c.AvatarURL, jsonOrNil(c.Metadata)), scanCustomer, "customer", customerRules...)
+}
+
+// DeleteCustomer removes a customer without orders or chats; otherwise it is a conflict saying what is left.
+func (s *TenantStore) DeleteCustomer(ctx context.Context, id uuid.UUID) error {
+	return guardedDelete{what: "customer", lockSQL: sqlLockCustomer, usageSQL: sqlCustomerUsage, deleteSQL: sqlDeleteCustomer,
+		nouns: []string{"order", "chat"}, hint: "; delete them first"}.run(ctx, s.Pool, id)
+}
+
+// CustomersByID loads the given customers, keyed by id; unknown ids are absent.
+func (s *TenantStore) CustomersByID(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]Customer, error) {
+	rows, err := s.Pool.Query(ctx, sqlCustomersByID, ids)
+	list, err := collect(rows, err, scanCustomer)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[uuid.UUID]Customer, len(list))
+	for _, c := range list {
+		out[c.CustomerID] = c
+	}
+	return out, nil
+}
