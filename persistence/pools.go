@@ -13,14 +13,21 @@ import (
 )
 
 // PoolManager opens the tenant pools of this node and bounds their total open connections. Every connection
-// takes a token from one node-wide budget when it dials and gives it back when its socket closes; a dial that
-// finds the budget empty closes one idle connection, the one of the pool used least recently, and waits
-// for the token (trying again every 50 ms while none is idle).
+// takes a token from one node-wide budget when it dials and gives it back when its socket closes. A dial
+// that finds the budget empty closes one idle connection: a spare one of a pool that has several, else one
+// of the pool used least recently provided it has been quiet for reclaimQuiet; then it waits for the
+// token, looking again every 50 ms. A tenant that
+// keeps writing keeps its connection; only after each reclaimPatience of waiting does a dial take the
+// least recently used idle connection whatever its age: with more busy tenants than the budget, tenants
+// take turns instead of starving, at the price of one reconnection per turn.
 type PoolManager struct {
 	serverURL      string
 	tenantMaxConns int32
 	tokens         chan struct{}
 	open           atomic.Int64
+	dials          atomic.Int64
+	reclaimed      atomic.Int64
+	waits          atomic.Int64
 
 	mu    sync.Mutex
 	pools map[*pgxpool.Pool]*poolUse
@@ -31,6 +38,19 @@ type PoolManager struct {
 type poolUse struct {
 	lastRelease atomic.Int64 // unix nanoseconds
 }
+
+// TraceRelease is pgxpool.ReleaseTracer.
+func (u *poolUse) TraceRelease(*pgxpool.Pool, pgxpool.TraceReleaseData) {
+	u.lastRelease.Store(time.Now().UnixNano())
+}
+
+// TraceQueryStart and TraceQueryEnd do nothing; pgx only takes a tracer that traces queries.
+func (u *poolUse) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	return ctx
+}
+
+// TraceQueryEnd is part of pgx.QueryTracer.
+func (u *poolUse) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
 // NewPoolManager creates a manager that keeps at most maxConns connections open to tenant databases.
 func NewPoolManager(serverURL string, maxConns, tenantMaxConns int) *PoolManager {
@@ -50,6 +70,18 @@ func (m *PoolManager) OpenPools() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return len(m.pools)
+}
+
+// PoolCounters are cumulative counts of a PoolManager, for metrics and the benchmark.
+type PoolCounters struct {
+	Dials     int64 // connections opened
+	Waits     int64 // dials that found the budget exhausted
+	Reclaimed int64 // idle connections closed to make room for another tenant
+}
+
+// Counters returns the counts since the manager was created.
+func (m *PoolManager) Counters() PoolCounters {
+	return PoolCounters{Dials: m.dials.Load(), Waits: m.waits.Load(), Reclaimed: m.reclaimed.Load()}
 }
 
 // MaxConns is the node-wide bound.
@@ -72,10 +104,9 @@ func (m *PoolManager) Open(ctx context.Context, database string) (*pgxpool.Pool,
 	cfg.AfterConnect = afterConnect
 	use := &poolUse{}
 	use.lastRelease.Store(time.Now().UnixNano())
-	cfg.AfterRelease = func(*pgx.Conn) bool {
-		use.lastRelease.Store(time.Now().UnixNano())
-		return true
-	}
+	// A release tracer runs inline; an AfterRelease hook would make pgxpool return every connection to
+	// the pool on a goroutine of its own, and a writer acquiring right after its commit would dial anew.
+	cfg.ConnConfig.Tracer = use
 	dialer := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
 	cfg.ConnConfig.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		if err := m.acquire(ctx); err != nil {
@@ -107,13 +138,16 @@ func (m *PoolManager) Close(pool *pgxpool.Pool) {
 }
 
 func (m *PoolManager) acquire(ctx context.Context) error {
+	m.dials.Add(1)
 	select {
 	case m.tokens <- struct{}{}:
 		m.open.Add(1)
 		return nil
 	default:
 	}
-	m.reclaimOne(ctx)
+	m.waits.Add(1)
+	start := time.Now()
+	m.reclaimOne(ctx, reclaimQuiet)
 	timer := time.NewTimer(50 * time.Millisecond)
 	defer timer.Stop()
 	for {
@@ -122,7 +156,14 @@ func (m *PoolManager) acquire(ctx context.Context) error {
 			m.open.Add(1)
 			return nil
 		case <-timer.C:
-			m.reclaimOne(ctx)
+			// Past its patience, a dial takes a busy tenant's idle connection, once per patience period:
+			// the token may go to another waiting dial, which is served as well.
+			if time.Since(start) >= reclaimPatience {
+				start = time.Now()
+				m.reclaimOne(ctx, 0)
+			} else {
+				m.reclaimOne(ctx, reclaimQuiet)
+			}
 			timer.Reset(50 * time.Millisecond)
 		case <-ctx.Done():
 			return fmt.Errorf("waiting for a database connection (node limit %d reached): %w", cap(m.tokens), ctx.Err())
@@ -135,11 +176,18 @@ func (m *PoolManager) release() {
 	<-m.tokens
 }
 
-// reclaimOne closes one idle connection, of the pool whose connections were returned least recently, so
-// that another tenant can connect. It used to close every idle connection of every pool: with more busy
-// tenants than the budget, each dial then cut the connections of all the tenants between two commits,
-// and they all had to reconnect.
-func (m *PoolManager) reclaimOne(ctx context.Context) {
+// How long a pool must have been quiet before a waiting dial takes one of its idle connections, and how
+// long a dial waits before it takes one anyway.
+const (
+	reclaimQuiet    = time.Second
+	reclaimPatience = time.Second
+)
+
+// reclaimOne closes one idle connection so that another tenant can connect: a spare one of a pool that has
+// several, else one of the pool whose connections were returned least recently, if that was at least quiet
+// ago. (It used to close every idle connection of every pool: each dial then cut the connections of all
+// the tenants between two commits, and they all reconnected.)
+func (m *PoolManager) reclaimOne(ctx context.Context, quiet time.Duration) {
 	m.mu.Lock()
 	pools := make([]*pgxpool.Pool, 0, len(m.pools))
 	uses := make([]*poolUse, 0, len(m.pools))
@@ -148,14 +196,20 @@ func (m *PoolManager) reclaimOne(ctx context.Context) {
 	}
 	m.mu.Unlock()
 	for range 3 { // another dial may take the idle connection first; look again
-		best := -1
+		best, spare := -1, false
 		var oldest int64
 		for i, p := range pools {
-			if at := uses[i].lastRelease.Load(); (best < 0 || at < oldest) && p.Stat().IdleConns() > 0 {
-				best, oldest = i, at
+			st := p.Stat()
+			if st.IdleConns() == 0 {
+				continue
+			}
+			// A pool with more than one connection keeps one: take from those first, then the least recently used.
+			extra, at := st.TotalConns() > 1, uses[i].lastRelease.Load()
+			if best < 0 || (extra && !spare) || (extra == spare && at < oldest) {
+				best, spare, oldest = i, extra, at
 			}
 		}
-		if best < 0 {
+		if best < 0 || (!spare && time.Since(time.Unix(0, oldest)) < quiet) {
 			return
 		}
 		idle := pools[best].AcquireAllIdle(ctx)
@@ -164,6 +218,7 @@ func (m *PoolManager) reclaimOne(ctx context.Context) {
 		}
 		conn := idle[0].Hijack()
 		_ = conn.Close(ctx)
+		m.reclaimed.Add(1)
 		for _, c := range idle[1:] {
 			c.Release()
 		}
