@@ -103,3 +103,41 @@ func BenchmarkInboundCommit(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSendCommits stores agent sends as the engine does: the PENDING message (QueueOutbound), then,
+// in a later group commit, its move to SENT (QueueStatus), with perCommit sends per group commit. ns/msg is
+// the time for both writes of one send.
+func BenchmarkSendCommits(b *testing.B) {
+	s, chats := benchTenant(b, 50)
+	ctx := context.Background()
+	seq := 0
+	for _, perCommit := range []int{1, 10} {
+		b.Run(strconv.Itoa(perCommit), func(b *testing.B) {
+			for b.Loop() {
+				batch := &pgx.Batch{}
+				outs := make([]*OutboundResult, perCommit)
+				for i := range outs {
+					seq++
+					key := "k" + strconv.Itoa(seq) + "-" + strconv.FormatInt(time.Now().UnixNano(), 10)
+					outs[i] = &OutboundResult{}
+					QueueOutbound(batch, NewOutbound{MessageID: uuid.Must(uuid.NewV7()), ChatID: chats[seq%len(chats)],
+						PlatformMessageID: "o" + key, SenderType: "AGENT", ContentType: "TEXT",
+						Content: "Your order has shipped.", IdempotencyKey: &key}, outs[i])
+				}
+				if err := s.Pool.SendBatch(ctx, batch).Close(); err != nil {
+					b.Fatal(err)
+				}
+				batch = &pgx.Batch{}
+				for _, o := range outs {
+					var moved []Message
+					id := o.Message.MessageID
+					QueueStatus(batch, o.Message.ChatID, StatusChange{MessageID: &id, Status: "SENT"}, &moved)
+				}
+				if err := s.Pool.SendBatch(ctx, batch).Close(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*perCommit), "ns/msg")
+		})
+	}
+}

@@ -27,11 +27,17 @@ func afterConnect(_ context.Context, conn *pgx.Conn) error {
 type uuidCodec struct{ pgtype.UUIDCodec }
 
 func (c uuidCodec) PlanEncode(m *pgtype.Map, oid uint32, format int16, value any) pgtype.EncodePlan {
-	if _, ok := value.(uuid.UUID); ok {
+	switch value.(type) {
+	case uuid.UUID:
 		if format == pgtype.BinaryFormatCode {
 			return uuidEncodeBinary{}
 		}
 		return uuidEncodeText{}
+	case *uuid.UUID: // pgx does not dereference pointers that implement driver.Valuer itself
+		if format == pgtype.BinaryFormatCode {
+			return uuidPtrEncode{next: uuidEncodeBinary{}}
+		}
+		return uuidPtrEncode{next: uuidEncodeText{}}
 	}
 	return c.UUIDCodec.PlanEncode(m, oid, format, value)
 }
@@ -57,6 +63,17 @@ type uuidEncodeText struct{}
 
 func (uuidEncodeText) Encode(value any, buf []byte) ([]byte, error) {
 	return append(buf, value.(uuid.UUID).String()...), nil
+}
+
+// uuidPtrEncode encodes a nil *uuid.UUID as NULL.
+type uuidPtrEncode struct{ next pgtype.EncodePlan }
+
+func (p uuidPtrEncode) Encode(value any, buf []byte) ([]byte, error) {
+	u := value.(*uuid.UUID)
+	if u == nil {
+		return nil, nil
+	}
+	return p.next.Encode(*u, buf)
 }
 
 type uuidScanBinary struct{}

@@ -42,11 +42,12 @@ func TestUUIDCodecRoundTrips(t *testing.T) {
 	var arr []uuid.UUID
 	var nilPtr *uuid.UUID
 	var isNull bool
-	if err := conn.QueryRow(ctx, "SELECT $1::uuid[], $2::uuid IS NULL", []uuid.UUID{id, uuid.Nil}, nilPtr).Scan(&arr, &isNull); err != nil {
+	var viaPtr uuid.UUID
+	if err := conn.QueryRow(ctx, "SELECT $1::uuid[], $2::uuid IS NULL, $3::uuid", []uuid.UUID{id, uuid.Nil}, nilPtr, &id).Scan(&arr, &isNull, &viaPtr); err != nil {
 		t.Fatal(err)
 	}
-	if len(arr) != 2 || arr[0] != id || arr[1] != uuid.Nil || !isNull {
-		t.Fatalf("array %v, nil pointer is NULL: %v", arr, isNull)
+	if len(arr) != 2 || arr[0] != id || arr[1] != uuid.Nil || !isNull || viaPtr != id {
+		t.Fatalf("array %v, nil pointer is NULL: %v, pointer %s", arr, isNull, viaPtr)
 	}
 	// Text format, as the simple protocol uses it.
 	if err := conn.QueryRow(ctx, "SELECT $1::uuid", pgx.QueryExecModeSimpleProtocol, id).Scan(&got); err != nil || got != id {
