@@ -38,6 +38,7 @@ type authenticator struct {
 	ttl       time.Duration
 	parser    *jwt.Parser
 	dummyHash []byte
+	verified  tokenCache
 }
 
 func newAuthenticator(cfg *config.Config) *authenticator {
@@ -60,6 +61,10 @@ func (a *authenticator) issue(u persistence.User) (string, error) {
 }
 
 func (a *authenticator) verify(token string) (principal, error) {
+	now := time.Now()
+	if p, ok := a.verified.get(token, now); ok {
+		return p, nil
+	}
 	var cl claims
 	_, err := a.parser.ParseWithClaims(token, &cl, func(*jwt.Token) (any, error) { return a.key, nil })
 	if err != nil {
@@ -74,7 +79,9 @@ func (a *authenticator) verify(token string) (principal, error) {
 	if err1 != nil || err2 != nil {
 		return principal{}, &domain.Error{Code: domain.CodeUnauthorized, Message: "token is invalid"}
 	}
-	return principal{UserID: uid, TenantID: tid, Role: cl.Role}, nil
+	p := principal{UserID: uid, TenantID: tid, Role: cl.Role}
+	a.verified.put(token, p, cl.ExpiresAt.Time, now)
+	return p, nil
 }
 
 // requireAuth verifies the bearer token and remembers the caller for the handlers.

@@ -1,0 +1,46 @@
+package httpapi
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/aezen/engine/config"
+	"github.com/aezen/engine/persistence"
+)
+
+func TestVerifiedTokensAreCachedUntilTheyExpire(t *testing.T) {
+	cfg := config.Defaults()
+	cfg.JWTSecret = "0123456789abcdef0123456789abcdef"
+	cfg.TokenTTL = time.Hour
+	a := newAuthenticator(cfg)
+	u := persistence.User{UserID: uuid.New(), TenantID: uuid.New(), Role: "AGENT"}
+	token, err := a.issue(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := a.verify(token)
+	if err != nil || p.UserID != u.UserID || p.TenantID != u.TenantID || p.Role != "AGENT" {
+		t.Fatalf("verify: %+v, %v", p, err)
+	}
+	if _, ok := a.verified.get(token, time.Now()); !ok {
+		t.Fatal("a verified token is not cached")
+	}
+	if _, ok := a.verified.get(token, time.Now().Add(tokenCacheTTL+time.Second)); ok {
+		t.Fatal("a cached token outlives the cache TTL")
+	}
+	// A tampered token is refused and never cached.
+	bad := token[:len(token)-2] + "xx"
+	if _, err := a.verify(bad); err == nil {
+		t.Fatal("a tampered token verified")
+	}
+	if _, ok := a.verified.get(bad, time.Now()); ok {
+		t.Fatal("a refused token is cached")
+	}
+	// An entry never outlives the token's own expiry.
+	a.verified.put("t", p, time.Now().Add(time.Second), time.Now())
+	if _, ok := a.verified.get("t", time.Now().Add(2*time.Second)); ok {
+		t.Fatal("a cached token outlives its expiry")
+	}
+}
