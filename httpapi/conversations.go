@@ -83,17 +83,24 @@ func (s *Server) sendMessage(c *fiber.Ctx) error {
 	if fe := domain.CheckText("content", &req.Content); fe != nil {
 		return domain.Invalid(fe...)
 	}
-	key := c.Get("Idempotency-Key")
-	if len(key) > 200 {
-		return domain.InvalidField("Idempotency-Key", "must be at most 200 characters")
-	}
-	if key == "" {
-		// A key of our own makes the grain call safe to retry across a cluster hand-over.
-		key = "req:" + requestID(c)
-	} else {
-		key = "key:" + key
+	key, err := readIdempotencyKey(c)
+	if err != nil {
+		return err
 	}
 	return s.ask(c, fiber.StatusAccepted, actors.OpConversationSend, s.sendInput(id, req, key))
+}
+
+// readIdempotencyKey reads the client's Idempotency-Key. Without one, the request id serves: a key of our own
+// makes the grain call safe to retry across a cluster hand-over.
+func readIdempotencyKey(c *fiber.Ctx) (string, error) {
+	key := c.Get("Idempotency-Key")
+	if len(key) > 200 {
+		return "", domain.InvalidField("Idempotency-Key", "must be at most 200 characters")
+	}
+	if key == "" {
+		return "req:" + requestID(c), nil
+	}
+	return "key:" + key, nil
 }
 
 func (s *Server) sendInput(chatID [16]byte, req sendRequest, key string) actors.SendInput {

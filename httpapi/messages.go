@@ -51,14 +51,9 @@ func (s *Server) createChatMessage(c *fiber.Ctx) error {
 	if in.Sender() == domain.SenderCustomer {
 		return s.ask(c, fiber.StatusCreated, actors.OpChatMessageCreate, actors.Write[actors.MessageInput]{ID: id, Input: in})
 	}
-	key := c.Get("Idempotency-Key")
-	if len(key) > 200 {
-		return domain.InvalidField("Idempotency-Key", "must be at most 200 characters")
-	}
-	if key == "" {
-		key = "req:" + requestID(c)
-	} else {
-		key = "key:" + key
+	key, err := readIdempotencyKey(c)
+	if err != nil {
+		return err
 	}
 	var res actors.SendResult
 	err = s.node.Ask(c.UserContext(), caller(c).TenantID, actors.OpConversationSend, actorCaller(c), actors.SendInput{
