@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/aezen/engine/domain"
 )
 
 // Message is one message of a chat (seed messages, plus delivery status and read flag).
@@ -108,27 +110,32 @@ const (
 	sqlInsertOutbound = `INSERT INTO messages (message_id, chat_id, platform_message_id, sender_type, content_type, content,
 			metadata, status, is_read, idempotency_key)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, 'PENDING', true, $8)
-		ON CONFLICT (idempotency_key) DO NOTHING RETURNING message_id`
-	sqlBumpChatForOutbound = `UPDATE chats SET last_message = $2, last_message_at = now()
-		WHERE chat_id = $1 AND EXISTS (SELECT 1 FROM messages WHERE message_id = $3)`
-	sqlOutboundResult = `SELECT ` + messageColumns + ` FROM messages WHERE message_id = $1 OR idempotency_key = $2 LIMIT 1`
+		ON CONFLICT (idempotency_key) DO NOTHING RETURNING ` + messageColumns
+	// sqlBumpChatOrReplay bumps the chat when the message was stored, and returns the message stored first
+	// under the same idempotency key when it was not (no row otherwise).
+	sqlBumpChatOrReplay = `WITH bump AS (
+			UPDATE chats SET last_message = $2, last_message_at = now()
+			WHERE chat_id = $1 AND EXISTS (SELECT 1 FROM messages WHERE message_id = $3))
+		SELECT ` + messageColumns + ` FROM messages WHERE idempotency_key = $4 AND message_id <> $3`
 )
 
-// QueueOutbound adds the statements that store an outbound message to b.
+// QueueOutbound adds the statements that store an outbound message to b: two statements, the stored row
+// coming back from the INSERT itself (a third statement reading it back cost as much as the INSERT).
 func QueueOutbound(b *pgx.Batch, in NewOutbound, out *OutboundResult) {
 	b.Queue(sqlInsertOutbound, in.MessageID, in.ChatID, in.PlatformMessageID, in.SenderType, in.ContentType, in.Content,
 		jsonOrNil(in.Metadata), in.IdempotencyKey).QueryRow(func(row pgx.Row) error {
-		var id uuid.UUID
-		err := row.Scan(&id)
-		out.Created = err == nil
-		if errors.Is(err, pgx.ErrNoRows) {
+		m, err := scanMessage(row)
+		if errors.Is(err, domain.ErrNotFound) { // the key was used before: the replay statement reads that message
 			return nil
 		}
+		out.Message, out.Created = m, err == nil
 		return err
 	})
-	b.Queue(sqlBumpChatForOutbound, in.ChatID, Preview(in.ContentType, in.Content), in.MessageID)
-	b.Queue(sqlOutboundResult, in.MessageID, in.IdempotencyKey).QueryRow(func(row pgx.Row) error {
+	b.Queue(sqlBumpChatOrReplay, in.ChatID, Preview(in.ContentType, in.Content), in.MessageID, in.IdempotencyKey).QueryRow(func(row pgx.Row) error {
 		m, err := scanMessage(row)
+		if out.Created {
+			return nil
+		}
 		out.Message = m
 		return err
 	})
