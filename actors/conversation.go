@@ -104,6 +104,12 @@ func (c *conversationActor) write(ctx actor.Context, queue func(b *pgx.Batch), t
 	ctx.Send(c.writer, &writeJob{queue: queue, replyTo: ctx.Self(), then: then})
 }
 
+// writeLazy is write for work nobody waits on: it may wait a little to share another job's commit.
+func (c *conversationActor) writeLazy(ctx actor.Context, queue func(b *pgx.Batch), then func(ctx actor.Context, err error)) {
+	c.inflight++
+	ctx.Send(c.writer, &writeJob{queue: queue, replyTo: ctx.Self(), then: then, lazy: true})
+}
+
 func (c *conversationActor) send(ctx actor.Context, req *convRequest, in *SendInput) {
 	sender := in.SenderType
 	if sender == "" {
@@ -182,7 +188,11 @@ func (c *conversationActor) inbound(ctx actor.Context, req *convRequest, in *inb
 
 func (c *conversationActor) status(ctx actor.Context, req *convRequest, in *statusInput) {
 	var moved []persistence.Message
-	c.write(ctx, func(b *pgx.Batch) { persistence.QueueStatus(b, c.chatID, in.change, &moved) }, func(ctx actor.Context, err error) {
+	write := c.write
+	if req.sender == nil { // a session's report: nobody waits, it may share another commit
+		write = c.writeLazy
+	}
+	write(ctx, func(b *pgx.Batch) { persistence.QueueStatus(b, c.chatID, in.change, &moved) }, func(ctx actor.Context, err error) {
 		if err != nil {
 			c.log.Error("recording message status", "status", in.change.Status, "err", err)
 			c.respond(ctx, req, nil, err)

@@ -14,6 +14,9 @@ import (
 // maxCommitJobs caps one group commit so that a burst cannot make a single transaction huge.
 const maxCommitJobs = 512
 
+// lazyWindow is how long a lazy job may wait for other work to share its commit.
+const lazyWindow = 20 * time.Millisecond
+
 // writeJob is one unit of work for the db writer: queue adds its statements to the batch (with callbacks
 // that capture results); when the batch has committed or failed, the writer sends writeDone to replyTo,
 // whose actor then runs then on its own goroutine.
@@ -21,6 +24,9 @@ type writeJob struct {
 	queue   func(b *pgx.Batch)
 	replyTo *actor.PID
 	then    func(ctx actor.Context, err error)
+	// lazy jobs have nobody waiting on them (a session's report that a message was sent): they may wait
+	// up to lazyWindow for another job to commit with, instead of paying for a commit of their own.
+	lazy bool
 }
 
 // writeDone is sent to a job's requester when its job is committed or failed.
@@ -34,15 +40,24 @@ type flushDone struct {
 	errs []error
 }
 
+// lazyTick flushes lazy jobs that found nothing to commit with.
+type lazyTick struct{}
+
 // dbWriter owns a tenant's writes and commits them in groups: while one transaction is in flight, new jobs
 // queue up and all go into the next one, a single round trip and a single commit. Jobs commit in the order
 // they arrived, so a conversation's writes keep their order. A failing batch is retried job by job, so one
 // bad job fails alone.
+//
+// Commits are what a tenant's writes cost most (in the bench's send profile, two commits per agent send:
+// the PENDING row, then SENT). Lazy jobs therefore do not start a commit: they join the next one, or the
+// one lazyWindow later if nothing else comes.
 type dbWriter struct {
 	store    *persistence.TenantStore
 	log      *slog.Logger
 	pending  []*writeJob
 	flushing bool
+	ticking  bool // a lazyTick is on its way
+	eager    int  // pending jobs that are not lazy
 }
 
 func newDBWriter(store *persistence.TenantStore, log *slog.Logger) *dbWriter {
@@ -53,17 +68,41 @@ func (w *dbWriter) Receive(ctx actor.Context) {
 	switch msg := ctx.Message().(type) {
 	case *writeJob:
 		w.pending = append(w.pending, msg)
-		if !w.flushing {
-			w.flush(ctx)
+		if !msg.lazy {
+			w.eager++
 		}
+		w.maybeFlush(ctx)
 	case *flushDone:
 		w.flushing = false
 		for i, job := range msg.jobs {
 			ctx.Send(job.replyTo, &writeDone{job: job, err: msg.errs[i]})
 		}
-		if len(w.pending) > 0 {
+		w.maybeFlush(ctx)
+	case *lazyTick:
+		w.ticking = false
+		if !w.flushing && len(w.pending) > 0 {
 			w.flush(ctx)
 		}
+	case *actor.Stopping:
+		// Best effort for lazy jobs still waiting: commit them now rather than lose them.
+		if !w.flushing && len(w.pending) > 0 {
+			commitJobs(w.store, w.pending, w.log)
+			w.pending = nil
+		}
+	}
+}
+
+// maybeFlush starts a commit when none is in flight and some job is waiting: at once if one of them is
+// eager, after lazyWindow if they are all lazy.
+func (w *dbWriter) maybeFlush(ctx actor.Context) {
+	switch {
+	case w.flushing || len(w.pending) == 0:
+	case w.eager > 0:
+		w.flush(ctx)
+	case !w.ticking:
+		w.ticking = true
+		self, root := ctx.Self(), ctx.ActorSystem().Root
+		time.AfterFunc(lazyWindow, func() { root.Send(self, &lazyTick{}) })
 	}
 }
 
@@ -71,6 +110,11 @@ func (w *dbWriter) flush(ctx actor.Context) {
 	n := min(len(w.pending), maxCommitJobs)
 	jobs := w.pending[:n:n]
 	w.pending = w.pending[n:]
+	for _, j := range jobs {
+		if !j.lazy {
+			w.eager--
+		}
+	}
 	w.flushing = true
 	self := ctx.Self()
 	root := ctx.ActorSystem().Root
