@@ -22,8 +22,13 @@ type Options struct {
 	Out string
 	// Only lists the phases to run (comma separated); empty runs them all.
 	Only string
-	// DBMaxConns overrides AEZEN_DB_MAX_CONNS of the node under test (0 keeps the default).
+	// DBMaxConns overrides AEZEN_DB_MAX_CONNS of the node in the messaging phases. By default it is the
+	// engine's default or, when larger, the messaging tenants plus some room: each busy tenant needs a
+	// connection of its own, and a budget below the busy tenants measures tenants taking turns instead.
+	// The tenants phase always runs with the engine's default.
 	DBMaxConns int
+	// SendRate overrides the offered load of the open-loop send run (requests per second).
+	SendRate float64
 	// Profiles of the bench process (engine and load generators together), for finding what limits a figure.
 	CPUProfile, MutexProfile, BlockProfile, AllocProfile string
 }
@@ -65,8 +70,9 @@ func Run(args []string) error {
 	fs.BoolVar(&o.Quick, "quick", false, "a small run for development (under 2 minutes)")
 	fs.StringVar(&o.Out, "out", "bench/results.json", "JSON results file (a dated copy is written next to it)")
 	fs.StringVar(&o.Only, "only", "", "comma-separated phases to run: "+strings.Join(phases, ","))
-	fs.IntVar(&o.DBMaxConns, "db-max-conns", 0, "AEZEN_DB_MAX_CONNS of the node under test (default: the engine's)")
-	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of the run")
+	fs.IntVar(&o.DBMaxConns, "db-max-conns", 0, "AEZEN_DB_MAX_CONNS in the messaging phases (default: the engine's, or tenants+28 if larger)")
+	fs.Float64Var(&o.SendRate, "send-rate", 0, "offered load of the open-loop send run (default 2000 req/s)")
+	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write a CPU profile of each phase (PREFIX-<phase>.pprof)")
 	fs.StringVar(&o.MutexProfile, "mutexprofile", "", "write a mutex contention profile of the run")
 	fs.StringVar(&o.BlockProfile, "blockprofile", "", "write a blocking profile of the run")
 	fs.StringVar(&o.AllocProfile, "allocprofile", "", "write an allocation profile of the run")
@@ -113,6 +119,9 @@ func run(ctx context.Context, o Options, url string) (res *Results, err error) {
 	if o.Quick {
 		sz, mode = quick, "quick"
 	}
+	if o.SendRate > 0 {
+		sz.sendRate = o.SendRate
+	}
 	began := time.Now()
 	say("setting up: master database, template tenant database, %d tenants", sz.tenants)
 	e, err := newEnv(ctx, o, url)
@@ -129,7 +138,8 @@ func run(ctx context.Context, o Options, url string) (res *Results, err error) {
 		}
 	}()
 	res = &Results{StartedAt: began.UTC().Format(time.RFC3339), Mode: mode, Machine: describeMachine(ctx, e.server),
-		Cluster: clusterPhase(), Config: map[string]any{"AEZEN_DB_MAX_CONNS": e.cfg.DBMaxConns,
+		Cluster: clusterPhase(), Config: map[string]any{"AEZEN_DB_MAX_CONNS": fmt.Sprintf("%d in the messaging phases, %d in the tenants phase",
+			messagingConns(o, sz, e.cfg.DBMaxConns), e.cfg.DBMaxConns),
 			"AEZEN_TENANT_MAX_CONNS": e.cfg.TenantMaxConns, "GOMAXPROCS": runtime.GOMAXPROCS(0)}}
 	fail := func(phase string, err error) {
 		res.Errors = append(res.Errors, phase+": "+err.Error())
@@ -149,6 +159,14 @@ func run(ctx context.Context, o Options, url string) (res *Results, err error) {
 	res.Seconds = time.Since(began).Seconds()
 	res.evaluate()
 	return res, ctx.Err()
+}
+
+// messagingConns is the connection budget of the messaging phases.
+func messagingConns(o Options, sz sizes, def int) int {
+	if o.DBMaxConns > 0 {
+		return o.DBMaxConns
+	}
+	return max(def, sz.tenants+28)
 }
 
 func say(format string, args ...any) {

@@ -75,9 +75,6 @@ func newEnv(ctx context.Context, opts Options, serverURL string) (*env, error) {
 	cfg.EncryptionKey = base64.StdEncoding.EncodeToString([]byte(randomHex(16)))
 	cfg.OpsToken = randomHex(16)
 	cfg.DataDir = os.TempDir()
-	if opts.DBMaxConns > 0 {
-		cfg.DBMaxConns = opts.DBMaxConns
-	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -120,9 +117,11 @@ func newEnv(ctx context.Context, opts Options, serverURL string) (*env, error) {
 	return e, err
 }
 
-// startEngine starts a node and its HTTP server on a loopback port.
-func (e *env) startEngine(ctx context.Context) error {
-	eng, err := httpapi.Start(ctx, e.cfg, e.log)
+// startEngine starts a node and its HTTP server on a loopback port, with dbMaxConns as AEZEN_DB_MAX_CONNS.
+func (e *env) startEngine(ctx context.Context, dbMaxConns int) error {
+	cfg := *e.cfg
+	cfg.DBMaxConns = dbMaxConns
+	eng, err := httpapi.Start(ctx, &cfg, e.log)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/persistence"
 )
 
 // IngestResult is the inbound figure: messages committed and emitted to WebSocket subscribers.
@@ -34,6 +35,12 @@ type IngestResult struct {
 	// FirstContactPerSecond is the rate of the warm-up round, where every message is a chat's first.
 	FirstContactPerSecond float64 `json:"firstContactPerSecond"`
 	CPU                   *CPUUse `json:"cpu,omitempty"`
+	// NewConnections counts the connections to tenant databases established during the run: with more
+	// writing tenants than AEZEN_DB_MAX_CONNS, the node must close and reopen connections.
+	NewConnections int64 `json:"newConnections"`
+	// Pool counts the engine's tenant connections opened, dials that waited for the budget, and idle
+	// connections closed to make room, during the run.
+	Pool persistence.PoolCounters `json:"pool"`
 }
 
 // producer plays one customer writing in one chat: messages in order, the next once the last is committed.
@@ -92,6 +99,8 @@ func (e *env) runIngest(ctx context.Context, ps []*producer, watch *atomic.Point
 	watch.Store(w)
 	cpu := e.cpu.window(from, to)
 	sum0, n0 := histogramSumCount("aezen_group_commit_jobs")
+	conns0 := e.sessionsEstablished(ctx)
+	pool0 := e.eng.Deps.Pools.Counters()
 
 	var acks Samples
 	var messages, errs atomic.Int64
@@ -133,7 +142,18 @@ func (e *env) runIngest(ctx context.Context, ps []*producer, watch *atomic.Point
 	if n1 > n0 {
 		res.JobsPerCommit = (sum1 - sum0) / float64(n1-n0)
 	}
+	res.NewConnections = e.sessionsEstablished(ctx) - conns0
+	pool1 := e.eng.Deps.Pools.Counters()
+	res.Pool = persistence.PoolCounters{Dials: pool1.Dials - pool0.Dials, Waits: pool1.Waits - pool0.Waits,
+		Reclaimed: pool1.Reclaimed - pool0.Reclaimed}
 	return res
+}
+
+// sessionsEstablished is the number of sessions PostgreSQL has started on tenant databases (pg_stat_database).
+func (e *env) sessionsEstablished(ctx context.Context) int64 {
+	var n int64
+	_ = e.server.QueryRow(ctx, `SELECT coalesce(sum(sessions), 0)::bigint FROM pg_stat_database WHERE datname LIKE 'aezen\_t\_%'`).Scan(&n)
+	return n
 }
 
 // histogramSumCount reads a histogram of the engine's default Prometheus registry.

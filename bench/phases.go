@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -17,7 +18,7 @@ func (e *env) messagingPhases(ctx context.Context, o Options, sz sizes, res *Res
 	if err != nil {
 		return err
 	}
-	if err := e.startEngine(ctx); err != nil {
+	if err := e.startEngine(ctx, messagingConns(o, sz, e.cfg.DBMaxConns)); err != nil {
 		return err
 	}
 	defer e.stopEngine()
@@ -41,8 +42,13 @@ func (e *env) messagingPhases(ctx context.Context, o Options, sz sizes, res *Res
 	}
 	pause := func() { time.Sleep(sz.phasePause) }
 	if o.wants("ceiling") {
-		say("ceiling: the inbound write pattern straight from pgx, %d connections, 1 then %d messages per tx", e.cfg.DBMaxConns, sz.batchRows)
-		c, err := e.runCeiling(ctx, list, e.cfg.DBMaxConns, sz.batchRows, sz.ceilingWindow)
+		// As many connections as the engine can have transactions in flight during ingest: each tenant's
+		// writer commits one group at a time, within the node's connection budget.
+		conns := min(len(list), e.eng.Deps.Config.DBMaxConns)
+		say("ceiling: the inbound write pattern straight from pgx, %d connections, 1 then %d messages per tx", conns, sz.batchRows)
+		var c CeilingResult
+		var err error
+		e.profiled("ceiling", func() { c, err = e.runCeiling(ctx, list, conns, sz.batchRows, sz.ceilingWindow) })
 		if err != nil {
 			return fmt.Errorf("ceiling: %w", err)
 		}
@@ -51,7 +57,8 @@ func (e *env) messagingPhases(ctx context.Context, o Options, sz sizes, res *Res
 	}
 	if o.wants("ingest") && ctx.Err() == nil {
 		say("ingest: %d producers (one per chat) for %s", len(ps), sz.ingestWarm+sz.ingestWindow)
-		in := e.runIngest(ctx, ps, &watch, sz.ingestWarm, sz.ingestWindow)
+		var in IngestResult
+		e.profiled("ingest", func() { in = e.runIngest(ctx, ps, &watch, sz.ingestWarm, sz.ingestWindow) })
 		in.Tenants, in.ChatsPerTenant, in.FirstContactPerSecond = len(list), sz.chats, firstRate
 		res.Ingest = &in
 		pause()
@@ -59,19 +66,25 @@ func (e *env) messagingPhases(ctx context.Context, o Options, sz sizes, res *Res
 	if o.wants("send") && ctx.Err() == nil {
 		s := newSender(e.baseURL, list)
 		say("send: open loop at %.0f req/s for %s", sz.sendRate, sz.sendWarm+sz.sendWindow)
-		open := s.openLoop(e.cpu, sz.sendRate, sz.sendWarm, sz.sendWindow)
+		var open SendResult
+		e.profiled("send-open", func() { open = s.openLoop(e.cpu, sz.sendRate, sz.sendWarm, sz.sendWindow) })
 		open.Delivered = e.drainWebhooks(s, sz.webhookDrain)
 		res.SendOpen = &open
 		pause()
 		say("send: saturation with %d workers for %s", sz.satWorkers, sz.sendWarm+sz.satWindow)
-		sat := s.closedLoop(e.cpu, sz.satWorkers, sz.sendWarm, sz.satWindow)
+		var sat SendResult
+		e.profiled("send-saturation", func() { sat = s.closedLoop(e.cpu, sz.satWorkers, sz.sendWarm, sz.satWindow) })
 		sat.Delivered = e.drainWebhooks(s, sz.webhookDrain)
 		res.SendSat = &sat
 		pause()
 	}
 	if o.wants("fanout") && ctx.Err() == nil {
 		say("fan-out: connecting %d WebSocket clients, then %.0f messages/s for %s", sz.fanClients, sz.fanRate, sz.fanWarm+sz.fanWindow)
-		f, err := e.runFanout(ctx, ps, conns, &watch, sz.fanClients, len(list), sz.fanRate, sz.fanWarm, sz.fanWindow)
+		var f FanoutResult
+		var err error
+		e.profiled("fanout", func() {
+			f, err = e.runFanout(ctx, ps, conns, &watch, sz.fanClients, len(list), sz.fanRate, sz.fanWarm, sz.fanWindow)
+		})
 		if err != nil {
 			return fmt.Errorf("fan-out: %w", err)
 		}
@@ -116,14 +129,34 @@ func (e *env) tenantPhases(ctx context.Context, sz sizes, res *Results) error {
 	tr.WithDatabase = len(e.databases)
 	// Never-activated tenants first: they are the cold activation samples.
 	withDB := append(fresh, e.tenants[:have]...)
-	if err := e.startEngine(ctx); err != nil {
+	if err := e.startEngine(ctx, e.cfg.DBMaxConns); err != nil {
 		return err
 	}
 	defer e.stopEngine()
 	say("tenants: %d cold activations one at a time, then %d active", min(sz.cold, len(withDB)), len(withDB))
-	err = e.runTenants(ctx, withDB, min(sz.cold, len(withDB)), &tr)
+	e.profiled("tenants", func() { err = e.runTenants(ctx, withDB, min(sz.cold, len(withDB)), &tr) })
 	res.Tenants = &tr
 	return err
+}
+
+// profiled runs one phase, under a CPU profile of its own when -cpuprofile is set.
+func (e *env) profiled(phase string, run func()) {
+	if e.opts.CPUProfile == "" {
+		run()
+		return
+	}
+	f, err := os.Create(strings.TrimSuffix(e.opts.CPUProfile, ".pprof") + "-" + phase + ".pprof")
+	if err == nil {
+		err = pprof.StartCPUProfile(f)
+	}
+	if err != nil {
+		say("cpu profile of %s: %v", phase, err)
+		run()
+		return
+	}
+	run()
+	pprof.StopCPUProfile()
+	_ = f.Close()
 }
 
 // clusterPhase is the hook for the cluster figures (the same ingest through three local members, and the
@@ -133,15 +166,6 @@ var clusterPhase = func() string { return "n/a (cluster issue not landed)" }
 
 // startProfiles starts the profiles asked for and returns the function that writes them.
 func startProfiles(o Options) (func() error, error) {
-	if o.CPUProfile != "" {
-		f, err := os.Create(o.CPUProfile)
-		if err != nil {
-			return nil, err
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return nil, err
-		}
-	}
 	if o.MutexProfile != "" {
 		runtime.SetMutexProfileFraction(5)
 	}
@@ -149,9 +173,6 @@ func startProfiles(o Options) (func() error, error) {
 		runtime.SetBlockProfileRate(int(time.Microsecond * 100))
 	}
 	return func() error {
-		if o.CPUProfile != "" {
-			pprof.StopCPUProfile()
-		}
 		for name, path := range map[string]string{"mutex": o.MutexProfile, "block": o.BlockProfile, "allocs": o.AllocProfile} {
 			if path == "" {
 				continue

@@ -98,9 +98,11 @@ func (r *Results) Print(w io.Writer) {
 	row("-------", "------", "-----")
 	if c := r.Ceiling; c != nil {
 		row("ceiling", fmt.Sprintf("pgx, 1 message per tx, %d conns", c.Connections), rate(c.OnePerTx)+" rows")
+		row("ceiling", "  transaction latency", lat(c.OnePerTxLatency))
 		row("ceiling", "", c.OnePerTxCPU.String())
 		row("ceiling", "", c.OnePerTxCPU.perOp(c.OnePerTx, "row"))
 		row("ceiling", fmt.Sprintf("pgx, %d messages per tx, %d conns", c.BatchRows, c.Connections), rate(c.Batched)+" rows")
+		row("ceiling", "  transaction latency", lat(c.BatchedLatency))
 		row("ceiling", "", c.BatchedCPU.String())
 		row("ceiling", "", c.BatchedCPU.perOp(c.Batched, "row"))
 	}
@@ -109,7 +111,10 @@ func (r *Results) Print(w io.Writer) {
 			fmt.Sprintf("%s committed + emitted (%d errors, %d/%d frames)", rate(in.PerSecond), in.Errors, in.Frames, in.Messages))
 		row("ingest", "arrival → WebSocket frame", lat(in.ToFrame))
 		row("ingest", "arrival → commit acknowledged", lat(in.ToAck))
-		row("ingest", "jobs per group commit / first-contact rate", fmt.Sprintf("%.1f / %s", in.JobsPerCommit, rate(in.FirstContactPerSecond)))
+		row("ingest", "jobs per group commit / first-contact rate / new connections", fmt.Sprintf("%.1f / %s / %d",
+			in.JobsPerCommit, rate(in.FirstContactPerSecond), in.NewConnections))
+		row("ingest", "engine tenant connections: opened / waited for budget / reclaimed",
+			fmt.Sprintf("%d / %d / %d", in.Pool.Dials, in.Pool.Waits, in.Pool.Reclaimed))
 		row("ingest", "", in.CPU.String())
 		row("ingest", "", in.CPU.perOp(in.PerSecond, "message"))
 	}
