@@ -48,18 +48,22 @@ type sizes struct {
 	fanWarm, fanWindow         time.Duration
 	batchRows                  int
 	webhookDrain, phasePause   time.Duration
+	sendSteps                  []float64
+	stepWarm, stepWindow       time.Duration
 	quickNote, provisionedNote string
 }
 
 var full = sizes{tenants: 100, chats: 50, ceilingWindow: 8 * time.Second, ingestWarm: 3 * time.Second, ingestWindow: 15 * time.Second,
 	sendRate: 2000, sendWarm: 2 * time.Second, sendWindow: 15 * time.Second, satWorkers: 64, satWindow: 10 * time.Second,
 	provisioned: 10000, withDB: 1000, cold: 200, fanClients: 5000, fanRate: 100, fanWarm: 2 * time.Second, fanWindow: 10 * time.Second,
-	batchRows: 100, webhookDrain: 15 * time.Second, phasePause: 2 * time.Second}
+	batchRows: 100, webhookDrain: 15 * time.Second, phasePause: 2 * time.Second,
+	sendSteps: []float64{250, 500, 1000, 1500}, stepWarm: time.Second, stepWindow: 6 * time.Second}
 
 var quick = sizes{tenants: 10, chats: 20, ceilingWindow: 3 * time.Second, ingestWarm: time.Second, ingestWindow: 5 * time.Second,
 	sendRate: 2000, sendWarm: time.Second, sendWindow: 5 * time.Second, satWorkers: 64, satWindow: 4 * time.Second,
 	provisioned: 1000, withDB: 100, cold: 50, fanClients: 1000, fanRate: 100, fanWarm: time.Second, fanWindow: 4 * time.Second,
-	batchRows: 100, webhookDrain: 10 * time.Second, phasePause: time.Second}
+	batchRows: 100, webhookDrain: 10 * time.Second, phasePause: time.Second,
+	sendSteps: []float64{500, 1000}, stepWarm: time.Second, stepWindow: 3 * time.Second}
 
 var phases = []string{"ceiling", "ingest", "send", "fanout", "tenants"}
 

@@ -193,6 +193,12 @@ func (e *env) createDatabases(ctx context.Context, list []*tenant) error {
 			if _, err := e.server.Exec(gctx, "CREATE DATABASE "+pgx.Identifier{t.db}.Sanitize()+" TEMPLATE "+e.template); err != nil {
 				return fmt.Errorf("creating %s: %w", t.db, err)
 			}
+			// Sign-up connects to a new tenant database to migrate it; do the same, so that a "cold" tenant
+			// is one whose database has been used before (PostgreSQL builds a database's relation cache
+			// file on its first connection).
+			if err := persistence.MigrateDatabase(gctx, e.serverURL, t.db, persistence.TenantSchema); err != nil {
+				return fmt.Errorf("migrating %s: %w", t.db, err)
+			}
 			e.mu.Lock()
 			e.databases = append(e.databases, t.db)
 			e.mu.Unlock()

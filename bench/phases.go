@@ -77,6 +77,14 @@ func (e *env) messagingPhases(ctx context.Context, o Options, sz sizes, res *Res
 		sat.Delivered = e.drainWebhooks(s, sz.webhookDrain)
 		res.SendSat = &sat
 		pause()
+		// Lower offered loads, shorter: where the p99 target holds on this machine.
+		for _, rate := range sz.sendSteps {
+			say("send: open loop at %.0f req/s for %s", rate, sz.stepWarm+sz.stepWindow)
+			step := s.openLoop(e.cpu, rate, sz.stepWarm, sz.stepWindow)
+			step.Delivered = e.drainWebhooks(s, sz.webhookDrain)
+			res.SendSteps = append(res.SendSteps, step)
+			pause()
+		}
 	}
 	if o.wants("fanout") && ctx.Err() == nil {
 		say("fan-out: connecting %d WebSocket clients, then %.0f messages/s for %s", sz.fanClients, sz.fanRate, sz.fanWarm+sz.fanWindow)

@@ -22,10 +22,13 @@ type Results struct {
 	Ingest    *IngestResult  `json:"ingest,omitempty"`
 	SendOpen  *SendResult    `json:"sendOpenLoop,omitempty"`
 	SendSat   *SendResult    `json:"sendSaturation,omitempty"`
+	// SendSteps are shorter open-loop runs at lower offered loads.
+	SendSteps []SendResult   `json:"sendSteps,omitempty"`
 	Tenants   *TenantsResult `json:"tenants,omitempty"`
 	Fanout    *FanoutResult  `json:"fanout,omitempty"`
 	Cluster   string         `json:"cluster"`
 	Targets   []Target       `json:"targets"`
+	Notes     []string       `json:"notes,omitempty"`
 	Errors    []string       `json:"errors,omitempty"`
 }
 
@@ -50,6 +53,15 @@ func (r *Results) evaluate() {
 	if s := r.SendOpen; s != nil {
 		add(fmt.Sprintf("send p99 at %.0f req/s offered", s.Offered), msf(s.Latency.P99), "< 20 ms, no errors",
 			s.Latency.P99 < 20 && s.Errors == 0 && s.Requests > 0)
+	}
+	if len(r.SendSteps) > 0 {
+		best := "none"
+		for _, s := range r.SendSteps {
+			if s.Latency.P99 < 20 && s.Errors == 0 && s.Requests > 0 {
+				best = fmt.Sprintf("%.0f req/s (p99 %.1f ms)", s.Offered, s.Latency.P99)
+			}
+		}
+		r.Notes = append(r.Notes, "highest stepped offered load with send p99 < 20 ms: "+best)
 	}
 	if t := r.Tenants; t != nil {
 		add("cold activation p99", msf(t.ColdActivation.P99), "< 30 ms", t.ColdActivation.P99 < 30 && t.ColdActivation.Count > 0)
@@ -118,7 +130,11 @@ func (r *Results) Print(w io.Writer) {
 		row("ingest", "", in.CPU.String())
 		row("ingest", "", in.CPU.perOp(in.PerSecond, "message"))
 	}
-	for _, s := range []*SendResult{r.SendOpen, r.SendSat} {
+	sends := []*SendResult{r.SendOpen, r.SendSat}
+	for i := range r.SendSteps {
+		sends = append(sends, &r.SendSteps[i])
+	}
+	for _, s := range sends {
 		if s == nil {
 			continue
 		}
@@ -165,6 +181,9 @@ func (r *Results) Print(w io.Writer) {
 		row(t.Name, t.Value, t.Goal, verdict)
 	}
 	_ = tw.Flush()
+	for _, n := range r.Notes {
+		fmt.Fprintln(w, "note:", n)
+	}
 	for _, e := range r.Errors {
 		fmt.Fprintln(w, "error:", e)
 	}
