@@ -107,8 +107,13 @@ func (s *sender) do() bool {
 	return true
 }
 
-// openLoop schedules rate requests per second for warm+window, each on its own goroutine, and measures
-// those scheduled inside the window from their scheduled time.
+// openLoopWorkers is how many requests the open loop can have in flight. A request scheduled while all
+// are busy waits in the queue, and its latency, counted from its scheduled time, includes the wait.
+const openLoopWorkers = 2048
+
+// openLoop schedules rate requests per second for warm+window and measures those scheduled inside the
+// window from their scheduled time. Long-lived workers send them: a goroutine per request would spend the
+// bench process's CPU growing fresh stacks, not loading the engine.
 func (s *sender) openLoop(cpu *cpuMeter, rate float64, warm, window time.Duration) SendResult {
 	res := SendResult{Mode: "open", Offered: rate, WindowSeconds: window.Seconds()}
 	var lat Samples
@@ -118,9 +123,24 @@ func (s *sender) openLoop(cpu *cpuMeter, rate float64, warm, window time.Duratio
 	start := time.Now()
 	from, to := start.Add(warm), start.Add(warm+window)
 	cpuUse := cpu.window(from, to)
-	shards := make(chan *Shard, 64)
-	for range 64 {
-		shards <- lat.Shard()
+	queue := make(chan time.Time, int(rate*(warm+window).Seconds())+1)
+	for range openLoopWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sh := lat.Shard()
+			for at := range queue {
+				ok := s.do()
+				if at.Before(from) {
+					continue
+				}
+				sh.Add(time.Since(at))
+				reqs.Add(1)
+				if !ok {
+					errs.Add(1)
+				}
+			}
+		}()
 	}
 	for i := 0; ; i++ {
 		at := start.Add(time.Duration(i) * interval)
@@ -130,23 +150,9 @@ func (s *sender) openLoop(cpu *cpuMeter, rate float64, warm, window time.Duratio
 		if d := time.Until(at); d > 0 {
 			time.Sleep(d)
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ok := s.do()
-			if at.Before(from) {
-				return
-			}
-			d := time.Since(at)
-			reqs.Add(1)
-			if !ok {
-				errs.Add(1)
-			}
-			sh := <-shards
-			sh.Add(d)
-			shards <- sh
-		}()
+		queue <- at
 	}
+	close(queue)
 	wg.Wait()
 	res.Requests, res.Errors = reqs.Load(), errs.Load()
 	res.PerSecond = float64(res.Requests-res.Errors) / window.Seconds()
