@@ -124,6 +124,8 @@ func (t *tenantActor) receiveInternal(ctx actor.Context) {
 		t.toConversation(ctx, msg.chatID, &convRequest{op: "conversation.status", input: &statusInput{change: msg.change}})
 	case *channelChanged:
 		t.forgetChannel(ctx, msg)
+	case *restoreSessionsNow:
+		t.restoreSessions(ctx)
 	case *pendingChannels:
 		for _, ch := range msg.channels {
 			t.session(ctx, ch.ChannelID, ch.PlatformType)
@@ -138,14 +140,20 @@ type pendingChannels struct {
 	channels []persistence.Channel
 }
 
+// restoreSessionsNow asks the tenant actor to restore its sessions once afterActivation's query is done.
+type restoreSessionsNow struct{}
+
 // afterActivation resumes what a previous activation left: channels with pending sends get their session
-// started, which drains the outbox from the database.
+// started, which drains the outbox from the database; then the sessions that were connected are restored.
+// The two lookups run one after the other: run at once, they opened a second connection per activation,
+// and with the node's connection budget full each such dial closed another tenant's connection.
 func (t *tenantActor) afterActivation(ctx actor.Context) {
 	self := ctx.Self()
 	root := ctx.ActorSystem().Root
 	store := t.store
 	log := t.log
 	go func() {
+		defer root.Send(self, &restoreSessionsNow{})
 		c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		ids, err := store.ChannelsWithPendingMessages(c)
@@ -164,7 +172,6 @@ func (t *tenantActor) afterActivation(ctx actor.Context) {
 			root.Send(self, &pendingChannels{channels: channels})
 		}
 	}()
-	t.restoreSessions(ctx)
 }
 
 func (t *tenantActor) hasLiveSessions() bool {
