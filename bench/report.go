@@ -154,6 +154,8 @@ func (r *Results) Print(w io.Writer) {
 		row("tenants", fmt.Sprintf("provisioned %d (rows %.1f s), %d with database (%.0f ms each)", t.Provisioned, t.RowsSeconds,
 			t.WithDatabase, t.DatabaseMsEach), "")
 		row("tenants", "cold activation (database present)", lat(t.ColdActivation))
+		row("tenants", "  tenant connections: opened / waited for budget / reclaimed",
+			fmt.Sprintf("%d / %d / %d", t.Pool.Dials, t.Pool.Waits, t.Pool.Reclaimed))
 		row("tenants", fmt.Sprintf("resident with %d active (RSS %.0f → %.0f MB)", t.Active, t.RSSBeforeMB, t.RSSAfterMB),
 			fmt.Sprintf("%.0f KB RSS, %.0f KB Go heap+stacks, %d goroutines per tenant", t.RSSPerTenantKB, t.HeapPerTenantKB, t.Goroutines))
 		row("tenants", fmt.Sprintf("postgres connections, %d active of %d", t.Active, t.Provisioned),

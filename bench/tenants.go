@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/persistence"
 )
 
 // TenantsResult covers activation, memory and connections with many tenants.
@@ -37,6 +38,9 @@ type TenantsResult struct {
 	EngineConns      int64   `json:"engineTenantConnections"`
 	MaxConns         int     `json:"dbMaxConns"`
 	EngineFixedConns int     `json:"engineFixedConnections"`
+	// Pool counts the tenant connections the node opened while activating, dials that waited for the
+	// budget, and idle connections it closed to make room.
+	Pool persistence.PoolCounters `json:"pool"`
 }
 
 // memSnapshot is the process's memory after a full collection with freed pages returned to the OS.
@@ -114,6 +118,7 @@ func (e *env) runTenants(ctx context.Context, withDB []*tenant, coldSamples int,
 	res.HeapPerTenantKB = (float64(after.heap) - float64(before.heap)) / n / 1024
 	res.Goroutines = int((float64(after.goroutines-before.goroutines) / n) + 0.5)
 	res.EngineConns = e.eng.Deps.Pools.OpenConns()
+	res.Pool = e.eng.Deps.Pools.Counters()
 	err := e.server.QueryRow(ctx, `SELECT count(*) FILTER (WHERE datname LIKE 'aezen\_t\_%'), count(*)
 		FROM pg_stat_activity WHERE backend_type = 'client backend'`).Scan(&res.TenantDBConns, &res.ServerConns)
 	return err
