@@ -178,8 +178,10 @@ func (m *PoolManager) release() {
 
 // How long a pool must have been quiet before a waiting dial takes one of its idle connections, and how
 // long a dial waits before it takes one anyway.
+// A tenant that writes returns its connection every few milliseconds; one that was just activated and does
+// nothing else has been quiet for longer than reclaimQuiet.
 const (
-	reclaimQuiet    = time.Second
+	reclaimQuiet    = 100 * time.Millisecond
 	reclaimPatience = time.Second
 )
 
