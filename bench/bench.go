@@ -61,9 +61,9 @@ var full = sizes{tenants: 100, chats: 50, ceilingWindow: 8 * time.Second, ingest
 
 var quick = sizes{tenants: 10, chats: 20, ceilingWindow: 3 * time.Second, ingestWarm: time.Second, ingestWindow: 5 * time.Second,
 	sendRate: 2000, sendWarm: time.Second, sendWindow: 5 * time.Second, satWorkers: 64, satWindow: 4 * time.Second,
-	provisioned: 1000, withDB: 100, cold: 50, fanClients: 1000, fanRate: 100, fanWarm: time.Second, fanWindow: 4 * time.Second,
-	batchRows: 100, webhookDrain: 10 * time.Second, phasePause: time.Second,
-	sendSteps: []float64{500, 1000}, stepWarm: time.Second, stepWindow: 3 * time.Second}
+	provisioned: 1000, withDB: 50, cold: 40, fanClients: 1000, fanRate: 100, fanWarm: time.Second, fanWindow: 4 * time.Second,
+	batchRows: 100, webhookDrain: 5 * time.Second, phasePause: time.Second,
+	sendSteps: []float64{500}, stepWarm: time.Second, stepWindow: 3 * time.Second}
 
 var phases = []string{"ceiling", "ingest", "send", "fanout", "tenants"}
 

@@ -208,11 +208,36 @@ func (e *env) createDatabases(ctx context.Context, list []*tenant) error {
 	return g.Wait()
 }
 
+// vacuum runs VACUUM (ANALYZE) in each tenant's database, 8 at a time, ignoring failures.
+func (e *env) vacuum(ctx context.Context, list []*tenant) {
+	g := errgroup.Group{}
+	g.SetLimit(8)
+	for _, t := range list {
+		g.Go(func() error {
+			url, err := persistence.WithDatabase(e.serverURL, t.db)
+			if err != nil {
+				return nil
+			}
+			conn, err := pgx.Connect(ctx, url)
+			if err != nil {
+				return nil
+			}
+			defer conn.Close(context.Background())
+			_, _ = conn.Exec(ctx, "VACUUM (ANALYZE)")
+			return nil
+		})
+	}
+	_ = g.Wait()
+}
+
 // cleanup stops the engine and drops every database the bench created.
 func (e *env) cleanup() error {
 	e.stopEngine()
 	if e.hook != nil {
-		_ = e.hook.srv.Shutdown()
+		// The engine's webhook client keeps idle keep-alive connections to the receiver; do not wait for them.
+		c, cancel := context.WithTimeout(context.Background(), time.Second)
+		_ = e.hook.srv.ShutdownWithContext(c)
+		cancel()
 	}
 	if e.master != nil {
 		e.master.Close()

@@ -119,6 +119,10 @@ func (e *env) drainWebhooks(s *sender, timeout time.Duration) int64 {
 func (e *env) tenantPhases(ctx context.Context, sz sizes, res *Results) error {
 	tr := TenantsResult{}
 	have := len(e.tenants)
+	if have > 0 {
+		say("tenants: vacuuming the %d messaging tenants' databases first, so that autovacuum does not run during the measurements", have)
+		e.vacuum(ctx, e.tenants[:have])
+	}
 	say("tenants: provisioning %d tenant rows, %d databases from the template", sz.provisioned-have, max(0, sz.withDB-have))
 	start := time.Now()
 	if _, err := e.provision(ctx, sz.provisioned-max(sz.withDB, have), false); err != nil {
