@@ -149,24 +149,34 @@ type StatusChange struct {
 	Error              *string
 }
 
-const sqlUpdateStatus = `UPDATE messages SET status = $3, last_error = coalesce($4, last_error),
-		send_attempts = send_attempts + CASE WHEN $3 IN ('SENT', 'FAILED') THEN 1 ELSE 0 END
-	WHERE chat_id = $1 AND (message_id = $2 OR platform_message_id = ANY($5))
-	  AND sender_type <> 'CUSTOMER'
+// The status update finds its rows through the primary key (a send result) or the platform id's unique index
+// (a receipt); the chat is a check, not the way in. With "chat_id = $1 AND (message_id = $2 OR
+// platform_message_id = ANY($5))" the generic plan scanned every message of the chat through
+// messages_chat_seq_idx, so a status update cost more the longer the chat (250 buffers and 240 µs a row
+// at a few hundred messages a chat).
+const (
+	sqlStatusSet = `UPDATE messages SET status = $3, last_error = coalesce($4, last_error),
+		send_attempts = send_attempts + CASE WHEN $3 IN ('SENT', 'FAILED') THEN 1 ELSE 0 END`
+	sqlStatusGuard = ` AND chat_id = $1 AND sender_type <> 'CUSTOMER'
 	  AND message_status_rank(status) < message_status_rank($3::message_status)
 	RETURNING ` + messageColumns
+	sqlUpdateStatusByID          = sqlStatusSet + ` WHERE message_id = $2` + sqlStatusGuard
+	sqlUpdateStatusByPlatformIDs = sqlStatusSet + ` WHERE platform_message_id = ANY($2)` + sqlStatusGuard
+)
 
 // QueueStatus adds the status update to b; out receives the messages that actually moved.
 func QueueStatus(b *pgx.Batch, chatID uuid.UUID, c StatusChange, out *[]Message) {
-	ids := c.PlatformMessageIDs
-	if ids == nil {
-		ids = []string{}
-	}
-	b.Queue(sqlUpdateStatus, chatID, c.MessageID, c.Status, c.Error, ids).Query(func(rows pgx.Rows) error {
+	collect := func(rows pgx.Rows) error {
 		list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Message, error) { return scanMessage(r) })
-		*out = list
+		*out = append(*out, list...)
 		return err
-	})
+	}
+	if c.MessageID != nil {
+		b.Queue(sqlUpdateStatusByID, chatID, *c.MessageID, c.Status, c.Error).Query(collect)
+	}
+	if len(c.PlatformMessageIDs) > 0 {
+		b.Queue(sqlUpdateStatusByPlatformIDs, chatID, c.PlatformMessageIDs, c.Status, c.Error).Query(collect)
+	}
 }
 
 const sqlMarkRead = `WITH upd AS (
