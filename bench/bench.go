@@ -1,6 +1,7 @@
 // Package bench is `aezen bench`: it measures a node of the engine against the machine's own limits (the
-// PostgreSQL ceiling for the engine's write pattern) and prints one table, also written as JSON. It creates
-// its own master database and tenants on the server named by DATABASE_URL and drops them at the end.
+// PostgreSQL ceiling for the engine's write pattern), then a cluster of three member processes, and prints
+// one table, also written as JSON. It creates its own master databases and tenants on the server named by
+// DATABASE_URL and drops them at the end.
 package bench
 
 import (
@@ -51,21 +52,26 @@ type sizes struct {
 	sendSteps                  []float64
 	stepWarm, stepWindow       time.Duration
 	quickNote, provisionedNote string
+	// The cluster phase: its own tenants, signed up through the members.
+	clusterTenants, clusterChats int
+	clusterWarm, clusterWindow   time.Duration
 }
 
 var full = sizes{tenants: 100, chats: 50, ceilingWindow: 8 * time.Second, ingestWarm: 3 * time.Second, ingestWindow: 15 * time.Second,
 	sendRate: 2000, sendWarm: 2 * time.Second, sendWindow: 15 * time.Second, satWorkers: 64, satWindow: 10 * time.Second,
 	provisioned: 10000, withDB: 1000, cold: 200, fanClients: 5000, fanRate: 100, fanWarm: 2 * time.Second, fanWindow: 10 * time.Second,
 	batchRows: 100, webhookDrain: 15 * time.Second, phasePause: 2 * time.Second,
-	sendSteps: []float64{250, 500, 1000, 1500}, stepWarm: time.Second, stepWindow: 6 * time.Second}
+	sendSteps: []float64{250, 500, 1000, 1500}, stepWarm: time.Second, stepWindow: 6 * time.Second,
+	clusterTenants: 30, clusterChats: 20, clusterWarm: 3 * time.Second, clusterWindow: 15 * time.Second}
 
 var quick = sizes{tenants: 10, chats: 20, ceilingWindow: 3 * time.Second, ingestWarm: time.Second, ingestWindow: 5 * time.Second,
 	sendRate: 2000, sendWarm: time.Second, sendWindow: 5 * time.Second, satWorkers: 64, satWindow: 4 * time.Second,
 	provisioned: 1000, withDB: 50, cold: 40, fanClients: 1000, fanRate: 100, fanWarm: time.Second, fanWindow: 4 * time.Second,
 	batchRows: 100, webhookDrain: 5 * time.Second, phasePause: time.Second,
-	sendSteps: []float64{500}, stepWarm: time.Second, stepWindow: 3 * time.Second}
+	sendSteps: []float64{500}, stepWarm: time.Second, stepWindow: 3 * time.Second,
+	clusterTenants: 10, clusterChats: 10, clusterWarm: 2 * time.Second, clusterWindow: 6 * time.Second}
 
-var phases = []string{"ceiling", "ingest", "send", "fanout", "tenants"}
+var phases = []string{"ceiling", "ingest", "send", "fanout", "tenants", "cluster"}
 
 // Run is `aezen bench [flags]`.
 func Run(args []string) error {
@@ -142,7 +148,7 @@ func run(ctx context.Context, o Options, url string) (res *Results, err error) {
 		}
 	}()
 	res = &Results{StartedAt: began.UTC().Format(time.RFC3339), Mode: mode, Machine: describeMachine(ctx, e.server),
-		Cluster: clusterPhase(), Config: map[string]any{"AEZEN_DB_MAX_CONNS": fmt.Sprintf("%d in the messaging phases, %d in the tenants phase",
+		Config: map[string]any{"AEZEN_DB_MAX_CONNS": fmt.Sprintf("%d in the messaging phases, %d in the tenants phase",
 			messagingConns(o, sz, e.cfg.DBMaxConns), e.cfg.DBMaxConns),
 			"AEZEN_TENANT_MAX_CONNS": e.cfg.TenantMaxConns, "GOMAXPROCS": runtime.GOMAXPROCS(0)}}
 	fail := func(phase string, err error) {
@@ -157,6 +163,13 @@ func run(ctx context.Context, o Options, url string) (res *Results, err error) {
 	if o.wants("tenants") && ctx.Err() == nil {
 		if err := e.tenantPhases(ctx, sz, res); err != nil {
 			fail("tenants", err)
+		}
+	}
+	// Last: its members are separate processes with a master database of their own, and running it after
+	// the single-node phases leaves their conditions as they were.
+	if o.wants("cluster") && ctx.Err() == nil {
+		if err := e.runClusterPhase(ctx, o, sz, res); err != nil {
+			fail("cluster", err)
 		}
 	}
 	res.Machine.LoadEnd = loadAverage()

@@ -171,11 +171,6 @@ func (e *env) profiled(phase string, run func()) {
 	_ = f.Close()
 }
 
-// clusterPhase is the hook for the cluster figures (the same ingest through three local members, and the
-// time for a killed member's tenants to serve again). It needs members that can be started and killed from
-// here, which the cluster issue brings; until then the figure is reported as not available.
-var clusterPhase = func() string { return "n/a (cluster issue not landed)" }
-
 // startProfiles starts the profiles asked for and returns the function that writes them.
 func startProfiles(o Options) (func() error, error) {
 	if o.MutexProfile != "" {

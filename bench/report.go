@@ -26,7 +26,7 @@ type Results struct {
 	SendSteps []SendResult   `json:"sendSteps,omitempty"`
 	Tenants   *TenantsResult `json:"tenants,omitempty"`
 	Fanout    *FanoutResult  `json:"fanout,omitempty"`
-	Cluster   string         `json:"cluster"`
+	Cluster   *ClusterResult `json:"cluster,omitempty"`
 	Targets   []Target       `json:"targets"`
 	Notes     []string       `json:"notes,omitempty"`
 	Errors    []string       `json:"errors,omitempty"`
@@ -68,6 +68,9 @@ func (r *Results) evaluate() {
 		add("resident per active tenant", fmt.Sprintf("%.0f KB", t.RSSPerTenantKB), "< 2 MB", t.RSSPerTenantKB < 2048)
 		add("tenant connections", fmt.Sprintf("%d pg / %d engine", t.TenantDBConns, t.EngineConns),
 			fmt.Sprintf("≤ AEZEN_DB_MAX_CONNS (%d)", t.MaxConns), t.TenantDBConns <= t.MaxConns && t.EngineConns <= int64(t.MaxConns))
+	}
+	if c := r.Cluster; c != nil {
+		r.Notes = append(r.Notes, c.note())
 	}
 	if f := r.Fanout; f != nil {
 		add(fmt.Sprintf("fan-out commit → frame p99, %d clients", f.Clients), msf(f.CommitToFrame.P99), "< 10 ms, every frame",
@@ -169,7 +172,9 @@ func (r *Results) Print(w io.Writer) {
 		row("fan-out", "arrival → commit acknowledged", lat(f.ToAck))
 		row("fan-out", "", f.CPU.String())
 	}
-	row("cluster", "three members, failover", r.Cluster)
+	if c := r.Cluster; c != nil {
+		c.print(row)
+	}
 	_ = tw.Flush()
 	fmt.Fprintln(w)
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
