@@ -60,7 +60,7 @@ const (
 		is_active = $11, updated_at = now() WHERE channel_id = $1 RETURNING ` + channelColumns
 	sqlDeleteChannel       = `DELETE FROM channels WHERE channel_id = $1`
 	sqlSetChannelMetadata  = `UPDATE channels SET metadata = coalesce(metadata, '{}'::jsonb) || $2, platform_specific_id = coalesce($3, platform_specific_id), updated_at = now() WHERE channel_id = $1`
-	sqlChannelsWithPending = `SELECT DISTINCT c.channel_id FROM messages m JOIN chats c ON c.chat_id = m.chat_id WHERE m.status = 'PENDING'`
+	sqlChannelsWithPending = `SELECT DISTINCT c.channel_id FROM outbox o JOIN chats c ON c.chat_id = o.chat_id`
 )
 
 // sqlLockChannel and sqlChannelUsage guard a delete: what still uses the channel, counted under its lock.

@@ -3,14 +3,11 @@ package persistence
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strconv"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-
-	"github.com/aezen/engine/domain"
 )
 
 // Message is one message of a chat (seed messages, plus delivery status and read flag).
@@ -32,10 +29,13 @@ type Message struct {
 const messageColumns = `message_id, chat_id, platform_message_id, sender_type::text, content_type::text, content, metadata,
 	timestamp, status::text, is_read, last_error, seq`
 
-func scanMessage(row pgx.Row) (Message, error) {
+func scanMessage(row pgx.Row) (Message, error) { return scanMessageAfter(row) }
+
+// scanMessageAfter reads the columns of lead, then messageColumns.
+func scanMessageAfter(row pgx.Row, lead ...any) (Message, error) {
 	var m Message
-	err := row.Scan(&m.MessageID, &m.ChatID, &m.PlatformMessageID, &m.SenderType, &m.ContentType, &m.Content, &m.Metadata,
-		&m.Timestamp, &m.Status, &m.IsRead, &m.Error, &m.Seq)
+	err := row.Scan(append(lead, &m.MessageID, &m.ChatID, &m.PlatformMessageID, &m.SenderType, &m.ContentType, &m.Content,
+		&m.Metadata, &m.Timestamp, &m.Status, &m.IsRead, &m.Error, &m.Seq)...)
 	return m, translate(err, "message")
 }
 
@@ -58,32 +58,29 @@ type InboundResult struct {
 }
 
 const (
-	// sqlInsertInbound stores the message unless its platform id is known, and only then bumps the chat.
+	// sqlInsertInbound stores the message unless its platform id is known, and only then bumps the chat, in
+	// one statement. Its first column says whether the message was a duplicate; a duplicate comes back as
+	// the copy stored first.
 	sqlInsertInbound = `WITH ins AS (
 			INSERT INTO messages (message_id, chat_id, platform_message_id, sender_type, content_type, content, metadata, timestamp, status)
 			VALUES ($1, $2, $3, 'CUSTOMER', $4, $5, $6, $7, 'RECEIVED')
 			ON CONFLICT (platform_message_id) DO NOTHING
-			RETURNING timestamp)
-		UPDATE chats SET unread_count = unread_count + 1, last_message = $8,
+			RETURNING *),
+		bump AS (UPDATE chats SET unread_count = unread_count + 1, last_message = $8,
 			last_message_at = greatest(last_message_at, ins.timestamp)
-		FROM ins WHERE chats.chat_id = $2 RETURNING chats.unread_count`
+			FROM ins WHERE chats.chat_id = $2 RETURNING chats.unread_count)
+		SELECT false, (SELECT unread_count FROM bump), ` + messageColumns + ` FROM ins
+		UNION ALL
+		SELECT true, 0, ` + messageColumns + ` FROM messages WHERE platform_message_id = $3 AND NOT EXISTS (SELECT 1 FROM ins)`
 	sqlMessageByPlatformID = `SELECT ` + messageColumns + ` FROM messages WHERE platform_message_id = $1`
 )
 
-// QueueInbound adds the statements that store an inbound message to b; out is filled when the batch runs.
+// QueueInbound adds the statement that stores an inbound message to b; out is filled when the batch runs.
 func QueueInbound(b *pgx.Batch, in NewInbound, out *InboundResult) {
 	b.Queue(sqlInsertInbound, in.MessageID, in.ChatID, in.PlatformMessageID, in.ContentType, in.Content,
 		jsonOrNil(in.Metadata), in.Timestamp, Preview(in.ContentType, in.Content)).QueryRow(func(row pgx.Row) error {
-		err := row.Scan(&out.UnreadCount)
-		out.Duplicate = errors.Is(err, pgx.ErrNoRows)
-		if out.Duplicate {
-			return nil
-		}
-		return err
-	})
-	b.Queue(sqlMessageByPlatformID, in.PlatformMessageID).QueryRow(func(row pgx.Row) error {
-		m, err := scanMessage(row)
-		out.Message = m
+		var err error
+		out.Message, err = scanMessageAfter(row, &out.Duplicate, &out.UnreadCount)
 		return err
 	})
 }
@@ -106,37 +103,26 @@ type OutboundResult struct {
 	Created bool
 }
 
-const (
-	sqlInsertOutbound = `INSERT INTO messages (message_id, chat_id, platform_message_id, sender_type, content_type, content,
+// sqlInsertOutbound stores the PENDING message, lists it in the outbox and bumps the chat, in one
+// statement; when the idempotency key was used before it stores nothing and returns the message stored
+// first under it. Its first column says which.
+const sqlInsertOutbound = `WITH ins AS (
+		INSERT INTO messages (message_id, chat_id, platform_message_id, sender_type, content_type, content,
 			metadata, status, is_read, idempotency_key)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, 'PENDING', true, $8)
-		ON CONFLICT (idempotency_key) DO NOTHING RETURNING ` + messageColumns
-	// sqlBumpChatOrReplay bumps the chat when the message was stored, and returns the message stored first
-	// under the same idempotency key when it was not (no row otherwise).
-	sqlBumpChatOrReplay = `WITH bump AS (
-			UPDATE chats SET last_message = $2, last_message_at = now()
-			WHERE chat_id = $1 AND EXISTS (SELECT 1 FROM messages WHERE message_id = $3))
-		SELECT ` + messageColumns + ` FROM messages WHERE idempotency_key = $4 AND message_id <> $3`
-)
+		ON CONFLICT (idempotency_key) DO NOTHING RETURNING *),
+	listed AS (INSERT INTO outbox (message_id, chat_id, seq) SELECT message_id, chat_id, seq FROM ins),
+	bump AS (UPDATE chats SET last_message = $9, last_message_at = now() WHERE chat_id = $2 AND EXISTS (SELECT 1 FROM ins))
+	SELECT true, ` + messageColumns + ` FROM ins
+	UNION ALL
+	SELECT false, ` + messageColumns + ` FROM messages WHERE idempotency_key = $8 AND NOT EXISTS (SELECT 1 FROM ins)`
 
-// QueueOutbound adds the statements that store an outbound message to b: two statements, the stored row
-// coming back from the INSERT itself (a third statement reading it back cost as much as the INSERT).
+// QueueOutbound adds the statement that stores an outbound message to b; out is filled when the batch runs.
 func QueueOutbound(b *pgx.Batch, in NewOutbound, out *OutboundResult) {
 	b.Queue(sqlInsertOutbound, in.MessageID, in.ChatID, in.PlatformMessageID, in.SenderType, in.ContentType, in.Content,
-		jsonOrNil(in.Metadata), in.IdempotencyKey).QueryRow(func(row pgx.Row) error {
-		m, err := scanMessage(row)
-		if errors.Is(err, domain.ErrNotFound) { // the key was used before: the replay statement reads that message
-			return nil
-		}
-		out.Message, out.Created = m, err == nil
-		return err
-	})
-	b.Queue(sqlBumpChatOrReplay, in.ChatID, Preview(in.ContentType, in.Content), in.MessageID, in.IdempotencyKey).QueryRow(func(row pgx.Row) error {
-		m, err := scanMessage(row)
-		if out.Created {
-			return nil
-		}
-		out.Message = m
+		jsonOrNil(in.Metadata), in.IdempotencyKey, Preview(in.ContentType, in.Content)).QueryRow(func(row pgx.Row) error {
+		var err error
+		out.Message, err = scanMessageAfter(row, &out.Created)
 		return err
 	})
 }
@@ -154,12 +140,14 @@ type StatusChange struct {
 // platform_message_id = ANY($5))" the generic plan scanned every message of the chat through
 // messages_chat_seq_idx, so a status update cost more the longer the chat (250 buffers and 240 µs a row
 // at a few hundred messages a chat).
+// A message that moves has left PENDING (no status ranks below it), so it leaves the outbox too.
 const (
-	sqlStatusSet = `UPDATE messages SET status = $3, last_error = coalesce($4, last_error),
+	sqlStatusSet = `WITH moved AS (UPDATE messages SET status = $3, last_error = coalesce($4, last_error),
 		send_attempts = send_attempts + CASE WHEN $3 IN ('SENT', 'FAILED') THEN 1 ELSE 0 END`
 	sqlStatusGuard = ` AND chat_id = $1 AND sender_type <> 'CUSTOMER'
-	  AND message_status_rank(status) < message_status_rank($3::message_status)
-	RETURNING ` + messageColumns
+		AND message_status_rank(status) < message_status_rank($3::message_status) RETURNING *),
+	unlisted AS (DELETE FROM outbox WHERE message_id IN (SELECT message_id FROM moved))
+	SELECT ` + messageColumns + ` FROM moved`
 	sqlUpdateStatusByID          = sqlStatusSet + ` WHERE message_id = $2` + sqlStatusGuard
 	sqlUpdateStatusByPlatformIDs = sqlStatusSet + ` WHERE platform_message_id = ANY($2)` + sqlStatusGuard
 )
@@ -196,8 +184,9 @@ const (
 	sqlGetMessage      = `SELECT ` + messageColumns + ` FROM messages WHERE message_id = $1`
 	sqlPendingMessages = `SELECT ` + messageColumns + `, recipient FROM (
 			SELECT m.*, coalesce(c.platform_chat_id, cu.platform_customer_id) AS recipient
-			FROM messages m JOIN chats c ON c.chat_id = m.chat_id JOIN customers cu ON cu.customer_id = c.customer_id
-			WHERE m.status = 'PENDING' AND c.channel_id = $1) pending
+			FROM outbox o JOIN messages m ON m.message_id = o.message_id JOIN chats c ON c.chat_id = o.chat_id
+			JOIN customers cu ON cu.customer_id = c.customer_id
+			WHERE c.channel_id = $1) pending
 		ORDER BY seq LIMIT $2`
 )
 
