@@ -122,11 +122,12 @@ func (s *apiSession) kick(ctx actor.Context) {
 	body, _ := json.Marshal(WebhookEvent{EventID: m.MessageID.String(), Event: "message.outbound", ChannelID: s.channelID, Message: m})
 	hook := s.node.deps.Channels.Webhook
 	target, secret := s.url, s.secret
-	go func() {
+	// Off the mailbox, on a warm goroutine (a new goroutine grew its stack inside the HTTP client every time).
+	dispatcher.Schedule(func() {
 		c, cancel := context.WithTimeout(context.Background(), s.node.deps.Config.WebhookTimeout)
 		defer cancel()
 		root.Send(self, &deliveryResult{msg: m, err: hook.Post(c, target, secret, m.MessageID.String(), body)})
-	}()
+	})
 }
 
 func (s *apiSession) delivered(ctx actor.Context, res *deliveryResult) {

@@ -24,7 +24,7 @@ func (t *tenantActor) session(ctx actor.Context, channelID uuid.UUID, platform s
 	case domain.PlatformAPI:
 		props = actor.PropsFromProducer(func() actor.Actor {
 			return &apiSession{node: t.node, store: t.store, channelID: channelID, log: t.log}
-		})
+		}, actor.WithDispatcher(dispatcher))
 	case domain.PlatformWhatsApp:
 		// The lease holder names this node and this session; a restart after a crash keeps it, so the
 		// restarted session takes over its own lease at once.

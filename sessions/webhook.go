@@ -1,19 +1,18 @@
 package sessions
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"net"
-	"net/http"
 	"net/url"
 	"syscall"
 	"time"
+
+	"github.com/valyala/fasthttp"
 )
 
 // SignatureHeader carries the HMAC-SHA256 of a request body, as "sha256=<hex>".
@@ -39,12 +38,19 @@ var ErrPrivateTarget = errors.New("webhook target is a private or loopback addre
 
 // Webhook posts signed events to API-channel webhook URLs.
 type Webhook struct {
-	client       *http.Client
+	client       *fasthttp.Client
+	timeout      time.Duration
 	allowPrivate bool
 }
 
+// maxWebhookAnswer bounds the answer body a webhook may send back (it is read and dropped).
+const maxWebhookAnswer = 1 << 20
+
 // NewWebhook creates a webhook client. Unless allowPrivate, connections to loopback, private, link-local
 // and unspecified addresses are refused at dial time, so DNS tricks cannot reach internal services.
+//
+// It is a fasthttp client: in the bench's send profile, net/http's client (two goroutines per connection,
+// a fresh request and response each time) was about a tenth of the engine's CPU.
 func NewWebhook(timeout time.Duration, allowPrivate bool) *Webhook {
 	dialer := &net.Dialer{Timeout: timeout}
 	if !allowPrivate {
@@ -59,11 +65,21 @@ func NewWebhook(timeout time.Duration, allowPrivate bool) *Webhook {
 			return nil
 		}
 	}
-	// Many API channels often point at one integration host, each delivering one message at a time: keep a
-	// connection per channel idle rather than dialling again (16 per host made 100 channels reconnect).
-	transport := &http.Transport{DialContext: dialer.DialContext, MaxIdleConnsPerHost: 256, IdleConnTimeout: 90 * time.Second}
-	return &Webhook{client: &http.Client{Timeout: timeout, Transport: transport,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}, allowPrivate: allowPrivate}
+	// Many API channels often point at one integration host, each delivering one message at a time: keep
+	// a connection per channel idle rather than dialling again, and wait for one rather than fail when all
+	// are busy.
+	client := &fasthttp.Client{
+		Dial:                     func(addr string) (net.Conn, error) { return dialer.Dial("tcp", addr) },
+		MaxConnsPerHost:          512,
+		MaxConnWaitTimeout:       timeout,
+		MaxIdleConnDuration:      90 * time.Second,
+		ReadTimeout:              timeout,
+		WriteTimeout:             timeout,
+		MaxResponseBodySize:      maxWebhookAnswer,
+		NoDefaultUserAgentHeader: true,
+		DisablePathNormalizing:   true,
+	}
+	return &Webhook{client: client, timeout: timeout, allowPrivate: allowPrivate}
 }
 
 // CheckURL validates a webhook URL when a channel is created: http(s), a host, and not private unless allowed.
@@ -85,24 +101,31 @@ func (w *Webhook) CheckURL(raw string) error {
 	return nil
 }
 
-// Post delivers one event. It succeeds only on a 2xx answer.
+// Post delivers one event, within ctx's deadline (or the client's timeout). It succeeds only on a 2xx
+// answer; redirects are not followed.
 func (w *Webhook) Post(ctx context.Context, target, secret, eventID string, body []byte) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
-	if err != nil {
-		return err
+	req, res := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseRequest(req)
+	defer fasthttp.ReleaseResponse(res)
+	req.SetRequestURI(target)
+	if scheme := string(req.URI().Scheme()); scheme != "http" && scheme != "https" {
+		return fmt.Errorf("webhook URL %q is not http or https", target)
 	}
-	req.Header.Set("Content-Type", "application/json")
+	req.Header.SetMethod(fasthttp.MethodPost)
+	req.Header.SetContentType("application/json")
 	req.Header.Set(SignatureHeader, Sign(secret, body))
 	req.Header.Set(EventIDHeader, eventID)
-	req.Header.Set("User-Agent", "aezen-webhook/1")
-	res, err := w.client.Do(req)
-	if err != nil {
+	req.Header.SetUserAgent("aezen-webhook/1")
+	req.SetBodyRaw(body)
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		deadline = time.Now().Add(w.timeout)
+	}
+	if err := w.client.DoDeadline(req, res, deadline); err != nil {
 		return err
 	}
-	defer res.Body.Close()
-	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
-	if res.StatusCode < 200 || res.StatusCode > 299 {
-		return fmt.Errorf("webhook answered %s", res.Status)
+	if code := res.StatusCode(); code < 200 || code > 299 {
+		return fmt.Errorf("webhook answered %d %s", code, fasthttp.StatusMessage(code))
 	}
 	return nil
 }
