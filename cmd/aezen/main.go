@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/aezen/engine/actors"
@@ -25,7 +26,17 @@ commands:
   bench     run the benchmark suite (see make bench)
 `
 
+// defaultGCPercent is the garbage collector's target when GOGC is not set. A node's live heap is small (about
+// 60 MB with 100 busy tenants and 5,000 active chats) while it allocates a few hundred MB a second under load:
+// with Go's default of 100 it collected every two seconds, and requests slowed during each mark phase (the
+// slow seconds of the bench's 1,000 sends/s run lined up with the collections). 400 collects a quarter as
+// often for a few hundred MB more memory; GOGC=100 restores Go's default.
+const defaultGCPercent = 400
+
 func main() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(defaultGCPercent)
+	}
 	if len(os.Args) < 2 {
 		fmt.Fprint(os.Stderr, usage)
 		os.Exit(2)
