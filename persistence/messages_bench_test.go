@@ -14,29 +14,38 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// benchTenant creates a migrated tenant database with one API channel and chats chats on the server of
-// AEZEN_TEST_DATABASE_URL, and drops it when the benchmark ends.
-func benchTenant(b *testing.B, chats int) (*TenantStore, []uuid.UUID) {
-	b.Helper()
+// emptyDatabase creates a database named prefix+<random> on the server of AEZEN_TEST_DATABASE_URL and drops
+// it when the test ends; it returns the server URL and the name.
+func emptyDatabase(tb testing.TB, prefix string) (string, string) {
+	tb.Helper()
 	url := os.Getenv("AEZEN_TEST_DATABASE_URL")
 	if url == "" {
-		b.Skip("AEZEN_TEST_DATABASE_URL is not set (make test starts a server)")
+		tb.Skip("AEZEN_TEST_DATABASE_URL is not set (make test starts a server)")
 	}
 	ctx := context.Background()
 	admin, err := NewAdmin(ctx, url)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	raw := make([]byte, 6)
 	_, _ = rand.Read(raw)
-	name := "aezen_bench_persist_" + hex.EncodeToString(raw)
+	name := prefix + hex.EncodeToString(raw)
 	if _, err := admin.EnsureDatabase(ctx, name); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	b.Cleanup(func() {
+	tb.Cleanup(func() {
 		_ = admin.DropDatabase(context.Background(), name)
 		admin.Close()
 	})
+	return url, name
+}
+
+// benchTenant creates a migrated tenant database with one API channel and chats chats on the server of
+// AEZEN_TEST_DATABASE_URL, and drops it when the benchmark ends.
+func benchTenant(b *testing.B, chats int) (*TenantStore, []uuid.UUID) {
+	b.Helper()
+	ctx := context.Background()
+	url, name := emptyDatabase(b, "aezen_bench_persist_")
 	if err := MigrateDatabase(ctx, url, name, TenantSchema); err != nil {
 		b.Fatal(err)
 	}
