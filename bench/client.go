@@ -18,13 +18,18 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// call sends one JSON request to the engine and decodes a 2xx answer into out.
+// call sends one JSON request to the engine under test (see callJSON).
 func (e *env) call(ctx context.Context, method, path, token string, body, out any) error {
+	return callJSON(ctx, method, e.baseURL+path, token, body, out)
+}
+
+// callJSON sends one JSON request and decodes a 2xx answer into out.
+func callJSON(ctx context.Context, method, url, token string, body, out any) error {
 	raw, err := json.Marshal(body)
 	if err != nil {
 		return err
 	}
-	req, err := http.NewRequestWithContext(ctx, method, e.baseURL+path, bytes.NewReader(raw))
+	req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(raw))
 	if err != nil {
 		return err
 	}
@@ -32,19 +37,19 @@ func (e *env) call(ctx context.Context, method, path, token string, body, out an
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := (&http.Client{Timeout: 60 * time.Second}).Do(req)
 	if err != nil {
 		return err
 	}
 	defer res.Body.Close()
 	data, _ := io.ReadAll(res.Body)
 	if res.StatusCode/100 != 2 {
-		return fmt.Errorf("%s %s: %d %s", method, path, res.StatusCode, data)
+		return fmt.Errorf("%s %s: %d %s", method, url, res.StatusCode, data)
 	}
-	if out != nil {
-		return json.Unmarshal(data, out)
+	if out == nil {
+		return nil
 	}
-	return nil
+	return json.Unmarshal(data, out)
 }
 
 // prepareTenants logs every owner in and gives each tenant an API channel whose webhook is the bench's

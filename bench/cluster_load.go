@@ -1,11 +1,8 @@
 package bench
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -93,32 +90,6 @@ func (c *benchCluster) signUp(ctx context.Context, hookURL string, n int) ([]*cl
 		})
 	}
 	return list, g.Wait()
-}
-
-// callJSON sends one JSON request and decodes a 2xx answer into out.
-func callJSON(ctx context.Context, method, url, token string, body, out any) error {
-	raw, err := json.Marshal(body)
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(raw))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := (&http.Client{Timeout: 60 * time.Second}).Do(req)
-	if err != nil {
-		return err
-	}
-	defer res.Body.Close()
-	data, _ := io.ReadAll(res.Body)
-	if res.StatusCode/100 != 2 {
-		return fmt.Errorf("%s %s: %d %s", method, url, res.StatusCode, data)
-	}
-	return json.Unmarshal(data, out)
 }
 
 // inbound posts producer p's next message, stamped with at, to member m; it returns the platform message
