@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"sort"
 	"sync/atomic"
 	"time"
 
@@ -164,30 +163,20 @@ func (e *env) runClusterPhase(ctx context.Context, o Options, sz sizes, res *Res
 func clusterDatabases(master *persistence.Master) []string {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	rows, err := master.Pool.Query(ctx, "SELECT database_name FROM tenants")
-	if err != nil {
-		say("cluster: listing the tenant databases: %v", err)
-		return nil
-	}
-	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	tenants, err := master.ListTenants(ctx)
 	if err != nil {
 		say("cluster: listing the tenant databases: %v", err)
 	}
-	sort.Strings(names)
+	names := make([]string, len(tenants))
+	for i, t := range tenants {
+		names[i] = t.DatabaseName
+	}
 	return names
 }
 
-// dropDatabases drops the tenant databases, then the master database, with FORCE.
+// dropDatabases drops the tenant databases, then the master database.
 func (e *env) dropDatabases(tenantDBs []string, masterDB string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	failed := 0
-	for _, db := range append(tenantDBs, masterDB) {
-		if _, err := e.server.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{db}.Sanitize()+" WITH (FORCE)"); err != nil {
-			failed++
-		}
-	}
-	if failed > 0 {
+	if failed := e.dropAll(append(tenantDBs, masterDB)); failed > 0 {
 		return fmt.Errorf("%d cluster databases could not be dropped (%s and aezen_t_ names in its tenants table)", failed, masterDB)
 	}
 	return nil

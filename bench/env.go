@@ -242,12 +242,22 @@ func (e *env) cleanup() error {
 	if e.master != nil {
 		e.master.Close()
 	}
+	failed := e.dropAll(append(e.databases, e.template, e.prefix))
+	e.server.Close()
+	if failed > 0 {
+		return fmt.Errorf("%d bench databases could not be dropped (names start with %s or aezen_t_)", failed, e.prefix)
+	}
+	return nil
+}
+
+// dropAll drops the databases (WITH FORCE, 8 at a time) and returns how many could not be dropped.
+func (e *env) dropAll(names []string) int64 {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	var failed atomic.Int64
 	g := errgroup.Group{}
 	g.SetLimit(8)
-	for _, db := range append(e.databases, e.template, e.prefix) {
+	for _, db := range names {
 		g.Go(func() error {
 			if _, err := e.server.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{db}.Sanitize()+" WITH (FORCE)"); err != nil {
 				failed.Add(1)
@@ -256,11 +266,7 @@ func (e *env) cleanup() error {
 		})
 	}
 	_ = g.Wait()
-	e.server.Close()
-	if n := failed.Load(); n > 0 {
-		return fmt.Errorf("%d bench databases could not be dropped (names start with %s or aezen_t_)", n, e.prefix)
-	}
-	return nil
+	return failed.Load()
 }
 
 // webhookReceiver plays the integrations behind API channels: it accepts every delivery.
