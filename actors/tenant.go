@@ -10,6 +10,7 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/asynkron/protoactor-go/cluster"
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/aezen/engine/domain"
 	"github.com/aezen/engine/persistence"
@@ -106,22 +107,12 @@ func (t *tenantActor) activate(ctx actor.Context, identity string) error {
 		return domain.Forbidden("tenant is suspended")
 	}
 	t.tenant = tenant
-	created, err := deps.Admin.EnsureDatabase(c, tenant.DatabaseName)
+	pool, conn, err := t.connect(c, tenant.DatabaseName)
 	if err != nil {
-		return fmt.Errorf("ensuring tenant database: %w", err)
+		return err
 	}
-	if created {
-		t.log.Warn("tenant database was missing and has been re-created", "database", tenant.DatabaseName)
-	}
-	pool, err := deps.Pools.Open(c, tenant.DatabaseName)
-	if err != nil {
-		return fmt.Errorf("opening tenant pool: %w", err)
-	}
-	conn, err := pool.Acquire(c)
-	if err == nil {
-		err = persistence.Migrate(c, conn.Conn(), persistence.TenantSchema)
-		conn.Release()
-	}
+	err = persistence.Migrate(c, conn.Conn(), persistence.TenantSchema)
+	conn.Release()
 	if err != nil {
 		deps.Pools.Close(pool)
 		return fmt.Errorf("migrating tenant database: %w", err)
@@ -144,6 +135,34 @@ func (t *tenantActor) activate(ctx actor.Context, identity string) error {
 	t.afterActivation(ctx)
 	t.log.Debug("tenant activated", "took", time.Since(start))
 	return nil
+}
+
+// connect opens the tenant's pool and its first connection. A database that does not exist (dropped by
+// hand, missed by a restore) is created empty, to be migrated like a new one; looking for it in pg_database
+// first would cost every activation a query on the admin connection.
+func (t *tenantActor) connect(c context.Context, database string) (*pgxpool.Pool, *pgxpool.Conn, error) {
+	deps := t.node.deps
+	pool, err := deps.Pools.Open(c, database)
+	if err != nil {
+		return nil, nil, fmt.Errorf("opening tenant pool: %w", err)
+	}
+	conn, err := pool.Acquire(c)
+	if persistence.IsMissingDatabase(err) {
+		created, ensureErr := deps.Admin.EnsureDatabase(c, database)
+		if ensureErr != nil {
+			deps.Pools.Close(pool)
+			return nil, nil, fmt.Errorf("creating the missing tenant database: %w", ensureErr)
+		}
+		if created {
+			t.log.Warn("tenant database was missing and has been re-created", "database", database)
+		}
+		conn, err = pool.Acquire(c)
+	}
+	if err != nil {
+		deps.Pools.Close(pool)
+		return nil, nil, fmt.Errorf("connecting to the tenant database: %w", err)
+	}
+	return pool, conn, nil
 }
 
 // dispatch routes one command: chat operations to the chat's conversation actor, session operations to the

@@ -81,6 +81,13 @@ func (a *Admin) EnsureDatabase(ctx context.Context, name string) (created bool, 
 	return err == nil, err
 }
 
+// IsMissingDatabase reports whether err is PostgreSQL refusing a connection because its database does not
+// exist (invalid_catalog_name).
+func IsMissingDatabase(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "3D000"
+}
+
 // DatabaseExists reports whether the named database exists.
 func (a *Admin) DatabaseExists(ctx context.Context, name string) (bool, error) {
 	var exists bool
