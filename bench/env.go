@@ -230,6 +230,18 @@ func (e *env) vacuum(ctx context.Context, list []*tenant) {
 	_ = g.Wait()
 }
 
+// checkpoint runs CHECKPOINT on the bench server and waits for it: the writes made so far are flushed and
+// synced now rather than by a checkpoint that would run during the next measurement.
+func (e *env) checkpoint(ctx context.Context) error {
+	conn, err := pgx.Connect(ctx, e.serverURL)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+	_, err = conn.Exec(ctx, "CHECKPOINT")
+	return err
+}
+
 // cleanup stops the engine and drops every database the bench created.
 func (e *env) cleanup() error {
 	e.stopEngine()

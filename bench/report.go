@@ -154,8 +154,8 @@ func (r *Results) Print(w io.Writer) {
 		row("send", "", s.CPU.perOp(s.PerSecond, "request"))
 	}
 	if t := r.Tenants; t != nil {
-		row("tenants", fmt.Sprintf("provisioned %d (rows %.1f s), %d with database (%.0f ms each)", t.Provisioned, t.RowsSeconds,
-			t.WithDatabase, t.DatabaseMsEach), "")
+		row("tenants", fmt.Sprintf("provisioned %d (rows %.1f s), %d with database (%.0f ms each), checkpoint %.1f s",
+			t.Provisioned, t.RowsSeconds, t.WithDatabase, t.DatabaseMsEach, t.CheckpointSeconds), "")
 		row("tenants", "cold activation (database present)", lat(t.ColdActivation))
 		row("tenants", "  tenant connections: opened / waited for budget / reclaimed",
 			fmt.Sprintf("%d / %d / %d", t.Pool.Dials, t.Pool.Waits, t.Pool.Reclaimed))

@@ -21,23 +21,25 @@ import (
 type TenantsResult struct {
 	// Provisioned tenants are rows (and owners) in the master database; WithDatabase of them have their
 	// database, copied from a migrated template database.
-	Provisioned      int     `json:"provisioned"`
-	WithDatabase     int     `json:"withDatabase"`
-	RowsSeconds      float64 `json:"rowsSeconds"`
-	DatabaseMsEach   float64 `json:"createDatabaseMsEach"`
-	ColdActivation   Latency `json:"coldActivation"`
-	Active           int     `json:"active"`
-	ActivateSeconds  float64 `json:"activateSeconds"`
-	RSSBeforeMB      float64 `json:"rssBeforeMB"`
-	RSSAfterMB       float64 `json:"rssAfterMB"`
-	RSSPerTenantKB   float64 `json:"rssPerTenantKB"`
-	HeapPerTenantKB  float64 `json:"heapPerTenantKB"`
-	Goroutines       int     `json:"goroutinesPerTenant"`
-	TenantDBConns    int     `json:"pgTenantConnections"`
-	ServerConns      int     `json:"pgServerConnections"`
-	EngineConns      int64   `json:"engineTenantConnections"`
-	MaxConns         int     `json:"dbMaxConns"`
-	EngineFixedConns int     `json:"engineFixedConnections"`
+	Provisioned    int     `json:"provisioned"`
+	WithDatabase   int     `json:"withDatabase"`
+	RowsSeconds    float64 `json:"rowsSeconds"`
+	DatabaseMsEach float64 `json:"createDatabaseMsEach"`
+	// CheckpointSeconds is the CHECKPOINT after provisioning, before the activations.
+	CheckpointSeconds float64 `json:"checkpointSeconds"`
+	ColdActivation    Latency `json:"coldActivation"`
+	Active            int     `json:"active"`
+	ActivateSeconds   float64 `json:"activateSeconds"`
+	RSSBeforeMB       float64 `json:"rssBeforeMB"`
+	RSSAfterMB        float64 `json:"rssAfterMB"`
+	RSSPerTenantKB    float64 `json:"rssPerTenantKB"`
+	HeapPerTenantKB   float64 `json:"heapPerTenantKB"`
+	Goroutines        int     `json:"goroutinesPerTenant"`
+	TenantDBConns     int     `json:"pgTenantConnections"`
+	ServerConns       int     `json:"pgServerConnections"`
+	EngineConns       int64   `json:"engineTenantConnections"`
+	MaxConns          int     `json:"dbMaxConns"`
+	EngineFixedConns  int     `json:"engineFixedConnections"`
 	// Pool counts the tenant connections the node opened while activating, dials that waited for the
 	// budget, and idle connections it closed to make room.
 	Pool persistence.PoolCounters `json:"pool"`
