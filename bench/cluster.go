@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -111,6 +112,9 @@ func (e *env) runClusterPhase(ctx context.Context, o Options, sz sizes, res *Res
 		master.Close()
 		e.dropDatabases(nil, masterDB)
 		return err
+	}
+	if e.opts.CPUProfile != "" { // each member profiles its whole run; a killed member writes none
+		c.profile = strings.TrimSuffix(e.opts.CPUProfile, ".pprof")
 	}
 	defer func() {
 		say("cluster: stopping the members, dropping the cluster's databases")

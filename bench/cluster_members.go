@@ -38,6 +38,8 @@ type benchCluster struct {
 	opsToken string
 	dataDir  string
 	members  []*member
+	// profile, when set, is the file-name prefix of the members' CPU profiles (AEZEN_CPU_PROFILE).
+	profile string
 }
 
 // newBenchCluster prepares n members (not started) on free loopback ports.
@@ -112,6 +114,9 @@ func (c *benchCluster) launch(m *member) error {
 	cmd := exec.Command(c.binary, "serve")
 	cmd.Env = append(append([]string(nil), c.env...), fmt.Sprintf("AEZEN_HTTP_ADDR=127.0.0.1:%d", m.httpPort),
 		fmt.Sprintf("AEZEN_NODE_PORT=%d", m.nodePort), fmt.Sprintf("AEZEN_AUTOMANAGED_PORT=%d", m.amPort))
+	if c.profile != "" {
+		cmd.Env = append(cmd.Env, fmt.Sprintf("AEZEN_CPU_PROFILE=%s-cluster-member%d.pprof", c.profile, m.index))
+	}
 	cmd.Stdout, cmd.Stderr = m.log, m.log
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	exited := make(chan struct{})

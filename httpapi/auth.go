@@ -38,13 +38,13 @@ type authenticator struct {
 	ttl       time.Duration
 	parser    *jwt.Parser
 	dummyHash []byte
-	verified  tokenCache
+	verified  *tokenCache
 }
 
 func newAuthenticator(cfg *config.Config) *authenticator {
 	dummy, _ := bcrypt.GenerateFromPassword([]byte("not-a-real-password"), bcrypt.DefaultCost)
 	return &authenticator{
-		key: []byte(cfg.JWTSecret), ttl: cfg.TokenTTL, dummyHash: dummy,
+		key: []byte(cfg.JWTSecret), ttl: cfg.TokenTTL, dummyHash: dummy, verified: newTokenCache(),
 		// Only HS256 is accepted: "none", RS256 or any other algorithm fails before the key is used.
 		parser: jwt.NewParser(jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), jwt.WithExpirationRequired(),
 			jwt.WithIssuer(tokenIssuer), jwt.WithIssuedAt()),

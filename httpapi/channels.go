@@ -2,8 +2,10 @@ package httpapi
 
 import (
 	"encoding/json"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
 
 	"github.com/aezen/engine/actors"
 	"github.com/aezen/engine/domain"
@@ -101,6 +103,19 @@ func (s *Server) statusCallback(c *fiber.Ctx) error {
 
 // signedCall forwards a call from an external system to the channel's tenant. It carries no token: the
 // channel id finds the tenant, and the tenant checks the body's HMAC signature against the channel's secret.
+// channelTenant is the tenant that owns a channel, from the route cache or the master database.
+func (s *Server) channelTenant(c *fiber.Ctx, channelID uuid.UUID) (uuid.UUID, error) {
+	now := time.Now()
+	if tenantID, ok := s.tenantOfChannel.get(channelID, now); ok {
+		return tenantID, nil
+	}
+	tenantID, err := s.deps.Master.ChannelTenant(c.UserContext(), channelID)
+	if err == nil {
+		s.tenantOfChannel.put(channelID, tenantID, now)
+	}
+	return tenantID, err
+}
+
 func (s *Server) signedCall(c *fiber.Ctx, op string, out any) error {
 	id, err := pathUUID(c, "channelId")
 	if err != nil {
@@ -110,7 +125,7 @@ func (s *Server) signedCall(c *fiber.Ctx, op string, out any) error {
 	if sig == "" {
 		return &domain.Error{Code: domain.CodeUnauthorized, Message: sessions.SignatureHeader + " header is required"}
 	}
-	tenantID, err := s.deps.Master.ChannelTenant(c.UserContext(), id)
+	tenantID, err := s.channelTenant(c, id)
 	if err != nil {
 		return err
 	}

@@ -189,6 +189,23 @@ func TestInboundIsDeduplicatedAndVerified(t *testing.T) {
 	}
 }
 
+// TestDeletedChannelRefusesSignedCalls: the node remembers which tenant owns a channel (routeCache); once
+// the channel is deleted its signed calls are refused all the same, by the tenant.
+func TestDeletedChannelRefusesSignedCalls(t *testing.T) {
+	e := testkit.StartDefault(t)
+	acct := e.SignUp()
+	ch := e.CreateAPIChannel(acct.Token, "http://127.0.0.1:1/unused")
+	// A signed call that stores nothing (no platformMessageId) routes through the cache; the channel, still
+	// unused, can then be deleted.
+	if r := ch.Post("inbound", map[string]any{"from": map[string]any{"platformCustomerId": "c"}, "content": "x"}); r.Status != http.StatusBadRequest {
+		t.Fatalf("inbound without platformMessageId: %d %s", r.Status, r.Body)
+	}
+	e.Must(http.StatusNoContent, "DELETE", "/api/channels/"+ch.ID, acct.Token, nil, nil)
+	if _, r := ch.Inbound("del-2", "c1", "after"); r.Status != http.StatusNotFound {
+		t.Fatalf("inbound to a deleted channel: %d %s", r.Status, r.Body)
+	}
+}
+
 // TestUnreadCountIsExactUnderConcurrentInbound sends many messages to one chat at once.
 func TestUnreadCountIsExactUnderConcurrentInbound(t *testing.T) {
 	e := testkit.StartDefault(t)

@@ -20,21 +20,22 @@ import (
 
 // Server is the HTTP API of one node.
 type Server struct {
-	App     *fiber.App
-	cfg     *config.Config
-	deps    *actors.Deps
-	node    *actors.Node
-	hub     *Hub
-	log     *slog.Logger
-	metrics *prometheus.Registry
-	auth    *authenticator
+	App             *fiber.App
+	cfg             *config.Config
+	deps            *actors.Deps
+	node            *actors.Node
+	hub             *Hub
+	log             *slog.Logger
+	metrics         *prometheus.Registry
+	auth            *authenticator
+	tenantOfChannel *routeCache
 }
 
 // NewServer builds the router. The hub must be the sink the node was started with.
 func NewServer(deps *actors.Deps, node *actors.Node, hub *Hub) *Server {
 	cfg := deps.Config
 	s := &Server{cfg: cfg, deps: deps, node: node, hub: hub, log: deps.Log, metrics: prometheus.NewRegistry(),
-		auth: newAuthenticator(cfg)}
+		auth: newAuthenticator(cfg), tenantOfChannel: newRouteCache()}
 	s.App = fiber.New(fiber.Config{
 		AppName:               "aezen",
 		BodyLimit:             cfg.MaxBodyBytes,

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/aezen/engine/actors"
@@ -88,6 +89,11 @@ func serve() error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	stopProfile, err := startCPUProfile(os.Getenv("AEZEN_CPU_PROFILE"))
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	engine, err := httpapi.Start(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -109,6 +115,26 @@ Press Ctrl-C to stop.
 	}
 	engine.Stop()
 	return err
+}
+
+// startCPUProfile profiles the node's CPU into path until the returned function runs (at shutdown), when
+// path is set: how the bench profiles its cluster members, and an operator a node under real load.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("AEZEN_CPU_PROFILE: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("AEZEN_CPU_PROFILE: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		_ = f.Close()
+	}, nil
 }
 
 func displayAddr(addr string) string {

@@ -44,3 +44,25 @@ func TestVerifiedTokensAreCachedUntilTheyExpire(t *testing.T) {
 		t.Fatal("a cached token outlives its expiry")
 	}
 }
+
+func TestChannelRoutesAreCachedForTenMinutes(t *testing.T) {
+	c := newRouteCache()
+	channel, tenant, now := uuid.New(), uuid.New(), time.Now()
+	if _, ok := c.get(channel, now); ok {
+		t.Fatal("an unknown channel is cached")
+	}
+	c.put(channel, tenant, now)
+	if got, ok := c.get(channel, now.Add(routeCacheTTL-time.Second)); !ok || got != tenant {
+		t.Fatalf("cached route: %v %v", got, ok)
+	}
+	if _, ok := c.get(channel, now.Add(routeCacheTTL)); ok {
+		t.Fatal("a route outlives the cache TTL")
+	}
+	// Full, the cache starts again empty rather than growing.
+	for range routeCacheMax {
+		c.put(uuid.New(), tenant, now)
+	}
+	if n := len(c.cache.entries); n > routeCacheMax {
+		t.Fatalf("%d entries, bound %d", n, routeCacheMax)
+	}
+}
