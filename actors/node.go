@@ -62,6 +62,7 @@ type Node struct {
 	members  atomic.Pointer[[]string]
 	topology atomic.Pointer[cluster.ClusterTopology]
 	local    localTenants
+	leaving  memberWatch
 }
 
 // NodeOptions tune a node beyond the configuration.
@@ -98,6 +99,7 @@ func StartNode(deps *Deps, opts NodeOptions) (*Node, error) {
 			}
 			n.members.Store(&addrs)
 			n.topology.Store(topo)
+			n.leaving.topologyChanged(topo)
 		}
 	})
 	n.Cluster.StartMember()
@@ -162,8 +164,7 @@ func (n *Node) Ask(ctx context.Context, tenantID uuid.UUID, op string, caller Ca
 			metricClusterRequestErrors.Inc()
 			return &domain.Error{Code: domain.CodeUnavailable, Message: "tenant did not answer in time, try again"}
 		}
-		res, err := n.Cluster.Request(tenantID.String(), TenantKind, cmd, cluster.WithTimeout(min(remaining, attemptTimeout)),
-			cluster.WithRetryCount(1))
+		res, err := n.attempt(tenantID.String(), cmd, min(remaining, attemptTimeout))
 		if err == nil && res != nil {
 			metricClusterRequestSeconds.Observe(time.Since(start).Seconds())
 			return decodeReply(res, tenantID, op, out)
@@ -179,7 +180,8 @@ func (n *Node) Ask(ctx context.Context, tenantID uuid.UUID, op string, caller Ca
 }
 
 // attemptTimeout bounds one try of Ask, so that a request sent to a member that just died is retried on
-// the new owner well within the request timeout.
+// the new owner well within the request timeout (or sooner, when the topology drops the member first: see
+// memberWatch).
 const attemptTimeout = 3 * time.Second
 
 func decodeReply(res any, tenantID uuid.UUID, op string, out any) error {
