@@ -101,8 +101,6 @@ func (s *Server) statusCallback(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusAccepted).Send(res)
 }
 
-// signedCall forwards a call from an external system to the channel's tenant. It carries no token: the
-// channel id finds the tenant, and the tenant checks the body's HMAC signature against the channel's secret.
 // channelTenant is the tenant that owns a channel, from the route cache or the master database.
 func (s *Server) channelTenant(c *fiber.Ctx, channelID uuid.UUID) (uuid.UUID, error) {
 	now := time.Now()
@@ -116,6 +114,8 @@ func (s *Server) channelTenant(c *fiber.Ctx, channelID uuid.UUID) (uuid.UUID, er
 	return tenantID, err
 }
 
+// signedCall forwards a call from an external system to the channel's tenant. It carries no token: the
+// channel id finds the tenant, and the tenant checks the body's HMAC signature against the channel's secret.
 func (s *Server) signedCall(c *fiber.Ctx, op string, out any) error {
 	id, err := pathUUID(c, "channelId")
 	if err != nil {
