@@ -43,7 +43,7 @@ type Webhook struct {
 	allowPrivate bool
 }
 
-// maxWebhookAnswer bounds the answer body a webhook may send back (it is read and dropped).
+// maxWebhookAnswer bounds how much of a webhook's answer body is read (it is dropped).
 const maxWebhookAnswer = 1 << 20
 
 // NewWebhook creates a webhook client. Unless allowPrivate, connections to loopback, private, link-local
@@ -121,7 +121,9 @@ func (w *Webhook) Post(ctx context.Context, target, secret, eventID string, body
 	if !ok {
 		deadline = time.Now().Add(w.timeout)
 	}
-	if err := w.client.DoDeadline(req, res, deadline); err != nil {
+	// An answer body past maxWebhookAnswer ends the read (and the connection) but not the delivery: the
+	// status, already read, decides, as it does for a small answer whose body is dropped.
+	if err := w.client.DoDeadline(req, res, deadline); err != nil && !errors.Is(err, fasthttp.ErrBodyTooLarge) {
 		return err
 	}
 	if code := res.StatusCode(); code < 200 || code > 299 {

@@ -59,3 +59,23 @@ func TestWebhookRefusesPrivateTargetsUnlessAllowed(t *testing.T) {
 		t.Fatalf("permissive client: %v", err)
 	}
 }
+
+// TestWebhookStatusDecidesWhateverTheAnswerSize: the answer's body is dropped, so a receiver that says 200
+// with a large body has the event (a failure here would deliver it again), and a large 500 is still a failure.
+func TestWebhookStatusDecidesWhateverTheAnswerSize(t *testing.T) {
+	status := http.StatusOK
+	big := make([]byte, 2*maxWebhookAnswer)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(status)
+		_, _ = w.Write(big)
+	}))
+	defer srv.Close()
+	w := NewWebhook(2*time.Second, true)
+	if err := w.Post(context.Background(), srv.URL, "s3cret", "evt-1", []byte(`{}`)); err != nil {
+		t.Fatalf("a 200 with a %d-byte answer: %v", len(big), err)
+	}
+	status = http.StatusInternalServerError
+	if err := w.Post(context.Background(), srv.URL, "s3cret", "evt-2", []byte(`{}`)); err == nil {
+		t.Fatal("a 500 with a large answer counted as delivered")
+	}
+}
