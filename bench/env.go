@@ -233,12 +233,7 @@ func (e *env) vacuum(ctx context.Context, list []*tenant) {
 // checkpoint runs CHECKPOINT on the bench server and waits for it: the writes made so far are flushed and
 // synced now rather than by a checkpoint that would run during the next measurement.
 func (e *env) checkpoint(ctx context.Context) error {
-	conn, err := pgx.Connect(ctx, e.serverURL)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(context.Background())
-	_, err = conn.Exec(ctx, "CHECKPOINT")
+	_, err := e.server.Exec(ctx, "CHECKPOINT")
 	return err
 }
 
