@@ -14,10 +14,10 @@ import (
 
 func (s *Server) channelRoutes(r fiber.Router) {
 	r.Get("/channels", s.listChannels)
-	r.Post("/channels", s.createChannel)
+	r.Post("/channels", managersOnly("create channels"), s.createChannel)
 	r.Get("/channels/:channelId", s.getChannel)
-	r.Put("/channels/:channelId", s.updateChannel)
-	r.Delete("/channels/:channelId", s.deleteChannel)
+	r.Put("/channels/:channelId", managersOnly("change channels or rotate their secrets"), s.updateChannel)
+	r.Delete("/channels/:channelId", managersOnly("delete channels"), s.deleteChannel)
 }
 
 func (s *Server) listChannels(c *fiber.Ctx) error {

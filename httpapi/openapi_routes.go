@@ -31,10 +31,10 @@ var apiOps = []apiOp{
 	{method: "GET", path: "/api/channels", tag: "channels", summary: "List channels", reply: "ChannelPage", params: withPaging(
 		query("platformType", "Only channels of this platform.", enum("WHATSAPP", "INSTAGRAM", "SHOPIFY", "API")),
 		query("isActive", "Only active (true) or inactive (false) channels.", boolean()))},
-	{method: "POST", path: "/api/channels", tag: "channels", summary: "Connect a channel", notes: "An API channel needs webhookUrl; its webhookSecret is shown in full in this answer only.", body: "ChannelCreate", status: http.StatusCreated, reply: "Channel"},
+	{method: "POST", path: "/api/channels", tag: "channels", summary: "Connect a channel (owners and admins)", notes: "An API channel needs webhookUrl; its webhookSecret is shown in full in this answer only.", body: "ChannelCreate", status: http.StatusCreated, reply: "Channel", errors: []int{http.StatusForbidden}},
 	{method: "GET", path: "/api/channels/{channelId}", tag: "channels", summary: "One channel (secrets masked)", reply: "Channel"},
-	{method: "PUT", path: "/api/channels/{channelId}", tag: "channels", summary: "Change a channel", notes: "Absent fields stay as they are; rotateWebhookSecret issues a new secret, shown once.", body: "ChannelUpdate", reply: "Channel"},
-	{method: "DELETE", path: "/api/channels/{channelId}", tag: "channels", summary: "Delete a channel that no customer, order or chat uses", status: http.StatusNoContent, errors: []int{http.StatusConflict}},
+	{method: "PUT", path: "/api/channels/{channelId}", tag: "channels", summary: "Change a channel (owners and admins)", notes: "Absent fields stay as they are; rotateWebhookSecret issues a new secret, shown once.", body: "ChannelUpdate", reply: "Channel", errors: []int{http.StatusForbidden}},
+	{method: "DELETE", path: "/api/channels/{channelId}", tag: "channels", summary: "Delete a channel that no customer, order or chat uses (owners and admins)", status: http.StatusNoContent, errors: []int{http.StatusForbidden, http.StatusConflict}},
 	{method: "POST", path: "/api/channels/{channelId}/inbound", tag: "channels", summary: "An API channel's integration delivers a customer's message", notes: "Re-delivery of the same platformMessageId stores nothing new (duplicate: true).", auth: authSigned, body: "InboundMessage", status: http.StatusAccepted, reply: "InboundResult"},
 	{method: "POST", path: "/api/channels/{channelId}/status", tag: "channels", summary: "An API channel's integration reports a delivery or read receipt", auth: authSigned, body: "StatusCallback", status: http.StatusAccepted, reply: "StatusResult"},
 

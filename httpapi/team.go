@@ -195,3 +195,14 @@ func requireAnotherOwner(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID) err
 	}
 	return nil
 }
+
+// managersOnly lets only owners and admins through: what an agent may not do (manage channels and the
+// WhatsApp connection) is refused with 403 before the request reaches the tenant.
+func managersOnly(what string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if !canManageTeam(caller(c).Role) {
+			return domain.Forbidden("only owners and admins %s", what)
+		}
+		return c.Next()
+	}
+}

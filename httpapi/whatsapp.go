@@ -11,26 +11,16 @@ import (
 // whatsappRoutes is the seed's WhatsApp integration: connect by QR code or pairing code, status, logout,
 // and sending to a phone number. Connecting and unlinking are for owners and admins.
 func (s *Server) whatsappRoutes(r fiber.Router) {
-	r.Post("/integrations/whatsapp/toggle", s.whatsappManage(actors.OpWhatsAppToggle))
+	r.Post("/integrations/whatsapp/toggle", managersOnly("connect WhatsApp"), s.whatsappManage(actors.OpWhatsAppToggle))
 	r.Get("/integrations/whatsapp/status", s.whatsappStatus)
 	r.Get("/integrations/whatsapp/qr.png", s.whatsappQR)
-	r.Post("/integrations/whatsapp/pair-phone", s.whatsappPairPhone)
-	r.Post("/integrations/whatsapp/logout", s.whatsappManage(actors.OpWhatsAppLogout))
+	r.Post("/integrations/whatsapp/pair-phone", managersOnly("connect WhatsApp"), s.whatsappPairPhone)
+	r.Post("/integrations/whatsapp/logout", managersOnly("unlink WhatsApp"), s.whatsappManage(actors.OpWhatsAppLogout))
 	r.Post("/integrations/whatsapp/send", s.whatsappSend)
-}
-
-func requireManager(c *fiber.Ctx) error {
-	if !canManageTeam(caller(c).Role) {
-		return domain.Forbidden("only owners and admins connect or unlink WhatsApp")
-	}
-	return nil
 }
 
 func (s *Server) whatsappManage(op string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if err := requireManager(c); err != nil {
-			return err
-		}
 		return s.ask(c, fiber.StatusOK, op, struct{}{})
 	}
 }
@@ -58,9 +48,6 @@ func (s *Server) whatsappQR(c *fiber.Ctx) error {
 }
 
 func (s *Server) whatsappPairPhone(c *fiber.Ctx) error {
-	if err := requireManager(c); err != nil {
-		return err
-	}
 	var in actors.PairPhoneInput
 	if err := bindJSON(c, &in); err != nil {
 		return err
