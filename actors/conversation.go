@@ -135,6 +135,10 @@ func (c *conversationActor) send(ctx actor.Context, req *convRequest, in *SendIn
 			c.respond(ctx, req, nil, err)
 			return
 		}
+		if !out.Created && !sameSend(out.Message, nm) {
+			c.respond(ctx, req, nil, errIdempotencyReused)
+			return
+		}
 		c.respond(ctx, req, SendResult{Message: out.Message}, nil)
 		if !out.Created {
 			return

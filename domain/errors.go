@@ -42,6 +42,8 @@ const (
 	CodeUnavailable  = "unavailable"
 	CodeTimeout      = "timeout"
 	CodeInternal     = "internal"
+	// CodeIdempotencyReused: an Idempotency-Key came back with a different request than it was first used for.
+	CodeIdempotencyReused = "idempotency_key_reused"
 )
 
 // Sentinel errors to compare against with errors.Is.

@@ -92,6 +92,10 @@ func (s *Server) sendMessage(c *fiber.Ctx) error {
 
 // readIdempotencyKey reads the client's Idempotency-Key. Without one, the request id serves: a key of our own
 // makes the grain call safe to retry across a cluster hand-over.
+//
+// A client's key is scoped to the caller and the request (method and path): the same key from another user,
+// or on another chat, is another key, so nobody gets someone else's message back. The conversation actor
+// answers 422 when a key comes back with a different body (see actors.SendInput).
 func readIdempotencyKey(c *fiber.Ctx) (string, error) {
 	key := c.Get("Idempotency-Key")
 	if len(key) > 200 {
@@ -100,7 +104,7 @@ func readIdempotencyKey(c *fiber.Ctx) (string, error) {
 	if key == "" {
 		return "req:" + requestID(c), nil
 	}
-	return "key:" + key, nil
+	return "key:" + caller(c).UserID.String() + ":" + c.Method() + " " + c.Path() + ":" + key, nil
 }
 
 func (s *Server) sendInput(chatID [16]byte, req sendRequest, key string) actors.SendInput {

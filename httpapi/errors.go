@@ -23,6 +23,8 @@ var statusByCode = map[string]int{
 	domain.CodeUnavailable:  fiber.StatusServiceUnavailable,
 	domain.CodeTimeout:      fiber.StatusGatewayTimeout,
 	domain.CodeInternal:     fiber.StatusInternalServerError,
+
+	domain.CodeIdempotencyReused: fiber.StatusUnprocessableEntity,
 }
 
 // codeByStatus names the errors Fiber raises itself (unknown route, body too large, ...).

@@ -226,6 +226,7 @@ var errorDescriptions = map[int]string{
 	http.StatusNotFound:              "No such record in the caller's tenant.",
 	http.StatusConflict:              "The request clashes with stored state: a unique value is taken, a record is still in use, or a status change is not allowed.",
 	http.StatusRequestEntityTooLarge: "The body is larger than the configured limit.",
+	http.StatusUnprocessableEntity:   "The Idempotency-Key was already used by this user on this path with a different body.",
 	http.StatusTooManyRequests:       "Too many requests; try again later.",
 	http.StatusServiceUnavailable:    "The tenant or a dependency did not answer in time; the request can be retried.",
 }

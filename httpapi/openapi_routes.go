@@ -48,7 +48,7 @@ var apiOps = []apiOp{
 	{method: "GET", path: "/api/conversations/{chatId}/messages", tag: "inbox", summary: "A conversation's messages, newest page first", reply: "MessageCursorPage", params: []param{
 		query("limit", "Page size, 1 to 200 (default 50).", integer(1, 200)),
 		query("before", "nextCursor of the previous (newer) page.", text(0))}},
-	{method: "POST", path: "/api/conversations/{chatId}/send", tag: "inbox", summary: "Send a message to the customer", notes: "Stored PENDING before it is sent; message_status events follow it.", body: "SendRequest", status: http.StatusAccepted, reply: "SendResult", params: []param{idempotencyKey}},
+	{method: "POST", path: "/api/conversations/{chatId}/send", tag: "inbox", summary: "Send a message to the customer", notes: "Stored PENDING before it is sent; message_status events follow it.", body: "SendRequest", status: http.StatusAccepted, reply: "SendResult", params: []param{idempotencyKey}, errors: []int{http.StatusUnprocessableEntity}},
 	{method: "POST", path: "/api/conversations/{chatId}/read", tag: "inbox", summary: "Mark the customer's messages read", reply: "ReadResult"},
 
 	// WhatsApp.
@@ -57,7 +57,7 @@ var apiOps = []apiOp{
 	{method: "GET", path: "/api/integrations/whatsapp/qr.png", tag: "whatsapp", summary: "The pairing QR code as an image (404 when none is waiting)", reply: replyPNG, errors: []int{http.StatusNotFound}},
 	{method: "POST", path: "/api/integrations/whatsapp/pair-phone", tag: "whatsapp", summary: "Pair by phone number instead of QR code", body: "PairPhoneRequest", reply: "PairPhoneResult", errors: []int{http.StatusForbidden, http.StatusConflict}},
 	{method: "POST", path: "/api/integrations/whatsapp/logout", tag: "whatsapp", summary: "Unlink the WhatsApp device", reply: "WhatsAppStatus", errors: []int{http.StatusForbidden}},
-	{method: "POST", path: "/api/integrations/whatsapp/send", tag: "whatsapp", summary: "Send a text to a phone number", body: "WhatsAppSendRequest", status: http.StatusAccepted, reply: "SendResult", params: []param{idempotencyKey}, errors: []int{http.StatusConflict}},
+	{method: "POST", path: "/api/integrations/whatsapp/send", tag: "whatsapp", summary: "Send a text to a phone number", body: "WhatsAppSendRequest", status: http.StatusAccepted, reply: "SendResult", params: []param{idempotencyKey}, errors: []int{http.StatusConflict, http.StatusUnprocessableEntity}},
 
 	// Business entities.
 	{method: "GET", path: "/api/products", tag: "products", summary: "List products", reply: "ProductPage", params: withPaging(
@@ -114,7 +114,7 @@ var apiOps = []apiOp{
 	{method: "POST", path: "/api/chats/{chatId}/messages", tag: "chats", summary: "Add a message to a chat",
 		notes: "An AGENT (default) or SYSTEM message is sent to the customer through the chat's conversation, like POST /api/conversations/{chatId}/send. " +
 			"A CUSTOMER message is recorded as received (an import, a message taken by phone), unread, with an optional platformMessageId and timestamp.",
-		body: "MessageCreate", status: http.StatusCreated, reply: "Message", params: []param{idempotencyKey}, errors: []int{http.StatusConflict}},
+		body: "MessageCreate", status: http.StatusCreated, reply: "Message", params: []param{idempotencyKey}, errors: []int{http.StatusConflict, http.StatusUnprocessableEntity}},
 	{method: "GET", path: "/api/messages/{messageId}", tag: "chats", summary: "One message", reply: "Message"},
 	{method: "PUT", path: "/api/messages/{messageId}", tag: "chats", summary: "Change a message's content or metadata", notes: "What was already delivered to the customer does not change.", body: "MessageUpdate", reply: "Message"},
 	{method: "DELETE", path: "/api/messages/{messageId}", tag: "chats", summary: "Delete a message", status: http.StatusNoContent},
@@ -128,7 +128,9 @@ const updateNotes = "Absent fields stay as they are; an empty string clears an o
 
 var orderStatuses = []string{"PENDING", "PROCESSING", "SHIPPED", "DELIVERED", "CANCELLED", "REFUNDED"}
 
-var idempotencyKey = header("Idempotency-Key", "Repeating a request with the same key returns the first result instead of sending again.")
+var idempotencyKey = header("Idempotency-Key", "Repeating a request with the same key returns the first result instead of sending again. "+
+	"A key belongs to the user and the request path (the same key on another chat, or from another user, is another key); "+
+	"reusing it with a different body answers 422 idempotency_key_reused.")
 
 // withPaging prepends limit and offset to a list's parameters.
 func withPaging(params ...param) []param {

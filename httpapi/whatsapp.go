@@ -67,16 +67,10 @@ func (s *Server) whatsappSend(c *fiber.Ctx) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	in := actors.WhatsAppSendInput{To: req.To, Content: req.Content}
-	key := c.Get("Idempotency-Key")
-	if len(key) > 200 {
-		return domain.InvalidField("Idempotency-Key", "must be at most 200 characters")
+	key, err := readIdempotencyKey(c)
+	if err != nil {
+		return err
 	}
-	if key == "" {
-		key = "req:" + requestID(c)
-	} else {
-		key = "key:" + key
-	}
-	in.IdempotencyKey = key
+	in := actors.WhatsAppSendInput{To: req.To, Content: req.Content, IdempotencyKey: key}
 	return s.ask(c, fiber.StatusAccepted, actors.OpWhatsAppSend, in)
 }
