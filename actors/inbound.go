@@ -14,6 +14,9 @@ import (
 	"github.com/aezen/engine/sessions"
 )
 
+// SignatureHeader carries the HMAC-SHA256 of a signed call's body, as "sha256=<hex>".
+const SignatureHeader = sessions.SignatureHeader
+
 // OpChannelInbound stores a signed inbound message posted to an API channel.
 const OpChannelInbound = "channel.inbound"
 

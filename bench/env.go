@@ -22,7 +22,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/aezen/engine/config"
-	"github.com/aezen/engine/httpapi"
+	"github.com/aezen/engine/engine"
 	"github.com/aezen/engine/persistence"
 )
 
@@ -42,7 +42,7 @@ type env struct {
 	template  string
 	hash      string
 
-	eng     *httpapi.Engine
+	eng     *engine.Engine
 	ln      net.Listener
 	baseURL string
 	hook    *webhookReceiver
@@ -121,7 +121,7 @@ func newEnv(ctx context.Context, opts Options, serverURL string) (*env, error) {
 func (e *env) startEngine(ctx context.Context, dbMaxConns int) error {
 	cfg := *e.cfg
 	cfg.DBMaxConns = dbMaxConns
-	eng, err := httpapi.Start(ctx, &cfg, e.log)
+	eng, err := engine.Start(ctx, &cfg, e.log)
 	if err != nil {
 		return err
 	}

@@ -87,7 +87,7 @@ func (e *env) activate(ctx context.Context, t *tenant) (time.Duration, error) {
 // concurrently, and measures memory and connections with them all active.
 func (e *env) runTenants(ctx context.Context, withDB []*tenant, coldSamples int, res *TenantsResult) error {
 	res.MaxConns = e.cfg.DBMaxConns
-	res.EngineFixedConns = 16 + 2 // master pool + admin pool of a node (httpapi.OpenDeps)
+	res.EngineFixedConns = 16 + 2 // master pool + admin pool of a node (engine.OpenDeps)
 	before := readMem()
 	var cold Samples
 	sh := cold.Shard()

@@ -9,12 +9,11 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
-	"golang.org/x/crypto/bcrypt"
 
+	"github.com/aezen/engine/accounts"
 	"github.com/aezen/engine/actors"
 	"github.com/aezen/engine/config"
 	"github.com/aezen/engine/domain"
-	"github.com/aezen/engine/persistence"
 )
 
 const tokenIssuer = "aezen"
@@ -34,24 +33,22 @@ type principal struct {
 }
 
 type authenticator struct {
-	key       []byte
-	ttl       time.Duration
-	parser    *jwt.Parser
-	dummyHash []byte
-	verified  *tokenCache
+	key      []byte
+	ttl      time.Duration
+	parser   *jwt.Parser
+	verified *tokenCache
 }
 
 func newAuthenticator(cfg *config.Config) *authenticator {
-	dummy, _ := bcrypt.GenerateFromPassword([]byte("not-a-real-password"), bcrypt.DefaultCost)
 	return &authenticator{
-		key: []byte(cfg.JWTSecret), ttl: cfg.TokenTTL, dummyHash: dummy, verified: newTokenCache(),
+		key: []byte(cfg.JWTSecret), ttl: cfg.TokenTTL, verified: newTokenCache(),
 		// Only HS256 is accepted: "none", RS256 or any other algorithm fails before the key is used.
 		parser: jwt.NewParser(jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), jwt.WithExpirationRequired(),
 			jwt.WithIssuer(tokenIssuer), jwt.WithIssuedAt()),
 	}
 }
 
-func (a *authenticator) issue(u persistence.User) (string, error) {
+func (a *authenticator) issue(u accounts.User) (string, error) {
 	now := time.Now()
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims{
 		TenantID: u.TenantID.String(), Role: u.Role,
@@ -126,9 +123,9 @@ type loginRequest struct {
 
 // authResponse answers sign-up and login.
 type authResponse struct {
-	Token  string             `json:"token"`
-	User   persistence.User   `json:"user"`
-	Tenant persistence.Tenant `json:"tenant"`
+	Token  string          `json:"token"`
+	User   accounts.User   `json:"user"`
+	Tenant accounts.Tenant `json:"tenant"`
 }
 
 func (s *Server) register(c *fiber.Ctx) error {
@@ -136,16 +133,9 @@ func (s *Server) register(c *fiber.Ctx) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(req.Password), bcrypt.DefaultCost)
+	tenant, user, err := s.accounts.SignUp(c.UserContext(), accounts.SignUp{BusinessName: req.BusinessName,
+		Email: req.Email, Password: req.Password, FullName: req.FullName})
 	if err != nil {
-		return err
-	}
-	tenant, user, err := s.node.Provision(c.UserContext(), actors.SignUp{BusinessName: strings.TrimSpace(req.BusinessName),
-		Email: strings.TrimSpace(req.Email), HashedPassword: string(hash), FullName: req.FullName})
-	if err != nil {
-		if errors.Is(err, domain.ErrConflict) {
-			return domain.Conflict("an account with this email already exists")
-		}
 		return err
 	}
 	token, err := s.auth.issue(user)
@@ -155,26 +145,12 @@ func (s *Server) register(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(authResponse{Token: token, User: user, Tenant: tenant})
 }
 
-var errBadCredentials = &domain.Error{Code: domain.CodeUnauthorized, Message: "email or password is wrong"}
-
 func (s *Server) login(c *fiber.Ctx) error {
 	var req loginRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	user, err := s.deps.Master.GetUserByEmail(c.UserContext(), strings.TrimSpace(req.Email))
-	if errors.Is(err, domain.ErrNotFound) {
-		// Spend the same time as a wrong password, so timing does not tell which emails exist.
-		_ = bcrypt.CompareHashAndPassword(s.auth.dummyHash, []byte(req.Password))
-		return errBadCredentials
-	}
-	if err != nil {
-		return err
-	}
-	if user.HashedPassword == "" || bcrypt.CompareHashAndPassword([]byte(user.HashedPassword), []byte(req.Password)) != nil {
-		return errBadCredentials
-	}
-	tenant, err := s.deps.Master.GetTenant(c.UserContext(), user.TenantID)
+	user, tenant, err := s.accounts.Login(c.UserContext(), req.Email, req.Password)
 	if err != nil {
 		return err
 	}
@@ -206,20 +182,16 @@ func (s *Server) loginLimiter() fiber.Handler {
 
 // meResponse answers GET /api/auth/me.
 type meResponse struct {
-	User   persistence.User   `json:"user"`
-	Tenant persistence.Tenant `json:"tenant"`
+	User   accounts.User   `json:"user"`
+	Tenant accounts.Tenant `json:"tenant"`
 }
 
 func (s *Server) me(c *fiber.Ctx) error {
 	p := caller(c)
-	user, err := s.deps.Master.GetUser(c.UserContext(), p.TenantID, p.UserID)
+	user, tenant, err := s.accounts.Me(c.UserContext(), p.TenantID, p.UserID)
 	if errors.Is(err, domain.ErrNotFound) {
 		return &domain.Error{Code: domain.CodeUnauthorized, Message: "the user of this token no longer exists"}
 	}
-	if err != nil {
-		return err
-	}
-	tenant, err := s.deps.Master.GetTenant(c.UserContext(), p.TenantID)
 	if err != nil {
 		return err
 	}

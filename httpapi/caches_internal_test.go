@@ -7,7 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aezen/engine/config"
-	"github.com/aezen/engine/persistence"
+	"github.com/aezen/engine/accounts"
 )
 
 func TestVerifiedTokensAreCachedUntilTheyExpire(t *testing.T) {
@@ -15,7 +15,7 @@ func TestVerifiedTokensAreCachedUntilTheyExpire(t *testing.T) {
 	cfg.JWTSecret = "0123456789abcdef0123456789abcdef"
 	cfg.TokenTTL = time.Hour
 	a := newAuthenticator(cfg)
-	u := persistence.User{UserID: uuid.New(), TenantID: uuid.New(), Role: "AGENT"}
+	u := accounts.User{UserID: uuid.New(), TenantID: uuid.New(), Role: "AGENT"}
 	token, err := a.issue(u)
 	if err != nil {
 		t.Fatal(err)

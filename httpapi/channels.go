@@ -9,7 +9,6 @@ import (
 
 	"github.com/aezen/engine/actors"
 	"github.com/aezen/engine/domain"
-	"github.com/aezen/engine/sessions"
 )
 
 func (s *Server) channelRoutes(r fiber.Router) {
@@ -107,7 +106,7 @@ func (s *Server) channelTenant(c *fiber.Ctx, channelID uuid.UUID) (uuid.UUID, er
 	if tenantID, ok := s.tenantOfChannel.get(channelID, now); ok {
 		return tenantID, nil
 	}
-	tenantID, err := s.deps.Master.ChannelTenant(c.UserContext(), channelID)
+	tenantID, err := s.accounts.ChannelTenant(c.UserContext(), channelID)
 	if err == nil {
 		s.tenantOfChannel.put(channelID, tenantID, now)
 	}
@@ -121,9 +120,9 @@ func (s *Server) signedCall(c *fiber.Ctx, op string, out any) error {
 	if err != nil {
 		return err
 	}
-	sig := c.Get(sessions.SignatureHeader)
+	sig := c.Get(actors.SignatureHeader)
 	if sig == "" {
-		return &domain.Error{Code: domain.CodeUnauthorized, Message: sessions.SignatureHeader + " header is required"}
+		return &domain.Error{Code: domain.CodeUnauthorized, Message: actors.SignatureHeader + " header is required"}
 	}
 	tenantID, err := s.channelTenant(c, id)
 	if err != nil {

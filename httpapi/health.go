@@ -18,7 +18,7 @@ func (s *Server) healthz(c *fiber.Ctx) error {
 func (s *Server) readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
-	if err := s.deps.Master.Pool.Ping(ctx); err != nil {
+	if err := s.accounts.Ready(ctx); err != nil {
 		return domain.Unavailable("master database unreachable")
 	}
 	return c.JSON(fiber.Map{"status": "ready", "member": s.node.Address()})

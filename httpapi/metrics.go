@@ -24,17 +24,9 @@ var (
 	})
 )
 
-// metricsHandler serves the default registry (package metrics) plus this server's gauges of its node.
+// metricsHandler serves the default registry (package metrics) plus this server's own registry (the node's
+// gauges given in Services.Metrics).
 func (s *Server) metricsHandler() fiber.Handler {
-	pools := s.deps.Pools
-	s.metrics.MustRegister(
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "aezen_tenant_pools_open", Help: "Tenant database pools open on this member."},
-			func() float64 { return float64(pools.OpenPools()) }),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "aezen_tenant_connections_open", Help: "Tenant database connections open on this member."},
-			func() float64 { return float64(pools.OpenConns()) }),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "aezen_tenant_connections_max", Help: "Bound on tenant database connections of this member."},
-			func() float64 { return float64(pools.MaxConns()) }),
-	)
 	gatherers := prometheus.Gatherers{prometheus.DefaultGatherer, s.metrics}
 	return adaptor.HTTPHandler(promhttp.HandlerFor(gatherers, promhttp.HandlerOpts{}))
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/aezen/engine/accounts"
 	"github.com/aezen/engine/actors"
 	"github.com/aezen/engine/config"
 )
@@ -22,8 +23,8 @@ import (
 type Server struct {
 	App             *fiber.App
 	cfg             *config.Config
-	deps            *actors.Deps
 	node            *actors.Node
+	accounts        *accounts.Service
 	hub             *Hub
 	log             *slog.Logger
 	metrics         *prometheus.Registry
@@ -31,15 +32,28 @@ type Server struct {
 	tenantOfChannel *routeCache
 }
 
-// NewServer builds the router. The hub must be the sink the node was started with.
-func NewServer(deps *actors.Deps, node *actors.Node, hub *Hub) *Server {
-	cfg := deps.Config
-	s := &Server{cfg: cfg, deps: deps, node: node, hub: hub, log: deps.Log, metrics: prometheus.NewRegistry(),
-		auth: newAuthenticator(cfg), tenantOfChannel: newRouteCache()}
+// Services are what the HTTP surface works with; the composition root (package engine) builds them.
+type Services struct {
+	Config   *config.Config
+	Log      *slog.Logger
+	Node     *actors.Node
+	Accounts *accounts.Service
+	// Hub must be the sink the node was started with.
+	Hub *Hub
+	// Metrics are served at /metrics next to the default registry (gauges of the node's resources).
+	Metrics []prometheus.Collector
+}
+
+// NewServer builds the router.
+func NewServer(svc Services) *Server {
+	cfg := svc.Config
+	s := &Server{cfg: cfg, node: svc.Node, accounts: svc.Accounts, hub: svc.Hub, log: svc.Log,
+		metrics: prometheus.NewRegistry(), auth: newAuthenticator(cfg), tenantOfChannel: newRouteCache()}
+	s.metrics.MustRegister(svc.Metrics...)
 	s.App = fiber.New(fiber.Config{
 		AppName:               "aezen",
 		BodyLimit:             cfg.MaxBodyBytes,
-		ErrorHandler:          errorHandler(deps.Log),
+		ErrorHandler:          errorHandler(svc.Log),
 		DisableStartupMessage: true,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          30 * time.Second,

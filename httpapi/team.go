@@ -1,18 +1,13 @@
 package httpapi
 
 import (
-	"context"
-	"strings"
-
 	"github.com/gofiber/fiber/v2"
-	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
-	"golang.org/x/crypto/bcrypt"
 
+	"github.com/aezen/engine/accounts"
 	"github.com/aezen/engine/domain"
-	"github.com/aezen/engine/persistence"
 )
 
+// The team's rules (who may manage whom, the last owner) live in accounts; these handlers bind and answer.
 func (s *Server) teamRoutes(r fiber.Router) {
 	r.Get("/users", s.listUsers)
 	r.Post("/users", s.createUser)
@@ -37,18 +32,19 @@ type updateUserRequest struct {
 }
 
 type userList struct {
-	Data []persistence.User `json:"data"`
+	Data []accounts.User `json:"data"`
 }
 
-func canManageTeam(role string) bool { return role == domain.RoleOwner || role == domain.RoleAdmin }
+// teamActor is the caller as the team rules see them.
+func teamActor(c *fiber.Ctx) accounts.Actor {
+	p := caller(c)
+	return accounts.Actor{UserID: p.UserID, TenantID: p.TenantID, Role: p.Role}
+}
 
 func (s *Server) listUsers(c *fiber.Ctx) error {
-	users, err := s.deps.Master.ListUsers(c.UserContext(), caller(c).TenantID)
+	users, err := s.accounts.ListUsers(c.UserContext(), caller(c).TenantID)
 	if err != nil {
 		return err
-	}
-	if users == nil {
-		users = []persistence.User{}
 	}
 	return c.JSON(userList{Data: users})
 }
@@ -58,7 +54,7 @@ func (s *Server) getUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	u, err := s.deps.Master.GetUser(c.UserContext(), caller(c).TenantID, id)
+	u, err := s.accounts.GetUser(c.UserContext(), caller(c).TenantID, id)
 	if err != nil {
 		return err
 	}
@@ -66,28 +62,17 @@ func (s *Server) getUser(c *fiber.Ctx) error {
 }
 
 func (s *Server) createUser(c *fiber.Ctx) error {
-	p := caller(c)
-	if !canManageTeam(p.Role) {
-		return domain.Forbidden("only owners and admins manage the team")
+	by := teamActor(c)
+	// Refused before the body is read, so an agent learns nothing from validation messages.
+	if err := accounts.RequireTeamManager(by.Role); err != nil {
+		return err
 	}
 	var req createUserRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	if req.Role == domain.RoleOwner && p.Role != domain.RoleOwner {
-		return domain.Forbidden("only an owner can make another owner")
-	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(req.Password), bcrypt.DefaultCost)
-	if err != nil {
-		return err
-	}
-	var created persistence.User
-	err = s.deps.Master.InTx(c.UserContext(), func(tx pgx.Tx) error {
-		created, err = persistence.InsertUser(c.UserContext(), tx, persistence.User{UserID: uuid.Must(uuid.NewV7()),
-			TenantID: p.TenantID, Email: strings.TrimSpace(req.Email), HashedPassword: string(hash), FullName: req.FullName,
-			Role: req.Role, AvatarURL: req.AvatarURL})
-		return err
-	})
+	created, err := s.accounts.CreateUser(c.UserContext(), by, accounts.NewUser{Email: req.Email, Password: req.Password,
+		FullName: req.FullName, Role: req.Role, AvatarURL: req.AvatarURL})
 	if err != nil {
 		return err
 	}
@@ -95,7 +80,6 @@ func (s *Server) createUser(c *fiber.Ctx) error {
 }
 
 func (s *Server) updateUser(c *fiber.Ctx) error {
-	p := caller(c)
 	id, err := pathUUID(c, "userId")
 	if err != nil {
 		return err
@@ -104,46 +88,8 @@ func (s *Server) updateUser(c *fiber.Ctx) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	self := id == p.UserID
-	if !self && !canManageTeam(p.Role) {
-		return domain.Forbidden("only owners and admins manage other users")
-	}
-	if req.Role != nil && !canManageTeam(p.Role) {
-		return domain.Forbidden("only owners and admins change roles")
-	}
-	changes := persistence.UserChanges{FullName: req.FullName, Role: req.Role, AvatarURL: req.AvatarURL}
-	if req.Password != nil {
-		hash, err := bcrypt.GenerateFromPassword([]byte(*req.Password), bcrypt.DefaultCost)
-		if err != nil {
-			return err
-		}
-		h := string(hash)
-		changes.HashedPassword = &h
-	}
-	ctx := c.UserContext()
-	var updated persistence.User
-	err = s.deps.Master.InTx(ctx, func(tx pgx.Tx) error {
-		if err := persistence.LockTeam(ctx, tx, p.TenantID); err != nil {
-			return err
-		}
-		target, err := persistence.GetUserTx(ctx, tx, p.TenantID, id)
-		if err != nil {
-			return err
-		}
-		if target.Role == domain.RoleOwner && !self && p.Role != domain.RoleOwner {
-			return domain.Forbidden("only an owner can change an owner")
-		}
-		if req.Role != nil && (*req.Role == domain.RoleOwner) != (target.Role == domain.RoleOwner) && p.Role != domain.RoleOwner {
-			return domain.Forbidden("only an owner can grant or remove the owner role")
-		}
-		if req.Role != nil && target.Role == domain.RoleOwner && *req.Role != domain.RoleOwner {
-			if err := requireAnotherOwner(ctx, tx, p.TenantID); err != nil {
-				return err
-			}
-		}
-		updated, err = persistence.UpdateUser(ctx, tx, p.TenantID, id, changes)
-		return err
-	})
+	updated, err := s.accounts.UpdateUser(c.UserContext(), teamActor(c), id, accounts.UserChanges{FullName: req.FullName,
+		Role: req.Role, AvatarURL: req.AvatarURL, Password: req.Password})
 	if err != nil {
 		return err
 	}
@@ -151,56 +97,25 @@ func (s *Server) updateUser(c *fiber.Ctx) error {
 }
 
 func (s *Server) deleteUser(c *fiber.Ctx) error {
-	p := caller(c)
-	if !canManageTeam(p.Role) {
-		return domain.Forbidden("only owners and admins manage the team")
+	by := teamActor(c)
+	if err := accounts.RequireTeamManager(by.Role); err != nil {
+		return err
 	}
 	id, err := pathUUID(c, "userId")
 	if err != nil {
 		return err
 	}
-	ctx := c.UserContext()
-	err = s.deps.Master.InTx(ctx, func(tx pgx.Tx) error {
-		if err := persistence.LockTeam(ctx, tx, p.TenantID); err != nil {
-			return err
-		}
-		target, err := persistence.GetUserTx(ctx, tx, p.TenantID, id)
-		if err != nil {
-			return err
-		}
-		if target.Role == domain.RoleOwner {
-			if p.Role != domain.RoleOwner {
-				return domain.Forbidden("only an owner can remove an owner")
-			}
-			if err := requireAnotherOwner(ctx, tx, p.TenantID); err != nil {
-				return err
-			}
-		}
-		return persistence.DeleteUser(ctx, tx, p.TenantID, id)
-	})
-	if err != nil {
+	if err := s.accounts.DeleteUser(c.UserContext(), by, id); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
-}
-
-// requireAnotherOwner refuses to remove or demote the last owner of a tenant.
-func requireAnotherOwner(ctx context.Context, tx pgx.Tx, tenantID uuid.UUID) error {
-	n, err := persistence.CountOwners(ctx, tx, tenantID)
-	if err != nil {
-		return err
-	}
-	if n <= 1 {
-		return domain.Conflict("the last owner cannot be removed or demoted; make another owner first")
-	}
-	return nil
 }
 
 // managersOnly lets only owners and admins through: what an agent may not do (manage channels and the
 // WhatsApp connection) is refused with 403 before the request reaches the tenant.
 func managersOnly(what string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if !canManageTeam(caller(c).Role) {
+		if !accounts.CanManageTeam(caller(c).Role) {
 			return domain.Forbidden("only owners and admins %s", what)
 		}
 		return c.Next()

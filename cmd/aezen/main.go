@@ -12,10 +12,9 @@ import (
 	"runtime/pprof"
 	"syscall"
 
-	"github.com/aezen/engine/actors"
 	"github.com/aezen/engine/bench"
 	"github.com/aezen/engine/config"
-	"github.com/aezen/engine/httpapi"
+	"github.com/aezen/engine/engine"
 	"github.com/aezen/engine/persistence"
 )
 
@@ -94,7 +93,7 @@ func serve() error {
 		return err
 	}
 	defer stopProfile()
-	engine, err := httpapi.Start(ctx, cfg, log)
+	engine, err := engine.Start(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -150,13 +149,13 @@ func migrate() error {
 		return err
 	}
 	ctx := context.Background()
-	deps, err := httpapi.OpenDeps(ctx, cfg, log)
+	deps, err := engine.OpenDeps(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer deps.Close()
 	fmt.Printf("master database %s: at version %d\n", cfg.MasterDB, persistence.MasterSchema.LatestVersion())
-	return actors.MigrateAll(ctx, deps, func(t persistence.Tenant, err error) {
+	return engine.MigrateAll(ctx, cfg, deps, func(t persistence.Tenant, err error) {
 		if err != nil {
 			fmt.Printf("tenant %s (%s): FAILED: %v\n", t.TenantID, t.DatabaseName, err)
 			return

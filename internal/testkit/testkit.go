@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"github.com/aezen/engine/config"
-	"github.com/aezen/engine/httpapi"
+	"github.com/aezen/engine/engine"
 	"github.com/aezen/engine/persistence"
 )
 
@@ -53,7 +53,7 @@ func Config(t testing.TB) *config.Config {
 
 // Engine is a running node under test.
 type Engine struct {
-	*httpapi.Engine
+	*engine.Engine
 	*Client
 	Cfg     *config.Config
 	t       testing.TB
@@ -67,7 +67,7 @@ func Start(t testing.TB, cfg *config.Config) *Engine {
 	if os.Getenv("AEZEN_TEST_LOG") != "" {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	eng, err := httpapi.Start(context.Background(), cfg, log, startOptions(cfg)...)
+	eng, err := engine.Start(context.Background(), cfg, log, startOptions(cfg)...)
 	if err != nil {
 		t.Fatalf("starting engine: %v", err)
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/aezen/engine/config"
-	"github.com/aezen/engine/httpapi"
+	"github.com/aezen/engine/engine"
 	"github.com/aezen/engine/persistence"
 	"github.com/aezen/engine/sessions"
 )
@@ -26,9 +26,9 @@ func UseWhatsApp(cfg *config.Config, f sessions.WhatsAppFactory) {
 }
 
 // startOptions are the engine options a test configuration asks for.
-func startOptions(cfg *config.Config) []httpapi.Option {
+func startOptions(cfg *config.Config) []engine.Option {
 	if f, ok := whatsappFactories.Load(cfg); ok {
-		return []httpapi.Option{httpapi.WithWhatsApp(f.(sessions.WhatsAppFactory))}
+		return []engine.Option{engine.WithWhatsApp(f.(sessions.WhatsAppFactory))}
 	}
 	return nil
 }

@@ -1,4 +1,7 @@
-package httpapi
+// Package engine is the composition root: it opens the node-wide services (databases, platform clients),
+// starts the actor system and builds the HTTP server on top. It is the only package that imports every
+// layer; cmd/aezen, the benchmark and the test kit start nodes through it.
+package engine
 
 import (
 	"context"
@@ -6,18 +9,23 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/aezen/engine/accounts"
 	"github.com/aezen/engine/actors"
 	"github.com/aezen/engine/config"
+	"github.com/aezen/engine/httpapi"
 	"github.com/aezen/engine/persistence"
 	"github.com/aezen/engine/sessions"
 )
 
 // Engine is a whole node: databases, actor system and HTTP server, wired together.
 type Engine struct {
-	Deps   *actors.Deps
-	Node   *actors.Node
-	Server *Server
-	Hub    *Hub
+	Deps     *actors.Deps
+	Node     *actors.Node
+	Accounts *accounts.Service
+	Server   *httpapi.Server
+	Hub      *httpapi.Hub
 }
 
 // Start connects to PostgreSQL, creates and migrates the master database, joins the cluster and builds
@@ -30,13 +38,16 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Op
 	for _, o := range opts {
 		o(deps)
 	}
-	hub := NewHub()
+	hub := httpapi.NewHub()
 	node, err := actors.StartNode(deps, actors.NodeOptions{Sink: hub})
 	if err != nil {
 		deps.Close()
 		return nil, err
 	}
-	return &Engine{Deps: deps, Node: node, Hub: hub, Server: NewServer(deps, node, hub)}, nil
+	acc := accounts.New(cfg, deps.Master, deps.Admin)
+	server := httpapi.NewServer(httpapi.Services{Config: cfg, Log: log, Node: node, Accounts: acc, Hub: hub,
+		Metrics: poolGauges(deps.Pools)})
+	return &Engine{Deps: deps, Node: node, Accounts: acc, Hub: hub, Server: server}, nil
 }
 
 // OpenDeps connects the node-wide services: the server's admin connection, the master database, the
@@ -78,6 +89,18 @@ func OpenDeps(ctx context.Context, cfg *config.Config, log *slog.Logger) (*actor
 	}, nil
 }
 
+// poolGauges are the /metrics gauges of the node's tenant database connections.
+func poolGauges(pools *persistence.PoolManager) []prometheus.Collector {
+	return []prometheus.Collector{
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "aezen_tenant_pools_open", Help: "Tenant database pools open on this member."},
+			func() float64 { return float64(pools.OpenPools()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "aezen_tenant_connections_open", Help: "Tenant database connections open on this member."},
+			func() float64 { return float64(pools.OpenConns()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "aezen_tenant_connections_max", Help: "Bound on tenant database connections of this member."},
+			func() float64 { return float64(pools.MaxConns()) }),
+	}
+}
+
 // Stop drains WebSocket clients, stops serving, passivates this node's tenants and closes the databases.
 func (e *Engine) Stop() {
 	_ = e.Server.Shutdown(10 * time.Second)
@@ -91,4 +114,9 @@ type Option func(*actors.Deps)
 // WithWhatsApp replaces the real WhatsApp client factory, e.g. with sessions.FakeWhatsApp in tests.
 func WithWhatsApp(f sessions.WhatsAppFactory) Option {
 	return func(d *actors.Deps) { d.Channels.WhatsApp = f }
+}
+
+// MigrateAll upgrades every tenant database to the latest schema (aezen migrate); report hears each one.
+func MigrateAll(ctx context.Context, cfg *config.Config, deps *actors.Deps, report func(persistence.Tenant, error)) error {
+	return accounts.New(cfg, deps.Master, deps.Admin).MigrateAll(ctx, report)
 }
