@@ -6,8 +6,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/aezen/engine/config"
 	"github.com/aezen/engine/accounts"
+	"github.com/aezen/engine/config"
 )
 
 func TestVerifiedTokensAreCachedUntilTheyExpire(t *testing.T) {
