@@ -16,7 +16,6 @@ import (
 	"github.com/asynkron/protoactor-go/cluster"
 	"github.com/asynkron/protoactor-go/cluster/clusterproviders/test"
 	"github.com/asynkron/protoactor-go/cluster/identitylookup/disthash"
-	"github.com/asynkron/protoactor-go/remote"
 	"github.com/google/uuid"
 
 	"github.com/aezen/engine/config"
@@ -84,7 +83,10 @@ func StartNode(deps *Deps, opts NodeOptions) (*Node, error) {
 		return nil, err
 	}
 	n.agent = agent
-	remoteCfg := remote.Configure(cfg.NodeHost, cfg.NodePort)
+	remoteCfg, err := remoteConfig(cfg, deps.Log)
+	if err != nil {
+		return nil, err
+	}
 	tenantProps := actor.PropsFromProducer(func() actor.Actor { return newTenantActor(n) },
 		actor.WithSupervisor(tenantSupervision.strategy()), actor.WithDispatcher(dispatcher))
 	clusterCfg := cluster.Configure(cfg.ClusterName, provider, disthash.New(), remoteCfg,

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -16,6 +17,8 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+
+	"github.com/aezen/engine/internal/clustertls"
 )
 
 // member is one `aezen serve` process of the bench's cluster.
@@ -49,6 +52,11 @@ func newBenchCluster(binary, serverURL, masterDB string, dbMaxConns, n int) (*be
 		return nil, err
 	}
 	c := &benchCluster{binary: binary, opsToken: randomHex(16), dataDir: dir}
+	// The members talk over mutual TLS, as in production, so the figures include its cost.
+	tlsFiles, err := clustertls.WriteNew(filepath.Join(dir, "cluster-tls"))
+	if err != nil {
+		return nil, fmt.Errorf("making the cluster CA: %w", err)
+	}
 	var peers []string
 	for i := range n {
 		ports, err := freePorts(3)
@@ -81,6 +89,9 @@ func newBenchCluster(binary, serverURL, masterDB string, dbMaxConns, n int) (*be
 		"AEZEN_NODE_HOST=127.0.0.1",
 		"AEZEN_CLUSTER_PEERS="+strings.Join(peers, ","),
 		"AEZEN_WEBHOOK_ALLOW_PRIVATE=true",
+		"AEZEN_CLUSTER_TLS_CA="+tlsFiles.CA,
+		"AEZEN_CLUSTER_TLS_CERT="+tlsFiles.Cert,
+		"AEZEN_CLUSTER_TLS_KEY="+tlsFiles.Key,
 		fmt.Sprintf("AEZEN_DB_MAX_CONNS=%d", dbMaxConns))
 	return c, nil
 }

@@ -60,6 +60,17 @@ type Config struct {
 	ClusterPeers    []string `env:"AEZEN_CLUSTER_PEERS" envSeparator:","`
 	AutomanagedPort int      `env:"AEZEN_AUTOMANAGED_PORT" envDefault:"0"`
 	EtcdEndpoints   []string `env:"AEZEN_ETCD_ENDPOINTS" envSeparator:","`
+
+	// ClusterTLSCA, ClusterTLSCert and ClusterTLSKey are PEM files: the cluster's CA and this member's
+	// certificate and key. Members accept only peers whose certificate the CA issued (mutual TLS).
+	ClusterTLSCA   string `env:"AEZEN_CLUSTER_TLS_CA"`
+	ClusterTLSCert string `env:"AEZEN_CLUSTER_TLS_CERT"`
+	ClusterTLSKey  string `env:"AEZEN_CLUSTER_TLS_KEY"`
+}
+
+// ClusterTLS reports whether the cluster's mutual TLS files are configured.
+func (c *Config) ClusterTLS() bool {
+	return c.ClusterTLSCA != "" && c.ClusterTLSCert != "" && c.ClusterTLSKey != ""
 }
 
 // Production reports whether the node runs in production mode.
@@ -134,6 +145,18 @@ func (c *Config) Validate() error {
 	}
 	if c.ClusterProvider != "none" && c.NodePort == 0 && c.ClusterProvider != "kubernetes" {
 		add("AEZEN_NODE_PORT must be set in a cluster, so that peers can reach this member")
+	}
+	tlsSet := 0
+	for _, v := range []string{c.ClusterTLSCA, c.ClusterTLSCert, c.ClusterTLSKey} {
+		if v != "" {
+			tlsSet++
+		}
+	}
+	if tlsSet != 0 && tlsSet != 3 {
+		add("AEZEN_CLUSTER_TLS_CA, AEZEN_CLUSTER_TLS_CERT and AEZEN_CLUSTER_TLS_KEY go together: set all three or none")
+	}
+	if c.Production() && c.ClusterProvider != "none" && tlsSet != 3 {
+		add("AEZEN_CLUSTER_TLS_CA, AEZEN_CLUSTER_TLS_CERT and AEZEN_CLUSTER_TLS_KEY are required in production with a multi-member provider: members accept only peers with a certificate of the cluster CA (aezen cluster-ca makes one)")
 	}
 	if c.WhatsAppSendRate <= 0 || c.WhatsAppSendBurst < 1 {
 		add("AEZEN_WHATSAPP_SEND_RATE must be > 0 and AEZEN_WHATSAPP_SEND_BURST >= 1")

@@ -26,6 +26,11 @@ if [ ! -f "$SECRETS" ]; then
 fi
 set -a; . "$SECRETS"; set +a
 
+# Members talk over mutual TLS: a throwaway cluster CA and member certificate, made once.
+TLS_DIR="$DATA_DIR/cluster/tls"
+[ -f "$TLS_DIR/ca.crt" ] || bin/aezen cluster-ca "$TLS_DIR" >/dev/null
+export AEZEN_CLUSTER_TLS_CA="$TLS_DIR/ca.crt" AEZEN_CLUSTER_TLS_CERT="$TLS_DIR/member.crt" AEZEN_CLUSTER_TLS_KEY="$TLS_DIR/member.key"
+
 export AEZEN_CLUSTER_PROVIDER=automanaged AEZEN_NODE_HOST=127.0.0.1
 export AEZEN_CLUSTER_PEERS=127.0.0.1:6331,127.0.0.1:6332,127.0.0.1:6333
 

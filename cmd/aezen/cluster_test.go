@@ -58,7 +58,8 @@ func startCluster(t *testing.T, n int) *testkit.Cluster {
 }
 
 // TestClusterRequestsAndEventsCrossMembers: a tenant is reached from every member, and WebSocket clients on
-// every member receive its events wherever it lives.
+// every member receive its events wherever it lives; the members talk over mutual TLS, and a client without
+// the cluster certificate gets nothing from their actor ports.
 func TestClusterRequestsAndEventsCrossMembers(t *testing.T) {
 	c := startCluster(t, 3)
 	m0, m1, m2 := c.Member(0), c.Member(1), c.Member(2)
@@ -89,6 +90,16 @@ func TestClusterRequestsAndEventsCrossMembers(t *testing.T) {
 	}
 	if c.IndexOf(host) < 0 {
 		t.Fatalf("tenant lives on unknown member %s", host)
+	}
+	// The members talk over mutual TLS; a client without the cluster's certificate gets nothing.
+	for i := 0; i < 3; i++ {
+		addr := fmt.Sprintf("127.0.0.1:%d", c.Member(i).NodePort)
+		if err := testkit.ProbeActorPort(addr, nil); err != nil {
+			t.Fatalf("member %d, plain gRPC: %v", i, err)
+		}
+		if err := testkit.ProbeActorPort(addr, testkit.ForeignTLS()); err != nil {
+			t.Fatalf("member %d, TLS with a certificate of another CA: %v", i, err)
+		}
 	}
 }
 

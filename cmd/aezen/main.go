@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
 	"syscall"
@@ -15,6 +16,7 @@ import (
 	"github.com/aezen/engine/bench"
 	"github.com/aezen/engine/config"
 	"github.com/aezen/engine/engine"
+	"github.com/aezen/engine/internal/clustertls"
 	"github.com/aezen/engine/persistence"
 )
 
@@ -24,6 +26,9 @@ commands:
   serve     start a node: HTTP API on AEZEN_HTTP_ADDR, member of the cluster
   migrate   upgrade the master database and every tenant database to the latest schema
   bench     run the benchmark suite (see make bench)
+  cluster-ca DIR
+            write a new cluster CA and a member certificate into DIR (ca.crt, ca.key, member.crt,
+            member.key) for AEZEN_CLUSTER_TLS_CA/_CERT/_KEY; refuses to overwrite an existing ca.crt
 `
 
 // defaultGCPercent is the garbage collector's target when GOGC is not set. A node's live heap is small (about
@@ -49,6 +54,8 @@ func main() {
 		err = migrate()
 	case "bench":
 		err = runBench(os.Args[2:])
+	case "cluster-ca":
+		err = clusterCA(os.Args[2:])
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 	default:
@@ -165,3 +172,19 @@ func migrate() error {
 }
 
 func runBench(args []string) error { return bench.Run(args) }
+
+// clusterCA writes a cluster CA and one member certificate that every member may share.
+func clusterCA(args []string) error {
+	if len(args) != 1 {
+		return fmt.Errorf("usage: aezen cluster-ca DIR")
+	}
+	if _, err := os.Stat(filepath.Join(args[0], "ca.crt")); err == nil {
+		return fmt.Errorf("%s already holds a cluster CA: members with certificates of different CAs cannot talk", args[0])
+	}
+	f, err := clustertls.WriteNew(args[0])
+	if err != nil {
+		return err
+	}
+	fmt.Printf("AEZEN_CLUSTER_TLS_CA=%s\nAEZEN_CLUSTER_TLS_CERT=%s\nAEZEN_CLUSTER_TLS_KEY=%s\n", f.CA, f.Cert, f.Key)
+	return nil
+}

@@ -14,10 +14,12 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/aezen/engine/internal/clustertls"
 )
 
 // Cluster runs engine members as separate OS processes on loopback, sharing one master database on the
-// test PostgreSQL, with automanaged discovery and random ports.
+// test PostgreSQL, with automanaged discovery, random ports and mutual TLS from a throwaway cluster CA.
 type Cluster struct {
 	t       testing.TB
 	binary  string
@@ -57,6 +59,10 @@ func NewCluster(t testing.TB, binary string, n int) *Cluster {
 	c.Cfg.DatabaseURL = DatabaseURL(t)
 	c.Cfg.MasterDB = "aezen_test_" + randomHex(6)
 	c.Cfg.OpsToken = randomHex(16)
+	tlsFiles, err := clustertls.WriteNew(filepath.Join(t.TempDir(), "cluster-tls"))
+	if err != nil {
+		t.Fatalf("making the cluster CA: %v", err)
+	}
 	var peers []string
 	for i := 0; i < n; i++ {
 		m := &Member{Index: i, HTTPPort: freePort(t), NodePort: freePort(t), AMPort: freePort(t), log: &syncBuffer{}}
@@ -76,6 +82,9 @@ func NewCluster(t testing.TB, binary string, n int) *Cluster {
 		"AEZEN_CLUSTER_PEERS=" + strings.Join(peers, ","),
 		"AEZEN_WEBHOOK_ALLOW_PRIVATE=true",
 		"AEZEN_REQUEST_TIMEOUT=20s",
+		"AEZEN_CLUSTER_TLS_CA=" + tlsFiles.CA,
+		"AEZEN_CLUSTER_TLS_CERT=" + tlsFiles.Cert,
+		"AEZEN_CLUSTER_TLS_KEY=" + tlsFiles.Key,
 		"GORACE=exitcode=0 log_path=" + filepath.Join(t.TempDir(), "race"),
 	}
 	t.Cleanup(func() {
