@@ -19,6 +19,7 @@ type Service struct {
 	cfg    *config.Config
 	master *persistence.Master
 	admin  *persistence.Admin
+	access *accessCache
 	// dummyHash is compared against when an email is unknown, so that a login takes as long whether or not
 	// the email exists.
 	dummyHash []byte
@@ -27,7 +28,7 @@ type Service struct {
 // New builds the service on the node's master and admin connections.
 func New(cfg *config.Config, master *persistence.Master, admin *persistence.Admin) *Service {
 	dummy, _ := bcrypt.GenerateFromPassword([]byte("not-a-real-password"), bcrypt.DefaultCost)
-	return &Service{cfg: cfg, master: master, admin: admin, dummyHash: dummy}
+	return &Service{cfg: cfg, master: master, admin: admin, dummyHash: dummy, access: newAccessCache()}
 }
 
 // User is a team member as the API shows it (never the password hash).
@@ -43,6 +44,8 @@ type User struct {
 	AvatarURL         *string   `json:"avatarUrl"`
 	CreatedAt         time.Time `json:"createdAt"`
 	UpdatedAt         time.Time `json:"updatedAt"`
+	// TokenVersion goes into the user's tokens (never shown): a password change increments it.
+	TokenVersion int `json:"-"`
 }
 
 // Tenant is a tenant as the API shows it (never its database name).
@@ -57,7 +60,7 @@ type Tenant struct {
 func userView(u persistence.User) User {
 	return User{UserID: u.UserID, TenantID: u.TenantID, Email: u.Email, FullName: u.FullName, Role: u.Role,
 		LoginProvider: u.LoginProvider, ProviderAccountID: u.ProviderAccountID, BusinessName: u.BusinessName,
-		AvatarURL: u.AvatarURL, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+		AvatarURL: u.AvatarURL, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt, TokenVersion: u.TokenVersion}
 }
 
 func tenantView(t persistence.Tenant) Tenant {

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/aezen/engine/domain"
+	"github.com/aezen/engine/persistence"
 )
 
 // ErrBadCredentials answers a login whose email is unknown or whose password is wrong: the same error for
@@ -32,6 +33,9 @@ func (s *Service) Login(ctx context.Context, email, password string) (User, Tena
 	tenant, err := s.master.GetTenant(ctx, user.TenantID)
 	if err != nil {
 		return User{}, Tenant{}, err
+	}
+	if tenant.Status == persistence.TenantSuspended {
+		return User{}, Tenant{}, ErrTenantSuspended
 	}
 	return userView(user), tenantView(tenant), nil
 }

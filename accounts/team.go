@@ -129,6 +129,7 @@ func (s *Service) UpdateUser(ctx context.Context, by Actor, id uuid.UUID, in Use
 	if err != nil {
 		return User{}, err
 	}
+	s.access.forget(id)
 	return userView(updated), nil
 }
 
@@ -137,7 +138,7 @@ func (s *Service) DeleteUser(ctx context.Context, by Actor, id uuid.UUID) error 
 	if err := RequireTeamManager(by.Role); err != nil {
 		return err
 	}
-	return s.master.InTx(ctx, func(tx pgx.Tx) error {
+	err := s.master.InTx(ctx, func(tx pgx.Tx) error {
 		if err := persistence.LockTeam(ctx, tx, by.TenantID); err != nil {
 			return err
 		}
@@ -155,6 +156,8 @@ func (s *Service) DeleteUser(ctx context.Context, by Actor, id uuid.UUID) error 
 		}
 		return persistence.DeleteUser(ctx, tx, by.TenantID, id)
 	})
+	s.access.forget(id)
+	return err
 }
 
 // requireAnotherOwner refuses to remove or demote the last owner of a tenant. It runs under LockTeam, so

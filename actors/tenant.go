@@ -104,7 +104,7 @@ func (t *tenantActor) activate(ctx actor.Context, identity string) error {
 		return err
 	}
 	if tenant.Status == persistence.TenantSuspended {
-		return domain.Forbidden("tenant is suspended")
+		return errTenantSuspended
 	}
 	t.tenant = tenant
 	pool, conn, err := t.connect(c, tenant.DatabaseName)

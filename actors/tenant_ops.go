@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/aezen/engine/domain"
 )
 
 // Operations a tenant grain understands. Each op name is the contract between httpapi and the grain; the
@@ -46,3 +48,17 @@ func init() {
 			Member: ctx.ActorSystem().Address()}, nil, t.log, cmd.TenantCommand))
 	}
 }
+
+// OpTenantSuspend stops a tenant's actor for good after its status became SUSPENDED in the master
+// database: the commands already queued are refused, and a new activation refuses to start.
+const OpTenantSuspend = "tenant.suspend"
+
+func init() {
+	actorOps[OpTenantSuspend] = func(t *tenantActor, ctx actor.Context, cmd *Command) {
+		t.failed = errTenantSuspended
+		ctx.Respond(reply(struct{}{}, nil, t.log, cmd.TenantCommand))
+		ctx.Poison(ctx.Self())
+	}
+}
+
+var errTenantSuspended = domain.Forbidden("tenant is suspended")

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"time"
@@ -18,18 +19,22 @@ import (
 
 const tokenIssuer = "aezen"
 
-// claims is the JWT body: subject = user id, tid = tenant id, role.
+// claims is the JWT body: subject = user id, tid = tenant id, role (informative: requests use the user's
+// current role), ver = the user's token version when it was issued (a password change revokes the token).
 type claims struct {
 	TenantID string `json:"tid"`
 	Role     string `json:"role"`
+	Version  int    `json:"ver"`
 	jwt.RegisteredClaims
 }
 
-// principal is the verified caller of a request.
+// principal is the verified caller of a request. After requireAuth, Role is the user's current role.
 type principal struct {
 	UserID   uuid.UUID
 	TenantID uuid.UUID
 	Role     string
+	Version  int
+	Expires  time.Time
 }
 
 type authenticator struct {
@@ -51,7 +56,7 @@ func newAuthenticator(cfg *config.Config) *authenticator {
 func (a *authenticator) issue(u accounts.User) (string, error) {
 	now := time.Now()
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims{
-		TenantID: u.TenantID.String(), Role: u.Role,
+		TenantID: u.TenantID.String(), Role: u.Role, Version: u.TokenVersion,
 		RegisteredClaims: jwt.RegisteredClaims{Subject: u.UserID.String(), Issuer: tokenIssuer,
 			IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(a.ttl))},
 	}).SignedString(a.key)
@@ -76,12 +81,24 @@ func (a *authenticator) verify(token string) (principal, error) {
 	if err1 != nil || err2 != nil {
 		return principal{}, &domain.Error{Code: domain.CodeUnauthorized, Message: "token is invalid"}
 	}
-	p := principal{UserID: uid, TenantID: tid, Role: cl.Role}
+	p := principal{UserID: uid, TenantID: tid, Role: cl.Role, Version: cl.Version, Expires: cl.ExpiresAt.Time}
 	a.verified.put(token, p, cl.ExpiresAt.Time, now)
 	return p, nil
 }
 
-// requireAuth verifies the bearer token and remembers the caller for the handlers.
+// currentAccess checks a verified token against the user's current access (deleted, password changed,
+// tenant suspended) and gives the principal the user's current role.
+func (s *Server) currentAccess(ctx context.Context, p principal) (principal, error) {
+	role, err := s.accounts.CurrentRole(ctx, p.TenantID, p.UserID, p.Version)
+	if err != nil {
+		return principal{}, err
+	}
+	p.Role = role
+	return p, nil
+}
+
+// requireAuth verifies the bearer token, checks the user's current access and remembers the caller (with
+// their current role) for the handlers.
 func (s *Server) requireAuth(c *fiber.Ctx) error {
 	h := c.Get(fiber.HeaderAuthorization)
 	token, ok := strings.CutPrefix(h, "Bearer ")
@@ -90,6 +107,9 @@ func (s *Server) requireAuth(c *fiber.Ctx) error {
 	}
 	p, err := s.auth.verify(token)
 	if err != nil {
+		return err
+	}
+	if p, err = s.currentAccess(c.UserContext(), p); err != nil {
 		return err
 	}
 	c.Locals(principalKey{}, p)

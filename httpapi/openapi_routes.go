@@ -16,6 +16,7 @@ var apiOps = []apiOp{
 	{method: "GET", path: "/api/ops/cluster", tag: "operations", summary: "The cluster's members as this member sees them", auth: authOps, reply: "ClusterInfo"},
 	{method: "GET", path: "/api/ops/actors", tag: "operations", summary: "The tenant actors living on this member", auth: authOps, reply: "AnyObject"},
 	{method: "GET", path: "/api/ops/tenants/{tenantId}", tag: "operations", summary: "Where a tenant lives and its actor tree (activates it)", auth: authOps, reply: "AnyObject"},
+	{method: "PUT", path: "/api/ops/tenants/{tenantId}/status", tag: "operations", summary: "Suspend (SUSPENDED) or re-admit (ACTIVE) a tenant on every member", auth: authOps, body: "TenantStatusRequest", reply: "TenantStatusReply", errors: []int{http.StatusNotFound}},
 
 	// Accounts and team.
 	{method: "POST", path: "/api/auth/register", tag: "auth", summary: "Sign up: create a tenant and its owner", auth: authPublic, body: "RegisterRequest", status: http.StatusCreated, reply: "AuthResponse", errors: []int{http.StatusConflict}},

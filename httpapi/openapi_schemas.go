@@ -19,7 +19,9 @@ func apiSchemas() js {
 		"Health":          object(props{"status": text(0), "member": text(0)}, "status"),
 		"ClusterInfo": object(props{"member": ref("Member"), "members": array(ref("Member")), "blocked": array(text(0)),
 			"topologyHash": integer(0, 0), "provider": text(0)}),
-		"Member": object(props{"id": text(0), "address": text(0), "kinds": array(text(0)), "status": text(0)}),
+		"TenantStatusRequest": input(props{"status": enum("ACTIVE", "SUSPENDED")}, "status"),
+		"TenantStatusReply":   object(props{"tenant": ref("Tenant")}, "tenant"),
+		"Member":              object(props{"id": text(0), "address": text(0), "kinds": array(text(0)), "status": text(0)}),
 
 		"RegisterRequest": input(props{"email": email(), "password": textRange(8, 72), "businessName": textRange(1, 200),
 			"fullName": textRange(1, 200)}, "email", "password", "businessName"),

@@ -16,6 +16,7 @@ func (s *Server) opsRoutes(r fiber.Router) {
 	ops.Get("/cluster", s.opsCluster)
 	ops.Get("/actors", s.opsActors)
 	ops.Get("/tenants/:tenantId", s.opsTenant)
+	ops.Put("/tenants/:tenantId/status", s.opsTenantStatus)
 }
 
 func (s *Server) requireOps(c *fiber.Ctx) error {
@@ -49,4 +50,34 @@ func (s *Server) opsTenant(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(fiber.Map{"askedMember": s.node.Address(), "tenant": d})
+}
+
+type tenantStatusRequest struct {
+	Status string `json:"status" validate:"required,oneof=ACTIVE SUSPENDED"`
+}
+
+// opsTenantStatus suspends a tenant (SUSPENDED) or re-admits it (ACTIVE). A suspension refuses the tenant's
+// users on every member within seconds (accounts.AccessCacheTTL; their WebSockets close with 4401) and stops
+// its actor wherever it is active, with its channel sessions; signed channel calls are then refused too.
+func (s *Server) opsTenantStatus(c *fiber.Ctx) error {
+	id, err := pathUUID(c, "tenantId")
+	if err != nil {
+		return err
+	}
+	var req tenantStatusRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	t, err := s.accounts.SetTenantStatus(c.UserContext(), id, req.Status)
+	if err != nil {
+		return err
+	}
+	if req.Status == "SUSPENDED" {
+		s.hub.DropTenant(id, closeUnauthorized)
+		err := s.node.Ask(c.UserContext(), id, actors.OpTenantSuspend, actors.Caller{RequestID: requestID(c)}, struct{}{}, nil)
+		if de := domain.AsError(err); err != nil && (de == nil || de.Code != domain.CodeForbidden) {
+			return err
+		}
+	}
+	return c.JSON(fiber.Map{"tenant": t})
 }

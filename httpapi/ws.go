@@ -42,6 +42,9 @@ func (s *Server) wsUpgrade(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if p, err = s.currentAccess(c.UserContext(), p); err != nil {
+		return err
+	}
 	c.Locals("principal", p)
 	c.Locals("request_id", requestID(c))
 	return c.Next()
@@ -79,6 +82,7 @@ func (s *Server) wsHandler() fiber.Handler {
 		defer s.hub.remove(client)
 		done := make(chan struct{})
 		go s.wsWriter(conn, client, done)
+		go s.wsWatchAccess(client, p)
 		s.wsReader(conn, client, p)
 		client.drop(websocket.CloseNormalClosure)
 		<-done
@@ -105,7 +109,8 @@ func (s *Server) wsWriter(conn *websocket.Conn, c *wsClient, done chan struct{})
 				return
 			}
 		case <-c.gone:
-			text := map[int]string{closeServiceRestart: "node restarting, reconnect", closeTryAgainLater: "client too slow, reconnect and reload"}[c.reason]
+			text := map[int]string{closeServiceRestart: "node restarting, reconnect", closeTryAgainLater: "client too slow, reconnect and reload",
+				closeUnauthorized: "token expired or revoked, log in again"}[c.reason]
 			_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(c.reason, text), time.Now().Add(time.Second))
 			return
 		}
@@ -118,13 +123,19 @@ func (s *Server) wsReader(conn *websocket.Conn, c *wsClient, p principal) {
 	_ = conn.SetReadDeadline(time.Now().Add(wsPongWait))
 	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(wsPongWait)) })
 	reqID, _ := conn.Locals("request_id").(string)
-	callerInfo := actors.Caller{UserID: p.UserID.String(), Role: p.Role, RequestID: reqID}
 	for {
 		_, data, err := conn.ReadMessage()
 		if err != nil {
 			return
 		}
 		_ = conn.SetReadDeadline(time.Now().Add(wsPongWait))
+		// Every request acts with the user's current role, and not at all once the token is no longer good.
+		cur, err := s.wsAccess(p)
+		if err != nil {
+			c.drop(closeUnauthorized)
+			return
+		}
+		callerInfo := actors.Caller{UserID: p.UserID.String(), Role: cur.Role, RequestID: reqID}
 		ack := s.wsRequest(p.TenantID, callerInfo, data)
 		b, _ := json.Marshal(frame{Event: "ack", Data: mustJSON(ack)})
 		select {
@@ -133,6 +144,44 @@ func (s *Server) wsReader(conn *websocket.Conn, c *wsClient, p principal) {
 			return
 		}
 	}
+}
+
+// wsWatchAccess closes the connection with 4401 when its token expires or the user's access is revoked
+// (user removed, password changed, tenant suspended), checking every accessCheckEvery until it ends.
+func (s *Server) wsWatchAccess(c *wsClient, p principal) {
+	tick := time.NewTicker(accessCheckEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-c.gone:
+			return
+		case <-tick.C:
+			if _, err := s.wsAccess(p); err != nil {
+				c.drop(closeUnauthorized)
+				return
+			}
+		}
+	}
+}
+
+// accessCheckEvery is how often an open WebSocket re-checks its token's expiry and its user's access; the
+// access itself is cached for accounts.AccessCacheTTL.
+const accessCheckEvery = time.Second
+
+// wsAccess is the connection's principal with the user's current role, or an error when its token expired
+// or its access was revoked. A database that does not answer is not a revocation: the connection keeps its
+// last known role until the check succeeds or fails for real.
+func (s *Server) wsAccess(p principal) (principal, error) {
+	if !time.Now().Before(p.Expires) {
+		return principal{}, &domain.Error{Code: domain.CodeUnauthorized, Message: "token has expired"}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	cur, err := s.currentAccess(ctx, p)
+	if de := domain.AsError(err); err != nil && (de == nil || (de.Code != domain.CodeUnauthorized && de.Code != domain.CodeForbidden)) {
+		return p, nil
+	}
+	return cur, err
 }
 
 func (s *Server) wsRequest(tenantID uuid.UUID, who actors.Caller, data []byte) ackFrame {

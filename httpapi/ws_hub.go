@@ -66,6 +66,15 @@ func (h *Hub) Deliver(tenantID uuid.UUID, event string, data []byte) {
 	}
 }
 
+// DropTenant disconnects every client of a tenant on this node with the given close code.
+func (h *Hub) DropTenant(tenantID uuid.UUID, reason int) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for c := range h.clients[tenantID] {
+		c.drop(reason)
+	}
+}
+
 // encodeFrame builds the JSON of frame{event, data} without re-encoding data, which publishers produce
 // with encoding/json: json.Marshal would scan and compact it again, once per event (a hot path: every
 // message publishes two events).
@@ -153,4 +162,5 @@ func (h *Hub) CloseAll() {
 const (
 	closeServiceRestart = 1012 // the node is going away: reconnect (to any member)
 	closeTryAgainLater  = 1013 // the client fell behind and was dropped: reconnect and reload
+	closeUnauthorized   = 4401 // the token expired or was revoked (user removed, password changed, tenant suspended): log in again
 )

@@ -10,10 +10,12 @@ import (
 
 // User is a team member of one tenant; the email is unique across the whole system.
 type User struct {
-	UserID            uuid.UUID `json:"userId"`
-	TenantID          uuid.UUID `json:"tenantId"`
-	Email             string    `json:"email"`
-	HashedPassword    string    `json:"-"`
+	UserID         uuid.UUID `json:"userId"`
+	TenantID       uuid.UUID `json:"tenantId"`
+	Email          string    `json:"email"`
+	HashedPassword string    `json:"-"`
+	// TokenVersion goes into the user's tokens; a password change increments it, which revokes them.
+	TokenVersion      int       `json:"-"`
 	FullName          *string   `json:"fullName"`
 	Role              string    `json:"role"`
 	LoginProvider     string    `json:"loginProvider"`
@@ -34,7 +36,7 @@ type UserChanges struct {
 }
 
 const userColumns = `user_id, tenant_id, email, coalesce(hashed_password, ''), full_name, role, login_provider,
-	provider_account_id, business_name, avatar_url, created_at, updated_at`
+	provider_account_id, business_name, avatar_url, created_at, updated_at, token_version`
 
 const (
 	sqlInsertUser = `INSERT INTO users (user_id, tenant_id, email, hashed_password, full_name, role, login_provider, business_name, avatar_url)
@@ -48,6 +50,7 @@ const (
 			avatar_url = coalesce($5, avatar_url),
 			business_name = coalesce($6, business_name),
 			hashed_password = coalesce($7, hashed_password),
+			token_version = token_version + CASE WHEN $7::text IS NULL THEN 0 ELSE 1 END,
 			updated_at = now()
 		WHERE user_id = $1 AND tenant_id = $2 RETURNING ` + userColumns
 	sqlDeleteUser  = `DELETE FROM users WHERE user_id = $1 AND tenant_id = $2`
@@ -59,7 +62,7 @@ const (
 func scanUser(row pgx.Row) (User, error) {
 	var u User
 	err := row.Scan(&u.UserID, &u.TenantID, &u.Email, &u.HashedPassword, &u.FullName, &u.Role, &u.LoginProvider,
-		&u.ProviderAccountID, &u.BusinessName, &u.AvatarURL, &u.CreatedAt, &u.UpdatedAt)
+		&u.ProviderAccountID, &u.BusinessName, &u.AvatarURL, &u.CreatedAt, &u.UpdatedAt, &u.TokenVersion)
 	return u, translate(err, "user")
 }
 

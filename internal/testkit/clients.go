@@ -186,3 +186,12 @@ func (w *WebhookReceiver) Calls() int {
 	defer w.mu.Unlock()
 	return w.calls
 }
+
+// WaitClosed waits until the server closed the connection with the close code and returns the reason.
+func (c *WSClient) WaitClosed(code int, timeout time.Duration) {
+	c.t.Helper()
+	Eventually(c.t, timeout, "websocket closed by the server", func() bool { return c.ClosedErr() != nil })
+	if err := c.ClosedErr(); !websocket.IsCloseError(err, code) {
+		c.t.Fatalf("websocket ended with %v, want close code %d", err, code)
+	}
+}

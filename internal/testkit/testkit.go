@@ -246,3 +246,25 @@ func randomHex(n int) string {
 
 // RandomID returns a short random hex string for unique test names.
 func RandomID() string { return randomHex(6) }
+
+// AddUser makes a team member with role (the caller's token must allow it) and logs them in.
+func (e *Client) AddUser(ownerToken, role string) Account {
+	e.t.Helper()
+	email := strings.ToLower(role) + "-" + randomHex(5) + "@example.com"
+	var u struct {
+		UserID   string `json:"userId"`
+		TenantID string `json:"tenantId"`
+	}
+	e.Must(http.StatusCreated, "POST", "/api/users", ownerToken, map[string]any{"email": email, "password": "correct-horse-battery", "role": role}, &u)
+	return Account{Token: e.Login(email, "correct-horse-battery"), TenantID: u.TenantID, UserID: u.UserID, Email: email, Password: "correct-horse-battery"}
+}
+
+// Login logs in and returns the token.
+func (e *Client) Login(email, password string) string {
+	e.t.Helper()
+	var res struct {
+		Token string `json:"token"`
+	}
+	e.Must(http.StatusOK, "POST", "/api/auth/login", "", map[string]any{"email": email, "password": password}, &res)
+	return res.Token
+}
