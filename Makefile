@@ -26,12 +26,18 @@ PG_DEV   := $(DATA_DIR)/pg
 PG_TEST  := $(DATA_DIR)/pgtest
 PG_BENCH := $(DATA_DIR)/pgbench
 
-.PHONY: all build pg run test-pg test bench-pg bench bench-quick proto cluster fmt vet pg-stop clean
+.PHONY: all build web pg run test-pg test bench-pg bench bench-quick proto cluster fmt vet pg-stop clean
 
 all: build
 
-build:
+# The binary embeds the web inbox (web/dist/app); `go build` alone works too and then serves a page saying
+# how to build the app.
+build: web
 	$(GO) build -o bin/aezen ./cmd/aezen
+
+# The web app: Node and npm from Debian when missing, npm ci when the lockfile changed, vite build.
+web:
+	scripts/web.sh build
 
 # Dev database (durable). Skipped when DATABASE_URL is set.
 pg:
@@ -49,10 +55,13 @@ test-pg:
 # Packages that run protoactor-go actor systems are tested without -race: protoactor's cluster member list
 # and remote have data races of their own (see README, "Tests and the race detector"). Every other package
 # runs with $(TEST_FLAGS).
-ACTOR_PKGS_RE := /(actors|httpapi|cmd/aezen|bench|internal/testkit)$$
+ACTOR_PKGS_RE := /(actors|httpapi|cmd/aezen|bench|internal/testkit|web/e2e)$$
 
-test: test-pg
+# The browser tests (web/e2e) need the built app and Chromium: make test provides both and makes them
+# mandatory (AEZEN_BROWSER_TESTS=1); a plain `go test ./...` skips them when either is missing.
+test: test-pg web
 	@if [ -z "$${AEZEN_TEST_DATABASE_URL:-}" ]; then export AEZEN_TEST_DATABASE_URL="$$($(PG) url $(PG_TEST) $(PG_TEST_PORT))"; fi; \
+	export AEZEN_CHROMIUM="$$(scripts/web.sh chromium)" AEZEN_BROWSER_TESTS=1; \
 	race_pkgs="$$($(GO) list $(PKGS) | grep -Ev '$(ACTOR_PKGS_RE)')"; \
 	actor_pkgs="$$($(GO) list $(PKGS) | grep -E '$(ACTOR_PKGS_RE)')"; \
 	echo "AEZEN_TEST_DATABASE_URL=$$AEZEN_TEST_DATABASE_URL"; \
@@ -82,7 +91,7 @@ cluster:
 
 # Fails (listing the files) if any Go file is not gofmt-formatted.
 fmt:
-	@unformatted="$$(find . -path ./.data -prune -o -path ./.git -prune -o -path ./bin -prune -o -name '*.go' -print0 | xargs -0 -r $(GOFMT) -l)"; \
+	@unformatted="$$(find . -path ./.data -prune -o -path ./.git -prune -o -path ./bin -prune -o -path ./web/node_modules -prune -o -name '*.go' -print0 | xargs -0 -r $(GOFMT) -l)"; \
 	if [ -n "$$unformatted" ]; then echo "not gofmt-formatted (run: gofmt -w <file>):" >&2; echo "$$unformatted" >&2; exit 1; fi
 
 vet:
@@ -94,4 +103,4 @@ pg-stop:
 	$(PG) stop $(PG_BENCH)
 
 clean:
-	rm -rf bin
+	rm -rf bin web/dist/app

@@ -44,6 +44,7 @@ type apiOp struct {
 	status  int     // the success status (200 when 0)
 	reply   string  // the schema of the success body; "" for none, or one of the media replies below
 	errors  []int   // statuses beyond those the rest implies (400 for input, 401 for auth, 404 for ids)
+	devOnly bool    // served (and documented) only when AEZEN_ENV=development
 }
 
 // Replies that are not JSON.
@@ -70,24 +71,37 @@ func header(name, desc string) param {
 
 var (
 	openAPIOnce sync.Once
-	openAPIJSON []byte
+	openAPIJSON [2][]byte // production, development
 )
+
+// OpenAPIJSON is the document as a node in development (dev-only routes included) or production serves
+// it. The web app's API types are generated from the development document (web/scripts/gen-api.mjs).
+func OpenAPIJSON(development bool) []byte {
+	openAPIOnce.Do(func() {
+		openAPIJSON[0], _ = json.MarshalIndent(buildOpenAPI(false), "", "  ")
+		openAPIJSON[1], _ = json.MarshalIndent(buildOpenAPI(true), "", "  ")
+	})
+	if development {
+		return openAPIJSON[1]
+	}
+	return openAPIJSON[0]
+}
 
 // openAPIDocument serves the document (GET /api/openapi.json, public).
 func (s *Server) openAPIDocument(c *fiber.Ctx) error {
-	openAPIOnce.Do(func() {
-		openAPIJSON, _ = json.MarshalIndent(buildOpenAPI(), "", "  ")
-	})
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
-	return c.Send(openAPIJSON)
+	return c.Send(OpenAPIJSON(!s.cfg.Production()))
 }
 
 var pathParam = regexp.MustCompile(`\{([A-Za-z]+)\}`)
 
 // buildOpenAPI assembles the document from apiOps and apiSchemas.
-func buildOpenAPI() js {
+func buildOpenAPI(development bool) js {
 	paths := js{}
 	for _, op := range apiOps {
+		if op.devOnly && !development {
+			continue
+		}
 		item, _ := paths[op.path].(js)
 		if item == nil {
 			item = js{}

@@ -60,6 +60,11 @@ var apiOps = []apiOp{
 	{method: "POST", path: "/api/integrations/whatsapp/logout", tag: "whatsapp", summary: "Unlink the WhatsApp device", reply: "WhatsAppStatus", errors: []int{http.StatusForbidden}},
 	{method: "POST", path: "/api/integrations/whatsapp/send", tag: "whatsapp", summary: "Send a text to a phone number", body: "WhatsAppSendRequest", status: http.StatusAccepted, reply: "SendResult", params: []param{idempotencyKey}, errors: []int{http.StatusConflict, http.StatusUnprocessableEntity}},
 
+	// Development only.
+	{method: "POST", path: "/api/dev/channels/{channelId}/customer-message", tag: "channels", summary: "Play the customer of an API channel (development only; owners and admins)",
+		notes: "The engine signs the message with the channel's secret and delivers it like the channel's integration would. Served only when AEZEN_ENV=development.",
+		body:  "DevCustomerMessage", status: http.StatusAccepted, reply: "InboundResult", errors: []int{http.StatusForbidden}, devOnly: true},
+
 	// Business entities.
 	{method: "GET", path: "/api/products", tag: "products", summary: "List products", reply: "ProductPage", params: withPaging(
 		query("isAvailable", "Only available (true) or unavailable (false) products.", boolean()),

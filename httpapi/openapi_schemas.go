@@ -29,10 +29,11 @@ func apiSchemas() js {
 		"AuthResponse": object(props{"token": text(0), "user": ref("User"), "tenant": ref("Tenant")}, "token", "user", "tenant"),
 		"Me":           object(props{"user": ref("User"), "tenant": ref("Tenant")}, "user", "tenant"),
 		"Tenant": object(props{"tenantId": uuidSchema(), "name": text(0), "status": enum("PROVISIONING", "ACTIVE", "SUSPENDED"),
-			"createdAt": timestamp(), "updatedAt": timestamp()}),
+			"createdAt": timestamp(), "updatedAt": timestamp()}, "tenantId", "name", "status", "createdAt", "updatedAt"),
 		"User": object(props{"userId": uuidSchema(), "tenantId": uuidSchema(), "email": email(), "fullName": null(text(0)),
 			"role": enum(roles...), "loginProvider": text(0), "providerAccountId": null(text(0)), "businessName": null(text(0)),
-			"avatarUrl": null(text(0)), "createdAt": timestamp(), "updatedAt": timestamp()}),
+			"avatarUrl": null(text(0)), "createdAt": timestamp(), "updatedAt": timestamp()}, "userId", "tenantId", "email", "fullName",
+			"role", "loginProvider", "providerAccountId", "businessName", "avatarUrl", "createdAt", "updatedAt"),
 		"UserList": object(props{"data": array(ref("User"))}, "data"),
 		"CreateUserRequest": input(props{"email": email(), "password": textRange(8, 72), "fullName": textRange(1, 200),
 			"role": enum(roles...), "avatarUrl": url()}, "email", "password", "role"),
@@ -43,7 +44,9 @@ func apiSchemas() js {
 			"platform": enum(platforms...), "contactName": null(text(0)), "contactNumber": null(text(0)),
 			"platformCustomerId": text(0), "platformChatId": null(text(0)), "userId": null(uuidSchema()),
 			"lastMessage": null(text(0)), "lastMessageAt": null(timestamp()), "unreadCount": integer(0, 0),
-			"status": enum(chatStatuses...), "startedAt": timestamp()}),
+			"status": enum(chatStatuses...), "startedAt": timestamp()}, "chatId", "channelId", "customerId", "platform",
+			"contactName", "contactNumber", "platformCustomerId", "platformChatId", "userId", "lastMessage", "lastMessageAt",
+			"unreadCount", "status", "startedAt"),
 		"ConversationPage":  cursorPage("Conversation"),
 		"MessageCursorPage": cursorPage("Message"),
 		"SendRequest": input(props{"content": textRange(1, 65536), "contentType": enum(contentTypes...),
@@ -60,6 +63,7 @@ func apiSchemas() js {
 		"WhatsAppSendRequest": input(props{"to": textRange(1, 32), "content": textRange(1, 65536)}, "to", "content"),
 	}
 	maps.Copy(s, channelSchemas())
+	maps.Copy(s, devSchemas())
 	maps.Copy(s, entitySchemas())
 	return s
 }
@@ -86,7 +90,8 @@ func channelSchemas() js {
 			"accessToken": null(described(text(0), "Masked: ****1234.")), "refreshToken": null(described(text(0), "Masked.")),
 			"tokenExpiresAt": null(timestamp()), "scopes": null(array(text(0))), "metadata": null(jsonObject()),
 			"webhookUrl": null(text(0)), "webhookSecret": null(described(text(0), "Masked, except in the answer that issues it.")),
-			"isActive": boolean(), "createdAt": timestamp(), "updatedAt": timestamp()}),
+			"isActive": boolean(), "createdAt": timestamp(), "updatedAt": timestamp()}, "channelId", "userId", "platformType",
+			"platformSpecificId", "channelName", "tokenExpiresAt", "scopes", "metadata", "webhookUrl", "isActive", "createdAt", "updatedAt"),
 		"ChannelCreate": input(create, "platformType"),
 		"ChannelUpdate": input(update),
 		"ChannelPage":   offsetPage("Channel"),

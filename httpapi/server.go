@@ -86,8 +86,10 @@ func (s *Server) routes() {
 	s.channelRoutes(authed)
 	s.entityRoutes(authed)
 	s.whatsappRoutes(authed)
+	s.devRoutes(authed)
 
 	s.App.Get("/ws", s.wsUpgrade, s.wsHandler())
+	s.App.Use(s.webApp) // last: the web inbox answers what no route did
 }
 
 // observe counts requests by route and status.

@@ -16,6 +16,7 @@ import (
 	"github.com/aezen/engine/bench"
 	"github.com/aezen/engine/config"
 	"github.com/aezen/engine/engine"
+	"github.com/aezen/engine/httpapi"
 	"github.com/aezen/engine/internal/clustertls"
 	"github.com/aezen/engine/persistence"
 )
@@ -29,6 +30,7 @@ commands:
   cluster-ca DIR
             write a new cluster CA and a member certificate into DIR (ca.crt, ca.key, member.crt,
             member.key) for AEZEN_CLUSTER_TLS_CA/_CERT/_KEY; refuses to overwrite an existing ca.crt
+  openapi   print the OpenAPI document of a development node (the web app's types are generated from it)
 `
 
 // defaultGCPercent is the garbage collector's target when GOGC is not set. A node's live heap is small (about
@@ -56,6 +58,8 @@ func main() {
 		err = runBench(os.Args[2:])
 	case "cluster-ca":
 		err = clusterCA(os.Args[2:])
+	case "openapi":
+		_, err = os.Stdout.Write(httpapi.OpenAPIJSON(true))
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 	default:

@@ -1,0 +1,57 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/aezen/engine/internal/testkit"
+)
+
+// TestSignUpLiveInboxAndReply: sign up → inbox; a signed inbound message appears live and bumps the badge;
+// opening the chat marks it read; a reply shows at once as Pending, then Sent once the webhook takes it.
+func TestSignUpLiveInboxAndReply(t *testing.T) {
+	b := Setup(t)
+	cfg := testkit.Config(t)
+	cfg.WebhookMaxAttempts = 1000 // the reply must wait, not fail, while the webhook is down
+	e := testkit.Start(t, cfg)
+	p := b.NewPage(t, e.BaseURL)
+
+	p.Go("/")
+	p.FindName("button", "Sign up")
+	p.Axe("sign up")
+	p.Screenshot("signup")
+	p.SignUp("Acme", "owner-"+testkit.RandomID()+"@example.com", "correct-horse-battery")
+	p.Axe("empty inbox")
+
+	hook := testkit.NewWebhookReceiver(t)
+	ch := e.CreateAPIChannel(p.Token(), hook.URL)
+	ch.Inbound("m-1", "visitor-1", "Hi! Is the blue one in stock?")
+	p.Conversation("Customer visitor-1")
+	p.Eventually("the badge to show 1 unread", func() bool { return strings.Contains(p.Conversation("Customer visitor-1").Name, "1 unread") })
+	ch.Inbound("m-2", "visitor-1", "And in size M?")
+	p.Eventually("the badge to show 2 unread", func() bool { return strings.Contains(p.Conversation("Customer visitor-1").Name, "2 unread") })
+	ch.Inbound("m-3", "visitor-2", "Hello from another visitor")
+	p.Eventually("the newest conversation on top", func() bool {
+		links := p.All("link", p.FindName("list", "Conversations"))
+		return len(links) == 2 && strings.HasPrefix(links[0].Name, "Customer visitor-2")
+	})
+	p.Axe("inbox")
+
+	p.Click(p.Conversation("Customer visitor-1"))
+	p.WaitMessages("And in size M?")
+	p.Eventually("opening the chat to clear its badge", func() bool { return !strings.Contains(p.Conversation("Customer visitor-1").Name, "unread") })
+
+	// The webhook is down: the reply stays Pending (retried), then becomes Sent when it comes back.
+	hook.SetDown(true)
+	p.Reply("Yes, it ships today.")
+	p.Eventually("the reply to show as Pending", func() bool { return strings.Contains(p.MessageItem("Yes, it ships today."), "Pending") })
+	p.Axe("chat")
+	hook.SetDown(false)
+	p.Eventually("the reply to become Sent", func() bool { return strings.Contains(p.MessageItem("Yes, it ships today."), "Sent") })
+	need(t, strings.Count(p.Messages(), "Yes, it ships today.") == 1, "the reply shows once: %q", p.Messages())
+
+	// A new message in the open chat appears live and does not leave a badge behind.
+	ch.Inbound("m-4", "visitor-1", "Great, thanks!")
+	p.WaitMessages("Great, thanks!")
+	p.Screenshot("inbox")
+}

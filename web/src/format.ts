@@ -1,0 +1,25 @@
+const time = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+const date = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short" });
+const day = new Intl.DateTimeFormat(undefined, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
+
+/** The time for today's dates, the day otherwise. */
+export function shortTime(iso: string): string {
+  const d = new Date(iso);
+  return sameDay(d, new Date()) ? time.format(d) : date.format(d);
+}
+export function clock(iso: string): string {
+  return time.format(new Date(iso));
+}
+export function dayLabel(iso: string): string {
+  const d = new Date(iso);
+  const now = new Date();
+  if (sameDay(d, now)) return "Today";
+  if (sameDay(d, new Date(now.getTime() - 86_400_000))) return "Yesterday";
+  return day.format(d);
+}
+export function sameDay(a: Date, b: Date): boolean {
+  return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+}
+export function money(amount: string, currency: string): string {
+  return `${amount} ${currency}`;
+}

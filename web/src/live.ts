@@ -1,0 +1,129 @@
+// The WebSocket: one connection per signed-in tab, events applied to the query cache. It reconnects with
+// exponential backoff (at once after close code 1012, a node draining), and after any reconnect refetches
+// every query, so that events missed while offline are recovered.
+import { useSyncExternalStore } from "react";
+import type { QueryClient } from "@tanstack/react-query";
+import type { Conversation, Message, WhatsAppStatus } from "./api/client";
+import { keys, setMessageStatus, upsertConversation, upsertMessage } from "./cache";
+import { session } from "./session";
+
+export type LiveState = "connecting" | "online" | "offline";
+
+type Frame = { event: string; data: unknown };
+
+export class Live {
+  private ws: WebSocket | null = null;
+  private attempt = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+  private everOpen = false;
+  private state: LiveState = "connecting";
+  private listeners = new Set<() => void>();
+  /** The chat the user is looking at: its new messages are marked read at once. */
+  openChat: string | null = null;
+
+  constructor(
+    private qc: QueryClient,
+    private token: string,
+  ) {
+    this.connect();
+  }
+
+  subscribe = (l: () => void) => {
+    this.listeners.add(l);
+    return () => {
+      this.listeners.delete(l);
+    };
+  };
+  getState = () => this.state;
+
+  private setState(s: LiveState) {
+    if (s === this.state) return;
+    this.state = s;
+    for (const l of this.listeners) l();
+  }
+
+  private connect() {
+    const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws";
+    const ws = new WebSocket(url, ["aezen.v1", this.token]);
+    this.ws = ws;
+    ws.onopen = () => {
+      this.attempt = 0;
+      this.setState("online");
+      if (this.everOpen) void this.qc.invalidateQueries(); // recover what changed while offline
+      this.everOpen = true;
+    };
+    ws.onmessage = (e) => {
+      try {
+        this.apply(JSON.parse(String(e.data)) as Frame);
+      } catch {
+        /* a frame we do not understand is ignored */
+      }
+    };
+    ws.onclose = (e) => {
+      this.ws = null;
+      if (this.stopped) return;
+      if (e.code === 4401) {
+        // The token was revoked or the tenant suspended: back to log in (drafts are kept).
+        session.expire();
+        return;
+      }
+      this.setState("offline");
+      // 1012: the node is restarting or draining, come back at once; otherwise back off up to 10 s.
+      const delay = e.code === 1012 && this.attempt === 0 ? 0 : Math.min(10_000, 500 * 2 ** this.attempt) * (0.75 + Math.random() / 2);
+      this.attempt++;
+      this.timer = setTimeout(() => this.connect(), delay);
+    };
+  }
+
+  /** Sends a client event (typing, mark_read); dropped while offline. */
+  send(event: string, data: unknown) {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ event, data }));
+  }
+
+  stop() {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.ws?.close(1000);
+  }
+
+  private apply(f: Frame) {
+    switch (f.event) {
+      case "incoming_message": {
+        const d = f.data as { message: Message; conversation: Conversation };
+        upsertMessage(this.qc, d.message);
+        if (this.openChat === d.message.chatId && document.visibilityState === "visible") {
+          this.send("mark_read", { chatId: d.message.chatId });
+        }
+        break;
+      }
+      case "message_status": {
+        const d = f.data as { messageId: string; chatId: string; status: string; error?: string | null; message?: Message };
+        if (d.message) upsertMessage(this.qc, d.message);
+        else setMessageStatus(this.qc, d.chatId, d.messageId, d.status, d.error);
+        break;
+      }
+      case "conversation_updated":
+        upsertConversation(this.qc, f.data as Conversation);
+        break;
+      case "qr": {
+        const qr = f.data as WhatsAppStatus["qr"];
+        this.qc.setQueryData<WhatsAppStatus>(keys.whatsapp, (old) => (old ? { ...old, qr } : old));
+        break;
+      }
+      case "connection_status":
+        this.qc.setQueryData(keys.whatsapp, f.data as WhatsAppStatus);
+        break;
+      case "order_updated":
+        void this.qc.invalidateQueries({ queryKey: ["orders"] });
+        void this.qc.invalidateQueries({ queryKey: ["customer"] });
+        break;
+    }
+  }
+}
+
+export function useLiveState(live: Live | null): LiveState {
+  return useSyncExternalStore(live?.subscribe ?? noop, live?.getState ?? online);
+}
+const noop = () => () => {};
+const online = (): LiveState => "online";

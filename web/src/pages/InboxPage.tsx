@@ -1,0 +1,65 @@
+import { useEffect, useRef, useState } from "react";
+import { useNavigate, useParams } from "react-router-dom";
+import { ConversationList } from "../components/ConversationList";
+import { ChatView } from "../components/ChatView";
+import type { ConversationFilter } from "../cache";
+
+const statuses = ["", "OPEN", "PENDING", "CLOSED"] as const;
+
+/** The inbox: conversation list, the open chat and its customer panel. On a phone, one pane at a time. */
+export function InboxPage() {
+  const { chatId } = useParams();
+  const navigate = useNavigate();
+  const [status, setStatus] = useState("");
+  const [search, setSearch] = useState("");
+  const [debounced, setDebounced] = useState("");
+  const searchRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    const t = setTimeout(() => setDebounced(search.trim()), 250);
+    return () => clearTimeout(t);
+  }, [search]);
+  // "/" focuses the search box from anywhere outside a text field.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement;
+      if (e.key === "/" && !e.ctrlKey && !e.metaKey && !/^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) && !t.isContentEditable) {
+        e.preventDefault();
+        searchRef.current?.focus();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+  const filter: ConversationFilter = { status, search: debounced };
+  return (
+    <div className={"inbox" + (chatId ? " has-chat" : "")}>
+      <section className="list-pane" aria-label="Inbox">
+        <div className="list-tools">
+          <input
+            ref={searchRef}
+            type="search"
+            aria-label="Search conversations"
+            placeholder="Search  ( / )"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
+          <select aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value)}>
+            {statuses.map((s) => (
+              <option key={s} value={s}>
+                {s ? s.charAt(0) + s.slice(1).toLowerCase() : "All"}
+              </option>
+            ))}
+          </select>
+        </div>
+        <ConversationList filter={filter} selected={chatId} onOpen={(id) => navigate("/inbox/" + id)} />
+      </section>
+      {chatId ? (
+        <ChatView key={chatId} chatId={chatId} />
+      ) : (
+        <section className="chat-pane empty muted" aria-label="Chat">
+          <p>Choose a conversation. Keys: ↑ ↓ move, Enter opens, / searches.</p>
+        </section>
+      )}
+    </div>
+  );
+}
