@@ -26,7 +26,7 @@ PG_DEV   := $(DATA_DIR)/pg
 PG_TEST  := $(DATA_DIR)/pgtest
 PG_BENCH := $(DATA_DIR)/pgbench
 
-.PHONY: all build web pg run test-pg test bench-pg bench bench-quick proto cluster fmt vet pg-stop clean
+.PHONY: all build web pg run test-pg test bench-pg bench bench-web bench-quick proto cluster fmt vet pg-stop clean
 
 all: build
 
@@ -75,8 +75,15 @@ test: test-pg web
 bench-pg:
 	@if [ -z "$${BENCH_DATABASE_URL:-}" ]; then $(PG) start $(PG_BENCH) $(PG_BENCH_PORT); fi
 
-bench: bench-pg
+bench: bench-pg bench-web
 	@export DATABASE_URL="$${BENCH_DATABASE_URL:-$$($(PG) url $(PG_BENCH) $(PG_BENCH_PORT))}"; $(GO) run ./cmd/aezen bench
+
+# The web inbox in Chromium (web/e2e/bench_test.go): inbound POST → visible in the open chat (p50/p99 over
+# 200 messages) and the first render of an inbox of 10,000 conversations. Part of make bench.
+bench-web: bench-pg web
+	@export AEZEN_TEST_DATABASE_URL="$${BENCH_DATABASE_URL:-$$($(PG) url $(PG_BENCH) $(PG_BENCH_PORT))}" \
+		AEZEN_CHROMIUM="$$(scripts/web.sh chromium)" AEZEN_BROWSER_TESTS=1; \
+	$(GO) test ./web/e2e/ -run '^$$' -bench . -benchtime 1x -timeout 20m
 
 bench-quick: bench-pg
 	@export DATABASE_URL="$${BENCH_DATABASE_URL:-$$($(PG) url $(PG_BENCH) $(PG_BENCH_PORT))}"; $(GO) run ./cmd/aezen bench -quick

@@ -131,7 +131,12 @@ func (b *Browser) NewPage(t testing.TB, base string) *Page {
 
 func (p *Page) run(actions ...chromedp.Action) {
 	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, waitTimeout)
+	p.runFor(waitTimeout, actions...)
+}
+
+func (p *Page) runFor(d time.Duration, actions ...chromedp.Action) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, d)
 	defer cancel()
 	if err := chromedp.Run(ctx, actions...); err != nil {
 		p.t.Fatalf("browser: %v", err)
@@ -154,6 +159,12 @@ func (p *Page) Reload() {
 func (p *Page) Viewport(w, h int64) {
 	p.t.Helper()
 	p.run(emulation.SetDeviceMetricsOverride(w, h, 1, w < 600))
+}
+
+// ColorScheme makes the page see the system theme as "light" or "dark".
+func (p *Page) ColorScheme(scheme string) {
+	p.t.Helper()
+	p.run(emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}))
 }
 
 // Node is an element found in the accessibility tree.
@@ -342,7 +353,13 @@ func (p *Page) Key(key string) {
 // Eval evaluates a JavaScript expression in the page (promises awaited).
 func (p *Page) Eval(expr string, out any) {
 	p.t.Helper()
-	p.run(chromedp.Evaluate(expr, out, func(e *runtime.EvaluateParams) *runtime.EvaluateParams { return e.WithAwaitPromise(true) }))
+	p.EvalFor(waitTimeout, expr, out)
+}
+
+// EvalFor is Eval with a time limit of d.
+func (p *Page) EvalFor(d time.Duration, expr string, out any) {
+	p.t.Helper()
+	p.runFor(d, chromedp.Evaluate(expr, out, func(e *runtime.EvaluateParams) *runtime.EvaluateParams { return e.WithAwaitPromise(true) }))
 }
 
 // Eventually polls cond until it holds or the timeout passes.

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp/kb"
+
 	"github.com/aezen/engine/internal/testkit"
 )
 
@@ -54,4 +56,39 @@ func TestSignUpLiveInboxAndReply(t *testing.T) {
 	ch.Inbound("m-4", "visitor-1", "Great, thanks!")
 	p.WaitMessages("Great, thanks!")
 	p.Screenshot("inbox")
+	p.ColorScheme("dark")
+	p.Axe("chat, dark theme")
+	p.Screenshot("inbox-dark")
+	p.ColorScheme("light")
+
+	// Keyboard: "/" focuses the search box; ↑/↓ move between conversations and Enter opens one.
+	p.Focus(p.FindName("link", "Inbox"))
+	p.Key("/")
+	var focused string
+	p.Eval(`document.activeElement.getAttribute("aria-label") || ""`, &focused)
+	need(t, focused == "Search conversations", "/ focused %q", focused)
+	p.Focus(p.Conversation("Customer visitor-1")) // on top: it has the newest message
+	p.Key(kb.ArrowDown)
+	p.Eventually("↓ to move to the next conversation", func() bool { return strings.HasPrefix(p.focusedText(), "Customer visitor-2") })
+	p.Key(kb.ArrowUp)
+	p.Eventually("↑ to move back", func() bool { return strings.HasPrefix(p.focusedText(), "Customer visitor-1") })
+	p.Key(kb.ArrowDown)
+	p.Eventually("↓ again", func() bool { return strings.HasPrefix(p.focusedText(), "Customer visitor-2") })
+	p.Key(kb.Enter)
+	p.WaitMessages("Hello from another visitor")
+
+	// At phone width one pane shows at a time.
+	p.Viewport(390, 844)
+	p.Eventually("the list to give way to the chat", func() bool { return !p.Has("list", Exact("Conversations")) })
+	p.Screenshot("phone-chat")
+	p.Axe("chat at phone width")
+	p.Click(p.FindName("link", "Back to conversations"))
+	p.FindName("list", "Conversations")
+	p.Screenshot("phone-inbox")
+}
+
+func (p *Page) focusedText() string {
+	var s string
+	p.Eval(`document.activeElement ? document.activeElement.innerText || "" : ""`, &s)
+	return s
 }
