@@ -55,7 +55,7 @@ test-pg:
 # Packages that run protoactor-go actor systems are tested without -race: protoactor's cluster member list
 # and remote have data races of their own (see README, "Tests and the race detector"). Every other package
 # runs with $(TEST_FLAGS).
-ACTOR_PKGS_RE := /(actors|httpapi|cmd/aezen|bench|internal/testkit|web/e2e)$$
+ACTOR_PKGS_RE := /(actors(/[a-z]+)?|httpapi|cmd/aezen|bench|internal/testkit|web/e2e)$$
 
 # The browser tests (web/e2e) need the built app and Chromium: make test provides both and makes them
 # mandatory (AEZEN_BROWSER_TESTS=1); a plain `go test ./...` skips them when either is missing.

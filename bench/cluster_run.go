@@ -192,7 +192,7 @@ func (c *benchCluster) ingestAndFailover(ctx context.Context, e *env, ps []*clus
 
 // timeToServe sends GET /api/conversations for tenant t through the survivors every 50 ms and returns the
 // time from the kill to the first success, or 0 if none came within limit. A request sent just after the
-// kill can wait for a whole attempt on the dead member (3 s, see actors.Node.Ask), so the polls do not wait
+// kill can wait for a whole attempt on the dead member (3 s, see node.Node.Ask), so the polls do not wait
 // for each other: up to 100 are in flight, 5 s of polls, and the first to succeed is the time the tenant
 // serves again.
 func (c *benchCluster) timeToServe(ctx context.Context, t *clusterTenant, via []*member, killed time.Time, limit time.Duration) time.Duration {

@@ -12,7 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/persistence"
 )
 
@@ -50,12 +50,12 @@ type producer struct {
 	seq    atomic.Int64
 }
 
-func (p *producer) input(at time.Time) actors.InboundInput {
+func (p *producer) input(at time.Time) ops.InboundInput {
 	seq := int(p.seq.Add(1))
 	name := "Customer " + strconv.Itoa(p.ci)
-	return actors.InboundInput{
+	return ops.InboundInput{
 		PlatformMessageID: platformMessageID(p.ti, p.ci, seq, at),
-		From:              actors.InboundSender{PlatformCustomerID: "cust-" + strconv.Itoa(p.ci), FullName: &name},
+		From:              ops.InboundSender{PlatformCustomerID: "cust-" + strconv.Itoa(p.ci), FullName: &name},
 		Content:           "Hi, is my order " + strconv.Itoa(seq) + " on its way? Thanks!",
 	}
 }

@@ -13,7 +13,8 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/actors/node"
+	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/persistence"
 )
 
@@ -79,7 +80,7 @@ func vmRSS() uint64 {
 // activate wakes one tenant's grain and returns how long it took.
 func (e *env) activate(ctx context.Context, t *tenant) (time.Duration, error) {
 	start := time.Now()
-	err := e.eng.Node.Ask(ctx, t.id, actors.OpTenantInfo, actors.Caller{}, struct{}{}, nil)
+	err := e.eng.Node.Ask(ctx, t.id, ops.OpTenantInfo, node.Caller{}, struct{}{}, nil)
 	return time.Since(start), err
 }
 

@@ -12,7 +12,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/aezen/engine/accounts"
-	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/actors/node"
+	"github.com/aezen/engine/actors/tenant"
 	"github.com/aezen/engine/config"
 	"github.com/aezen/engine/httpapi"
 	"github.com/aezen/engine/persistence"
@@ -21,8 +22,8 @@ import (
 
 // Engine is a whole node: databases, actor system and HTTP server, wired together.
 type Engine struct {
-	Deps     *actors.Deps
-	Node     *actors.Node
+	Deps     *node.Deps
+	Node     *node.Node
 	Accounts *accounts.Service
 	Server   *httpapi.Server
 	Hub      *httpapi.Hub
@@ -39,7 +40,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Op
 		o(deps)
 	}
 	hub := httpapi.NewHub()
-	node, err := actors.StartNode(deps, actors.NodeOptions{Sink: hub})
+	node, err := node.StartNode(deps, node.NodeOptions{Sink: hub, Tenant: tenant.Props})
 	if err != nil {
 		deps.Close()
 		return nil, err
@@ -52,7 +53,7 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Op
 
 // OpenDeps connects the node-wide services: the server's admin connection, the master database, the
 // tenant pool manager, the credential cipher and the platform clients.
-func OpenDeps(ctx context.Context, cfg *config.Config, log *slog.Logger) (*actors.Deps, error) {
+func OpenDeps(ctx context.Context, cfg *config.Config, log *slog.Logger) (*node.Deps, error) {
 	key, err := cfg.EncryptionKeyBytes()
 	if err != nil {
 		return nil, err
@@ -78,7 +79,7 @@ func OpenDeps(ctx context.Context, cfg *config.Config, log *slog.Logger) (*actor
 	}
 	channels := &sessions.Registry{Webhook: sessions.NewWebhook(cfg.WebhookTimeout, cfg.AllowPrivateWebhooks()),
 		WhatsApp: sessions.NewWhatsmeowFactory(log)}
-	return &actors.Deps{
+	return &node.Deps{
 		Config:   cfg,
 		Admin:    admin,
 		Master:   master,
@@ -109,14 +110,14 @@ func (e *Engine) Stop() {
 }
 
 // Option adjusts a node's services before it starts (tests use it to plug in fakes).
-type Option func(*actors.Deps)
+type Option func(*node.Deps)
 
 // WithWhatsApp replaces the real WhatsApp client factory, e.g. with sessions.FakeWhatsApp in tests.
 func WithWhatsApp(f sessions.WhatsAppFactory) Option {
-	return func(d *actors.Deps) { d.Channels.WhatsApp = f }
+	return func(d *node.Deps) { d.Channels.WhatsApp = f }
 }
 
 // MigrateAll upgrades every tenant database to the latest schema (aezen migrate); report hears each one.
-func MigrateAll(ctx context.Context, cfg *config.Config, deps *actors.Deps, report func(persistence.Tenant, error)) error {
+func MigrateAll(ctx context.Context, cfg *config.Config, deps *node.Deps, report func(persistence.Tenant, error)) error {
 	return accounts.New(cfg, deps.Master, deps.Admin).MigrateAll(ctx, report)
 }

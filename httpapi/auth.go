@@ -12,7 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aezen/engine/accounts"
-	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/actors/node"
 	"github.com/aezen/engine/config"
 	"github.com/aezen/engine/domain"
 )
@@ -124,9 +124,9 @@ func caller(c *fiber.Ctx) principal {
 }
 
 // actorCaller is the caller as the tenant grain sees it.
-func actorCaller(c *fiber.Ctx) actors.Caller {
+func actorCaller(c *fiber.Ctx) node.Caller {
 	p := caller(c)
-	return actors.Caller{UserID: p.UserID.String(), Role: p.Role, RequestID: requestID(c)}
+	return node.Caller{UserID: p.UserID.String(), Role: p.Role, RequestID: requestID(c)}
 }
 
 type registerRequest struct {

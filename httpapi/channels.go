@@ -7,7 +7,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
 
-	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/actors/node"
+	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/domain"
 )
 
@@ -36,18 +37,18 @@ func (s *Server) listChannels(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.ask(c, fiber.StatusOK, actors.OpChannelList, actors.ChannelListInput{PlatformType: platform, IsActive: active, Limit: limit, Offset: offset})
+	return s.ask(c, fiber.StatusOK, ops.OpChannelList, ops.ChannelListInput{PlatformType: platform, IsActive: active, Limit: limit, Offset: offset})
 }
 
 func (s *Server) createChannel(c *fiber.Ctx) error {
-	var in actors.ChannelInput
+	var in ops.ChannelInput
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
 	if in.ChannelID != [16]byte{} || in.RotateWebhookSecret {
 		return domain.BadRequest("channelId and rotateWebhookSecret cannot be set on create")
 	}
-	return s.ask(c, fiber.StatusCreated, actors.OpChannelCreate, in)
+	return s.ask(c, fiber.StatusCreated, ops.OpChannelCreate, in)
 }
 
 func (s *Server) getChannel(c *fiber.Ctx) error {
@@ -55,7 +56,7 @@ func (s *Server) getChannel(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.ask(c, fiber.StatusOK, actors.OpChannelGet, actors.ChannelInput{ChannelID: id})
+	return s.ask(c, fiber.StatusOK, ops.OpChannelGet, ops.ChannelInput{ChannelID: id})
 }
 
 func (s *Server) updateChannel(c *fiber.Ctx) error {
@@ -63,12 +64,12 @@ func (s *Server) updateChannel(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in actors.ChannelInput
+	var in ops.ChannelInput
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
 	in.ChannelID = id
-	return s.ask(c, fiber.StatusOK, actors.OpChannelUpdate, in)
+	return s.ask(c, fiber.StatusOK, ops.OpChannelUpdate, in)
 }
 
 func (s *Server) deleteChannel(c *fiber.Ctx) error {
@@ -76,7 +77,7 @@ func (s *Server) deleteChannel(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.node.Ask(c.UserContext(), caller(c).TenantID, actors.OpChannelDelete, actorCaller(c), actors.ChannelInput{ChannelID: id}, nil); err != nil {
+	if err := s.node.Ask(c.UserContext(), caller(c).TenantID, ops.OpChannelDelete, actorCaller(c), ops.ChannelInput{ChannelID: id}, nil); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -84,8 +85,8 @@ func (s *Server) deleteChannel(c *fiber.Ctx) error {
 
 // inbound accepts a signed inbound message; statusCallback a signed receipt (see signedCall).
 func (s *Server) inbound(c *fiber.Ctx) error {
-	var res actors.InboundResult
-	if err := s.signedCall(c, actors.OpChannelInbound, &res); err != nil {
+	var res ops.InboundResult
+	if err := s.signedCall(c, ops.OpChannelInbound, &res); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusAccepted).JSON(res)
@@ -93,7 +94,7 @@ func (s *Server) inbound(c *fiber.Ctx) error {
 
 func (s *Server) statusCallback(c *fiber.Ctx) error {
 	var res json.RawMessage
-	if err := s.signedCall(c, actors.OpChannelStatus, &res); err != nil {
+	if err := s.signedCall(c, ops.OpChannelStatus, &res); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
@@ -120,15 +121,15 @@ func (s *Server) signedCall(c *fiber.Ctx, op string, out any) error {
 	if err != nil {
 		return err
 	}
-	sig := c.Get(actors.SignatureHeader)
+	sig := c.Get(ops.SignatureHeader)
 	if sig == "" {
-		return &domain.Error{Code: domain.CodeUnauthorized, Message: actors.SignatureHeader + " header is required"}
+		return &domain.Error{Code: domain.CodeUnauthorized, Message: ops.SignatureHeader + " header is required"}
 	}
 	tenantID, err := s.channelTenant(c, id)
 	if err != nil {
 		return err
 	}
 	body := append([]byte(nil), c.Body()...)
-	return s.node.Ask(c.UserContext(), tenantID, op, actors.Caller{RequestID: requestID(c)},
-		actors.SignedInbound{ChannelID: id, Body: body, Signature: sig}, out)
+	return s.node.Ask(c.UserContext(), tenantID, op, node.Caller{RequestID: requestID(c)},
+		ops.SignedInbound{ChannelID: id, Body: body, Signature: sig}, out)
 }

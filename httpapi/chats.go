@@ -3,18 +3,18 @@ package httpapi
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/domain"
 )
 
-var chatIncludes = []string{actors.IncludeCustomer, actors.IncludeMessages}
+var chatIncludes = []string{ops.IncludeCustomer, ops.IncludeMessages}
 
 func (s *Server) chatRoutes(r fiber.Router) {
 	r.Get("/chats", s.listChats)
-	r.Post("/chats", createHandler[actors.ChatInput](s, actors.OpChatCreate))
-	r.Get("/chats/:chatId", getHandler(s, actors.OpChatGet, "chatId", chatIncludes...))
-	r.Put("/chats/:chatId", updateHandler[actors.ChatInput](s, actors.OpChatUpdate, "chatId"))
-	r.Delete("/chats/:chatId", deleteHandler(s, actors.OpChatDelete, "chatId"))
+	r.Post("/chats", createHandler[ops.ChatInput](s, ops.OpChatCreate))
+	r.Get("/chats/:chatId", getHandler(s, ops.OpChatGet, "chatId", chatIncludes...))
+	r.Put("/chats/:chatId", updateHandler[ops.ChatInput](s, ops.OpChatUpdate, "chatId"))
+	r.Delete("/chats/:chatId", deleteHandler(s, ops.OpChatDelete, "chatId"))
 }
 
 func (s *Server) listChats(c *fiber.Ctx) error {
@@ -25,7 +25,7 @@ func (s *Server) listChats(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	in := actors.ChatListInput{Paging: paging}
+	in := ops.ChatListInput{Paging: paging}
 	if in.Status, err = queryOneOf(c, "status", domain.ChatStatuses); err != nil {
 		return err
 	}
@@ -41,5 +41,5 @@ func (s *Server) listChats(c *fiber.Ctx) error {
 	if in.Include, err = queryInclude(c, chatIncludes...); err != nil {
 		return err
 	}
-	return s.ask(c, fiber.StatusOK, actors.OpChatList, in)
+	return s.ask(c, fiber.StatusOK, ops.OpChatList, in)
 }

@@ -5,7 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/domain"
 )
 
@@ -40,7 +40,7 @@ func (s *Server) listConversations(c *fiber.Ctx) error {
 	if fe := domain.CheckText("search", search); fe != nil {
 		return domain.Invalid(fe...)
 	}
-	return s.ask(c, fiber.StatusOK, actors.OpConversationList, actors.ConversationListInput{Limit: limit,
+	return s.ask(c, fiber.StatusOK, ops.OpConversationList, ops.ConversationListInput{Limit: limit,
 		Cursor: c.Query("cursor"), Status: status, Search: search})
 }
 
@@ -49,7 +49,7 @@ func (s *Server) getConversation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.ask(c, fiber.StatusOK, actors.OpConversationGet, actors.ChatRef{ChatID: id})
+	return s.ask(c, fiber.StatusOK, ops.OpConversationGet, ops.ChatRef{ChatID: id})
 }
 
 func (s *Server) conversationMessages(c *fiber.Ctx) error {
@@ -61,7 +61,7 @@ func (s *Server) conversationMessages(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.ask(c, fiber.StatusOK, actors.OpConversationMessages, actors.MessagesInput{ChatID: id, Limit: limit, Before: c.Query("before")})
+	return s.ask(c, fiber.StatusOK, ops.OpConversationMessages, ops.MessagesInput{ChatID: id, Limit: limit, Before: c.Query("before")})
 }
 
 // sendRequest is the body of POST /api/conversations/:chatId/send.
@@ -87,7 +87,7 @@ func (s *Server) sendMessage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.ask(c, fiber.StatusAccepted, actors.OpConversationSend, s.sendInput(id, req, key))
+	return s.ask(c, fiber.StatusAccepted, ops.OpConversationSend, s.sendInput(id, req, key))
 }
 
 // readIdempotencyKey reads the client's Idempotency-Key. Without one, the request id serves: a key of our own
@@ -95,7 +95,7 @@ func (s *Server) sendMessage(c *fiber.Ctx) error {
 //
 // A client's key is scoped to the caller and the request (method and path): the same key from another user,
 // or on another chat, is another key, so nobody gets someone else's message back. The conversation actor
-// answers 422 when a key comes back with a different body (see actors.SendInput).
+// answers 422 when a key comes back with a different body (see ops.SendInput).
 func readIdempotencyKey(c *fiber.Ctx) (string, error) {
 	key := c.Get("Idempotency-Key")
 	if len(key) > 200 {
@@ -107,12 +107,12 @@ func readIdempotencyKey(c *fiber.Ctx) (string, error) {
 	return "key:" + caller(c).UserID.String() + ":" + c.Method() + " " + c.Path() + ":" + key, nil
 }
 
-func (s *Server) sendInput(chatID [16]byte, req sendRequest, key string) actors.SendInput {
+func (s *Server) sendInput(chatID [16]byte, req sendRequest, key string) ops.SendInput {
 	contentType := req.ContentType
 	if contentType == "" {
 		contentType = "TEXT"
 	}
-	return actors.SendInput{ChatID: chatID, Content: req.Content, ContentType: contentType, Metadata: req.Metadata, IdempotencyKey: key}
+	return ops.SendInput{ChatID: chatID, Content: req.Content, ContentType: contentType, Metadata: req.Metadata, IdempotencyKey: key}
 }
 
 func (s *Server) markRead(c *fiber.Ctx) error {
@@ -120,5 +120,5 @@ func (s *Server) markRead(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.ask(c, fiber.StatusOK, actors.OpConversationRead, actors.ChatRef{ChatID: id})
+	return s.ask(c, fiber.StatusOK, ops.OpConversationRead, ops.ChatRef{ChatID: id})
 }

@@ -3,17 +3,17 @@ package httpapi
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/actors/ops"
 )
 
-var customerIncludes = []string{actors.IncludeOrders, actors.IncludeChats}
+var customerIncludes = []string{ops.IncludeOrders, ops.IncludeChats}
 
 func (s *Server) customerRoutes(r fiber.Router) {
 	r.Get("/customers", s.listCustomers)
-	r.Post("/customers", createHandler[actors.CustomerInput](s, actors.OpCustomerCreate))
-	r.Get("/customers/:customerId", getHandler(s, actors.OpCustomerGet, "customerId", customerIncludes...))
-	r.Put("/customers/:customerId", updateHandler[actors.CustomerInput](s, actors.OpCustomerUpdate, "customerId"))
-	r.Delete("/customers/:customerId", deleteHandler(s, actors.OpCustomerDelete, "customerId"))
+	r.Post("/customers", createHandler[ops.CustomerInput](s, ops.OpCustomerCreate))
+	r.Get("/customers/:customerId", getHandler(s, ops.OpCustomerGet, "customerId", customerIncludes...))
+	r.Put("/customers/:customerId", updateHandler[ops.CustomerInput](s, ops.OpCustomerUpdate, "customerId"))
+	r.Delete("/customers/:customerId", deleteHandler(s, ops.OpCustomerDelete, "customerId"))
 }
 
 func (s *Server) listCustomers(c *fiber.Ctx) error {
@@ -32,7 +32,7 @@ func (s *Server) listCustomers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.ask(c, fiber.StatusOK, actors.OpCustomerList, actors.CustomerListInput{ChannelID: channel,
+	return s.ask(c, fiber.StatusOK, ops.OpCustomerList, ops.CustomerListInput{ChannelID: channel,
 		Name: queryOptional(c, "name"), Email: queryOptional(c, "email"), Phone: queryOptional(c, "phone"),
 		Include: include, Paging: paging})
 }

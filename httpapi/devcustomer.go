@@ -7,14 +7,14 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aezen/engine/accounts"
-	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/domain"
 )
 
 // "Send as customer": in development, the web app lets an owner or admin play the customer of one of their
 // API channels, so a newcomer sees a conversation arrive live without writing an integration. The tenant
 // signs the call with the channel's own secret and takes it through the same signed inbound path an
-// integration uses (actors.OpChannelDevInbound). The route is registered only when AEZEN_ENV=development.
+// integration uses (ops.OpChannelDevInbound). The route is registered only when AEZEN_ENV=development.
 
 // devCustomerMessage is the body of POST /api/dev/channels/:channelId/customer-message.
 type devCustomerMessage struct {
@@ -43,8 +43,8 @@ func (s *Server) devCustomerMessage(c *fiber.Ctx) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	in := actors.InboundInput{PlatformMessageID: "dev-" + uuid.NewString(), Content: req.Content,
-		From: actors.InboundSender{PlatformCustomerID: "playground-customer", FullName: req.FullName}}
+	in := ops.InboundInput{PlatformMessageID: "dev-" + uuid.NewString(), Content: req.Content,
+		From: ops.InboundSender{PlatformCustomerID: "playground-customer", FullName: req.FullName}}
 	if req.PlatformCustomerID != nil {
 		in.From.PlatformCustomerID = *req.PlatformCustomerID
 	}
@@ -57,9 +57,9 @@ func (s *Server) devCustomerMessage(c *fiber.Ctx) error {
 		return err
 	}
 	// The caller's own tenant: another tenant's channel id is simply not found there.
-	var res actors.InboundResult
-	if err := s.node.Ask(c.UserContext(), p.TenantID, actors.OpChannelDevInbound, actorCaller(c),
-		actors.DevInbound{ChannelID: channelID, Body: body}, &res); err != nil {
+	var res ops.InboundResult
+	if err := s.node.Ask(c.UserContext(), p.TenantID, ops.OpChannelDevInbound, actorCaller(c),
+		ops.DevInbound{ChannelID: channelID, Body: body}, &res); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusAccepted).JSON(res)

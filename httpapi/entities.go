@@ -9,7 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
 
-	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/domain"
 )
 
@@ -24,28 +24,28 @@ func (s *Server) entityRoutes(r fiber.Router) {
 }
 
 // createHandler binds a create body into T and answers 201 with the created record.
-func createHandler[T actors.CreateInput](s *Server, op string) fiber.Handler {
+func createHandler[T ops.CreateInput](s *Server, op string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		var in T
-		if err := bindWith(c, &in, func() error { return actors.ValidateCreate(in) }); err != nil {
+		if err := bindWith(c, &in, func() error { return ops.ValidateCreate(in) }); err != nil {
 			return err
 		}
-		return s.ask(c, fiber.StatusCreated, op, actors.Write[T]{Input: in})
+		return s.ask(c, fiber.StatusCreated, op, ops.Write[T]{Input: in})
 	}
 }
 
 // updateHandler binds an update body into T for the record named by the path parameter.
-func updateHandler[T actors.UpdateInput](s *Server, op, param string) fiber.Handler {
+func updateHandler[T ops.UpdateInput](s *Server, op, param string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, err := pathUUID(c, param)
 		if err != nil {
 			return err
 		}
 		var in T
-		if err := bindWith(c, &in, func() error { return actors.ValidateUpdate(in) }); err != nil {
+		if err := bindWith(c, &in, func() error { return ops.ValidateUpdate(in) }); err != nil {
 			return err
 		}
-		return s.ask(c, fiber.StatusOK, op, actors.Write[T]{ID: id, Input: in})
+		return s.ask(c, fiber.StatusOK, op, ops.Write[T]{ID: id, Input: in})
 	}
 }
 
@@ -63,7 +63,7 @@ func getHandler(s *Server, op, param string, includable ...string) fiber.Handler
 		if err != nil {
 			return err
 		}
-		return s.ask(c, fiber.StatusOK, op, actors.Ref{ID: id, Include: include})
+		return s.ask(c, fiber.StatusOK, op, ops.Ref{ID: id, Include: include})
 	}
 }
 
@@ -74,7 +74,7 @@ func deleteHandler(s *Server, op, param string) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if err := s.node.Ask(c.UserContext(), caller(c).TenantID, op, actorCaller(c), actors.Ref{ID: id}, nil); err != nil {
+		if err := s.node.Ask(c.UserContext(), caller(c).TenantID, op, actorCaller(c), ops.Ref{ID: id}, nil); err != nil {
 			return err
 		}
 		return c.SendStatus(fiber.StatusNoContent)
@@ -100,13 +100,13 @@ func bindWith(c *fiber.Ctx, v any, validate func() error) error {
 }
 
 // queryPaging reads limit (default 50, at most 200) and offset.
-func queryPaging(c *fiber.Ctx) (actors.Paging, error) {
-	limit, err := queryLimit(c, actors.DefaultPageSize, actors.MaxPageSize)
+func queryPaging(c *fiber.Ctx) (ops.Paging, error) {
+	limit, err := queryLimit(c, ops.DefaultPageSize, ops.MaxPageSize)
 	if err != nil {
-		return actors.Paging{}, err
+		return ops.Paging{}, err
 	}
 	offset, err := queryOffset(c)
-	return actors.Paging{Limit: limit, Offset: offset}, err
+	return ops.Paging{Limit: limit, Offset: offset}, err
 }
 
 // queryUUID reads an optional UUID query parameter.

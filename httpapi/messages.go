@@ -3,7 +3,7 @@ package httpapi
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/domain"
 )
 
@@ -12,9 +12,9 @@ var senderTypes = []string{domain.SenderCustomer, domain.SenderAgent, domain.Sen
 func (s *Server) messageRoutes(r fiber.Router) {
 	r.Get("/chats/:chatId/messages", s.listChatMessages)
 	r.Post("/chats/:chatId/messages", s.createChatMessage)
-	r.Get("/messages/:messageId", getHandler(s, actors.OpMessageGet, "messageId"))
-	r.Put("/messages/:messageId", updateHandler[actors.MessageInput](s, actors.OpMessageUpdate, "messageId"))
-	r.Delete("/messages/:messageId", deleteHandler(s, actors.OpMessageDelete, "messageId"))
+	r.Get("/messages/:messageId", getHandler(s, ops.OpMessageGet, "messageId"))
+	r.Put("/messages/:messageId", updateHandler[ops.MessageInput](s, ops.OpMessageUpdate, "messageId"))
+	r.Delete("/messages/:messageId", deleteHandler(s, ops.OpMessageDelete, "messageId"))
 }
 
 func (s *Server) listChatMessages(c *fiber.Ctx) error {
@@ -33,7 +33,7 @@ func (s *Server) listChatMessages(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.ask(c, fiber.StatusOK, actors.OpChatMessageList, actors.ChatMessageListInput{ChatID: id, SenderType: sender, Paging: paging})
+	return s.ask(c, fiber.StatusOK, ops.OpChatMessageList, ops.ChatMessageListInput{ChatID: id, SenderType: sender, Paging: paging})
 }
 
 // createChatMessage adds a message to a chat. An AGENT or SYSTEM message goes through the chat's
@@ -44,19 +44,19 @@ func (s *Server) createChatMessage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in actors.MessageInput
-	if err := bindWith(c, &in, func() error { return actors.ValidateCreate(in) }); err != nil {
+	var in ops.MessageInput
+	if err := bindWith(c, &in, func() error { return ops.ValidateCreate(in) }); err != nil {
 		return err
 	}
 	if in.Sender() == domain.SenderCustomer {
-		return s.ask(c, fiber.StatusCreated, actors.OpChatMessageCreate, actors.Write[actors.MessageInput]{ID: id, Input: in})
+		return s.ask(c, fiber.StatusCreated, ops.OpChatMessageCreate, ops.Write[ops.MessageInput]{ID: id, Input: in})
 	}
 	key, err := readIdempotencyKey(c)
 	if err != nil {
 		return err
 	}
-	var res actors.SendResult
-	err = s.node.Ask(c.UserContext(), caller(c).TenantID, actors.OpConversationSend, actorCaller(c), actors.SendInput{
+	var res ops.SendResult
+	err = s.node.Ask(c.UserContext(), caller(c).TenantID, ops.OpConversationSend, actorCaller(c), ops.SendInput{
 		ChatID: id, Content: *in.Content, ContentType: in.Kind(), Metadata: in.Metadata, IdempotencyKey: key,
 		SenderType: in.Sender()}, &res)
 	if err != nil {

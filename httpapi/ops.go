@@ -6,7 +6,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/actors/node"
+	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/domain"
 )
 
@@ -45,8 +46,8 @@ func (s *Server) opsTenant(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var d actors.TenantDescription
-	if err := s.node.Ask(c.UserContext(), id, actors.OpTenantDescribe, actors.Caller{RequestID: requestID(c)}, struct{}{}, &d); err != nil {
+	var d ops.TenantDescription
+	if err := s.node.Ask(c.UserContext(), id, ops.OpTenantDescribe, node.Caller{RequestID: requestID(c)}, struct{}{}, &d); err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"askedMember": s.node.Address(), "tenant": d})
@@ -74,7 +75,7 @@ func (s *Server) opsTenantStatus(c *fiber.Ctx) error {
 	}
 	if req.Status == "SUSPENDED" {
 		s.hub.DropTenant(id, closeUnauthorized)
-		err := s.node.Ask(c.UserContext(), id, actors.OpTenantSuspend, actors.Caller{RequestID: requestID(c)}, struct{}{}, nil)
+		err := s.node.Ask(c.UserContext(), id, ops.OpTenantSuspend, node.Caller{RequestID: requestID(c)}, struct{}{}, nil)
 		if de := domain.AsError(err); err != nil && (de == nil || de.Code != domain.CodeForbidden) {
 			return err
 		}

@@ -3,18 +3,18 @@ package httpapi
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/domain"
 )
 
-var orderIncludes = []string{actors.IncludeItems, actors.IncludeCustomer}
+var orderIncludes = []string{ops.IncludeItems, ops.IncludeCustomer}
 
 func (s *Server) orderRoutes(r fiber.Router) {
 	r.Get("/orders", s.listOrders)
-	r.Post("/orders", createHandler[actors.OrderInput](s, actors.OpOrderCreate))
-	r.Get("/orders/:orderId", getHandler(s, actors.OpOrderGet, "orderId", orderIncludes...))
-	r.Put("/orders/:orderId", updateHandler[actors.OrderInput](s, actors.OpOrderUpdate, "orderId"))
-	r.Delete("/orders/:orderId", deleteHandler(s, actors.OpOrderDelete, "orderId"))
+	r.Post("/orders", createHandler[ops.OrderInput](s, ops.OpOrderCreate))
+	r.Get("/orders/:orderId", getHandler(s, ops.OpOrderGet, "orderId", orderIncludes...))
+	r.Put("/orders/:orderId", updateHandler[ops.OrderInput](s, ops.OpOrderUpdate, "orderId"))
+	r.Delete("/orders/:orderId", deleteHandler(s, ops.OpOrderDelete, "orderId"))
 }
 
 func (s *Server) listOrders(c *fiber.Ctx) error {
@@ -25,7 +25,7 @@ func (s *Server) listOrders(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	in := actors.OrderListInput{Paging: paging}
+	in := ops.OrderListInput{Paging: paging}
 	if in.OrderStatus, err = queryOneOf(c, "orderStatus", domain.OrderStatuses); err != nil {
 		return err
 	}
@@ -47,5 +47,5 @@ func (s *Server) listOrders(c *fiber.Ctx) error {
 	if in.Include, err = queryInclude(c, orderIncludes...); err != nil {
 		return err
 	}
-	return s.ask(c, fiber.StatusOK, actors.OpOrderList, in)
+	return s.ask(c, fiber.StatusOK, ops.OpOrderList, in)
 }

@@ -3,15 +3,15 @@ package httpapi
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/actors/ops"
 )
 
 func (s *Server) productRoutes(r fiber.Router) {
 	r.Get("/products", s.listProducts)
-	r.Post("/products", createHandler[actors.ProductInput](s, actors.OpProductCreate))
-	r.Get("/products/:productId", getHandler(s, actors.OpProductGet, "productId"))
-	r.Put("/products/:productId", updateHandler[actors.ProductInput](s, actors.OpProductUpdate, "productId"))
-	r.Delete("/products/:productId", deleteHandler(s, actors.OpProductDelete, "productId"))
+	r.Post("/products", createHandler[ops.ProductInput](s, ops.OpProductCreate))
+	r.Get("/products/:productId", getHandler(s, ops.OpProductGet, "productId"))
+	r.Put("/products/:productId", updateHandler[ops.ProductInput](s, ops.OpProductUpdate, "productId"))
+	r.Delete("/products/:productId", deleteHandler(s, ops.OpProductDelete, "productId"))
 }
 
 func (s *Server) listProducts(c *fiber.Ctx) error {
@@ -26,6 +26,6 @@ func (s *Server) listProducts(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.ask(c, fiber.StatusOK, actors.OpProductList, actors.ProductListInput{IsAvailable: available,
+	return s.ask(c, fiber.StatusOK, ops.OpProductList, ops.ProductListInput{IsAvailable: available,
 		Name: queryOptional(c, "name"), SKU: queryOptional(c, "sku"), Currency: queryOptional(c, "currency"), Paging: paging})
 }

@@ -1,5 +1,5 @@
 // Package httpapi is the engine's HTTP and WebSocket surface (Fiber). Handlers validate input, take the
-// tenant from the verified token and hand the work to the tenant's grain through actors.Node.
+// tenant from the verified token and hand the work to the tenant's grain through node.Node.
 package httpapi
 
 import (
@@ -15,7 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/aezen/engine/accounts"
-	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/actors/node"
 	"github.com/aezen/engine/config"
 )
 
@@ -23,7 +23,7 @@ import (
 type Server struct {
 	App             *fiber.App
 	cfg             *config.Config
-	node            *actors.Node
+	node            *node.Node
 	accounts        *accounts.Service
 	hub             *Hub
 	log             *slog.Logger
@@ -36,7 +36,7 @@ type Server struct {
 type Services struct {
 	Config   *config.Config
 	Log      *slog.Logger
-	Node     *actors.Node
+	Node     *node.Node
 	Accounts *accounts.Service
 	// Hub must be the sink the node was started with.
 	Hub *Hub

@@ -4,18 +4,18 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/skip2/go-qrcode"
 
-	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/domain"
 )
 
 // whatsappRoutes is the seed's WhatsApp integration: connect by QR code or pairing code, status, logout,
 // and sending to a phone number. Connecting and unlinking are for owners and admins.
 func (s *Server) whatsappRoutes(r fiber.Router) {
-	r.Post("/integrations/whatsapp/toggle", managersOnly("connect WhatsApp"), s.whatsappManage(actors.OpWhatsAppToggle))
+	r.Post("/integrations/whatsapp/toggle", managersOnly("connect WhatsApp"), s.whatsappManage(ops.OpWhatsAppToggle))
 	r.Get("/integrations/whatsapp/status", s.whatsappStatus)
 	r.Get("/integrations/whatsapp/qr.png", s.whatsappQR)
 	r.Post("/integrations/whatsapp/pair-phone", managersOnly("connect WhatsApp"), s.whatsappPairPhone)
-	r.Post("/integrations/whatsapp/logout", managersOnly("unlink WhatsApp"), s.whatsappManage(actors.OpWhatsAppLogout))
+	r.Post("/integrations/whatsapp/logout", managersOnly("unlink WhatsApp"), s.whatsappManage(ops.OpWhatsAppLogout))
 	r.Post("/integrations/whatsapp/send", s.whatsappSend)
 }
 
@@ -26,13 +26,13 @@ func (s *Server) whatsappManage(op string) fiber.Handler {
 }
 
 func (s *Server) whatsappStatus(c *fiber.Ctx) error {
-	return s.ask(c, fiber.StatusOK, actors.OpWhatsAppStatus, struct{}{})
+	return s.ask(c, fiber.StatusOK, ops.OpWhatsAppStatus, struct{}{})
 }
 
 // whatsappQR renders the current pairing code as a PNG; 404 when no code is waiting to be scanned.
 func (s *Server) whatsappQR(c *fiber.Ctx) error {
-	var st actors.WhatsAppStatus
-	if err := s.node.Ask(c.UserContext(), caller(c).TenantID, actors.OpWhatsAppStatus, actorCaller(c), struct{}{}, &st); err != nil {
+	var st ops.WhatsAppStatus
+	if err := s.node.Ask(c.UserContext(), caller(c).TenantID, ops.OpWhatsAppStatus, actorCaller(c), struct{}{}, &st); err != nil {
 		return err
 	}
 	if st.QR == nil {
@@ -48,11 +48,11 @@ func (s *Server) whatsappQR(c *fiber.Ctx) error {
 }
 
 func (s *Server) whatsappPairPhone(c *fiber.Ctx) error {
-	var in actors.PairPhoneInput
+	var in ops.PairPhoneInput
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	return s.ask(c, fiber.StatusOK, actors.OpWhatsAppPairPhone, in)
+	return s.ask(c, fiber.StatusOK, ops.OpWhatsAppPairPhone, in)
 }
 
 // whatsappSendRequest is the body of POST /api/integrations/whatsapp/send.
@@ -71,6 +71,6 @@ func (s *Server) whatsappSend(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	in := actors.WhatsAppSendInput{To: req.To, Content: req.Content, IdempotencyKey: key}
-	return s.ask(c, fiber.StatusAccepted, actors.OpWhatsAppSend, in)
+	in := ops.WhatsAppSendInput{To: req.To, Content: req.Content, IdempotencyKey: key}
+	return s.ask(c, fiber.StatusAccepted, ops.OpWhatsAppSend, in)
 }

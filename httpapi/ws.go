@@ -10,7 +10,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
 
-	"github.com/aezen/engine/actors"
+	"github.com/aezen/engine/actors/node"
+	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/domain"
 )
 
@@ -135,7 +136,7 @@ func (s *Server) wsReader(conn *websocket.Conn, c *wsClient, p principal) {
 			c.drop(closeUnauthorized)
 			return
 		}
-		callerInfo := actors.Caller{UserID: p.UserID.String(), Role: cur.Role, RequestID: reqID}
+		callerInfo := node.Caller{UserID: p.UserID.String(), Role: cur.Role, RequestID: reqID}
 		ack := s.wsRequest(p.TenantID, callerInfo, data)
 		b, _ := json.Marshal(frame{Event: "ack", Data: mustJSON(ack)})
 		select {
@@ -184,7 +185,7 @@ func (s *Server) wsAccess(p principal) (principal, error) {
 	return cur, err
 }
 
-func (s *Server) wsRequest(tenantID uuid.UUID, who actors.Caller, data []byte) ackFrame {
+func (s *Server) wsRequest(tenantID uuid.UUID, who node.Caller, data []byte) ackFrame {
 	var f clientFrame
 	if err := json.Unmarshal(data, &f); err != nil {
 		return ackFrame{Request: "unknown", Error: domain.AsError(domain.BadRequest("frame is not JSON {event, data}"))}
@@ -209,17 +210,17 @@ func (s *Server) wsRequest(tenantID uuid.UUID, who actors.Caller, data []byte) a
 				break
 			}
 			req := sendRequest{Content: in.Content, ContentType: in.ContentType}
-			err = s.node.Ask(ctx, tenantID, actors.OpConversationSend, who, s.sendInput(in.ChatID, req, "ws:"+who.UserID+":"+in.ClientMessageID), &raw)
+			err = s.node.Ask(ctx, tenantID, ops.OpConversationSend, who, s.sendInput(in.ChatID, req, "ws:"+who.UserID+":"+in.ClientMessageID), &raw)
 		}
 	case "mark_read":
-		var in actors.ChatRef
+		var in ops.ChatRef
 		if err = decodeFrame(f.Data, &in); err == nil {
-			err = s.node.Ask(ctx, tenantID, actors.OpConversationRead, who, in, &raw)
+			err = s.node.Ask(ctx, tenantID, ops.OpConversationRead, who, in, &raw)
 		}
 	case "typing":
-		var in actors.TypingInput
+		var in ops.TypingInput
 		if err = decodeFrame(f.Data, &in); err == nil {
-			err = s.node.Ask(ctx, tenantID, actors.OpConversationTyping, who, in, &raw)
+			err = s.node.Ask(ctx, tenantID, ops.OpConversationTyping, who, in, &raw)
 		}
 	default:
 		err = domain.BadRequest("unknown event %q (send_message, mark_read, typing)", f.Event)

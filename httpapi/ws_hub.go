@@ -47,7 +47,7 @@ type frame struct {
 	Data  json.RawMessage `json:"data"`
 }
 
-// Deliver sends an event to every client of the tenant on this node (actors.EventSink).
+// Deliver sends an event to every client of the tenant on this node (node.EventSink).
 func (h *Hub) Deliver(tenantID uuid.UUID, event string, data []byte) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()

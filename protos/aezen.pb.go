@@ -28,7 +28,7 @@ const (
 // shape the HTTP API accepts, so the wire format stays stable as operations are added.
 type TenantCommand struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// op names the operation, for example "conversation.send" (see actors/tenant_ops.go).
+	// op names the operation, for example "conversation.send" (see actors/ops and the routing table in actors/tenant/routes.go).
 	Op string `protobuf:"bytes,1,opt,name=op,proto3" json:"op,omitempty"`
 	// payload is the operation's input as JSON.
 	Payload []byte `protobuf:"bytes,2,opt,name=payload,proto3" json:"payload,omitempty"`

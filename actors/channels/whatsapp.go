@@ -1,0 +1,363 @@
+package channels
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/google/uuid"
+	"golang.org/x/time/rate"
+
+	"github.com/aezen/engine/actors/node"
+	"github.com/aezen/engine/actors/ops"
+	"github.com/aezen/engine/persistence"
+	"github.com/aezen/engine/sessions"
+)
+
+// Timing of WhatsApp sessions.
+const (
+	waLeaseTTL     = 30 * time.Second
+	waLeaseRenew   = 10 * time.Second
+	waRetryBase    = time.Second
+	waRetryMax     = 5 * time.Minute
+	waDBTimeout    = 5 * time.Second
+	waSendTimeout  = 30 * time.Second
+	waMaxSendTries = 5
+)
+
+// waSeq numbers connection attempts, clients and leases across every session of the node, so that a timer
+// or event of an earlier attempt (or of a crashed instance) never passes for a current one.
+var waSeq atomic.Uint64
+
+// whatsappSession runs one WhatsApp channel: it holds the channel's lease, drives the client through the
+// status machine (see the WAStatus constants), hands inbound messages and receipts to the tenant, and
+// sends the channel's outbox, paced and retried with the message ids chosen before the send.
+type whatsappSession struct {
+	node      *node.Node
+	tenantID  uuid.UUID
+	store     *persistence.TenantStore
+	channelID uuid.UUID
+	holder    string
+	log       *slog.Logger
+
+	want       bool // the session should be connected: the operator asked, or it was restored
+	live       bool // what the tenant was last told
+	gen        uint64
+	client     sessions.WhatsAppClient
+	clientID   uint64
+	status     string
+	lastError  string
+	reconnects int
+	backoff    int
+	nextRetry  *time.Time
+	lastSeen   *time.Time
+	jid        string
+	hasDevice  bool
+	qr         *ops.WhatsAppQR
+	pairs      []*WARequest
+
+	leaseSeq   uint64
+	leaseHeld  bool
+	leaseSince time.Time
+
+	outbox
+}
+
+func (s *whatsappSession) Receive(ctx actor.Context) {
+	switch msg := ctx.Message().(type) {
+	case *actor.Started:
+		s.started(ctx)
+	case *actor.Restarting, *actor.Stopping:
+		// A crash or a stop: let go of the connection and the lease; the stored state stays for restore.
+		s.closeClient()
+		s.releaseLease()
+	case *WARequest:
+		s.request(ctx, msg)
+	case *waEvent:
+		if msg.client == s.clientID && s.client != nil {
+			s.event(ctx, msg.ev)
+		}
+	case *waOpened:
+		s.opened(ctx, msg)
+	case *waConnectDone:
+		if msg.gen == s.gen && msg.err != nil && s.want {
+			s.retryLater(ctx, msg.err.Error())
+		}
+	case *waRetry:
+		if msg.gen == s.gen && s.want {
+			s.reconnects++
+			s.connect(ctx)
+		}
+	case *waLeaseTick:
+		s.renewLease(ctx, msg)
+	case *waLeaseRenewed:
+		s.leaseRenewed(ctx, msg)
+	case *waLogoutDone:
+		s.loggedOut(ctx, msg)
+	default:
+		s.receiveOutbox(ctx)
+	}
+}
+
+// started loads what the channel's metadata remembers and reconnects a session that should run and has a
+// device (no QR code needed); the outbox is loaded so that nothing waits on a session that will not run.
+func (s *whatsappSession) started(ctx actor.Context) {
+	s.initOutbox(rate.NewLimiter(rate.Limit(s.node.Deps().Config.WhatsAppSendRate), s.node.Deps().Config.WhatsAppSendBurst))
+	s.status = ops.WAStatusDisconnected
+	c, cancel := context.WithTimeout(context.Background(), waDBTimeout)
+	ch, err := s.store.GetChannel(c, s.channelID)
+	cancel()
+	if err != nil {
+		s.status, s.lastError = ops.WAStatusError, "cannot load the channel: "+err.Error()
+		s.log.Error("WhatsApp session cannot start", "err", err)
+		return
+	}
+	meta := ReadChannelMeta(ch.Metadata)
+	s.jid, s.hasDevice, s.lastSeen = meta.JID, meta.HasDevice, meta.LastSeenAt
+	switch meta.Status {
+	case ops.WAStatusLoggedOut, ops.WAStatusBanned, ops.WAStatusOutdated:
+		s.status, s.lastError = meta.Status, meta.LastError
+	}
+	if meta.AutoConnect && meta.HasDevice {
+		s.log.Info("restoring WhatsApp session")
+		s.start(ctx)
+	}
+	s.loadPending(ctx)
+}
+
+func ReadChannelMeta(raw json.RawMessage) channelMeta {
+	var m struct {
+		WhatsApp channelMeta `json:"whatsapp"`
+	}
+	_ = json.Unmarshal(raw, &m)
+	return m.WhatsApp
+}
+
+// start makes the session want a connection and begins the first attempt.
+func (s *whatsappSession) start(ctx actor.Context) {
+	s.want = true
+	s.backoff = 0
+	s.lastError = ""
+	s.setLive(ctx, true)
+	s.persist()
+	s.connect(ctx)
+}
+
+// connect begins one attempt: take the lease (unless held), open the client (unless open), then Connect,
+// off the mailbox; results come back as waOpened and waConnectDone.
+func (s *whatsappSession) connect(ctx actor.Context) {
+	s.gen = waSeq.Add(1)
+	s.nextRetry = nil
+	s.setStatus(ops.WAStatusConnecting)
+	gen, needLease, client := s.gen, !s.leaseHeld, s.client
+	self, root := ctx.Self(), ctx.ActorSystem().Root
+	store, channelID, holder, jid := s.store, s.channelID, s.holder, s.jid
+	factory := s.node.Deps().Channels.WhatsApp
+	clientID := waSeq.Add(1)
+	log := s.log
+	go func() {
+		res := &waOpened{gen: gen}
+		c, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		if needLease {
+			res.lease, res.leased, res.err = store.AcquireLease(c, channelID, holder, waLeaseTTL)
+			if res.err == nil && !res.leased {
+				res.err = fmt.Errorf("another node is running this WhatsApp session (lease held by %s until %s)",
+					res.lease.Holder, res.lease.ExpiresAt.UTC().Format(time.RFC3339))
+			}
+		}
+		if res.err == nil && client == nil {
+			if factory == nil {
+				res.err = errors.New("this node has no WhatsApp client configured")
+			} else {
+				res.clientID = clientID
+				res.client, res.err = factory.Open(c, sessions.WAOpenRequest{ChannelID: channelID, DB: store.Pool, JID: jid, Log: log,
+					OnEvent: func(ev sessions.WhatsAppEvent) { root.Send(self, &waEvent{client: clientID, ev: ev}) }})
+			}
+		}
+		root.Send(self, res)
+	}()
+}
+
+func (s *whatsappSession) opened(ctx actor.Context, msg *waOpened) {
+	if msg.leased && !s.leaseHeld {
+		s.leaseHeld, s.leaseSince = true, time.Now()
+		s.scheduleLeaseTick(ctx, waLeaseRenew)
+	}
+	if msg.client != nil {
+		if msg.gen != s.gen || !s.want || s.client != nil {
+			msg.client.Close()
+		} else {
+			s.client, s.clientID = msg.client, msg.clientID
+		}
+	}
+	if msg.gen != s.gen || !s.want {
+		if !s.want {
+			s.releaseLease()
+		}
+		return
+	}
+	if msg.err != nil {
+		s.retryLater(ctx, msg.err.Error())
+		return
+	}
+	client, gen := s.client, s.gen
+	self, root := ctx.Self(), ctx.ActorSystem().Root
+	go func() { root.Send(self, &waConnectDone{gen: gen, err: client.Connect()}) }()
+}
+
+// retryLater records a temporary failure and schedules the next attempt with capped exponential backoff.
+func (s *whatsappSession) retryLater(ctx actor.Context, reason string) {
+	if s.client != nil {
+		s.client.Disconnect()
+	}
+	delay := min(waRetryBase<<min(s.backoff, 20), waRetryMax)
+	s.backoff++
+	at := time.Now().Add(delay)
+	s.lastError, s.nextRetry, s.qr = reason, &at, nil
+	s.log.Warn("WhatsApp connection down, retrying", "err", reason, "in", delay)
+	s.failPairs(ctx, reason)
+	s.setStatus(ops.WAStatusError)
+	s.persist()
+	gen := s.gen
+	self, root := ctx.Self(), ctx.ActorSystem().Root
+	time.AfterFunc(delay, func() { root.Send(self, &waRetry{gen: gen}) })
+}
+
+// halt stops the session in a final status: switched off, QR expired, or a permanent disconnect. Nothing
+// is retried; queued sends fail, since nothing would send them.
+func (s *whatsappSession) halt(ctx actor.Context, status, reason string) {
+	s.want = false
+	s.gen = waSeq.Add(1)
+	s.closeClient()
+	s.releaseLease()
+	s.lastError, s.nextRetry, s.qr = reason, nil, nil
+	if reason != "" {
+		s.log.Warn("WhatsApp session stopped", "status", status, "reason", reason)
+	}
+	s.failPairs(ctx, "WhatsApp session stopped: "+status)
+	s.setStatus(status)
+	s.persist()
+	s.setLive(ctx, false)
+	s.kick(ctx)
+}
+
+func (s *whatsappSession) closeClient() {
+	if s.client != nil {
+		s.client.Close()
+		s.client, s.clientID = nil, 0
+	}
+}
+
+func (s *whatsappSession) scheduleLeaseTick(ctx actor.Context, after time.Duration) {
+	s.leaseSeq = waSeq.Add(1)
+	seq := s.leaseSeq
+	self, root := ctx.Self(), ctx.ActorSystem().Root
+	time.AfterFunc(after, func() { root.Send(self, &waLeaseTick{seq: seq}) })
+}
+
+func (s *whatsappSession) renewLease(ctx actor.Context, tick *waLeaseTick) {
+	if tick.seq != s.leaseSeq || !s.leaseHeld {
+		return
+	}
+	self, root := ctx.Self(), ctx.ActorSystem().Root
+	store, channelID, holder := s.store, s.channelID, s.holder
+	go func() {
+		c, cancel := context.WithTimeout(context.Background(), waDBTimeout)
+		defer cancel()
+		ok, err := store.RenewLease(c, channelID, holder, waLeaseTTL)
+		root.Send(self, &waLeaseRenewed{seq: tick.seq, ok: ok, err: err})
+	}()
+}
+
+// leaseRenewed keeps the lease going; a lease taken over by another node, or not renewed for nearly its
+// whole TTL, ends the connection at once: two connections of one device make WhatsApp drop both.
+func (s *whatsappSession) leaseRenewed(ctx actor.Context, msg *waLeaseRenewed) {
+	if msg.seq != s.leaseSeq || !s.leaseHeld {
+		return
+	}
+	if msg.err == nil && msg.ok {
+		s.leaseSince = time.Now()
+		s.scheduleLeaseTick(ctx, waLeaseRenew)
+		return
+	}
+	if msg.err != nil && time.Since(s.leaseSince) < waLeaseTTL-2*waLeaseRenew {
+		s.log.Warn("renewing the WhatsApp session lease failed, trying again", "err", msg.err)
+		s.scheduleLeaseTick(ctx, 2*time.Second)
+		return
+	}
+	s.leaseHeld = false
+	s.closeClient()
+	if s.want {
+		s.retryLater(ctx, "lost the session lease to another node")
+	}
+}
+
+func (s *whatsappSession) releaseLease() {
+	if !s.leaseHeld {
+		return
+	}
+	s.leaseHeld = false
+	s.leaseSeq = waSeq.Add(1)
+	c, cancel := context.WithTimeout(context.Background(), waDBTimeout)
+	defer cancel()
+	if err := s.store.ReleaseLease(c, s.channelID, s.holder); err != nil {
+		s.log.Warn("releasing the WhatsApp session lease", "err", err)
+	}
+}
+
+// setStatus records a status change and tells the tenant's WebSocket clients.
+func (s *whatsappSession) setStatus(status string) {
+	s.status = status
+	s.node.Publish(s.tenantID, ops.EventConnectionStatus, s.snapshot(false))
+}
+
+func (s *whatsappSession) setLive(ctx actor.Context, live bool) {
+	if s.live != live {
+		s.live = live
+		ctx.Send(ctx.Parent(), &SessionLive{ChannelID: s.channelID, PID: ctx.Self(), Live: live})
+	}
+}
+
+// snapshot is the session's status; withQR adds the current pairing code.
+func (s *whatsappSession) snapshot(withQR bool) ops.WhatsAppStatus {
+	id := s.channelID
+	st := ops.WhatsAppStatus{ChannelID: &id, Status: s.status, Reconnects: s.reconnects, LastSeenAt: s.lastSeen, NextRetryAt: s.nextRetry}
+	if s.lastError != "" {
+		e := s.lastError
+		st.LastError = &e
+	}
+	if s.jid != "" {
+		j := s.jid
+		st.JID = &j
+	}
+	if withQR && s.qr != nil && s.qr.ExpiresAt.After(time.Now()) {
+		q := *s.qr
+		st.QR = &q
+	}
+	return st
+}
+
+// persist writes what a restore needs into the channel's metadata (and the device JID as its platform id).
+func (s *whatsappSession) persist() {
+	meta := channelMeta{Status: s.status, AutoConnect: s.want, HasDevice: s.hasDevice, JID: s.jid, LastError: s.lastError, LastSeenAt: s.lastSeen}
+	var platformID *string
+	if s.jid != "" {
+		platformID = &s.jid
+	}
+	c, cancel := context.WithTimeout(context.Background(), waDBTimeout)
+	defer cancel()
+	if err := s.store.MergeChannelMetadata(c, s.channelID, map[string]any{"whatsapp": meta}, platformID); err != nil {
+		s.log.Warn("saving the WhatsApp session state", "err", err)
+	}
+}
+
+func (s *whatsappSession) seen() {
+	now := time.Now().UTC()
+	s.lastSeen = &now
+}

@@ -1,0 +1,250 @@
+package channels
+
+import (
+	"context"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/aezen/engine/actors/node"
+	"github.com/aezen/engine/actors/ops"
+	"github.com/aezen/engine/domain"
+	"github.com/aezen/engine/persistence"
+	"github.com/aezen/engine/protos"
+	"github.com/aezen/engine/sessions"
+)
+
+// event applies one event of the current client: the engine's side of the WhatsApp boundary.
+func (s *whatsappSession) event(ctx actor.Context, ev sessions.WhatsAppEvent) {
+	switch e := ev.(type) {
+	case sessions.WAQRCode:
+		s.qrCode(ctx, e)
+	case sessions.WAQRTimeout:
+		s.halt(ctx, ops.WAStatusDisconnected, "the QR code expired before it was scanned; connect again for a new one")
+	case sessions.WAPaired:
+		s.jid, s.hasDevice, s.qr = e.JID, true, nil
+		s.log.Info("WhatsApp device paired", "phone_platform", e.Platform)
+		s.persist()
+	case sessions.WAPairError:
+		s.lastError = "pairing failed: " + e.Reason
+		s.setStatus(s.status)
+	case sessions.WAConnected:
+		s.connected(ctx, e)
+	case sessions.WADisconnected:
+		if !s.hasDevice {
+			s.halt(ctx, ops.WAStatusDisconnected, "the connection closed before the QR code was scanned; connect again")
+			return
+		}
+		s.retryLater(ctx, e.Reason)
+	case sessions.WALoggedOut:
+		s.hasDevice, s.jid = false, ""
+		s.halt(ctx, ops.WAStatusLoggedOut, "logged out: "+e.Reason)
+	case sessions.WABanned:
+		s.halt(ctx, ops.WAStatusBanned, "banned by WhatsApp: "+e.Reason)
+	case sessions.WAOutdated:
+		s.halt(ctx, ops.WAStatusOutdated, "WhatsApp rejected this client version (405); update the engine")
+	case sessions.WAStreamReplaced:
+		s.halt(ctx, ops.WAStatusError, "another WhatsApp Web client took over this session (stream replaced)")
+	case sessions.WAConnectFailure:
+		if e.Temporary {
+			s.retryLater(ctx, "WhatsApp refused the connection: "+e.Reason)
+		} else {
+			s.halt(ctx, ops.WAStatusError, "WhatsApp refused the connection: "+e.Reason)
+		}
+	case sessions.WAReceipt:
+		s.seen()
+		s.receipt(ctx, e)
+	case sessions.WAPushName:
+		store, channelID := s.store, s.channelID
+		go func() {
+			c, cancel := context.WithTimeout(context.Background(), waDBTimeout)
+			defer cancel()
+			_ = store.SetCustomerName(c, channelID, e.JID, e.Name)
+		}()
+	case *sessions.WAMessage:
+		s.seen()
+		s.inbound(ctx, e)
+	}
+}
+
+func (s *whatsappSession) qrCode(ctx actor.Context, e sessions.WAQRCode) {
+	if !s.want || (s.status != ops.WAStatusConnecting && s.status != ops.WAStatusWaitingQR) {
+		return
+	}
+	s.qr = &ops.WhatsAppQR{ChannelID: s.channelID, Code: e.Code, ExpiresAt: e.ExpiresAt}
+	s.node.Publish(s.tenantID, ops.EventQR, s.qr)
+	if s.status != ops.WAStatusWaitingQR {
+		s.setStatus(ops.WAStatusWaitingQR)
+	}
+	pairs := s.pairs
+	s.pairs = nil
+	for _, req := range pairs {
+		s.pairPhone(ctx, req)
+	}
+}
+
+func (s *whatsappSession) connected(ctx actor.Context, e sessions.WAConnected) {
+	if !s.want {
+		return
+	}
+	if e.JID != "" {
+		s.jid = e.JID
+	}
+	s.hasDevice = s.client.HasDevice()
+	s.seen()
+	s.qr, s.nextRetry, s.lastError, s.backoff = nil, nil, "", 0
+	s.log.Info("WhatsApp connected")
+	for _, req := range s.pairs {
+		s.answer(ctx, req, nil, domain.Conflict("WhatsApp is already connected"))
+	}
+	s.pairs = nil
+	s.setStatus(ops.WAStatusConnected)
+	s.persist()
+	s.loadPending(ctx)
+	s.kick(ctx)
+}
+
+// inbound hands a customer's message to the tenant and acknowledges it to WhatsApp once the conversation
+// actor has committed it: the tenant replies to a future, whose answer settles the message.
+func (s *whatsappSession) inbound(ctx actor.Context, m *sessions.WAMessage) {
+	in := ops.InboundInput{PlatformMessageID: m.ID, From: ops.InboundSender{PlatformCustomerID: m.Chat}, ContentType: m.ContentType,
+		Content: m.Text, Metadata: m.Metadata()}
+	if m.PushName != "" {
+		name := m.PushName
+		in.From.FullName = &name
+	}
+	if phone := sessions.WhatsAppPhone(m.Chat); phone != "" {
+		in.From.Phone = &phone
+	}
+	if !m.Timestamp.IsZero() {
+		ts := m.Timestamp.UTC()
+		in.Timestamp = &ts
+	}
+	fut := actor.NewFuture(ctx.ActorSystem(), 30*time.Second)
+	ctx.Send(ctx.Parent(), &WAInbound{ChannelID: s.channelID, Input: in, ReplyTo: fut.PID()})
+	log := s.log
+	go func() {
+		res, err := fut.Result()
+		rep, _ := res.(*protos.TenantReply)
+		ok := err == nil && rep != nil && rep.GetFailure() == nil
+		if !ok {
+			log.Warn("inbound WhatsApp message not stored; WhatsApp will deliver it again", "whatsapp_id", m.ID, "err", err)
+		}
+		m.Done(ok)
+	}()
+}
+
+// receipt moves our messages to DELIVERED or READ in the chats they belong to.
+func (s *whatsappSession) receipt(ctx actor.Context, e sessions.WAReceipt) {
+	store, channelID, parent, root, log := s.store, s.channelID, ctx.Parent(), ctx.ActorSystem().Root, s.log
+	go func() {
+		c, cancel := context.WithTimeout(context.Background(), waDBTimeout)
+		defer cancel()
+		chats, err := store.ChatsOfOutbound(c, channelID, e.IDs)
+		if err != nil {
+			log.Warn("looking up the chats of a receipt", "err", err)
+			return
+		}
+		for chatID, ids := range chats {
+			root.Send(parent, &SendReport{ChatID: chatID, Change: persistence.StatusChange{PlatformMessageIDs: ids, Status: e.Status}})
+		}
+	}()
+}
+
+// request answers an API operation about the session.
+func (s *whatsappSession) request(ctx actor.Context, req *WARequest) {
+	switch req.Op {
+	case ops.OpWhatsAppStatus:
+		s.answer(ctx, req, s.snapshot(true), nil)
+	case ops.OpWhatsAppToggle:
+		if s.want {
+			s.halt(ctx, ops.WAStatusDisconnected, "")
+		} else {
+			s.reconnects = 0
+			s.start(ctx)
+		}
+		s.answer(ctx, req, ops.ToggleResult{ChannelID: s.channelID, Status: s.status}, nil)
+	case ops.OpWhatsAppPairPhone:
+		switch {
+		case s.status == ops.WAStatusConnected:
+			s.answer(ctx, req, nil, domain.Conflict("WhatsApp is already connected"))
+		case s.status == ops.WAStatusWaitingQR:
+			s.pairPhone(ctx, req)
+		default:
+			s.pairs = append(s.pairs, req)
+			if !s.want {
+				s.reconnects = 0
+				s.start(ctx)
+			}
+		}
+	case ops.OpWhatsAppLogout:
+		s.logout(ctx, req)
+	default:
+		s.answer(ctx, req, nil, domain.BadRequest("unknown WhatsApp operation %q", req.Op))
+	}
+}
+
+// pairPhone asks WhatsApp for a code the operator types on the phone instead of scanning the QR code.
+func (s *whatsappSession) pairPhone(ctx actor.Context, req *WARequest) {
+	in := req.Input.(*ops.PairPhoneInput)
+	client, root, log := s.client, ctx.ActorSystem().Root, s.log
+	go func() {
+		c, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		code, err := client.PairPhone(c, in.Phone)
+		if err != nil {
+			log.Warn("WhatsApp refused a pairing code", "err", err)
+			err = domain.BadRequest("WhatsApp refused a pairing code for this number: %v", err)
+		}
+		root.Send(req.Sender, node.Reply(ops.PairPhoneResult{Code: code}, err, log, req.Cmd.TenantCommand))
+	}()
+}
+
+func (s *whatsappSession) failPairs(ctx actor.Context, reason string) {
+	for _, req := range s.pairs {
+		s.answer(ctx, req, nil, &domain.Error{Code: domain.CodeUnavailable, Message: "cannot pair now: " + reason})
+	}
+	s.pairs = nil
+}
+
+// logout unlinks the device (deleting it from the store), with a client opened for it when none is.
+func (s *whatsappSession) logout(ctx actor.Context, req *WARequest) {
+	s.want = false
+	s.gen = waSeq.Add(1)
+	client := s.client
+	s.client, s.clientID = nil, 0
+	self, root := ctx.Self(), ctx.ActorSystem().Root
+	factory, store, channelID, jid, log := s.node.Deps().Channels.WhatsApp, s.store, s.channelID, s.jid, s.log
+	hasDevice := s.hasDevice
+	go func() {
+		c, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		var err error
+		if client == nil && hasDevice && factory != nil {
+			client, err = factory.Open(c, sessions.WAOpenRequest{ChannelID: channelID, DB: store.Pool, JID: jid, Log: log})
+		}
+		if client != nil {
+			err = client.Logout(c)
+			client.Close()
+		}
+		root.Send(self, &waLogoutDone{req: req, err: err})
+	}()
+}
+
+func (s *whatsappSession) loggedOut(ctx actor.Context, msg *waLogoutDone) {
+	if msg.err != nil {
+		s.log.Error("WhatsApp logout failed", "err", msg.err)
+		s.answer(ctx, msg.req, nil, msg.err)
+		s.halt(ctx, ops.WAStatusError, "logout failed: "+msg.err.Error())
+		return
+	}
+	s.hasDevice, s.jid = false, ""
+	s.halt(ctx, ops.WAStatusLoggedOut, "")
+	s.answer(ctx, msg.req, s.snapshot(false), nil)
+}
+
+func (s *whatsappSession) answer(ctx actor.Context, req *WARequest, res any, err error) {
+	if req.Sender != nil {
+		ctx.Send(req.Sender, node.Reply(res, err, s.log, req.Cmd.TenantCommand))
+	}
+}

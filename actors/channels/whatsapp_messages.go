@@ -1,0 +1,92 @@
+package channels
+
+import (
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/google/uuid"
+
+	"github.com/aezen/engine/actors/node"
+	"github.com/aezen/engine/actors/ops"
+	"github.com/aezen/engine/persistence"
+	"github.com/aezen/engine/sessions"
+)
+
+// channelMeta is what a WhatsApp session keeps in its channel's metadata (under "whatsapp"), so that any
+// node can restore it: whether it should run, whether a device is stored, and the last status.
+type channelMeta struct {
+	Status      string     `json:"status"`
+	AutoConnect bool       `json:"autoConnect"`
+	HasDevice   bool       `json:"hasDevice"`
+	JID         string     `json:"jid,omitempty"`
+	LastError   string     `json:"lastError,omitempty"`
+	LastSeenAt  *time.Time `json:"lastSeenAt,omitempty"`
+}
+
+// Messages of the WhatsApp session actor (local to one node).
+type (
+	// WARequest is an operation from the API, answered by the session to sender.
+	WARequest struct {
+		Op     string
+		Cmd    *node.Command
+		Input  any
+		Sender *actor.PID
+	}
+	// waEvent is an event of the client numbered client (events of a closed client are dropped).
+	waEvent struct {
+		client uint64
+		ev     sessions.WhatsAppEvent
+	}
+	// waOpened reports the lease and the client of connection attempt gen.
+	waOpened struct {
+		gen      uint64
+		client   sessions.WhatsAppClient
+		clientID uint64
+		leased   bool
+		lease    persistence.Lease
+		err      error
+	}
+	// waConnectDone reports the end of a Connect call of attempt gen.
+	waConnectDone struct {
+		gen uint64
+		err error
+	}
+	// waRetry starts reconnect attempt gen when it is still the current one.
+	waRetry struct{ gen uint64 }
+	// waLeaseTick asks the session to renew lease number seq.
+	waLeaseTick struct{ seq uint64 }
+	// waLeaseRenewed reports a renewal.
+	waLeaseRenewed struct {
+		seq uint64
+		ok  bool
+		err error
+	}
+	// waSendDone reports one send attempt.
+	waSendDone struct {
+		msg sessions.Outbound
+		err error
+	}
+	// waSendNext resumes the outbox after pacing or a retry pause.
+	waSendNext struct{}
+	// waLogoutDone reports a logout.
+	waLogoutDone struct {
+		req *WARequest
+		err error
+	}
+)
+
+// Messages from a WhatsApp session to its tenant.
+type (
+	// SessionLive tells the tenant whether a session must keep running (the tenant then stays active).
+	SessionLive struct {
+		ChannelID uuid.UUID
+		PID       *actor.PID
+		Live      bool
+	}
+	// WAInbound asks the tenant to store a message; replyTo gets the reply once it is committed.
+	WAInbound struct {
+		ChannelID uuid.UUID
+		Input     ops.InboundInput
+		ReplyTo   *actor.PID
+	}
+)

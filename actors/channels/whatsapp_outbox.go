@@ -1,0 +1,190 @@
+package channels
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/google/uuid"
+	"golang.org/x/time/rate"
+
+	"github.com/aezen/engine/actors/ops"
+	"github.com/aezen/engine/domain"
+	"github.com/aezen/engine/persistence"
+	"github.com/aezen/engine/sessions"
+)
+
+// outbox is a WhatsApp session's queue of committed outbound messages. It sends one message at a time, in
+// order, paced by a token bucket for the channel's number (AEZEN_WHATSAPP_SEND_RATE/_BURST) so that bulk
+// sends do not get the number banned. A failed send is retried with the same WhatsApp message id, so the
+// customer's phone shows it once however many attempts it took.
+type outbox struct {
+	queue   []sessions.Outbound
+	known   map[uuid.UUID]bool
+	sent    map[uuid.UUID]time.Time // recently sent ids, so a reload of PENDING rows cannot resend them
+	attempt int
+	busy    bool
+	paced   bool
+	limiter *rate.Limiter
+}
+
+func (o *outbox) initOutbox(l *rate.Limiter) {
+	o.known, o.sent, o.limiter = map[uuid.UUID]bool{}, map[uuid.UUID]time.Time{}, l
+}
+
+func (s *whatsappSession) receiveOutbox(ctx actor.Context) {
+	switch msg := ctx.Message().(type) {
+	case *OutboundReady:
+		s.enqueue(msg.Msg)
+		s.kick(ctx)
+	case *waSendNext:
+		s.busy = false
+		s.kick(ctx)
+	case *waSendDone:
+		s.sendDone(ctx, msg)
+	case *ReadReceipts:
+		if s.status == ops.WAStatusConnected {
+			client, log := s.client, s.log
+			go func() {
+				c, cancel := context.WithTimeout(context.Background(), waSendTimeout)
+				defer cancel()
+				if err := client.MarkRead(c, msg.PlatformChatID, "", msg.IDs, time.Now()); err != nil {
+					log.Warn("sending WhatsApp read receipts", "err", err)
+				}
+			}()
+		}
+	case *TypingSignal:
+		if s.status == ops.WAStatusConnected {
+			client := s.client
+			go func() {
+				c, cancel := context.WithTimeout(context.Background(), waSendTimeout)
+				defer cancel()
+				_ = client.SetTyping(c, msg.PlatformChatID, msg.On)
+			}()
+		}
+	}
+}
+
+// loadPending queues the channel's messages still PENDING in the database (sends committed before a restart).
+func (s *whatsappSession) loadPending(ctx actor.Context) {
+	c, cancel := context.WithTimeout(context.Background(), waDBTimeout)
+	pending, err := s.store.PendingMessages(c, s.channelID, 10000)
+	cancel()
+	if err != nil {
+		s.log.Error("loading pending WhatsApp sends", "err", err)
+		return
+	}
+	s.pruneSent()
+	for _, p := range pending {
+		s.enqueue(outboundFromPending(p))
+	}
+	s.kick(ctx)
+}
+
+func (s *whatsappSession) enqueue(m sessions.Outbound) {
+	if s.known[m.MessageID] {
+		return
+	}
+	if _, done := s.sent[m.MessageID]; done {
+		return
+	}
+	s.known[m.MessageID] = true
+	s.queue = append(s.queue, m)
+}
+
+// kick sends the next message when the connection is up and the pace allows. A session that will not
+// connect fails its queue at once: a message should not wait for a connection nobody asked for.
+func (s *whatsappSession) kick(ctx actor.Context) {
+	if s.busy || len(s.queue) == 0 {
+		return
+	}
+	if !s.want {
+		for _, m := range s.queue {
+			s.report(ctx, m, domain.StatusFailed, "WhatsApp is not connected (status "+s.status+")")
+		}
+		s.queue, s.known = nil, map[uuid.UUID]bool{}
+		return
+	}
+	if s.status != ops.WAStatusConnected || s.client == nil {
+		return
+	}
+	self, root := ctx.Self(), ctx.ActorSystem().Root
+	if !s.paced {
+		s.paced = true
+		if d := s.limiter.Reserve().Delay(); d > 0 {
+			s.busy = true
+			time.AfterFunc(d, func() { root.Send(self, &waSendNext{}) })
+			return
+		}
+	}
+	s.paced = false
+	s.busy = true
+	m, client := s.queue[0], s.client
+	text := m.Content
+	go func() {
+		c, cancel := context.WithTimeout(context.Background(), waSendTimeout)
+		defer cancel()
+		root.Send(self, &waSendDone{msg: m, err: client.SendText(c, m.To, m.PlatformMessageID, text)})
+	}()
+}
+
+// sendDone reports SENT, retries a transient failure with the same id, or reports FAILED after the last try.
+func (s *whatsappSession) sendDone(ctx actor.Context, res *waSendDone) {
+	s.busy = false
+	if len(s.queue) == 0 || s.queue[0].MessageID != res.msg.MessageID {
+		return
+	}
+	if res.err == nil {
+		s.sent[res.msg.MessageID] = time.Now()
+		s.report(ctx, res.msg, domain.StatusSent, "")
+		s.next(ctx)
+		return
+	}
+	self, root := ctx.Self(), ctx.ActorSystem().Root
+	if errors.Is(res.err, sessions.ErrWANotConnected) {
+		// The connection went away under the send: not the message's fault; wait for the reconnect.
+		s.busy = true
+		time.AfterFunc(time.Second, func() { root.Send(self, &waSendNext{}) })
+		return
+	}
+	s.attempt++
+	if errors.Is(res.err, sessions.ErrWABadRecipient) || s.attempt >= waMaxSendTries {
+		s.log.Warn("WhatsApp send failed for good", "message_id", res.msg.MessageID, "attempts", s.attempt, "err", res.err)
+		s.report(ctx, res.msg, domain.StatusFailed, res.err.Error())
+		s.next(ctx)
+		return
+	}
+	backoff := min(500*time.Millisecond<<(s.attempt-1), 30*time.Second)
+	s.log.Info("WhatsApp send failed, retrying with the same id", "message_id", res.msg.MessageID, "in", backoff, "err", res.err)
+	s.busy = true
+	time.AfterFunc(backoff, func() { root.Send(self, &waSendNext{}) })
+}
+
+// pruneSent forgets sends old enough for their SENT status to be committed long ago.
+func (s *whatsappSession) pruneSent() {
+	for id, at := range s.sent {
+		if time.Since(at) > 10*time.Minute {
+			delete(s.sent, id)
+		}
+	}
+}
+
+func (s *whatsappSession) next(ctx actor.Context) {
+	if len(s.sent) > 4096 {
+		s.pruneSent()
+	}
+	delete(s.known, s.queue[0].MessageID)
+	s.queue = s.queue[1:]
+	s.attempt = 0
+	s.kick(ctx)
+}
+
+func (s *whatsappSession) report(ctx actor.Context, m sessions.Outbound, status, errText string) {
+	id := m.MessageID
+	change := persistence.StatusChange{MessageID: &id, Status: status}
+	if errText != "" {
+		change.Error = &errText
+	}
+	ctx.Send(ctx.Parent(), &SendReport{ChatID: m.ChatID, Change: change})
+}

@@ -1,0 +1,19 @@
+package node
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+)
+
+var (
+	metricClusterRequestErrors = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "aezen_cluster_request_errors_total", Help: "Requests to tenant grains that failed after retries.",
+	})
+	metricClusterRetries = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "aezen_cluster_request_retries_total", Help: "Requests to tenant grains retried (member lost, grain moving).",
+	})
+	metricClusterRequestSeconds = promauto.NewHistogram(prometheus.HistogramOpts{
+		Name: "aezen_cluster_request_seconds", Help: "Time for a tenant grain to answer a request, retries included.",
+		Buckets: prometheus.ExponentialBuckets(0.0002, 2, 16),
+	})
+)

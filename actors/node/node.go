@@ -1,0 +1,291 @@
+// Package node is the engine's runtime: one protoactor-go cluster member whose grains are tenants (their
+// behaviour is package tenant's). It asks tenants for operations wherever they live (Ask), publishes tenant
+// events to every member's WebSocket clients, wakes the tenants that have work after a restart, and holds what
+// the actors share: the node-wide services (Deps), the warm dispatcher and the envelope of operations.
+package node
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/asynkron/protoactor-go/cluster"
+	"github.com/asynkron/protoactor-go/cluster/clusterproviders/test"
+	"github.com/asynkron/protoactor-go/cluster/identitylookup/disthash"
+	"github.com/google/uuid"
+
+	"github.com/aezen/engine/config"
+	"github.com/aezen/engine/domain"
+	"github.com/aezen/engine/persistence"
+	"github.com/aezen/engine/protos"
+	"github.com/aezen/engine/sessions"
+)
+
+// TenantKind is the cluster kind of tenant grains; a grain's identity is the tenant id.
+const TenantKind = "tenant"
+
+// gatewayName is the well-known actor on every member that hands tenant events to local WebSocket clients.
+const gatewayName = "aezen-gateway"
+
+// EventSink receives the real-time events of tenants; the WebSocket hub implements it.
+type EventSink interface {
+	Deliver(tenantID uuid.UUID, event string, data []byte)
+}
+
+// Deps are the node-wide services actors use.
+type Deps struct {
+	Config   *config.Config
+	Admin    *persistence.Admin
+	Master   *persistence.Master
+	Pools    *persistence.PoolManager
+	Cipher   *persistence.Cipher
+	Channels *sessions.Registry
+	Log      *slog.Logger
+}
+
+// Node is one cluster member: the actor system, the cluster and the dependencies its actors share.
+type Node struct {
+	System  *actor.ActorSystem
+	Cluster *cluster.Cluster
+	deps    *Deps
+	sink    EventSink
+	gateway *actor.PID
+	agent   *test.InMemAgent
+	stop    chan struct{}
+	// members holds the addresses of the cluster's members, kept from topology events: protoactor's
+	// MemberList is not safe to read from other goroutines.
+	members  atomic.Pointer[[]string]
+	topology atomic.Pointer[cluster.ClusterTopology]
+	local    localTenants
+	leaving  memberWatch
+}
+
+// NodeOptions tune a node beyond the configuration.
+type NodeOptions struct {
+	// Sink receives events of tenants for the clients connected to this node.
+	Sink EventSink
+	// Tenant builds the props of the tenant grain (package tenant's Props). The runtime does not import the
+	// tenant core: the tenant core imports the runtime, and the composition root puts the two together.
+	Tenant func(*Node) *actor.Props
+}
+
+// StartNode starts the actor system and joins the cluster. With AEZEN_CLUSTER_PROVIDER=none the node is a
+// single-member cluster, so that adding members later is configuration, not code.
+func StartNode(deps *Deps, opts NodeOptions) (*Node, error) {
+	cfg := deps.Config
+	protoLog := deps.Log.With("component", "protoactor")
+	system := actor.NewActorSystem(actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger { return quietLogger(protoLog) }))
+	n := &Node{System: system, deps: deps, sink: opts.Sink}
+
+	provider, agent, err := clusterProvider(cfg)
+	if err != nil {
+		return nil, err
+	}
+	n.agent = agent
+	remoteCfg, err := remoteConfig(cfg, deps.Log)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Tenant == nil {
+		return nil, errors.New("node: NodeOptions.Tenant is required")
+	}
+	tenantProps := opts.Tenant(n)
+	clusterCfg := cluster.Configure(cfg.ClusterName, provider, disthash.New(), remoteCfg,
+		cluster.WithKinds(cluster.NewKind(TenantKind, tenantProps)),
+		cluster.WithRequestTimeout(cfg.RequestTimeout))
+	n.Cluster = cluster.New(system, clusterCfg)
+	system.EventStream.Subscribe(func(evt interface{}) {
+		if topo, ok := evt.(*cluster.ClusterTopology); ok {
+			addrs := make([]string, 0, len(topo.Members))
+			for _, m := range topo.Members {
+				addrs = append(addrs, m.Address())
+			}
+			n.members.Store(&addrs)
+			n.topology.Store(topo)
+			n.leaving.topologyChanged(topo)
+		}
+	})
+	n.Cluster.StartMember()
+
+	gw, err := system.Root.SpawnNamed(actor.PropsFromFunc(n.receiveGatewayEvent), gatewayName)
+	if err != nil {
+		n.Cluster.Shutdown(true)
+		return nil, fmt.Errorf("starting event gateway: %w", err)
+	}
+	n.gateway = gw
+	n.stop = make(chan struct{})
+	go n.wakeLoop(n.stop)
+	return n, nil
+}
+
+// Stop passivates this member's tenants and leaves the cluster.
+func (n *Node) Stop() {
+	close(n.stop)
+	n.passivateAll(10 * time.Second)
+	n.Cluster.Shutdown(true)
+}
+
+// passivateAll stops every tenant actor of this member and waits for them, so their pools close and
+// their committed work is answered before the member leaves; the next request re-activates each tenant on
+// the member that then owns it.
+func (n *Node) passivateAll(timeout time.Duration) {
+	var futures []*actor.Future
+	for _, pid := range n.local.snapshot() {
+		futures = append(futures, n.System.Root.PoisonFuture(pid))
+	}
+	deadline := time.Now().Add(timeout)
+	for _, f := range futures {
+		if remaining := time.Until(deadline); remaining > 0 {
+			_ = f.Wait()
+		}
+	}
+}
+
+// Address is this member's actor address (host:port).
+func (n *Node) Address() string { return n.System.Address() }
+
+// Ask sends one operation to a tenant's grain, wherever it lives, and decodes the JSON answer into out.
+// Domain failures come back as *domain.Error. While the cluster changes (a member lost or joining), the
+// grain may be unreachable for a moment: Ask retries with backoff within AEZEN_REQUEST_TIMEOUT, so callers
+// see a short delay instead of an error. Operations are safe to repeat: inbound messages are de-duplicated
+// by platform id and sends carry idempotency keys.
+func (n *Node) Ask(ctx context.Context, tenantID uuid.UUID, op string, caller Caller, payload, out any) error {
+	body, err := json.Marshal(payload)
+	if err != nil {
+		return fmt.Errorf("encoding %s payload: %w", op, err)
+	}
+	cmd := &protos.TenantCommand{Op: op, Payload: body, Caller: &protos.Caller{UserId: caller.UserID, Role: caller.Role}, RequestId: caller.RequestID}
+	start := time.Now()
+	deadline := start.Add(n.deps.Config.RequestTimeout)
+	if dl, ok := ctx.Deadline(); ok && dl.Before(deadline) {
+		deadline = dl
+	}
+	backoff := 25 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		remaining := time.Until(deadline)
+		if remaining <= 0 {
+			metricClusterRequestErrors.Inc()
+			return &domain.Error{Code: domain.CodeUnavailable, Message: "tenant did not answer in time, try again"}
+		}
+		res, err := n.attempt(tenantID.String(), cmd, min(remaining, attemptTimeout))
+		if err == nil && res != nil {
+			metricClusterRequestSeconds.Observe(time.Since(start).Seconds())
+			return decodeReply(res, tenantID, op, out)
+		}
+		metricClusterRetries.Inc()
+		select {
+		case <-ctx.Done():
+			return &domain.Error{Code: domain.CodeUnavailable, Message: "request cancelled"}
+		case <-time.After(min(backoff, max(time.Until(deadline), 0))):
+		}
+		backoff = min(backoff*2, 500*time.Millisecond)
+	}
+}
+
+// attemptTimeout bounds one try of Ask, so that a request sent to a member that just died is retried on
+// the new owner well within the request timeout (or sooner, when the topology drops the member first: see
+// memberWatch).
+const attemptTimeout = 3 * time.Second
+
+func decodeReply(res any, tenantID uuid.UUID, op string, out any) error {
+	Reply, ok := res.(*protos.TenantReply)
+	if !ok {
+		return fmt.Errorf("tenant %s answered %s with %T", tenantID, op, res)
+	}
+	if f := Reply.GetFailure(); f != nil {
+		e := &domain.Error{Code: f.Code, Message: f.Message}
+		for _, fe := range f.Fields {
+			e.Fields = append(e.Fields, domain.FieldError{Field: fe.Field, Message: fe.Message})
+		}
+		return e
+	}
+	if out == nil || len(Reply.Body) == 0 {
+		return nil
+	}
+	if raw, ok := out.(*json.RawMessage); ok {
+		*raw = append((*raw)[:0], Reply.Body...)
+		return nil
+	}
+	return json.Unmarshal(Reply.Body, out)
+}
+
+// Caller is the authenticated user behind an Ask.
+type Caller struct {
+	UserID    string
+	Role      string
+	RequestID string
+}
+
+// publish hands a tenant event to the gateway of every member; the local one is called directly.
+func (n *Node) Publish(tenantID uuid.UUID, event string, payload any) {
+	data, err := json.Marshal(payload)
+	if err != nil {
+		n.deps.Log.Error("encoding event", "event", event, "err", err)
+		return
+	}
+	if n.sink != nil {
+		n.sink.Deliver(tenantID, event, data)
+	}
+	members := n.members.Load()
+	if members == nil {
+		return
+	}
+	self := n.System.Address()
+	var msg *protos.TenantEvent
+	for _, addr := range *members {
+		if addr != self {
+			if msg == nil {
+				msg = &protos.TenantEvent{TenantId: tenantID.String(), Event: event, Data: data}
+			}
+			n.System.Root.Send(actor.NewPID(addr, gatewayName), msg)
+		}
+	}
+}
+
+func (n *Node) receiveGatewayEvent(ctx actor.Context) {
+	ev, ok := ctx.Message().(*protos.TenantEvent)
+	if !ok || n.sink == nil {
+		return
+	}
+	id, err := uuid.Parse(ev.TenantId)
+	if err != nil {
+		return
+	}
+	n.sink.Deliver(id, ev.Event, ev.Data)
+}
+
+// quietLogger keeps protoactor's own logs at warning level and above.
+func quietLogger(l *slog.Logger) *slog.Logger {
+	return slog.New(levelFilter{Handler: l.Handler(), min: slog.LevelWarn})
+}
+
+type levelFilter struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (f levelFilter) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= f.min && f.Handler.Enabled(ctx, l)
+}
+
+func (f levelFilter) WithAttrs(a []slog.Attr) slog.Handler {
+	return levelFilter{Handler: f.Handler.WithAttrs(a), min: f.min}
+}
+
+func (f levelFilter) WithGroup(g string) slog.Handler {
+	return levelFilter{Handler: f.Handler.WithGroup(g), min: f.min}
+}
+
+// Close releases the node-wide database connections.
+func (d *Deps) Close() {
+	d.Master.Close()
+	d.Admin.Close()
+}
+
+// Deps are the node-wide services the node's actors share.
+func (n *Node) Deps() *Deps { return n.deps }

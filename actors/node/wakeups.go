@@ -1,0 +1,42 @@
+package node
+
+import (
+	"context"
+	"time"
+
+	"github.com/aezen/engine/actors/ops"
+)
+
+// wakeInterval is how often a node re-activates the tenants listed in tenant_wakeups. Activation is
+// idempotent, so every member may do it: the cluster places each grain on one member.
+const wakeInterval = 30 * time.Second
+
+// wakeLoop activates, at start and then periodically, the tenants that have work without requests:
+// unsent messages and connected sessions. It is how pending sends survive a restart and how a lost
+// member's tenants come back on the survivors.
+func (n *Node) wakeLoop(stop <-chan struct{}) {
+	for {
+		n.WakeTenants()
+		select {
+		case <-stop:
+			return
+		case <-time.After(wakeInterval):
+		}
+	}
+}
+
+// WakeTenants activates every tenant listed in tenant_wakeups once.
+func (n *Node) WakeTenants() {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	ids, err := n.deps.Master.Wakeups(ctx)
+	if err != nil {
+		n.deps.Log.Warn("listing tenants to wake", "err", err)
+		return
+	}
+	for _, id := range ids {
+		if err := n.Ask(ctx, id, ops.OpTenantInfo, Caller{}, struct{}{}, nil); err != nil {
+			n.deps.Log.Warn("waking tenant", "tenant_id", id, "err", err)
+		}
+	}
+}

@@ -1,0 +1,68 @@
+package ops
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/aezen/engine/sessions"
+)
+
+// SignatureHeader carries the HMAC-SHA256 of a signed call's body, as "sha256=<hex>".
+const SignatureHeader = sessions.SignatureHeader
+
+// OpChannelInbound stores a signed inbound message posted to an API channel.
+const OpChannelInbound = "channel.inbound"
+
+// SignedInbound is the payload of OpChannelInbound: the raw body, verified by the tenant against the
+// channel's secret, which only the tenant's database holds.
+type SignedInbound struct {
+	ChannelID uuid.UUID `json:"channelId"`
+	Body      []byte    `json:"body"`
+	Signature string    `json:"signature"`
+}
+
+// InboundInput is the body of an inbound API-channel call.
+type InboundInput struct {
+	PlatformMessageID string          `json:"platformMessageId" validate:"required,max=200"`
+	From              InboundSender   `json:"from" validate:"required"`
+	ContentType       string          `json:"contentType" validate:"omitempty,oneof=TEXT IMAGE VIDEO AUDIO FILE LOCATION STICKER"`
+	Content           string          `json:"content" validate:"required,max=65536"`
+	Metadata          json.RawMessage `json:"metadata,omitempty"`
+	Timestamp         *time.Time      `json:"timestamp"`
+}
+
+// InboundSender identifies the customer who wrote an inbound message.
+type InboundSender struct {
+	PlatformCustomerID string  `json:"platformCustomerId" validate:"required,max=200"`
+	FullName           *string `json:"fullName" validate:"omitempty,max=200"`
+	Phone              *string `json:"phone" validate:"omitempty,max=50"`
+}
+
+// InboundResult answers an inbound message; Duplicate means it was stored before and nothing new happened.
+type InboundResult struct {
+	MessageID uuid.UUID `json:"messageId"`
+	ChatID    uuid.UUID `json:"chatId"`
+	Duplicate bool      `json:"duplicate"`
+}
+
+// OpChannelStatus records a signed delivery or read receipt for an outbound message of an API channel.
+const OpChannelStatus = "channel.status"
+
+// StatusCallback is the body of a signed status call: the receiver delivered or read a message we sent.
+type StatusCallback struct {
+	PlatformMessageID string `json:"platformMessageId" validate:"required,max=200"`
+	Status            string `json:"status" validate:"required,oneof=DELIVERED READ"`
+}
+
+// OpChannelIngest stores an inbound message handed over by a trusted source inside the cluster (a channel
+// session, the benchmark's channel player). It carries no signature, so httpapi never routes it: only code
+// holding a *Node can send it, through Node.Ingest.
+const OpChannelIngest = "channel.ingest"
+
+// TrustedInbound is the payload of OpChannelIngest.
+type TrustedInbound struct {
+	ChannelID uuid.UUID    `json:"channelId"`
+	Message   InboundInput `json:"message"`
+}

@@ -1,0 +1,80 @@
+package ops
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// WhatsApp operations: tenant actor operations, since they touch the state of the tenant's session actor.
+const (
+	OpWhatsAppToggle    = "whatsapp.toggle"
+	OpWhatsAppStatus    = "whatsapp.status"
+	OpWhatsAppPairPhone = "whatsapp.pair_phone"
+	OpWhatsAppLogout    = "whatsapp.logout"
+	OpWhatsAppSend      = "whatsapp.send"
+)
+
+// Statuses of a WhatsApp session. What the status says is what the connection is doing.
+const (
+	// WAStatusDisconnected: not running and nothing scheduled (never connected, switched off, or the QR
+	// code expired unscanned).
+	WAStatusDisconnected = "DISCONNECTED"
+	// WAStatusConnecting: a connection attempt is under way.
+	WAStatusConnecting = "CONNECTING"
+	// WAStatusWaitingQR: connected to WhatsApp and waiting for the phone to scan the current QR code.
+	WAStatusWaitingQR = "WAITING_QR"
+	// WAStatusConnected: logged in; messages flow.
+	WAStatusConnected = "CONNECTED"
+	// WAStatusLoggedOut: the phone (or WhatsApp) unlinked this device; pairing again needs a new QR code.
+	WAStatusLoggedOut = "LOGGED_OUT"
+	// WAStatusBanned: WhatsApp refuses the account (temporary ban); no retries.
+	WAStatusBanned = "BANNED"
+	// WAStatusOutdated: WhatsApp rejects this client version (405); no retries until the engine is updated.
+	WAStatusOutdated = "OUTDATED"
+	// WAStatusError: the last attempt failed or the connection dropped. With nextRetryAt set, a reconnect
+	// is scheduled; without it the failure is permanent (say, another client replaced this session).
+	WAStatusError = "ERROR"
+)
+
+// WhatsAppStatus answers OpWhatsAppStatus and is the data of connection_status events.
+type WhatsAppStatus struct {
+	ChannelID   *uuid.UUID  `json:"channelId"`
+	Status      string      `json:"status"`
+	LastError   *string     `json:"lastError"`
+	Reconnects  int         `json:"reconnects"`
+	LastSeenAt  *time.Time  `json:"lastSeenAt"`
+	JID         *string     `json:"jid"`
+	NextRetryAt *time.Time  `json:"nextRetryAt,omitempty"`
+	QR          *WhatsAppQR `json:"qr,omitempty"`
+}
+
+// WhatsAppQR is the current pairing code; it is also the data of qr events.
+type WhatsAppQR struct {
+	ChannelID uuid.UUID `json:"channelId"`
+	Code      string    `json:"code"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+// ToggleResult answers OpWhatsAppToggle.
+type ToggleResult struct {
+	ChannelID uuid.UUID `json:"channelId"`
+	Status    string    `json:"status"`
+}
+
+// PairPhoneInput is the payload of OpWhatsAppPairPhone.
+type PairPhoneInput struct {
+	Phone string `json:"phone" validate:"required,min=7,max=32"`
+}
+
+// PairPhoneResult answers OpWhatsAppPairPhone: the code to enter on the phone.
+type PairPhoneResult struct {
+	Code string `json:"code"`
+}
+
+// WhatsAppSendInput is the payload of OpWhatsAppSend: a text to a phone number.
+type WhatsAppSendInput struct {
+	To             string `json:"to" validate:"required,max=32"`
+	Content        string `json:"content" validate:"required,max=65536"`
+	IdempotencyKey string `json:"idempotencyKey,omitempty"`
+}

@@ -1,0 +1,179 @@
+package queries
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"github.com/aezen/engine/actors/node"
+	"github.com/aezen/engine/actors/ops"
+	"github.com/aezen/engine/domain"
+	"github.com/aezen/engine/persistence"
+)
+
+// GetChat answers ops.OpChatGet.
+func GetChat(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
+	var in ops.Ref
+	if err := cmd.Decode(&in); err != nil {
+		return nil, err
+	}
+	c, err := s.Store.GetChat(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	views, err := chatViews(ctx, s, []persistence.Chat{c}, in.Include)
+	if err != nil {
+		return nil, err
+	}
+	return views[0], nil
+}
+
+// DeleteChat answers ops.OpChatDelete.
+func DeleteChat(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
+	var in ops.Ref
+	if err := cmd.Decode(&in); err != nil {
+		return nil, err
+	}
+	if err := s.Store.DeleteChat(ctx, in.ID); err != nil {
+		return nil, err
+	}
+	forgetConversation(s, in.ID)
+	return struct{}{}, nil
+}
+
+func CreateChat(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
+	var w ops.Write[ops.ChatInput]
+	if err := cmd.Decode(&w); err != nil {
+		return nil, err
+	}
+	in := w.Input
+	if err := ops.ValidateCreate(in); err != nil {
+		return nil, err
+	}
+	customer, err := s.Store.GetCustomer(ctx, parseID(in.CustomerID))
+	if err != nil {
+		return nil, mustExist(err, "customerId", "customer")
+	}
+	if in.ChannelID != nil && parseID(in.ChannelID) != customer.ChannelID {
+		return nil, domain.InvalidField("channelId", "must be the channel of the chat's customer ("+customer.ChannelID.String()+"); leave it out to use it")
+	}
+	c := persistence.Chat{ChatID: uuid.Must(uuid.NewV7()), CustomerID: customer.CustomerID, ChannelID: customer.ChannelID,
+		Status: "OPEN", PlatformChatID: text(in.PlatformChatID)}
+	if err := applyChatAssignee(ctx, s, &c, in); err != nil {
+		return nil, err
+	}
+	if in.Status != nil {
+		c.Status = *in.Status
+	}
+	return s.Store.CreateChat(ctx, c)
+}
+
+func ListChats(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
+	var in ops.ChatListInput
+	if err := cmd.Decode(&in); err != nil {
+		return nil, err
+	}
+	page := page(in.Paging)
+	list, err := s.Store.ListChats(ctx, persistence.ChatFilter{Status: in.Status, ChannelID: in.ChannelID,
+		CustomerID: in.CustomerID, UserID: in.UserID, Page: page})
+	if err != nil {
+		return nil, err
+	}
+	p := pageOf(list, page)
+	views, err := chatViews(ctx, s, p.Data, in.Include)
+	if err != nil {
+		return nil, err
+	}
+	return ops.ListPage[ops.ChatView]{Data: views, NextOffset: p.NextOffset}, nil
+}
+
+// UpdateChat changes a chat's status, assignee or platform id, then has its conversation actor reload
+// and tells the inbox.
+func UpdateChat(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
+	var w ops.Write[ops.ChatInput]
+	if err := cmd.Decode(&w); err != nil {
+		return nil, err
+	}
+	in := w.Input
+	if err := ops.ValidateUpdate(in); err != nil {
+		return nil, err
+	}
+	c, err := s.Store.GetChat(ctx, w.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := applyChatAssignee(ctx, s, &c, in); err != nil {
+		return nil, err
+	}
+	setText(&c.PlatformChatID, in.PlatformChatID)
+	if in.Status != nil {
+		c.Status = *in.Status
+	}
+	updated, err := s.Store.UpdateChat(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	chatChanged(ctx, s, updated.ChatID)
+	return updated, nil
+}
+
+// applyChatAssignee sets (or, with "", clears) the agent a chat is assigned to, who must be on the team.
+func applyChatAssignee(ctx context.Context, s *Scope, c *persistence.Chat, in ops.ChatInput) error {
+	if in.UserID == nil {
+		return nil
+	}
+	if *in.UserID == "" {
+		c.UserID = nil
+		return nil
+	}
+	id := parseID(in.UserID)
+	if err := checkMember(ctx, s, "userId", id); err != nil {
+		return err
+	}
+	c.UserID = &id
+	return nil
+}
+
+// chatChanged makes the chat's conversation actor reload and publishes the chat as the inbox shows it.
+func chatChanged(ctx context.Context, s *Scope, chatID uuid.UUID) {
+	forgetConversation(s, chatID)
+	conv, err := s.Store.GetConversation(ctx, chatID)
+	if err != nil {
+		s.Log.Warn("loading changed chat for its event", "chat_id", chatID.String(), "err", err)
+		return
+	}
+	s.Node.Publish(s.TenantID, ops.EventConversationUpdated, conv)
+}
+
+// chatViews embeds the related records asked for, loading each relation for all chats at once.
+func chatViews(ctx context.Context, s *Scope, list []persistence.Chat, include []string) ([]ops.ChatView, error) {
+	ids := make([]uuid.UUID, len(list))
+	customerIDs := make([]uuid.UUID, len(list))
+	for i, c := range list {
+		ids[i], customerIDs[i] = c.ChatID, c.CustomerID
+	}
+	var customers map[uuid.UUID]persistence.Customer
+	var messages map[uuid.UUID][]persistence.Message
+	var err error
+	if wants(include, ops.IncludeCustomer) {
+		if customers, err = s.Store.CustomersByID(ctx, customerIDs); err != nil {
+			return nil, err
+		}
+	}
+	if wants(include, ops.IncludeMessages) {
+		if messages, err = s.Store.LatestMessagesOfChats(ctx, ids); err != nil {
+			return nil, err
+		}
+	}
+	views := make([]ops.ChatView, len(list))
+	for i, c := range list {
+		views[i] = ops.ChatView{Chat: c}
+		if cu, ok := customers[c.CustomerID]; ok {
+			views[i].Customer = &cu
+		}
+		if messages != nil {
+			views[i].Messages = nonNil(messages[c.ChatID])
+		}
+	}
+	return views, nil
+}

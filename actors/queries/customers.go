@@ -1,0 +1,140 @@
+package queries
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"github.com/aezen/engine/actors/node"
+	"github.com/aezen/engine/actors/ops"
+	"github.com/aezen/engine/persistence"
+)
+
+// GetCustomer answers ops.OpCustomerGet.
+func GetCustomer(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
+	var in ops.Ref
+	if err := cmd.Decode(&in); err != nil {
+		return nil, err
+	}
+	c, err := s.Store.GetCustomer(ctx, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	views, err := customerViews(ctx, s, []persistence.Customer{c}, in.Include)
+	if err != nil {
+		return nil, err
+	}
+	return views[0], nil
+}
+
+// DeleteCustomer answers ops.OpCustomerDelete.
+func DeleteCustomer(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
+	var in ops.Ref
+	if err := cmd.Decode(&in); err != nil {
+		return nil, err
+	}
+	return struct{}{}, s.Store.DeleteCustomer(ctx, in.ID)
+}
+
+func CreateCustomer(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
+	var w ops.Write[ops.CustomerInput]
+	if err := cmd.Decode(&w); err != nil {
+		return nil, err
+	}
+	in := w.Input
+	if err := ops.ValidateCreate(in); err != nil {
+		return nil, err
+	}
+	c := persistence.Customer{CustomerID: uuid.Must(uuid.NewV7()), ChannelID: parseID(in.ChannelID)}
+	applyCustomer(&c, in)
+	return s.Store.CreateCustomer(ctx, c)
+}
+
+func ListCustomers(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
+	var in ops.CustomerListInput
+	if err := cmd.Decode(&in); err != nil {
+		return nil, err
+	}
+	page := page(in.Paging)
+	list, err := s.Store.ListCustomers(ctx, persistence.CustomerFilter{ChannelID: in.ChannelID, Name: in.Name, Email: in.Email,
+		Phone: in.Phone, Page: page})
+	if err != nil {
+		return nil, err
+	}
+	p := pageOf(list, page)
+	views, err := customerViews(ctx, s, p.Data, in.Include)
+	if err != nil {
+		return nil, err
+	}
+	return ops.ListPage[ops.CustomerView]{Data: views, NextOffset: p.NextOffset}, nil
+}
+
+func UpdateCustomer(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
+	var w ops.Write[ops.CustomerInput]
+	if err := cmd.Decode(&w); err != nil {
+		return nil, err
+	}
+	if err := ops.ValidateUpdate(w.Input); err != nil {
+		return nil, err
+	}
+	c, err := s.Store.GetCustomer(ctx, w.ID)
+	if err != nil {
+		return nil, err
+	}
+	applyCustomer(&c, w.Input)
+	return s.Store.UpdateCustomer(ctx, c)
+}
+
+// applyCustomer copies the fields an input sets onto a customer.
+func applyCustomer(c *persistence.Customer, in ops.CustomerInput) {
+	if in.PlatformCustomerID != nil {
+		c.PlatformCustomerID = *in.PlatformCustomerID
+	}
+	setText(&c.FullName, in.FullName)
+	setText(&c.Email, in.Email)
+	setText(&c.Phone, in.Phone)
+	setText(&c.AvatarURL, in.AvatarURL)
+	if in.Metadata != nil {
+		c.Metadata = in.Metadata
+	}
+}
+
+// customerViews embeds the related records asked for, loading each relation for all customers at once.
+func customerViews(ctx context.Context, s *Scope, list []persistence.Customer, include []string) ([]ops.CustomerView, error) {
+	ids := make([]uuid.UUID, len(list))
+	for i, c := range list {
+		ids[i] = c.CustomerID
+	}
+	var orders map[uuid.UUID][]persistence.Order
+	var chats map[uuid.UUID][]persistence.Chat
+	var err error
+	if wants(include, ops.IncludeOrders) {
+		if orders, err = s.Store.OrdersOfCustomers(ctx, ids); err != nil {
+			return nil, err
+		}
+	}
+	if wants(include, ops.IncludeChats) {
+		if chats, err = s.Store.ChatsOfCustomers(ctx, ids); err != nil {
+			return nil, err
+		}
+	}
+	views := make([]ops.CustomerView, len(list))
+	for i, c := range list {
+		views[i] = ops.CustomerView{Customer: c}
+		if orders != nil {
+			views[i].Orders = nonNil(orders[c.CustomerID])
+		}
+		if chats != nil {
+			views[i].Chats = nonNil(chats[c.CustomerID])
+		}
+	}
+	return views, nil
+}
+
+// nonNil points at a list, empty rather than null, for a relation that was asked for.
+func nonNil[T any](list []T) *[]T {
+	if list == nil {
+		list = []T{}
+	}
+	return &list
+}

@@ -1,0 +1,95 @@
+package queries
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"github.com/aezen/engine/actors/node"
+	"github.com/aezen/engine/actors/ops"
+	"github.com/aezen/engine/domain"
+	"github.com/aezen/engine/persistence"
+)
+
+// GetProduct answers ops.OpProductGet.
+func GetProduct(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
+	var in ops.Ref
+	if err := cmd.Decode(&in); err != nil {
+		return nil, err
+	}
+	return s.Store.GetProduct(ctx, in.ID)
+}
+
+// DeleteProduct answers ops.OpProductDelete.
+func DeleteProduct(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
+	var in ops.Ref
+	if err := cmd.Decode(&in); err != nil {
+		return nil, err
+	}
+	return struct{}{}, s.Store.DeleteProduct(ctx, in.ID)
+}
+
+func CreateProduct(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
+	var w ops.Write[ops.ProductInput]
+	if err := cmd.Decode(&w); err != nil {
+		return nil, err
+	}
+	in := w.Input
+	if err := ops.ValidateCreate(in); err != nil {
+		return nil, err
+	}
+	p := persistence.Product{ProductID: uuid.Must(uuid.NewV7()), UserID: callerID(cmd), IsAvailable: true}
+	applyProduct(&p, in)
+	return s.Store.CreateProduct(ctx, p)
+}
+
+func ListProducts(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
+	var in ops.ProductListInput
+	if err := cmd.Decode(&in); err != nil {
+		return nil, err
+	}
+	page := page(in.Paging)
+	list, err := s.Store.ListProducts(ctx, persistence.ProductFilter{IsAvailable: in.IsAvailable, Name: in.Name, SKU: in.SKU,
+		Currency: in.Currency, Page: page})
+	if err != nil {
+		return nil, err
+	}
+	return pageOf(list, page), nil
+}
+
+func UpdateProduct(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
+	var w ops.Write[ops.ProductInput]
+	if err := cmd.Decode(&w); err != nil {
+		return nil, err
+	}
+	if err := ops.ValidateUpdate(w.Input); err != nil {
+		return nil, err
+	}
+	p, err := s.Store.GetProduct(ctx, w.ID)
+	if err != nil {
+		return nil, err
+	}
+	applyProduct(&p, w.Input)
+	return s.Store.UpdateProduct(ctx, p)
+}
+
+// applyProduct copies the fields an input sets onto a product.
+func applyProduct(p *persistence.Product, in ops.ProductInput) {
+	if in.Name != nil {
+		p.Name = *in.Name
+	}
+	if in.Price != nil {
+		p.Price = domain.MustMoney(*in.Price)
+	}
+	if in.Currency != nil {
+		p.Currency = *in.Currency
+	}
+	if in.IsAvailable != nil {
+		p.IsAvailable = *in.IsAvailable
+	}
+	setText(&p.Description, in.Description)
+	setText(&p.SKU, in.SKU)
+	setText(&p.ImageURL, in.ImageURL)
+	setText(&p.ImageID, in.ImageID)
+	setText(&p.ShortID, in.ShortID)
+}

@@ -1,0 +1,196 @@
+package tenant
+
+import (
+	"context"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/google/uuid"
+
+	"github.com/aezen/engine/actors/channels"
+	"github.com/aezen/engine/actors/node"
+	"github.com/aezen/engine/actors/ops"
+	"github.com/aezen/engine/actors/queries"
+	"github.com/aezen/engine/domain"
+	"github.com/aezen/engine/persistence"
+)
+
+// conversationRef tracks one conversation child. While it is stopping, requests for its chat wait in
+// buffered and go to its successor, so a chat never has two writers and never loses a request.
+type conversationRef struct {
+	pid      *actor.PID
+	stopping bool
+	buffered []*convRequest
+}
+
+// sessionRef tracks one channel session child.
+type sessionRef struct {
+	pid      *actor.PID
+	platform string
+	live     bool
+	// status is the session's last reported state, shown to operators.
+	status any
+}
+
+// routeToConversation decodes the chat of a command and hands it to that chat's actor.
+func (t *tenantActor) routeToConversation(ctx actor.Context, cmd *node.Command) {
+	var input any
+	var chatID uuid.UUID
+	switch cmd.Op {
+	case ops.OpConversationSend:
+		in := &ops.SendInput{}
+		if err := cmd.Decode(in); err != nil {
+			ctx.Respond(node.FailureReply(err, t.log, cmd.TenantCommand))
+			return
+		}
+		input, chatID = in, in.ChatID
+	case ops.OpConversationRead:
+		in := &ops.ChatRef{}
+		if err := cmd.Decode(in); err != nil {
+			ctx.Respond(node.FailureReply(err, t.log, cmd.TenantCommand))
+			return
+		}
+		input, chatID = in, in.ChatID
+	case ops.OpConversationTyping:
+		in := &ops.TypingInput{}
+		if err := cmd.Decode(in); err != nil {
+			ctx.Respond(node.FailureReply(err, t.log, cmd.TenantCommand))
+			return
+		}
+		input, chatID = in, in.ChatID
+	}
+	if chatID == uuid.Nil {
+		ctx.Respond(node.FailureReply(domain.InvalidField("chatId", "is required"), t.log, cmd.TenantCommand))
+		return
+	}
+	t.toConversation(ctx, chatID, &convRequest{op: cmd.Op, cmd: cmd, input: input, sender: ctx.Sender()})
+}
+
+// toConversation delivers a request to the chat's actor, starting it when needed.
+func (t *tenantActor) toConversation(ctx actor.Context, chatID uuid.UUID, req *convRequest) {
+	ref := t.convs[chatID]
+	if ref == nil {
+		ref = &conversationRef{pid: ctx.Spawn(t.conversationProps(chatID))}
+		t.convs[chatID] = ref
+		t.convByID[ref.pid.Id] = chatID
+	}
+	if ref.stopping {
+		ref.buffered = append(ref.buffered, req)
+		return
+	}
+	ctx.Send(ref.pid, req)
+}
+
+// childTerminated forgets a stopped child; a conversation with buffered requests is started again at once.
+func (t *tenantActor) childTerminated(ctx actor.Context, who *actor.PID) {
+	if chatID, ok := t.convByID[who.Id]; ok {
+		delete(t.convByID, who.Id)
+		ref := t.convs[chatID]
+		delete(t.convs, chatID)
+		if ref != nil {
+			for _, req := range ref.buffered {
+				t.toConversation(ctx, chatID, req)
+			}
+		}
+		return
+	}
+	for id, s := range t.sessions {
+		if s.pid.Equal(who) {
+			delete(t.sessions, id)
+			return
+		}
+	}
+}
+
+// stopConversation stops a chat's conversation actor once nothing is in flight; requests that arrive
+// meanwhile wait for its successor, which loads the chat afresh.
+func (t *tenantActor) stopConversation(ctx actor.Context, chatID uuid.UUID) {
+	if ref := t.convs[chatID]; ref != nil && !ref.stopping {
+		ref.stopping = true
+		ctx.Send(ref.pid, &convStop{})
+	}
+}
+
+// receiveInternal handles the messages children send their tenant.
+func (t *tenantActor) receiveInternal(ctx actor.Context) {
+	switch msg := ctx.Message().(type) {
+	case *convIdle:
+		t.stopConversation(ctx, msg.chatID)
+	case *queries.ReloadChat:
+		t.stopConversation(ctx, msg.ChatID)
+	case *channels.OutboundReady:
+		if s := t.session(ctx, msg.ChannelID, msg.Platform); s != nil {
+			ctx.Send(s.pid, msg)
+		}
+	case *channels.ReadReceipts:
+		if s := t.sessions[msg.ChannelID]; s != nil {
+			ctx.Send(s.pid, msg)
+		}
+	case *channels.TypingSignal:
+		if s := t.sessions[msg.ChannelID]; s != nil {
+			ctx.Send(s.pid, msg)
+		}
+	case *contactResolved:
+		t.contactResolved(ctx, msg)
+	case *channels.SendReport:
+		t.toConversation(ctx, msg.ChatID, &convRequest{op: "conversation.status", input: &statusInput{change: msg.Change}})
+	case *queries.ChannelChanged:
+		t.forgetChannel(ctx, msg)
+	case *restoreSessionsNow:
+		t.restoreSessions(ctx)
+	case *pendingChannels:
+		for _, ch := range msg.channels {
+			t.session(ctx, ch.ChannelID, ch.PlatformType)
+		}
+	default:
+		t.receiveSessionMessage(ctx)
+	}
+}
+
+// pendingChannels lists the channels that had unsent messages when the tenant activated.
+type pendingChannels struct {
+	channels []persistence.Channel
+}
+
+// restoreSessionsNow asks the tenant actor to restore its sessions once afterActivation's query is done.
+type restoreSessionsNow struct{}
+
+// afterActivation resumes what a previous activation left: channels with pending sends get their session
+// started, which drains the outbox from the database; then the sessions that were connected are restored.
+// The two lookups run one after the other: run at once, they opened a second connection per activation,
+// and with the node's connection budget full each such dial closed another tenant's connection.
+func (t *tenantActor) afterActivation(ctx actor.Context) {
+	self := ctx.Self()
+	root := ctx.ActorSystem().Root
+	store := t.store
+	log := t.log
+	go func() {
+		defer root.Send(self, &restoreSessionsNow{})
+		c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		ids, err := store.ChannelsWithPendingMessages(c)
+		if err != nil {
+			log.Error("looking for pending sends", "err", err)
+			return
+		}
+		var channels []persistence.Channel
+		for _, id := range ids {
+			ch, err := store.GetChannel(c, id)
+			if err == nil {
+				channels = append(channels, ch)
+			}
+		}
+		if len(channels) > 0 {
+			root.Send(self, &pendingChannels{channels: channels})
+		}
+	}()
+}
+
+func (t *tenantActor) hasLiveSessions() bool {
+	for _, s := range t.sessions {
+		if s.live {
+			return true
+		}
+	}
+	return false
+}

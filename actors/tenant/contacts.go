@@ -1,0 +1,63 @@
+package tenant
+
+import (
+	"context"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/google/uuid"
+
+	"github.com/aezen/engine/actors/node"
+	"github.com/aezen/engine/actors/ops"
+	"github.com/aezen/engine/persistence"
+)
+
+// pendingContact holds the messages of a contact whose chat is being resolved.
+type pendingContact struct {
+	msgs []ops.InboundInput
+	reqs []*convRequest
+}
+
+// contactResolved answers a resolveContact query.
+type contactResolved struct {
+	key    contactKey
+	chatID uuid.UUID
+	err    error
+}
+
+// resolveContact queues the message behind the resolution of its contact, starting one if none runs.
+func (t *tenantActor) resolveContact(ctx actor.Context, key contactKey, msg ops.InboundInput, req *convRequest) {
+	if p := t.resolving[key]; p != nil {
+		p.msgs, p.reqs = append(p.msgs, msg), append(p.reqs, req)
+		return
+	}
+	t.resolving[key] = &pendingContact{msgs: []ops.InboundInput{msg}, reqs: []*convRequest{req}}
+	store, self, root := t.store, ctx.Self(), ctx.ActorSystem().Root
+	contact := persistence.Contact{ChannelID: key.channelID, PlatformCustomerID: key.platformID,
+		FullName: msg.From.FullName, Phone: msg.From.Phone}
+	go func() {
+		c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		chatID, err := store.ResolveContact(c, contact)
+		root.Send(self, &contactResolved{key: key, chatID: chatID, err: err})
+	}()
+}
+
+// contactResolved delivers, in arrival order, the messages that waited for a contact's chat.
+func (t *tenantActor) contactResolved(ctx actor.Context, msg *contactResolved) {
+	p := t.resolving[msg.key]
+	delete(t.resolving, msg.key)
+	if p == nil {
+		return
+	}
+	if msg.err == nil {
+		t.contacts[msg.key] = msg.chatID
+	}
+	for i, req := range p.reqs {
+		if msg.err == nil {
+			t.deliverInbound(ctx, msg.chatID, p.msgs[i], req)
+		} else if req.sender != nil {
+			ctx.Send(req.sender, node.FailureReply(msg.err, t.log, req.cmd.TenantCommand))
+		}
+	}
+}

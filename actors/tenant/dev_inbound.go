@@ -1,0 +1,32 @@
+package tenant
+
+import (
+	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/aezen/engine/actors/node"
+	"github.com/aezen/engine/actors/ops"
+	"github.com/aezen/engine/domain"
+	"github.com/aezen/engine/sessions"
+)
+
+// devInbound answers ops.OpChannelDevInbound: it signs the body itself and goes on as a signed inbound call.
+func (t *tenantActor) devInbound(ctx actor.Context, cmd *node.Command) {
+	var in ops.DevInbound
+	err := cmd.Decode(&in)
+	if err == nil && t.node.Deps().Config.Production() {
+		err = domain.Forbidden("playing the customer is for development only")
+	}
+	var info *channelInfo
+	if err == nil {
+		info, err = t.channel(in.ChannelID)
+	}
+	var msg ops.InboundInput
+	if err == nil {
+		msg, err = t.verifyInbound(ops.SignedInbound{ChannelID: in.ChannelID, Body: in.Body, Signature: sessions.Sign(info.secret, in.Body)})
+	}
+	if err != nil {
+		ctx.Respond(node.FailureReply(err, t.log, cmd.TenantCommand))
+		return
+	}
+	t.acceptInbound(ctx, in.ChannelID, msg, &convRequest{op: cmd.Op, cmd: cmd, sender: ctx.Sender()})
+}

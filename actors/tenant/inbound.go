@@ -1,0 +1,163 @@
+package tenant
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/google/uuid"
+
+	"github.com/aezen/engine/actors/node"
+	"github.com/aezen/engine/actors/ops"
+	"github.com/aezen/engine/actors/queries"
+	"github.com/aezen/engine/domain"
+	"github.com/aezen/engine/persistence"
+	"github.com/aezen/engine/sessions"
+)
+
+// channelInfo is what the tenant actor caches about a channel to accept inbound messages quickly.
+type channelInfo struct {
+	platform string
+	secret   string
+	active   bool
+}
+
+type contactKey struct {
+	channelID  uuid.UUID
+	platformID string
+}
+
+func (t *tenantActor) signedInbound(ctx actor.Context, cmd *node.Command) {
+	var in ops.SignedInbound
+	if err := cmd.Decode(&in); err != nil {
+		ctx.Respond(node.FailureReply(err, t.log, cmd.TenantCommand))
+		return
+	}
+	msg, err := t.verifyInbound(in)
+	if err != nil {
+		ctx.Respond(node.FailureReply(err, t.log, cmd.TenantCommand))
+		return
+	}
+	t.acceptInbound(ctx, in.ChannelID, msg, &convRequest{op: cmd.Op, cmd: cmd, sender: ctx.Sender()})
+}
+
+func (t *tenantActor) verifyInbound(in ops.SignedInbound) (ops.InboundInput, error) {
+	var msg ops.InboundInput
+	if err := t.verifySigned(in, &msg); err != nil {
+		return msg, err
+	}
+	var bad []domain.FieldError
+	bad = append(bad, domain.CheckText("content", &msg.Content)...)
+	bad = append(bad, domain.CheckText("platformMessageId", &msg.PlatformMessageID)...)
+	bad = append(bad, domain.CheckText("from.platformCustomerId", &msg.From.PlatformCustomerID)...)
+	bad = append(bad, domain.CheckText("from.fullName", msg.From.FullName)...)
+	if len(bad) > 0 {
+		return msg, domain.Invalid(bad...)
+	}
+	return msg, nil
+}
+
+// verifySigned checks that a signed call comes from the API channel's owner and decodes its body into v.
+func (t *tenantActor) verifySigned(in ops.SignedInbound, v any) error {
+	info, err := t.channel(in.ChannelID)
+	if err != nil {
+		return err
+	}
+	if info.platform != domain.PlatformAPI {
+		return domain.BadRequest("channel is not an API channel")
+	}
+	if !sessions.VerifySignature(info.secret, in.Body, in.Signature) {
+		return &domain.Error{Code: domain.CodeUnauthorized, Message: "signature does not match the channel's secret"}
+	}
+	if !info.active {
+		return domain.Forbidden("channel is not active")
+	}
+	dec := json.NewDecoder(bytes.NewReader(in.Body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return domain.BadRequest("malformed body: %v", err)
+	}
+	return domain.Validate(v)
+}
+
+func (t *tenantActor) receiveStatusCallback(ctx actor.Context, cmd *node.Command) {
+	var in ops.SignedInbound
+	var cb ops.StatusCallback
+	err := cmd.Decode(&in)
+	if err == nil {
+		err = t.verifySigned(in, &cb)
+	}
+	var m persistence.Message
+	if err == nil {
+		c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		m, err = t.store.GetMessageByPlatformID(c, cb.PlatformMessageID)
+		cancel()
+	}
+	if err != nil {
+		ctx.Respond(node.FailureReply(err, t.log, cmd.TenantCommand))
+		return
+	}
+	t.toConversation(ctx, m.ChatID, &convRequest{op: cmd.Op, cmd: cmd, sender: ctx.Sender(),
+		input: &statusInput{change: persistence.StatusChange{PlatformMessageIDs: []string{cb.PlatformMessageID}, Status: cb.Status}}})
+}
+
+// channel returns the cached facts about a channel, loading them on first use.
+func (t *tenantActor) channel(id uuid.UUID) (*channelInfo, error) {
+	if info := t.channels[id]; info != nil {
+		return info, nil
+	}
+	c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	ch, err := t.store.GetChannel(c, id)
+	if err != nil {
+		return nil, err
+	}
+	sec, err := t.store.Secrets(ch)
+	if err != nil {
+		return nil, err
+	}
+	info := &channelInfo{platform: ch.PlatformType, secret: sec.WebhookSecret, active: ch.IsActive}
+	t.channels[id] = info
+	return info, nil
+}
+
+// acceptInbound finds or creates the customer's chat (see contacts.go) and hands the message to its
+// conversation actor.
+func (t *tenantActor) acceptInbound(ctx actor.Context, channelID uuid.UUID, msg ops.InboundInput, req *convRequest) {
+	key := contactKey{channelID: channelID, platformID: msg.From.PlatformCustomerID}
+	if chatID, ok := t.contacts[key]; ok {
+		t.deliverInbound(ctx, chatID, msg, req)
+		return
+	}
+	t.resolveContact(ctx, key, msg, req)
+}
+
+// deliverInbound hands a message whose chat is known to the chat's conversation actor.
+func (t *tenantActor) deliverInbound(ctx actor.Context, chatID uuid.UUID, msg ops.InboundInput, req *convRequest) {
+	ts := time.Now().UTC()
+	if msg.Timestamp != nil {
+		ts = *msg.Timestamp
+	}
+	contentType := msg.ContentType
+	if contentType == "" {
+		contentType = "TEXT"
+	}
+	req.input = &inboundInput{msg: persistence.NewInbound{MessageID: uuid.Must(uuid.NewV7()), ChatID: chatID,
+		PlatformMessageID: msg.PlatformMessageID, ContentType: contentType, Content: msg.Content,
+		Metadata: msg.Metadata, Timestamp: ts}}
+	t.toConversation(ctx, chatID, req)
+}
+
+func (t *tenantActor) forgetChannel(ctx actor.Context, msg *queries.ChannelChanged) {
+	delete(t.channels, msg.ChannelID)
+	for k := range t.contacts {
+		if k.channelID == msg.ChannelID {
+			delete(t.contacts, k)
+		}
+	}
+	if s := t.sessions[msg.ChannelID]; s != nil && (s.platform == domain.PlatformAPI || msg.Deleted) {
+		ctx.Poison(s.pid)
+	}
+}

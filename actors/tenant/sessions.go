@@ -1,0 +1,120 @@
+package tenant
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/google/uuid"
+
+	"github.com/aezen/engine/actors/channels"
+	"github.com/aezen/engine/actors/node"
+	"github.com/aezen/engine/domain"
+	"github.com/aezen/engine/persistence"
+	"github.com/aezen/engine/protos"
+)
+
+// session returns the running session of a channel, starting it when needed; nil when the platform has none.
+func (t *tenantActor) session(ctx actor.Context, channelID uuid.UUID, platform string) *sessionRef {
+	if s := t.sessions[channelID]; s != nil {
+		return s
+	}
+	var props *actor.Props
+	switch platform {
+	case domain.PlatformAPI:
+		props = channels.APISessionProps(t.node, t.store, channelID, t.log)
+	case domain.PlatformWhatsApp:
+		// The lease holder names this node and this session; a restart after a crash keeps it, so the
+		// restarted session takes over its own lease at once.
+		props = channels.WhatsAppProps(t.node, t.tenantID, t.store, channelID, ctx.ActorSystem().Address()+"/"+randomSuffix(), t.log)
+	default:
+		return nil
+	}
+	s := &sessionRef{pid: ctx.Spawn(props), platform: platform}
+	t.sessions[channelID] = s
+	return s
+}
+
+func randomSuffix() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// HandleFailure makes the tenant actor the supervisor of its children, as the specs in supervision.go
+// declare: a crashing session restarts after an exponentially growing pause (sessionSupervision) and
+// never takes the tenant or its chats down; every other child follows tenantSupervision.
+func (t *tenantActor) HandleFailure(system *actor.ActorSystem, supervisor actor.Supervisor, child *actor.PID,
+	rs *actor.RestartStatistics, reason interface{}, message interface{}) {
+	for id, s := range t.sessions {
+		if s.pid.Equal(child) {
+			t.log.Error("session crashed, restarting with backoff", "channel_id", id, "platform", s.platform, "reason", reason)
+			metricActorRestarts.WithLabelValues(sessionSupervision.name).Inc()
+			sessionStrategy.HandleFailure(system, supervisor, child, rs, reason, message)
+			return
+		}
+	}
+	tenantStrategy.HandleFailure(system, supervisor, child, rs, reason, message)
+}
+
+var (
+	sessionStrategy = sessionSupervision.strategy()
+	tenantStrategy  = tenantSupervision.strategy()
+)
+
+// restoreSessions reconnects, on activation, the WhatsApp sessions that were running before: channels
+// whose metadata says the session should run and a device is stored reconnect without a QR code.
+func (t *tenantActor) restoreSessions(ctx actor.Context) {
+	self, root, store, log := ctx.Self(), ctx.ActorSystem().Root, t.store, t.log
+	go func() {
+		c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		platform := domain.PlatformWhatsApp
+		active := true
+		list, err := store.ListChannels(c, persistence.ChannelFilter{PlatformType: &platform, IsActive: &active, Limit: 1000})
+		if err != nil {
+			log.Error("looking for WhatsApp sessions to restore", "err", err)
+			return
+		}
+		var ids []uuid.UUID
+		for _, ch := range list {
+			if m := channels.ReadChannelMeta(ch.Metadata); m.AutoConnect && m.HasDevice {
+				ids = append(ids, ch.ChannelID)
+			}
+		}
+		if len(ids) > 0 {
+			root.Send(self, &restoreWhatsApp{channels: ids})
+		}
+	}()
+}
+
+// receiveSessionMessage handles messages from session actors about their connection.
+func (t *tenantActor) receiveSessionMessage(ctx actor.Context) {
+	switch msg := ctx.Message().(type) {
+	case *restoreWhatsApp:
+		t.ensureWakeup("whatsapp session")
+		for _, id := range msg.channels {
+			t.session(ctx, id, domain.PlatformWhatsApp)
+		}
+	case *channels.SessionLive:
+		if s := t.sessions[msg.ChannelID]; s != nil && s.pid.Equal(msg.PID) {
+			s.live = msg.Live
+		}
+		if msg.Live {
+			t.ensureWakeup("whatsapp session")
+		}
+	case *channels.WAInbound:
+		cmd := &node.Command{TenantCommand: &protos.TenantCommand{Op: opWhatsAppInbound}}
+		t.acceptInbound(ctx, msg.ChannelID, msg.Input, &convRequest{op: opWhatsAppInbound, cmd: cmd, sender: msg.ReplyTo})
+	}
+}
+
+// restoreWhatsApp lists the channels whose sessions must reconnect after activation.
+type restoreWhatsApp struct {
+	channels []uuid.UUID
+}
+
+// opWhatsAppInbound names the internal request that stores a message WhatsApp delivered.
+const opWhatsAppInbound = "whatsapp.inbound"
