@@ -73,3 +73,7 @@ type Actor struct {
 	TenantID uuid.UUID
 	Role     string
 }
+
+// classify turns a master-database outage into a domain "unavailable" error (503 with Retry-After), so that
+// a login that failed because PostgreSQL was down is not mistaken for wrong credentials.
+func classify(err *error) { *err = persistence.Classify(*err) }

@@ -17,7 +17,8 @@ import (
 var ErrBadCredentials = &domain.Error{Code: domain.CodeUnauthorized, Message: "email or password is wrong"}
 
 // Login checks an email and password and returns the user and their tenant.
-func (s *Service) Login(ctx context.Context, email, password string) (User, Tenant, error) {
+func (s *Service) Login(ctx context.Context, email, password string) (_ User, _ Tenant, err error) {
+	defer classify(&err)
 	user, err := s.master.GetUserByEmail(ctx, strings.TrimSpace(email))
 	if errors.Is(err, domain.ErrNotFound) {
 		// Spend the same time as a wrong password, so timing does not tell which emails exist.
@@ -41,7 +42,8 @@ func (s *Service) Login(ctx context.Context, email, password string) (User, Tena
 }
 
 // Me returns a user and their tenant; domain.ErrNotFound when the user no longer exists.
-func (s *Service) Me(ctx context.Context, tenantID, userID uuid.UUID) (User, Tenant, error) {
+func (s *Service) Me(ctx context.Context, tenantID, userID uuid.UUID) (_ User, _ Tenant, err error) {
+	defer classify(&err)
 	user, err := s.master.GetUser(ctx, tenantID, userID)
 	if err != nil {
 		return User{}, Tenant{}, err
@@ -57,6 +59,7 @@ func (s *Service) Me(ctx context.Context, tenantID, userID uuid.UUID) (User, Ten
 func (s *Service) Ready(ctx context.Context) error { return s.master.Pool.Ping(ctx) }
 
 // ChannelTenant is the tenant that owns a channel (from the master database's channel routes).
-func (s *Service) ChannelTenant(ctx context.Context, channelID uuid.UUID) (uuid.UUID, error) {
+func (s *Service) ChannelTenant(ctx context.Context, channelID uuid.UUID) (_ uuid.UUID, err error) {
+	defer classify(&err)
 	return s.master.ChannelTenant(ctx, channelID)
 }

@@ -26,7 +26,8 @@ type SignUp struct {
 // PROVISIONING (so a taken email fails before any database exists); then the database is created and
 // migrated and the tenant marked ACTIVE. A failure part-way removes what was made; if even that fails, the
 // next activation of the tenant finishes the job, so no half tenant and no orphan database is left behind.
-func (s *Service) SignUp(ctx context.Context, in SignUp) (Tenant, User, error) {
+func (s *Service) SignUp(ctx context.Context, in SignUp) (_ Tenant, _ User, err error) {
+	defer classify(&err)
 	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), bcrypt.DefaultCost)
 	if err != nil {
 		return Tenant{}, User{}, err

@@ -41,7 +41,8 @@ func RequireTeamManager(role string) error {
 }
 
 // ListUsers lists the members of a tenant's team.
-func (s *Service) ListUsers(ctx context.Context, tenantID uuid.UUID) ([]User, error) {
+func (s *Service) ListUsers(ctx context.Context, tenantID uuid.UUID) (_ []User, err error) {
+	defer classify(&err)
 	users, err := s.master.ListUsers(ctx, tenantID)
 	if err != nil {
 		return nil, err
@@ -54,13 +55,15 @@ func (s *Service) ListUsers(ctx context.Context, tenantID uuid.UUID) ([]User, er
 }
 
 // GetUser returns one member of a tenant's team.
-func (s *Service) GetUser(ctx context.Context, tenantID, userID uuid.UUID) (User, error) {
+func (s *Service) GetUser(ctx context.Context, tenantID, userID uuid.UUID) (_ User, err error) {
+	defer classify(&err)
 	u, err := s.master.GetUser(ctx, tenantID, userID)
 	return userView(u), err
 }
 
 // CreateUser adds a member: owners and admins may, and only an owner makes another owner.
-func (s *Service) CreateUser(ctx context.Context, by Actor, in NewUser) (User, error) {
+func (s *Service) CreateUser(ctx context.Context, by Actor, in NewUser) (_ User, err error) {
+	defer classify(&err)
 	if err := RequireTeamManager(by.Role); err != nil {
 		return User{}, err
 	}
@@ -86,7 +89,8 @@ func (s *Service) CreateUser(ctx context.Context, by Actor, in NewUser) (User, e
 
 // UpdateUser changes a member. Anyone may change themselves; owners and admins change others; only an
 // owner changes an owner or grants or removes the owner role; the last owner cannot be demoted.
-func (s *Service) UpdateUser(ctx context.Context, by Actor, id uuid.UUID, in UserChanges) (User, error) {
+func (s *Service) UpdateUser(ctx context.Context, by Actor, id uuid.UUID, in UserChanges) (_ User, err error) {
+	defer classify(&err)
 	self := id == by.UserID
 	if !self && !CanManageTeam(by.Role) {
 		return User{}, domain.Forbidden("only owners and admins manage other users")
@@ -104,7 +108,7 @@ func (s *Service) UpdateUser(ctx context.Context, by Actor, id uuid.UUID, in Use
 		changes.HashedPassword = &h
 	}
 	var updated persistence.User
-	err := s.master.InTx(ctx, func(tx pgx.Tx) error {
+	err = s.master.InTx(ctx, func(tx pgx.Tx) error {
 		if err := persistence.LockTeam(ctx, tx, by.TenantID); err != nil {
 			return err
 		}
@@ -134,11 +138,12 @@ func (s *Service) UpdateUser(ctx context.Context, by Actor, id uuid.UUID, in Use
 }
 
 // DeleteUser removes a member: owners and admins may; only an owner removes an owner, never the last one.
-func (s *Service) DeleteUser(ctx context.Context, by Actor, id uuid.UUID) error {
+func (s *Service) DeleteUser(ctx context.Context, by Actor, id uuid.UUID) (err error) {
+	defer classify(&err)
 	if err := RequireTeamManager(by.Role); err != nil {
 		return err
 	}
-	err := s.master.InTx(ctx, func(tx pgx.Tx) error {
+	err = s.master.InTx(ctx, func(tx pgx.Tx) error {
 		if err := persistence.LockTeam(ctx, tx, by.TenantID); err != nil {
 			return err
 		}

@@ -29,10 +29,20 @@ type Config struct {
 	OpsToken      string `env:"AEZEN_OPS_TOKEN"`
 	DataDir       string `env:"AEZEN_DATA_DIR" envDefault:".data"`
 
-	TokenTTL         time.Duration `env:"AEZEN_TOKEN_TTL" envDefault:"24h"`
-	MaxBodyBytes     int           `env:"AEZEN_MAX_BODY_BYTES" envDefault:"1048576"`
+	TokenTTL     time.Duration `env:"AEZEN_TOKEN_TTL" envDefault:"24h"`
+	MaxBodyBytes int           `env:"AEZEN_MAX_BODY_BYTES" envDefault:"1048576"`
+	// MaxHeaderBytes bounds the request line and headers together (431 above).
+	MaxHeaderBytes int `env:"AEZEN_MAX_HEADER_BYTES" envDefault:"8192"`
+	// ReadTimeout bounds the time to read one request, body included (408 above).
+	ReadTimeout      time.Duration `env:"AEZEN_READ_TIMEOUT" envDefault:"30s"`
 	LoginMaxFailures int           `env:"AEZEN_LOGIN_MAX_FAILURES" envDefault:"5"`
 	LoginWindow      time.Duration `env:"AEZEN_LOGIN_WINDOW" envDefault:"1m"`
+	// LoginMaxFailuresPerAddress bounds failed logins from one address across all emails (password spraying).
+	LoginMaxFailuresPerAddress int `env:"AEZEN_LOGIN_MAX_FAILURES_PER_ADDRESS" envDefault:"20"`
+	// Sign-ups (each creates a database): per address and for the whole node, per SignupWindow.
+	SignupPerAddress int           `env:"AEZEN_SIGNUP_PER_ADDRESS" envDefault:"5"`
+	SignupGlobal     int           `env:"AEZEN_SIGNUP_GLOBAL" envDefault:"100"`
+	SignupWindow     time.Duration `env:"AEZEN_SIGNUP_WINDOW" envDefault:"1h"`
 
 	// DBMaxConns bounds the Postgres connections this node opens to tenant databases, whatever the tenant count.
 	DBMaxConns int `env:"AEZEN_DB_MAX_CONNS" envDefault:"64"`
@@ -125,6 +135,18 @@ func (c *Config) Validate() error {
 	}
 	if len(c.OpsToken) < 16 {
 		add("AEZEN_OPS_TOKEN must be at least 16 characters")
+	}
+	if c.LoginMaxFailures < 1 || c.LoginMaxFailuresPerAddress < c.LoginMaxFailures || c.LoginWindow < time.Second {
+		add("AEZEN_LOGIN_MAX_FAILURES must be at least 1, AEZEN_LOGIN_MAX_FAILURES_PER_ADDRESS at least AEZEN_LOGIN_MAX_FAILURES, AEZEN_LOGIN_WINDOW at least 1s")
+	}
+	if c.SignupPerAddress < 1 || c.SignupGlobal < c.SignupPerAddress || c.SignupWindow < time.Second {
+		add("AEZEN_SIGNUP_PER_ADDRESS must be at least 1, AEZEN_SIGNUP_GLOBAL at least AEZEN_SIGNUP_PER_ADDRESS, AEZEN_SIGNUP_WINDOW at least 1s")
+	}
+	if c.MaxHeaderBytes < 1024 || c.MaxHeaderBytes > 1<<20 {
+		add("AEZEN_MAX_HEADER_BYTES must be between 1024 and 1048576")
+	}
+	if c.ReadTimeout < 100*time.Millisecond {
+		add("AEZEN_READ_TIMEOUT must be at least 100ms")
 	}
 	if c.DBMaxConns < 2 {
 		add("AEZEN_DB_MAX_CONNS must be at least 2")

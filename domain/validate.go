@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -28,6 +29,12 @@ func validatorInstance() *validator.Validate {
 				return f.Name
 			}
 			return name
+		})
+		// maxbytes=N bounds a string's UTF-8 length in bytes (max counts characters): bcrypt refuses
+		// passwords over 72 bytes, and "é" is two.
+		_ = validate.RegisterValidation("maxbytes", func(fl validator.FieldLevel) bool {
+			n, err := strconv.Atoi(fl.Param())
+			return err == nil && fl.Field().Kind() == reflect.String && len(fl.Field().String()) <= n
 		})
 	})
 	return validate
@@ -78,6 +85,8 @@ func describe(fe validator.FieldError) string {
 			return fmt.Sprintf("must be at most %s characters", fe.Param())
 		}
 		return "must be at most " + fe.Param()
+	case "maxbytes":
+		return fmt.Sprintf("must be at most %s bytes in UTF-8 (accented letters and emoji take 2 to 4 bytes each)", fe.Param())
 	case "oneof":
 		return "must be one of: " + strings.ReplaceAll(fe.Param(), " ", ", ")
 	case "url", "http_url":

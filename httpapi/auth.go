@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
 
@@ -131,14 +130,14 @@ func actorCaller(c *fiber.Ctx) node.Caller {
 
 type registerRequest struct {
 	Email        string  `json:"email" validate:"required,email,max=254"`
-	Password     string  `json:"password" validate:"required,min=8,max=72"`
+	Password     string  `json:"password" validate:"required,min=8,maxbytes=72"`
 	BusinessName string  `json:"businessName" validate:"required,min=1,max=200"`
 	FullName     *string `json:"fullName" validate:"omitempty,min=1,max=200"`
 }
 
 type loginRequest struct {
-	Email    string `json:"email" validate:"required,max=254"`
-	Password string `json:"password" validate:"required,max=72"`
+	Email    string `json:"email" validate:"required,email,max=254"`
+	Password string `json:"password" validate:"required,maxbytes=72"`
 }
 
 // authResponse answers sign-up and login.
@@ -151,6 +150,9 @@ type authResponse struct {
 func (s *Server) register(c *fiber.Ctx) error {
 	var req registerRequest
 	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	if err := s.signups.allow(c, c.IP(), time.Now()); err != nil {
 		return err
 	}
 	tenant, user, err := s.accounts.SignUp(c.UserContext(), accounts.SignUp{BusinessName: req.BusinessName,
@@ -170,7 +172,16 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
+	// The email is valid and at most 254 bytes here: the limiter's key is bounded by what it is made of.
+	email, ip := strings.ToLower(strings.TrimSpace(req.Email)), c.IP()
+	if err := s.logins.check(c, ip, email, time.Now()); err != nil {
+		return err
+	}
 	user, tenant, err := s.accounts.Login(c.UserContext(), req.Email, req.Password)
+	if errors.Is(err, accounts.ErrBadCredentials) {
+		// Only wrong credentials count; a database outage (answered 503) is not the client's failure.
+		s.logins.failed(ip, email, time.Now())
+	}
 	if err != nil {
 		return err
 	}
@@ -179,25 +190,6 @@ func (s *Server) login(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(authResponse{Token: token, User: user, Tenant: tenant})
-}
-
-// loginLimiter answers 429 after too many failed logins for one email from one address within the window.
-func (s *Server) loginLimiter() fiber.Handler {
-	return limiter.New(limiter.Config{
-		Max:                    s.cfg.LoginMaxFailures,
-		Expiration:             s.cfg.LoginWindow,
-		SkipSuccessfulRequests: true,
-		KeyGenerator: func(c *fiber.Ctx) string {
-			var req struct {
-				Email string `json:"email"`
-			}
-			_ = c.BodyParser(&req)
-			return c.IP() + "|" + strings.ToLower(strings.TrimSpace(req.Email))
-		},
-		LimitReached: func(c *fiber.Ctx) error {
-			return &domain.Error{Code: domain.CodeRateLimited, Message: "too many failed logins, try again later"}
-		},
-	})
 }
 
 // meResponse answers GET /api/auth/me.

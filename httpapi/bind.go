@@ -21,6 +21,9 @@ func bindJSON(c *fiber.Ctx, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return domain.BadRequest("request body is empty; send a JSON object")
 	}
+	if err := domain.CheckNoNUL(body); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

@@ -125,6 +125,9 @@ func (s *Server) signedCall(c *fiber.Ctx, op string, out any) error {
 	if sig == "" {
 		return &domain.Error{Code: domain.CodeUnauthorized, Message: ops.SignatureHeader + " header is required"}
 	}
+	if err := domain.CheckNoNUL(c.Body()); err != nil {
+		return err
+	}
 	tenantID, err := s.channelTenant(c, id)
 	if err != nil {
 		return err

@@ -38,7 +38,15 @@ var codeByStatus = map[int]string{
 	fiber.StatusTooManyRequests:       domain.CodeRateLimited,
 	fiber.StatusUnsupportedMediaType:  "unsupported_media_type",
 	fiber.StatusUpgradeRequired:       "upgrade_required",
+	// Raised by fasthttp while reading the request: request line and headers over AEZEN_MAX_HEADER_BYTES,
+	// a request not read within AEZEN_READ_TIMEOUT.
+	fiber.StatusRequestHeaderFieldsTooLarge: "headers_too_large",
+	fiber.StatusRequestTimeout:              "request_timeout",
 }
+
+// retryAfterSeconds is the Retry-After of a 503: a database outage or a tenant that did not answer in time
+// is usually over within seconds.
+const retryAfterSeconds = "5"
 
 // errorEnvelope is the body of every error answer.
 type errorEnvelope struct {
@@ -50,6 +58,9 @@ type errorEnvelope struct {
 func errorHandler(log *slog.Logger) fiber.ErrorHandler {
 	return func(c *fiber.Ctx, err error) error {
 		status, body := describeError(c, err, log)
+		if status == fiber.StatusServiceUnavailable {
+			c.Set(fiber.HeaderRetryAfter, retryAfterSeconds)
+		}
 		return c.Status(status).JSON(errorEnvelope{Error: body})
 	}
 }
@@ -59,6 +70,10 @@ func describeError(c *fiber.Ctx, err error, log *slog.Logger) (int, *domain.Erro
 		status, ok := statusByCode[de.Code]
 		if !ok {
 			status = fiber.StatusInternalServerError
+		}
+		if status == fiber.StatusServiceUnavailable {
+			// A database outage (persistence.Classify) or a tenant that did not answer: the detail is logged.
+			log.Warn("request unavailable", "request_id", requestID(c), "path", c.Path(), "err", err)
 		}
 		if status == fiber.StatusInternalServerError {
 			log.Error("request failed", "request_id", requestID(c), "path", c.Path(), "err", err)

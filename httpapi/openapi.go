@@ -241,8 +241,8 @@ var errorDescriptions = map[int]string{
 	http.StatusConflict:              "The request clashes with stored state: a unique value is taken, a record is still in use, or a status change is not allowed.",
 	http.StatusRequestEntityTooLarge: "The body is larger than the configured limit.",
 	http.StatusUnprocessableEntity:   "The Idempotency-Key was already used by this user on this path with a different body.",
-	http.StatusTooManyRequests:       "Too many requests; try again later.",
-	http.StatusServiceUnavailable:    "The tenant or a dependency did not answer in time; the request can be retried.",
+	http.StatusTooManyRequests:       "Too many requests (failed logins, sign-ups); Retry-After says when to try again.",
+	http.StatusServiceUnavailable:    "The tenant or a dependency (the database) did not answer in time; the request can be retried after Retry-After seconds.",
 }
 
 func errorResponseName(code int) string {

@@ -19,8 +19,8 @@ var apiOps = []apiOp{
 	{method: "PUT", path: "/api/ops/tenants/{tenantId}/status", tag: "operations", summary: "Suspend (SUSPENDED) or re-admit (ACTIVE) a tenant on every member", auth: authOps, body: "TenantStatusRequest", reply: "TenantStatusReply", errors: []int{http.StatusNotFound}},
 
 	// Accounts and team.
-	{method: "POST", path: "/api/auth/register", tag: "auth", summary: "Sign up: create a tenant and its owner", auth: authPublic, body: "RegisterRequest", status: http.StatusCreated, reply: "AuthResponse", errors: []int{http.StatusConflict}},
-	{method: "POST", path: "/api/auth/login", tag: "auth", summary: "Log in", auth: authPublic, body: "LoginRequest", reply: "AuthResponse", errors: []int{http.StatusUnauthorized, http.StatusTooManyRequests}},
+	{method: "POST", path: "/api/auth/register", tag: "auth", summary: "Sign up: create a tenant and its owner", auth: authPublic, body: "RegisterRequest", status: http.StatusCreated, reply: "AuthResponse", errors: []int{http.StatusConflict, http.StatusTooManyRequests, http.StatusServiceUnavailable}},
+	{method: "POST", path: "/api/auth/login", tag: "auth", summary: "Log in", auth: authPublic, body: "LoginRequest", reply: "AuthResponse", errors: []int{http.StatusUnauthorized, http.StatusTooManyRequests, http.StatusServiceUnavailable}},
 	{method: "GET", path: "/api/auth/me", tag: "auth", summary: "The caller and their tenant", reply: "Me"},
 	{method: "GET", path: "/api/users", tag: "users", summary: "List the team", reply: "UserList"},
 	{method: "POST", path: "/api/users", tag: "users", summary: "Add a team member (owners and admins)", body: "CreateUserRequest", status: http.StatusCreated, reply: "User", errors: []int{http.StatusForbidden, http.StatusConflict}},

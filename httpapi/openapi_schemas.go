@@ -23,9 +23,9 @@ func apiSchemas() js {
 		"TenantStatusReply":   object(props{"tenant": ref("Tenant")}, "tenant"),
 		"Member":              object(props{"id": text(0), "address": text(0), "kinds": array(text(0)), "status": text(0)}),
 
-		"RegisterRequest": input(props{"email": email(), "password": textRange(8, 72), "businessName": textRange(1, 200),
+		"RegisterRequest": input(props{"email": email(), "password": password(), "businessName": textRange(1, 200),
 			"fullName": textRange(1, 200)}, "email", "password", "businessName"),
-		"LoginRequest": input(props{"email": text(254), "password": text(72)}, "email", "password"),
+		"LoginRequest": input(props{"email": text(254), "password": described(text(72), "At most 72 bytes in UTF-8.")}, "email", "password"),
 		"AuthResponse": object(props{"token": text(0), "user": ref("User"), "tenant": ref("Tenant")}, "token", "user", "tenant"),
 		"Me":           object(props{"user": ref("User"), "tenant": ref("Tenant")}, "user", "tenant"),
 		"Tenant": object(props{"tenantId": uuidSchema(), "name": text(0), "status": enum("PROVISIONING", "ACTIVE", "SUSPENDED"),
@@ -35,10 +35,10 @@ func apiSchemas() js {
 			"avatarUrl": null(text(0)), "createdAt": timestamp(), "updatedAt": timestamp()}, "userId", "tenantId", "email", "fullName",
 			"role", "loginProvider", "providerAccountId", "businessName", "avatarUrl", "createdAt", "updatedAt"),
 		"UserList": object(props{"data": array(ref("User"))}, "data"),
-		"CreateUserRequest": input(props{"email": email(), "password": textRange(8, 72), "fullName": textRange(1, 200),
+		"CreateUserRequest": input(props{"email": email(), "password": password(), "fullName": textRange(1, 200),
 			"role": enum(roles...), "avatarUrl": url()}, "email", "password", "role"),
 		"UpdateUserRequest": input(props{"fullName": textRange(1, 200), "role": enum(roles...), "avatarUrl": url(),
-			"password": textRange(8, 72)}),
+			"password": password()}),
 
 		"Conversation": object(props{"chatId": uuidSchema(), "channelId": uuidSchema(), "customerId": uuidSchema(),
 			"platform": enum(platforms...), "contactName": null(text(0)), "contactNumber": null(text(0)),
@@ -151,6 +151,11 @@ func text(max int) js {
 		s["maxLength"] = max
 	}
 	return s
+}
+
+// password is at most 72 bytes in UTF-8 (bcrypt's limit), which can be fewer than 72 characters.
+func password() js {
+	return described(textRange(8, 72), "8 to 72 characters and at most 72 bytes in UTF-8 (bcrypt's limit).")
 }
 
 func textRange(min, max int) js { return js{"type": "string", "minLength": min, "maxLength": max} }

@@ -30,6 +30,8 @@ type Server struct {
 	metrics         *prometheus.Registry
 	auth            *authenticator
 	tenantOfChannel *routeCache
+	logins          *loginGuard
+	signups         *signupGuard
 }
 
 // Services are what the HTTP surface works with; the composition root (package engine) builds them.
@@ -48,14 +50,16 @@ type Services struct {
 func NewServer(svc Services) *Server {
 	cfg := svc.Config
 	s := &Server{cfg: cfg, node: svc.Node, accounts: svc.Accounts, hub: svc.Hub, log: svc.Log,
-		metrics: prometheus.NewRegistry(), auth: newAuthenticator(cfg), tenantOfChannel: newRouteCache()}
+		metrics: prometheus.NewRegistry(), auth: newAuthenticator(cfg), tenantOfChannel: newRouteCache(),
+		logins: newLoginGuard(cfg), signups: newSignupGuard(cfg)}
 	s.metrics.MustRegister(svc.Metrics...)
 	s.App = fiber.New(fiber.Config{
 		AppName:               "aezen",
 		BodyLimit:             cfg.MaxBodyBytes,
 		ErrorHandler:          errorHandler(svc.Log),
 		DisableStartupMessage: true,
-		ReadTimeout:           30 * time.Second,
+		ReadTimeout:           cfg.ReadTimeout,
+		ReadBufferSize:        cfg.MaxHeaderBytes,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           120 * time.Second,
 	})
@@ -73,7 +77,7 @@ func (s *Server) routes() {
 
 	api := s.App.Group("/api")
 	api.Post("/auth/register", s.register)
-	api.Post("/auth/login", s.loginLimiter(), s.writeErrors, s.login)
+	api.Post("/auth/login", s.login)
 	api.Post("/channels/:channelId/inbound", s.inbound)
 	api.Post("/channels/:channelId/status", s.statusCallback)
 	api.Get("/openapi.json", s.openAPIDocument)
@@ -105,15 +109,6 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	metricHTTPRequests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
 	metricHTTPSeconds.WithLabelValues(method, route).Observe(time.Since(start).Seconds())
 	return err
-}
-
-// writeErrors answers a handler's error right away, so that middleware before it (the login limiter) sees
-// the real status.
-func (s *Server) writeErrors(c *fiber.Ctx) error {
-	if err := c.Next(); err != nil {
-		return s.App.Config().ErrorHandler(c, err)
-	}
-	return nil
 }
 
 func requestID(c *fiber.Ctx) string {

@@ -190,6 +190,9 @@ func (s *Server) wsRequest(tenantID uuid.UUID, who node.Caller, data []byte) ack
 	if err := json.Unmarshal(data, &f); err != nil {
 		return ackFrame{Request: "unknown", Error: domain.AsError(domain.BadRequest("frame is not JSON {event, data}"))}
 	}
+	if err := domain.CheckNoNUL(data); err != nil {
+		return ackFrame{Request: f.Event, Error: domain.AsError(err)}
+	}
 	ack := ackFrame{Request: f.Event}
 	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.RequestTimeout)
 	defer cancel()

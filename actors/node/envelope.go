@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"github.com/aezen/engine/domain"
+	"github.com/aezen/engine/persistence"
 	"github.com/aezen/engine/protos"
 )
 
@@ -32,10 +33,18 @@ func Reply(res any, err error, log *slog.Logger, cmd *protos.TenantCommand) *pro
 	return &protos.TenantReply{Body: body}
 }
 
-// failureReply turns an error into a reply; errors that are not domain errors are logged and hidden.
+// FailureReply turns an error into a reply; errors that are not domain errors are logged and hidden. A
+// database outage becomes "unavailable" (503 with Retry-After) and a refused NUL a bad request.
 func FailureReply(err error, log *slog.Logger, cmd *protos.TenantCommand) *protos.TenantReply {
+	err = persistence.Classify(err)
 	de := domain.AsError(err)
-	if de == nil {
+	switch {
+	case de != nil && de.Code == domain.CodeUnavailable:
+		if log != nil {
+			log.Warn("operation unavailable", "op", cmd.GetOp(), "request_id", cmd.GetRequestId(), "err", err)
+		}
+	case de != nil:
+	default:
 		if log != nil {
 			log.Error("operation failed", "op", cmd.GetOp(), "request_id", cmd.GetRequestId(), "err", err)
 		}

@@ -81,6 +81,7 @@ func NewCluster(t testing.TB, binary string, n int) *Cluster {
 		"AEZEN_NODE_HOST=127.0.0.1",
 		"AEZEN_CLUSTER_PEERS=" + strings.Join(peers, ","),
 		"AEZEN_WEBHOOK_ALLOW_PRIVATE=true",
+		"AEZEN_SIGNUP_PER_ADDRESS=1000000", "AEZEN_SIGNUP_GLOBAL=1000000",
 		"AEZEN_REQUEST_TIMEOUT=20s",
 		"AEZEN_CLUSTER_TLS_CA=" + tlsFiles.CA,
 		"AEZEN_CLUSTER_TLS_CERT=" + tlsFiles.Cert,

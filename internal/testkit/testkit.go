@@ -44,6 +44,8 @@ func Config(t testing.TB) *config.Config {
 	cfg.EncryptionKey = base64.StdEncoding.EncodeToString([]byte(randomHex(16)))
 	cfg.OpsToken = randomHex(16)
 	cfg.DataDir = t.TempDir()
+	// Tests sign up many tenants from 127.0.0.1; the tests of the sign-up limits set their own.
+	cfg.SignupPerAddress, cfg.SignupGlobal = 1_000_000, 1_000_000
 	cfg.RequestTimeout = 10 * time.Second
 	cfg.WebhookBackoff = 50 * time.Millisecond
 	cfg.WebhookMaxBackoff = 200 * time.Millisecond
@@ -174,7 +176,7 @@ func (e *Client) Do(method, path, token string, body any, headers ...string) Res
 		k, v, _ := strings.Cut(h, ":")
 		req.Header.Set(strings.TrimSpace(k), strings.TrimSpace(v))
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := e.http.Do(req)
 	if err != nil {
 		e.t.Fatalf("%s %s: %v", method, path, err)
 	}
