@@ -33,8 +33,9 @@ func VerifySignature(secret string, body []byte, header string) bool {
 	return header != "" && hmac.Equal([]byte(Sign(secret, body)), []byte(header))
 }
 
-// ErrPrivateTarget is returned when a webhook points at a loopback or private address that is not allowed.
-var ErrPrivateTarget = errors.New("webhook target is a private or loopback address")
+// ErrPrivateTarget is returned when a webhook points at an address that is not globally reachable (loopback,
+// private, shared, reserved, ...: see Blocked) and that is not allowed.
+var ErrPrivateTarget = errors.New("webhook target is a private, loopback or reserved address")
 
 // Webhook posts signed events to API-channel webhook URLs.
 type Webhook struct {
@@ -55,11 +56,7 @@ func NewWebhook(timeout time.Duration, allowPrivate bool) *Webhook {
 	dialer := &net.Dialer{Timeout: timeout}
 	if !allowPrivate {
 		dialer.Control = func(network, address string, _ syscall.RawConn) error {
-			host, _, err := net.SplitHostPort(address)
-			if err != nil {
-				return err
-			}
-			if ip := net.ParseIP(host); ip == nil || isPrivate(ip) {
+			if blockedDialAddr(address) {
 				return ErrPrivateTarget
 			}
 			return nil
@@ -91,11 +88,7 @@ func (w *Webhook) CheckURL(raw string) error {
 	if w.allowPrivate {
 		return nil
 	}
-	host := u.Hostname()
-	if host == "localhost" {
-		return ErrPrivateTarget
-	}
-	if ip := net.ParseIP(host); ip != nil && isPrivate(ip) {
+	if blockedHost(u.Hostname()) {
 		return ErrPrivateTarget
 	}
 	return nil
@@ -127,12 +120,14 @@ func (w *Webhook) Post(ctx context.Context, target, secret, eventID string, body
 		return err
 	}
 	if code := res.StatusCode(); code < 200 || code > 299 {
-		return fmt.Errorf("webhook answered %d %s", code, fasthttp.StatusMessage(code))
+		return &StatusError{Code: code}
 	}
 	return nil
 }
 
-func isPrivate(ip net.IP) bool {
-	return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsUnspecified() || ip.IsInterfaceLocalMulticast() || ip.IsMulticast()
+// StatusError is a webhook's answer other than 2xx.
+type StatusError struct{ Code int }
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("webhook answered %d %s", e.Code, fasthttp.StatusMessage(e.Code))
 }

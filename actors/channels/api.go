@@ -134,7 +134,8 @@ func (s *apiSession) delivered(ctx actor.Context, res *deliveryResult) {
 	s.attempt++
 	if s.attempt >= cfg.WebhookMaxAttempts {
 		s.log.Warn("webhook delivery failed for good", "channel_id", s.channelID, "message_id", res.msg.MessageID, "err", res.err)
-		s.report(ctx, res.msg, domain.StatusFailed, res.err.Error())
+		// The message shows a category; the detail (hosts, addresses, the DNS server) stays in the log.
+		s.report(ctx, res.msg, domain.StatusFailed, sessions.DeliveryError(res.err))
 		s.next(ctx)
 		return
 	}
