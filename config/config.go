@@ -63,6 +63,15 @@ type Config struct {
 	WhatsAppSendRate  float64 `env:"AEZEN_WHATSAPP_SEND_RATE" envDefault:"1"`
 	WhatsAppSendBurst int     `env:"AEZEN_WHATSAPP_SEND_BURST" envDefault:"5"`
 
+	// Media: the size limit of one file, the accepted types ("type/subtype" or "type/*"; empty means the
+	// engine's list, media.DefaultAllowedTypes), the lifetime of signed media URLs and the public origin
+	// they start with ("" makes them relative to the engine, enough for the web app; webhook receivers
+	// need it set).
+	MediaMaxBytes     int64         `env:"AEZEN_MEDIA_MAX_BYTES" envDefault:"16777216"`
+	MediaAllowedTypes []string      `env:"AEZEN_MEDIA_ALLOWED_TYPES" envSeparator:","`
+	MediaURLTTL       time.Duration `env:"AEZEN_MEDIA_URL_TTL" envDefault:"24h"`
+	PublicURL         string        `env:"AEZEN_PUBLIC_URL"`
+
 	ClusterProvider string   `env:"AEZEN_CLUSTER_PROVIDER" envDefault:"none"`
 	ClusterName     string   `env:"AEZEN_CLUSTER_NAME" envDefault:"aezen"`
 	NodeHost        string   `env:"AEZEN_NODE_HOST" envDefault:"127.0.0.1"`
@@ -182,6 +191,22 @@ func (c *Config) Validate() error {
 	}
 	if c.WhatsAppSendRate <= 0 || c.WhatsAppSendBurst < 1 {
 		add("AEZEN_WHATSAPP_SEND_RATE must be > 0 and AEZEN_WHATSAPP_SEND_BURST >= 1")
+	}
+	if c.MediaMaxBytes < 1 {
+		add("AEZEN_MEDIA_MAX_BYTES must be at least 1")
+	}
+	for _, t := range c.MediaAllowedTypes {
+		if t = strings.TrimSpace(t); !strings.Contains(t, "/") || strings.HasPrefix(t, "/") || strings.HasSuffix(t, "/") {
+			add("AEZEN_MEDIA_ALLOWED_TYPES lists %q: each entry is type/subtype or type/*", t)
+		}
+	}
+	if c.MediaURLTTL < time.Minute {
+		add("AEZEN_MEDIA_URL_TTL must be at least 1m")
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+			add("AEZEN_PUBLIC_URL must be an http(s) origin such as https://inbox.example.com")
+		}
 	}
 	if len(problems) > 0 {
 		return errors.New("configuration problems:\n  - " + strings.Join(problems, "\n  - "))

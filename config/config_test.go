@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestProductionRefusesMissingAndWeakSecrets(t *testing.T) {
@@ -62,11 +63,16 @@ func TestValidationReportsEveryProblem(t *testing.T) {
 	c.Env = "staging"
 	c.ClusterProvider = "zookeeper"
 	c.DBMaxConns = 1
+	c.MediaMaxBytes = 0
+	c.MediaAllowedTypes = []string{"image/png", "png"}
+	c.MediaURLTTL = time.Second
+	c.PublicURL = "inbox.example.com"
 	err := c.Validate()
 	if err == nil {
 		t.Fatal("invalid configuration accepted")
 	}
-	for _, want := range []string{"AEZEN_ENV", "DATABASE_URL", "AEZEN_CLUSTER_PROVIDER", "AEZEN_DB_MAX_CONNS"} {
+	for _, want := range []string{"AEZEN_ENV", "DATABASE_URL", "AEZEN_CLUSTER_PROVIDER", "AEZEN_DB_MAX_CONNS",
+		"AEZEN_MEDIA_MAX_BYTES", `AEZEN_MEDIA_ALLOWED_TYPES lists "png"`, "AEZEN_MEDIA_URL_TTL", "AEZEN_PUBLIC_URL"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Fatalf("error does not name %s: %v", want, err)
 		}

@@ -44,6 +44,8 @@ const (
 	CodeInternal     = "internal"
 	// CodeIdempotencyReused: an Idempotency-Key came back with a different request than it was first used for.
 	CodeIdempotencyReused = "idempotency_key_reused"
+	// CodeUnsupportedType: a file's type (sniffed from its bytes) is not allowed, or is not the type declared.
+	CodeUnsupportedType = "unsupported_media_type"
 )
 
 // Sentinel errors to compare against with errors.Is.

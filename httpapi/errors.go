@@ -25,6 +25,7 @@ var statusByCode = map[string]int{
 	domain.CodeInternal:     fiber.StatusInternalServerError,
 
 	domain.CodeIdempotencyReused: fiber.StatusUnprocessableEntity,
+	domain.CodeUnsupportedType:   fiber.StatusUnsupportedMediaType,
 }
 
 // codeByStatus names the errors Fiber raises itself (unknown route, body too large, ...).
@@ -36,7 +37,7 @@ var codeByStatus = map[int]string{
 	fiber.StatusUnauthorized:          domain.CodeUnauthorized,
 	fiber.StatusForbidden:             domain.CodeForbidden,
 	fiber.StatusTooManyRequests:       domain.CodeRateLimited,
-	fiber.StatusUnsupportedMediaType:  "unsupported_media_type",
+	fiber.StatusUnsupportedMediaType:  domain.CodeUnsupportedType,
 	fiber.StatusUpgradeRequired:       "upgrade_required",
 	// Raised by fasthttp while reading the request: request line and headers over AEZEN_MAX_HEADER_BYTES,
 	// a request not read within AEZEN_READ_TIMEOUT.

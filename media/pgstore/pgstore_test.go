@@ -1,0 +1,245 @@
+package pgstore_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/aezen/engine/domain"
+	"github.com/aezen/engine/media"
+	"github.com/aezen/engine/media/pgstore"
+	"github.com/aezen/engine/persistence"
+)
+
+// tenantPool creates a migrated tenant database on the test server and drops it when the test ends.
+func tenantPool(t *testing.T) *pgxpool.Pool {
+	t.Helper()
+	url := os.Getenv("AEZEN_TEST_DATABASE_URL")
+	if url == "" {
+		t.Fatal("AEZEN_TEST_DATABASE_URL is not set: run the tests with `make test`")
+	}
+	ctx := context.Background()
+	admin, err := persistence.NewAdmin(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := make([]byte, 6)
+	_, _ = rand.Read(raw)
+	name := "aezen_test_media_" + hex.EncodeToString(raw)
+	if _, err := admin.EnsureDatabase(ctx, name); err != nil {
+		t.Fatal(err)
+	}
+	if err := persistence.MigrateDatabase(ctx, url, name, persistence.TenantSchema); err != nil {
+		t.Fatal(err)
+	}
+	dbURL, _ := persistence.WithDatabase(url, name)
+	pool, err := pgxpool.New(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		pool.Close()
+		_ = admin.DropDatabase(context.Background(), name)
+		admin.Close()
+	})
+	return pool
+}
+
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return b
+}
+
+func count(t *testing.T, pool *pgxpool.Pool, sql string) int {
+	t.Helper()
+	var n int
+	if err := pool.QueryRow(context.Background(), sql).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestPutGetRangesAndDedupe(t *testing.T) {
+	ctx := context.Background()
+	pool := tenantPool(t)
+	s := pgstore.New(pool)
+	data := randomBytes(2*media.ChunkSize + 1234) // three chunk rows, the last one short
+	obj, err := s.Put(ctx, bytes.NewReader(data), media.PutInput{MimeType: "image/png", FileName: "a.png", MaxBytes: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	if obj.Size != int64(len(data)) || obj.SHA256 != hex.EncodeToString(sum[:]) || obj.State != media.StateReady || obj.FileName != "a.png" {
+		t.Fatalf("object = %+v", obj)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM media_chunks`); n != 3 {
+		t.Fatalf("%d chunk rows, want 3", n)
+	}
+	read := func(rng media.Range) []byte {
+		t.Helper()
+		rc, err := s.Get(ctx, obj.MediaID, rng)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rc.Close()
+		b, err := io.ReadAll(rc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	if !bytes.Equal(read(media.Range{Length: -1}), data) {
+		t.Fatal("whole file differs")
+	}
+	// A range across the first chunk boundary, and the last byte.
+	from := int64(media.ChunkSize - 10)
+	if got := read(media.Range{Offset: from, Length: 20}); !bytes.Equal(got, data[from:from+20]) {
+		t.Fatal("range across chunks differs")
+	}
+	if got := read(media.Range{Offset: int64(len(data) - 1), Length: 1}); !bytes.Equal(got, data[len(data)-1:]) {
+		t.Fatal("last byte differs")
+	}
+	if _, err := s.Get(ctx, obj.MediaID, media.Range{Offset: int64(len(data)), Length: 5}); err == nil {
+		t.Fatal("a range past the end was served")
+	}
+
+	// The same bytes again, under another name: a new media id sharing the one blob.
+	again, err := s.Put(ctx, bytes.NewReader(data), media.PutInput{MimeType: "image/png", FileName: "b.png"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.MediaID == obj.MediaID || again.SHA256 != obj.SHA256 || again.FileName != "b.png" {
+		t.Fatalf("second upload = %+v", again)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM media_blobs`); n != 1 {
+		t.Fatalf("%d blobs after storing the same bytes twice, want 1", n)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM media_chunks`); n != 3 {
+		t.Fatalf("%d chunk rows after storing the same bytes twice, want 3", n)
+	}
+	st, err := s.Stat(ctx, again.MediaID)
+	if err != nil || st.Size != obj.Size || st.MimeType != "image/png" {
+		t.Fatalf("stat = %+v, %v", st, err)
+	}
+	if _, err := s.Stat(ctx, uuid.New()); !errors.Is(err, domain.ErrNotFound) {
+		t.Fatalf("stat of an unknown id: %v", err)
+	}
+}
+
+func TestPutTooLargeLeavesNothing(t *testing.T) {
+	ctx := context.Background()
+	pool := tenantPool(t)
+	s := pgstore.New(pool)
+	_, err := s.Put(ctx, bytes.NewReader(randomBytes(media.ChunkSize+10)), media.PutInput{MimeType: "image/png", MaxBytes: media.ChunkSize})
+	if !errors.Is(err, media.ErrTooLarge) {
+		t.Fatalf("err = %v, want too large", err)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM media_blobs`) + count(t, pool, `SELECT count(*) FROM media_chunks`); n != 0 {
+		t.Fatalf("%d rows left after a refused upload", n)
+	}
+	// Exactly at the limit is fine.
+	if _, err := s.Put(ctx, bytes.NewReader(randomBytes(media.ChunkSize)), media.PutInput{MimeType: "image/png", MaxBytes: media.ChunkSize}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestConcurrentIdenticalUploads stores the same bytes from several goroutines at once: one blob survives.
+func TestConcurrentIdenticalUploads(t *testing.T) {
+	ctx := context.Background()
+	pool := tenantPool(t)
+	s := pgstore.New(pool)
+	data := randomBytes(media.ChunkSize + 1)
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := s.Put(ctx, bytes.NewReader(data), media.PutInput{MimeType: "application/pdf"})
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := count(t, pool, `SELECT count(*) FROM media_blobs`); n != 1 {
+		t.Fatalf("%d blobs, want 1", n)
+	}
+	if n := count(t, pool, `SELECT count(*) FROM media`); n != 4 {
+		t.Fatalf("%d media rows, want 4", n)
+	}
+}
+
+// TestUploadsFeedPutInPieces drives the piece-by-piece bridge the API uses across cluster members: pieces in
+// order (one repeated, as a retry would), then a piece out of order, then an upload left to stall.
+func TestUploadsFeedPutInPieces(t *testing.T) {
+	ctx := context.Background()
+	pool := tenantPool(t)
+	s := pgstore.New(pool)
+	ups := media.NewUploads(200 * time.Millisecond)
+	data := randomBytes(3*media.ChunkSize - 7)
+	id := ups.Begin(s, media.PutInput{MimeType: "video/mp4", FileName: "v.mp4", MaxBytes: 1 << 20})
+	for seq, off := 0, 0; off < len(data); seq, off = seq+1, off+media.ChunkSize {
+		piece := data[off:min(off+media.ChunkSize, len(data))]
+		if err := ups.Write(id, seq, piece); err != nil {
+			t.Fatal(err)
+		}
+		if seq == 1 {
+			if err := ups.Write(id, seq, piece); err != nil { // a retried piece is taken once
+				t.Fatal(err)
+			}
+		}
+	}
+	obj, err := ups.Finish(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if obj.Size != int64(len(data)) {
+		t.Fatalf("size %d, want %d", obj.Size, len(data))
+	}
+	rc, _ := s.Get(ctx, obj.MediaID, media.Range{Length: -1})
+	got, _ := io.ReadAll(rc)
+	if !bytes.Equal(got, data) {
+		t.Fatal("stored bytes differ")
+	}
+
+	gap := ups.Begin(s, media.PutInput{MimeType: "video/mp4"})
+	if err := ups.Write(gap, 1, []byte("x")); !errors.Is(err, domain.ErrConflict) {
+		t.Fatalf("out-of-order piece: %v", err)
+	}
+	ups.Abort(gap)
+
+	stalled := ups.Begin(s, media.PutInput{MimeType: "video/mp4"})
+	if err := ups.Write(stalled, 0, []byte("first")); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for ups.Write(stalled, 1, []byte("late")) == nil {
+		if time.Now().After(deadline) {
+			t.Fatal("a stalled upload was never aborted")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	for count(t, pool, `SELECT count(*) FROM media_blobs WHERE sha256 IS NULL`) != 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("an aborted upload left its blob")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
