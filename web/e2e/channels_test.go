@@ -40,11 +40,36 @@ func TestWhatsAppQRDialog(t *testing.T) {
 	}
 	p.Eventually("the dialog to show the new code", func() bool { return p.qrSource(dialog) != first })
 
+	// Pairing by phone code instead of scanning.
+	p.Fill(p.FindName("textbox", "Phone number (country code first)", dialog), "+49 151 12345678")
+	p.Click(p.FindName("button", "Get a pairing code", dialog))
+	p.Shows("status", "FAKE-CODE", dialog)
+	need(t, len(fake.PairPhones()) == 1, "pairing phones: %v", fake.PairPhones())
+
 	if err := fake.Pair(channelID, "4915112345678@s.whatsapp.net"); err != nil {
 		t.Fatal(err)
 	}
 	p.Eventually("the dialog to close once connected", func() bool { return !p.Has("dialog", Exact("Link your WhatsApp")) })
 	p.Eventually("the status CONNECTED", func() bool { return strings.Contains(p.Text(card), "Status: CONNECTED") })
+
+	// A WhatsApp customer writes; typing an answer tells WhatsApp that the team is typing.
+	customer := "15551234567@s.whatsapp.net"
+	if _, err := fake.Deliver(channelID, sessions.WAMessage{ID: "wa-1", Chat: customer, Sender: customer, PushName: "Ada",
+		Timestamp: time.Now().UTC(), ContentType: "TEXT", Text: "Hello over WhatsApp"}); err != nil {
+		t.Fatal(err)
+	}
+	p.Nav("Inbox")
+	p.Click(p.Conversation("Ada"))
+	p.WaitMessages("Hello over WhatsApp")
+	p.Type(p.FindName("textbox", "Message"), "Typing an answer")
+	p.Eventually("the typing event to reach WhatsApp", func() bool {
+		for _, ty := range fake.Typing() {
+			if ty.Chat == customer && ty.On {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 // qrSource waits for the dialog's QR image and returns its (blob) address.

@@ -52,6 +52,14 @@ func TestSignUpLiveInboxAndReply(t *testing.T) {
 	p.Eventually("the reply to become Sent", func() bool { return strings.Contains(p.MessageItem("Yes, it ships today."), "Sent") })
 	need(t, strings.Count(p.Messages(), "Yes, it ships today.") == 1, "the reply shows once: %q", p.Messages())
 
+	// A double click sends once.
+	p.Type(p.FindName("textbox", "Message"), "Sent once")
+	if err := p.Call(p.FindName("button", "Send"), `function(){ this.click(); this.click(); }`, nil); err != nil {
+		t.Fatal(err)
+	}
+	p.Eventually("the reply Sent", func() bool { return strings.HasSuffix(strings.TrimSpace(p.MessageItem("Sent once")), "Sent") })
+	need(t, strings.Count(p.Messages(), "Sent once") == 1, "a double click sent twice: %q", p.Messages())
+
 	// A new message in the open chat appears live and does not leave a badge behind.
 	ch.Inbound("m-4", "visitor-1", "Great, thanks!")
 	p.WaitMessages("Great, thanks!")

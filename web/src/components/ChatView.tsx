@@ -186,12 +186,16 @@ function Composer({ chatId }: { chatId: string }) {
   const live = useLive();
   const send = useSend(chatId);
   const [text, setText] = useState(() => drafts.get(chatId));
+  // The text as of the last keystroke, read and cleared synchronously: a second click in the same moment
+  // finds it empty even before React renders, so nothing is sent twice.
+  const current = useRef(text);
   const typingUntil = useRef(0);
   const stopTimer = useRef<ReturnType<typeof setTimeout>>();
   useEffect(() => () => clearTimeout(stopTimer.current), []);
   const typing = (on: boolean) => live?.send("typing", { chatId, on });
   const change = (v: string) => {
     setText(v);
+    current.current = v;
     drafts.set(chatId, v);
     const now = Date.now();
     if (now > typingUntil.current) {
@@ -205,8 +209,9 @@ function Composer({ chatId }: { chatId: string }) {
     }, 4000);
   };
   const submit = () => {
-    const content = text.trim();
-    if (!content) return; // a second click finds the box already empty: nothing is sent twice
+    const content = current.current.trim();
+    if (!content) return;
+    current.current = "";
     setText("");
     drafts.set(chatId, "");
     clearTimeout(stopTimer.current);
