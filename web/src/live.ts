@@ -108,12 +108,17 @@ export class Live {
         break;
       case "qr": {
         const qr = f.data as WhatsAppStatus["qr"];
-        this.qc.setQueryData<WhatsAppStatus>(keys.whatsapp, (old) => (old ? { ...old, qr } : old));
+        this.qc.setQueryData<WhatsAppStatus>(keys.whatsapp, (old) => ({ ...(old ?? { status: "WAITING_QR" }), qr }));
         break;
       }
-      case "connection_status":
-        this.qc.setQueryData(keys.whatsapp, f.data as WhatsAppStatus);
+      case "connection_status": {
+        // Status events carry no QR code: the current one stays while the phone may still scan it.
+        const next = f.data as WhatsAppStatus;
+        this.qc.setQueryData<WhatsAppStatus>(keys.whatsapp, (old) =>
+          !next.qr && old?.qr && (next.status === "WAITING_QR" || next.status === "CONNECTING") ? { ...next, qr: old.qr } : next,
+        );
         break;
+      }
       case "order_updated":
         void this.qc.invalidateQueries({ queryKey: ["orders"] });
         void this.qc.invalidateQueries({ queryKey: ["customer"] });

@@ -33,6 +33,12 @@ export function WhatsAppCard({ manage }: { manage: boolean }) {
     if (status === "WAITING_QR") setDialog(true);
     if (status === "CONNECTED") setDialog(false);
   }, [status]);
+  // Waiting for a scan but no code at hand (an answer read before the code overtook the qr event): ask.
+  const missingQR = status === "WAITING_QR" && !s?.qr?.code;
+  useEffect(() => {
+    if (missingQR) void refresh();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [missingQR]);
   return (
     <section className="card stack" aria-label="WhatsApp">
       <h2>WhatsApp</h2>
