@@ -350,6 +350,14 @@ func (p *Page) Key(key string) {
 	p.run(chromedp.KeyEvent(key))
 }
 
+// Shortcut presses a key whose default the page may cancel (a raw key down, as a browser sends before the
+// character; chromedp's KeyEvent sends the character as an event of its own, which no handler can cancel).
+func (p *Page) Shortcut(key, code string, keyCode int64) {
+	p.t.Helper()
+	p.run(input.DispatchKeyEvent(input.KeyRawDown).WithKey(key).WithCode(code).WithWindowsVirtualKeyCode(keyCode),
+		input.DispatchKeyEvent(input.KeyUp).WithKey(key).WithCode(code).WithWindowsVirtualKeyCode(keyCode))
+}
+
 // Eval evaluates a JavaScript expression in the page (promises awaited).
 func (p *Page) Eval(expr string, out any) {
 	p.t.Helper()

@@ -130,4 +130,15 @@ func TestAPIChannelAndSendAsCustomer(t *testing.T) {
 	p.WaitMessages("Hi! Is the blue one in stock?")
 	p.Reply("Yes, it ships today.")
 	p.Eventually("the reply to become Sent", func() bool { return strings.Contains(p.MessageItem("Yes, it ships today."), "Sent") })
+
+	// A send the webhook keeps refusing ends Failed with the reason; Retry sends it again.
+	hook.SetDown(true)
+	p.Reply("This one fails first")
+	p.Eventually("the reply to fail", func() bool { return strings.Contains(p.MessageItem("This one fails first"), "Failed") })
+	p.Axe("chat with a failed message")
+	hook.SetDown(false)
+	p.Click(p.FindName("button", "Retry", p.FindName("list", "Messages")))
+	p.Eventually("the retry to be Sent", func() bool {
+		return strings.Count(p.Messages(), "This one fails first") == 2 && strings.HasSuffix(strings.TrimSpace(p.Messages()), "Sent")
+	})
 }

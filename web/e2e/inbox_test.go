@@ -71,10 +71,13 @@ func TestSignUpLiveInboxAndReply(t *testing.T) {
 
 	// Keyboard: "/" focuses the search box; ↑/↓ move between conversations and Enter opens one.
 	p.Focus(p.FindName("link", "Inbox"))
-	p.Key("/")
+	p.Shortcut("/", "Slash", 191)
 	var focused string
 	p.Eval(`document.activeElement.getAttribute("aria-label") || ""`, &focused)
 	need(t, focused == "Search conversations", "/ focused %q", focused)
+	var typed string
+	p.Eval(`document.activeElement.value`, &typed)
+	need(t, typed == "", "/ typed %q into the search box", typed)
 	p.Focus(p.Conversation("Customer visitor-1")) // on top: it has the newest message
 	p.Key(kb.ArrowDown)
 	p.Eventually("↓ to move to the next conversation", func() bool { return strings.HasPrefix(p.focusedText(), "Customer visitor-2") })
@@ -84,6 +87,22 @@ func TestSignUpLiveInboxAndReply(t *testing.T) {
 	p.Eventually("↓ again", func() bool { return strings.HasPrefix(p.focusedText(), "Customer visitor-2") })
 	p.Key(kb.Enter)
 	p.WaitMessages("Hello from another visitor")
+
+	// The status filter asks the engine: no conversation is closed.
+	status := p.FindName("combobox", "Status")
+	p.Choose(status, "Closed")
+	p.Eventually("no closed conversations", func() bool { return len(p.All("link", p.FindName("list", "Conversations"))) == 0 })
+	p.Choose(status, "All")
+	p.Eventually("both conversations again", func() bool { return len(p.All("link", p.FindName("list", "Conversations"))) == 2 })
+
+	search := p.FindName("searchbox", "Search conversations")
+	p.Fill(search, "another visitor")
+	p.Eventually("the search to find one conversation", func() bool {
+		links := p.All("link", p.FindName("list", "Conversations"))
+		return len(links) == 1 && strings.HasPrefix(links[0].Name, "Customer visitor-2")
+	})
+	p.Fill(search, "")
+	p.Eventually("both conversations after clearing the search", func() bool { return len(p.All("link", p.FindName("list", "Conversations"))) == 2 })
 
 	// At phone width one pane shows at a time.
 	p.Viewport(390, 844)

@@ -3,8 +3,11 @@ import { useNavigate, useParams } from "react-router-dom";
 import { ConversationList } from "../components/ConversationList";
 import { ChatView } from "../components/ChatView";
 import type { ConversationFilter } from "../cache";
+import type { Conversation } from "../api/client";
 
-const statuses = ["", "OPEN", "PENDING", "CLOSED"] as const;
+// Every chat status of the API: a status added there and not here fails the build.
+const statusLabels: Record<Conversation["status"], string> = { OPEN: "Open", PENDING: "Pending", RESOLVED: "Resolved", CLOSED: "Closed" };
+const statuses = ["", ...Object.keys(statusLabels)] as ("" | Conversation["status"])[];
 
 /** The inbox: conversation list, the open chat and its customer panel. On a phone, one pane at a time. */
 export function InboxPage() {
@@ -46,7 +49,7 @@ export function InboxPage() {
           <select aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value)}>
             {statuses.map((s) => (
               <option key={s} value={s}>
-                {s ? s.charAt(0) + s.slice(1).toLowerCase() : "All"}
+                {s ? statusLabels[s] : "All"}
               </option>
             ))}
           </select>
