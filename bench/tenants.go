@@ -80,7 +80,7 @@ func vmRSS() uint64 {
 // activate wakes one tenant's grain and returns how long it took.
 func (e *env) activate(ctx context.Context, t *tenant) (time.Duration, error) {
 	start := time.Now()
-	err := e.eng.Node.Ask(ctx, t.id, ops.OpTenantInfo, node.Caller{}, struct{}{}, nil)
+	_, err := node.Call(ctx, e.eng.Node, t.id, node.Caller{}, ops.OpTenantInfo, ops.None{})
 	return time.Since(start), err
 }
 

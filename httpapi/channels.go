@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -37,7 +36,7 @@ func (s *Server) listChannels(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.ask(c, fiber.StatusOK, ops.OpChannelList, ops.ChannelListInput{PlatformType: platform, IsActive: active, Limit: limit, Offset: offset})
+	return call(s, c, fiber.StatusOK, ops.OpChannelList, ops.ChannelListInput{PlatformType: platform, IsActive: active, Limit: limit, Offset: offset})
 }
 
 func (s *Server) createChannel(c *fiber.Ctx) error {
@@ -48,7 +47,7 @@ func (s *Server) createChannel(c *fiber.Ctx) error {
 	if in.ChannelID != [16]byte{} || in.RotateWebhookSecret {
 		return domain.BadRequest("channelId and rotateWebhookSecret cannot be set on create")
 	}
-	return s.ask(c, fiber.StatusCreated, ops.OpChannelCreate, in)
+	return call(s, c, fiber.StatusCreated, ops.OpChannelCreate, in)
 }
 
 func (s *Server) getChannel(c *fiber.Ctx) error {
@@ -56,7 +55,7 @@ func (s *Server) getChannel(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.ask(c, fiber.StatusOK, ops.OpChannelGet, ops.ChannelInput{ChannelID: id})
+	return call(s, c, fiber.StatusOK, ops.OpChannelGet, ops.ChannelInput{ChannelID: id})
 }
 
 func (s *Server) updateChannel(c *fiber.Ctx) error {
@@ -69,7 +68,7 @@ func (s *Server) updateChannel(c *fiber.Ctx) error {
 		return err
 	}
 	in.ChannelID = id
-	return s.ask(c, fiber.StatusOK, ops.OpChannelUpdate, in)
+	return call(s, c, fiber.StatusOK, ops.OpChannelUpdate, in)
 }
 
 func (s *Server) deleteChannel(c *fiber.Ctx) error {
@@ -77,7 +76,7 @@ func (s *Server) deleteChannel(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.node.Ask(c.UserContext(), caller(c).TenantID, ops.OpChannelDelete, actorCaller(c), ops.ChannelInput{ChannelID: id}, nil); err != nil {
+	if _, err := node.Call(c.UserContext(), s.node, caller(c).TenantID, actorCaller(c), ops.OpChannelDelete, ops.ChannelInput{ChannelID: id}); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -85,20 +84,11 @@ func (s *Server) deleteChannel(c *fiber.Ctx) error {
 
 // inbound accepts a signed inbound message; statusCallback a signed receipt (see signedCall).
 func (s *Server) inbound(c *fiber.Ctx) error {
-	var res ops.InboundResult
-	if err := s.signedCall(c, ops.OpChannelInbound, &res); err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusAccepted).JSON(res)
+	return signedCall(s, c, ops.OpChannelInbound)
 }
 
 func (s *Server) statusCallback(c *fiber.Ctx) error {
-	var res json.RawMessage
-	if err := s.signedCall(c, ops.OpChannelStatus, &res); err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-	return c.Status(fiber.StatusAccepted).Send(res)
+	return signedCall(s, c, ops.OpChannelStatus)
 }
 
 // channelTenant is the tenant that owns a channel, from the route cache or the master database.
@@ -116,7 +106,7 @@ func (s *Server) channelTenant(c *fiber.Ctx, channelID uuid.UUID) (uuid.UUID, er
 
 // signedCall forwards a call from an external system to the channel's tenant. It carries no token: the
 // channel id finds the tenant, and the tenant checks the body's HMAC signature against the channel's secret.
-func (s *Server) signedCall(c *fiber.Ctx, op string, out any) error {
+func signedCall[Out any](s *Server, c *fiber.Ctx, op ops.Op[ops.SignedInbound, Out]) error {
 	id, err := pathUUID(c, "channelId")
 	if err != nil {
 		return err
@@ -133,6 +123,10 @@ func (s *Server) signedCall(c *fiber.Ctx, op string, out any) error {
 		return err
 	}
 	body := append([]byte(nil), c.Body()...)
-	return s.node.Ask(c.UserContext(), tenantID, op, node.Caller{RequestID: requestID(c)},
-		ops.SignedInbound{ChannelID: id, Body: body, Signature: sig}, out)
+	out, err := node.Call(c.UserContext(), s.node, tenantID, node.Caller{RequestID: requestID(c)}, op,
+		ops.SignedInbound{ChannelID: id, Body: body, Signature: sig})
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusAccepted).JSON(out)
 }

@@ -41,5 +41,5 @@ func (s *Server) listChats(c *fiber.Ctx) error {
 	if in.Include, err = queryInclude(c, chatIncludes...); err != nil {
 		return err
 	}
-	return s.ask(c, fiber.StatusOK, ops.OpChatList, in)
+	return call(s, c, fiber.StatusOK, ops.OpChatList, in)
 }

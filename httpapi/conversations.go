@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/aezen/engine/actors/node"
 	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/domain"
 )
@@ -17,14 +18,14 @@ func (s *Server) conversationRoutes(r fiber.Router) {
 	r.Post("/conversations/:chatId/read", s.markRead)
 }
 
-// ask runs an operation on the caller's tenant and writes the JSON answer with status.
-func (s *Server) ask(c *fiber.Ctx, status int, op string, payload any) error {
-	var raw json.RawMessage
-	if err := s.node.Ask(c.UserContext(), caller(c).TenantID, op, actorCaller(c), payload, &raw); err != nil {
+// call runs op on the caller's tenant and writes its answer as JSON with status. The op's declaration fixes
+// what in must be and what the answer is.
+func call[In, Out any](s *Server, c *fiber.Ctx, status int, op ops.Op[In, Out], in In) error {
+	out, err := node.Call(c.UserContext(), s.node, caller(c).TenantID, actorCaller(c), op, in)
+	if err != nil {
 		return err
 	}
-	c.Status(status).Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
-	return c.Send(raw)
+	return c.Status(status).JSON(out)
 }
 
 func (s *Server) listConversations(c *fiber.Ctx) error {
@@ -40,7 +41,7 @@ func (s *Server) listConversations(c *fiber.Ctx) error {
 	if fe := domain.CheckText("search", search); fe != nil {
 		return domain.Invalid(fe...)
 	}
-	return s.ask(c, fiber.StatusOK, ops.OpConversationList, ops.ConversationListInput{Limit: limit,
+	return call(s, c, fiber.StatusOK, ops.OpConversationList, ops.ConversationListInput{Limit: limit,
 		Cursor: c.Query("cursor"), Status: status, Search: search})
 }
 
@@ -49,7 +50,7 @@ func (s *Server) getConversation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.ask(c, fiber.StatusOK, ops.OpConversationGet, ops.ChatRef{ChatID: id})
+	return call(s, c, fiber.StatusOK, ops.OpConversationGet, ops.ChatRef{ChatID: id})
 }
 
 func (s *Server) conversationMessages(c *fiber.Ctx) error {
@@ -61,7 +62,7 @@ func (s *Server) conversationMessages(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.ask(c, fiber.StatusOK, ops.OpConversationMessages, ops.MessagesInput{ChatID: id, Limit: limit, Before: c.Query("before")})
+	return call(s, c, fiber.StatusOK, ops.OpConversationMessages, ops.MessagesInput{ChatID: id, Limit: limit, Before: c.Query("before")})
 }
 
 // sendRequest is the body of POST /api/conversations/:chatId/send.
@@ -87,7 +88,7 @@ func (s *Server) sendMessage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.ask(c, fiber.StatusAccepted, ops.OpConversationSend, s.sendInput(id, req, key))
+	return call(s, c, fiber.StatusAccepted, ops.OpConversationSend, s.sendInput(id, req, key))
 }
 
 // readIdempotencyKey reads the client's Idempotency-Key. Without one, the request id serves: a key of our own
@@ -120,5 +121,5 @@ func (s *Server) markRead(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.ask(c, fiber.StatusOK, ops.OpConversationRead, ops.ChatRef{ChatID: id})
+	return call(s, c, fiber.StatusOK, ops.OpConversationRead, ops.ChatRef{ChatID: id})
 }

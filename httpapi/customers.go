@@ -32,7 +32,7 @@ func (s *Server) listCustomers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.ask(c, fiber.StatusOK, ops.OpCustomerList, ops.CustomerListInput{ChannelID: channel,
+	return call(s, c, fiber.StatusOK, ops.OpCustomerList, ops.CustomerListInput{ChannelID: channel,
 		Name: queryOptional(c, "name"), Email: queryOptional(c, "email"), Phone: queryOptional(c, "phone"),
 		Include: include, Paging: paging})
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aezen/engine/accounts"
+	"github.com/aezen/engine/actors/node"
 	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/domain"
 )
@@ -57,9 +58,9 @@ func (s *Server) devCustomerMessage(c *fiber.Ctx) error {
 		return err
 	}
 	// The caller's own tenant: another tenant's channel id is simply not found there.
-	var res ops.InboundResult
-	if err := s.node.Ask(c.UserContext(), p.TenantID, ops.OpChannelDevInbound, actorCaller(c),
-		ops.DevInbound{ChannelID: channelID, Body: body}, &res); err != nil {
+	res, err := node.Call(c.UserContext(), s.node, p.TenantID, actorCaller(c), ops.OpChannelDevInbound,
+		ops.DevInbound{ChannelID: channelID, Body: body})
+	if err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusAccepted).JSON(res)

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
 
+	"github.com/aezen/engine/actors/node"
 	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/domain"
 )
@@ -24,18 +25,18 @@ func (s *Server) entityRoutes(r fiber.Router) {
 }
 
 // createHandler binds a create body into T and answers 201 with the created record.
-func createHandler[T ops.CreateInput](s *Server, op string) fiber.Handler {
+func createHandler[T ops.CreateInput, Out any](s *Server, op ops.Op[ops.Write[T], Out]) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		var in T
 		if err := bindWith(c, &in, func() error { return ops.ValidateCreate(in) }); err != nil {
 			return err
 		}
-		return s.ask(c, fiber.StatusCreated, op, ops.Write[T]{Input: in})
+		return call(s, c, fiber.StatusCreated, op, ops.Write[T]{Input: in})
 	}
 }
 
 // updateHandler binds an update body into T for the record named by the path parameter.
-func updateHandler[T ops.UpdateInput](s *Server, op, param string) fiber.Handler {
+func updateHandler[T ops.UpdateInput, Out any](s *Server, op ops.Op[ops.Write[T], Out], param string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, err := pathUUID(c, param)
 		if err != nil {
@@ -45,12 +46,12 @@ func updateHandler[T ops.UpdateInput](s *Server, op, param string) fiber.Handler
 		if err := bindWith(c, &in, func() error { return ops.ValidateUpdate(in) }); err != nil {
 			return err
 		}
-		return s.ask(c, fiber.StatusOK, op, ops.Write[T]{ID: id, Input: in})
+		return call(s, c, fiber.StatusOK, op, ops.Write[T]{ID: id, Input: in})
 	}
 }
 
 // getHandler answers the record named by the path parameter, embedding the relations asked for.
-func getHandler(s *Server, op, param string, includable ...string) fiber.Handler {
+func getHandler[Out any](s *Server, op ops.Op[ops.Ref, Out], param string, includable ...string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, err := pathUUID(c, param)
 		if err != nil {
@@ -63,18 +64,18 @@ func getHandler(s *Server, op, param string, includable ...string) fiber.Handler
 		if err != nil {
 			return err
 		}
-		return s.ask(c, fiber.StatusOK, op, ops.Ref{ID: id, Include: include})
+		return call(s, c, fiber.StatusOK, op, ops.Ref{ID: id, Include: include})
 	}
 }
 
 // deleteHandler deletes the record named by the path parameter and answers 204.
-func deleteHandler(s *Server, op, param string) fiber.Handler {
+func deleteHandler[Out any](s *Server, op ops.Op[ops.Ref, Out], param string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		id, err := pathUUID(c, param)
 		if err != nil {
 			return err
 		}
-		if err := s.node.Ask(c.UserContext(), caller(c).TenantID, op, actorCaller(c), ops.Ref{ID: id}, nil); err != nil {
+		if _, err := node.Call(c.UserContext(), s.node, caller(c).TenantID, actorCaller(c), op, ops.Ref{ID: id}); err != nil {
 			return err
 		}
 		return c.SendStatus(fiber.StatusNoContent)

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/aezen/engine/actors/node"
 	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/domain"
 )
@@ -33,7 +34,7 @@ func (s *Server) listChatMessages(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.ask(c, fiber.StatusOK, ops.OpChatMessageList, ops.ChatMessageListInput{ChatID: id, SenderType: sender, Paging: paging})
+	return call(s, c, fiber.StatusOK, ops.OpChatMessageList, ops.ChatMessageListInput{ChatID: id, SenderType: sender, Paging: paging})
 }
 
 // createChatMessage adds a message to a chat. An AGENT or SYSTEM message goes through the chat's
@@ -49,16 +50,15 @@ func (s *Server) createChatMessage(c *fiber.Ctx) error {
 		return err
 	}
 	if in.Sender() == domain.SenderCustomer {
-		return s.ask(c, fiber.StatusCreated, ops.OpChatMessageCreate, ops.Write[ops.MessageInput]{ID: id, Input: in})
+		return call(s, c, fiber.StatusCreated, ops.OpChatMessageCreate, ops.Write[ops.MessageInput]{ID: id, Input: in})
 	}
 	key, err := readIdempotencyKey(c)
 	if err != nil {
 		return err
 	}
-	var res ops.SendResult
-	err = s.node.Ask(c.UserContext(), caller(c).TenantID, ops.OpConversationSend, actorCaller(c), ops.SendInput{
+	res, err := node.Call(c.UserContext(), s.node, caller(c).TenantID, actorCaller(c), ops.OpConversationSend, ops.SendInput{
 		ChatID: id, Content: *in.Content, ContentType: in.Kind(), Metadata: in.Metadata, IdempotencyKey: key,
-		SenderType: in.Sender()}, &res)
+		SenderType: in.Sender()})
 	if err != nil {
 		return err
 	}

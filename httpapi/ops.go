@@ -46,8 +46,8 @@ func (s *Server) opsTenant(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var d ops.TenantDescription
-	if err := s.node.Ask(c.UserContext(), id, ops.OpTenantDescribe, node.Caller{RequestID: requestID(c)}, struct{}{}, &d); err != nil {
+	d, err := node.Call(c.UserContext(), s.node, id, node.Caller{RequestID: requestID(c)}, ops.OpTenantDescribe, ops.None{})
+	if err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"askedMember": s.node.Address(), "tenant": d})
@@ -75,7 +75,7 @@ func (s *Server) opsTenantStatus(c *fiber.Ctx) error {
 	}
 	if req.Status == "SUSPENDED" {
 		s.hub.DropTenant(id, closeUnauthorized)
-		err := s.node.Ask(c.UserContext(), id, ops.OpTenantSuspend, node.Caller{RequestID: requestID(c)}, struct{}{}, nil)
+		_, err := node.Call(c.UserContext(), s.node, id, node.Caller{RequestID: requestID(c)}, ops.OpTenantSuspend, ops.None{})
 		if de := domain.AsError(err); err != nil && (de == nil || de.Code != domain.CodeForbidden) {
 			return err
 		}

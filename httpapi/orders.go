@@ -47,5 +47,5 @@ func (s *Server) listOrders(c *fiber.Ctx) error {
 	if in.Include, err = queryInclude(c, orderIncludes...); err != nil {
 		return err
 	}
-	return s.ask(c, fiber.StatusOK, ops.OpOrderList, in)
+	return call(s, c, fiber.StatusOK, ops.OpOrderList, in)
 }

@@ -26,6 +26,6 @@ func (s *Server) listProducts(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.ask(c, fiber.StatusOK, ops.OpProductList, ops.ProductListInput{IsAvailable: available,
+	return call(s, c, fiber.StatusOK, ops.OpProductList, ops.ProductListInput{IsAvailable: available,
 		Name: queryOptional(c, "name"), SKU: queryOptional(c, "sku"), Currency: queryOptional(c, "currency"), Paging: paging})
 }

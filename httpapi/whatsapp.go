@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/skip2/go-qrcode"
 
+	"github.com/aezen/engine/actors/node"
 	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/domain"
 )
@@ -11,28 +12,28 @@ import (
 // whatsappRoutes is the seed's WhatsApp integration: connect by QR code or pairing code, status, logout,
 // and sending to a phone number. Connecting and unlinking are for owners and admins.
 func (s *Server) whatsappRoutes(r fiber.Router) {
-	r.Post("/integrations/whatsapp/toggle", managersOnly("connect WhatsApp"), s.whatsappManage(ops.OpWhatsAppToggle))
+	r.Post("/integrations/whatsapp/toggle", managersOnly("connect WhatsApp"), whatsappManage(s, ops.OpWhatsAppToggle))
 	r.Get("/integrations/whatsapp/status", s.whatsappStatus)
 	r.Get("/integrations/whatsapp/qr.png", s.whatsappQR)
 	r.Post("/integrations/whatsapp/pair-phone", managersOnly("connect WhatsApp"), s.whatsappPairPhone)
-	r.Post("/integrations/whatsapp/logout", managersOnly("unlink WhatsApp"), s.whatsappManage(ops.OpWhatsAppLogout))
+	r.Post("/integrations/whatsapp/logout", managersOnly("unlink WhatsApp"), whatsappManage(s, ops.OpWhatsAppLogout))
 	r.Post("/integrations/whatsapp/send", s.whatsappSend)
 }
 
-func (s *Server) whatsappManage(op string) fiber.Handler {
+func whatsappManage[Out any](s *Server, op ops.Op[ops.None, Out]) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		return s.ask(c, fiber.StatusOK, op, struct{}{})
+		return call(s, c, fiber.StatusOK, op, ops.None{})
 	}
 }
 
 func (s *Server) whatsappStatus(c *fiber.Ctx) error {
-	return s.ask(c, fiber.StatusOK, ops.OpWhatsAppStatus, struct{}{})
+	return call(s, c, fiber.StatusOK, ops.OpWhatsAppStatus, ops.None{})
 }
 
 // whatsappQR renders the current pairing code as a PNG; 404 when no code is waiting to be scanned.
 func (s *Server) whatsappQR(c *fiber.Ctx) error {
-	var st ops.WhatsAppStatus
-	if err := s.node.Ask(c.UserContext(), caller(c).TenantID, ops.OpWhatsAppStatus, actorCaller(c), struct{}{}, &st); err != nil {
+	st, err := node.Call(c.UserContext(), s.node, caller(c).TenantID, actorCaller(c), ops.OpWhatsAppStatus, ops.None{})
+	if err != nil {
 		return err
 	}
 	if st.QR == nil {
@@ -52,7 +53,7 @@ func (s *Server) whatsappPairPhone(c *fiber.Ctx) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	return s.ask(c, fiber.StatusOK, ops.OpWhatsAppPairPhone, in)
+	return call(s, c, fiber.StatusOK, ops.OpWhatsAppPairPhone, in)
 }
 
 // whatsappSendRequest is the body of POST /api/integrations/whatsapp/send.
@@ -72,5 +73,5 @@ func (s *Server) whatsappSend(c *fiber.Ctx) error {
 		return err
 	}
 	in := ops.WhatsAppSendInput{To: req.To, Content: req.Content, IdempotencyKey: key}
-	return s.ask(c, fiber.StatusAccepted, ops.OpWhatsAppSend, in)
+	return call(s, c, fiber.StatusAccepted, ops.OpWhatsAppSend, in)
 }

@@ -66,10 +66,10 @@ type wsSendMessage struct {
 
 // ackFrame answers a client request: the result, or the error in the API's envelope.
 type ackFrame struct {
-	ClientMessageID string          `json:"clientMessageId,omitempty"`
-	Request         string          `json:"request"`
-	Result          json.RawMessage `json:"result,omitempty"`
-	Error           *domain.Error   `json:"error,omitempty"`
+	ClientMessageID string        `json:"clientMessageId,omitempty"`
+	Request         string        `json:"request"`
+	Result          any           `json:"result,omitempty"`
+	Error           *domain.Error `json:"error,omitempty"`
 }
 
 func (s *Server) wsHandler() fiber.Handler {
@@ -196,7 +196,7 @@ func (s *Server) wsRequest(tenantID uuid.UUID, who node.Caller, data []byte) ack
 	ack := ackFrame{Request: f.Event}
 	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.RequestTimeout)
 	defer cancel()
-	var raw json.RawMessage
+	var result any
 	var err error
 	switch f.Event {
 	case "send_message":
@@ -213,17 +213,17 @@ func (s *Server) wsRequest(tenantID uuid.UUID, who node.Caller, data []byte) ack
 				break
 			}
 			req := sendRequest{Content: in.Content, ContentType: in.ContentType}
-			err = s.node.Ask(ctx, tenantID, ops.OpConversationSend, who, s.sendInput(in.ChatID, req, "ws:"+who.UserID+":"+in.ClientMessageID), &raw)
+			result, err = node.Call(ctx, s.node, tenantID, who, ops.OpConversationSend, s.sendInput(in.ChatID, req, "ws:"+who.UserID+":"+in.ClientMessageID))
 		}
 	case "mark_read":
 		var in ops.ChatRef
 		if err = decodeFrame(f.Data, &in); err == nil {
-			err = s.node.Ask(ctx, tenantID, ops.OpConversationRead, who, in, &raw)
+			result, err = node.Call(ctx, s.node, tenantID, who, ops.OpConversationRead, in)
 		}
 	case "typing":
 		var in ops.TypingInput
 		if err = decodeFrame(f.Data, &in); err == nil {
-			err = s.node.Ask(ctx, tenantID, ops.OpConversationTyping, who, in, &raw)
+			result, err = node.Call(ctx, s.node, tenantID, who, ops.OpConversationTyping, in)
 		}
 	default:
 		err = domain.BadRequest("unknown event %q (send_message, mark_read, typing)", f.Event)
@@ -237,7 +237,7 @@ func (s *Server) wsRequest(tenantID uuid.UUID, who node.Caller, data []byte) ack
 		ack.Error = de
 		return ack
 	}
-	ack.Result = raw
+	ack.Result = result
 	return ack
 }
 

@@ -59,7 +59,7 @@ type whatsappSession struct {
 	jid        string
 	hasDevice  bool
 	qr         *ops.WhatsAppQR
-	pairs      []*WARequest
+	pairs      []*WAPairPhone
 
 	leaseSeq   uint64
 	leaseHeld  bool
@@ -76,8 +76,14 @@ func (s *whatsappSession) Receive(ctx actor.Context) {
 		// A crash or a stop: let go of the connection and the lease; the stored state stays for restore.
 		s.closeClient()
 		s.releaseLease()
-	case *WARequest:
-		s.request(ctx, msg)
+	case *WAStatus:
+		msg.Done(s.snapshot(true), nil)
+	case *WAToggle:
+		s.toggle(ctx, msg)
+	case *WAPairPhone:
+		s.requestPairing(ctx, msg)
+	case *WALogout:
+		s.logout(ctx, msg)
 	case *waEvent:
 		if msg.client == s.clientID && s.client != nil {
 			s.event(ctx, msg.ev)

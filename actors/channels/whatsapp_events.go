@@ -10,7 +10,6 @@ import (
 	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/domain"
 	"github.com/aezen/engine/persistence"
-	"github.com/aezen/engine/protos"
 	"github.com/aezen/engine/sessions"
 )
 
@@ -95,7 +94,7 @@ func (s *whatsappSession) connected(ctx actor.Context, e sessions.WAConnected) {
 	s.qr, s.nextRetry, s.lastError, s.backoff = nil, nil, "", 0
 	s.log.Info("WhatsApp connected")
 	for _, req := range s.pairs {
-		s.answer(ctx, req, nil, domain.Conflict("WhatsApp is already connected"))
+		req.Done(ops.PairPhoneResult{}, domain.Conflict("WhatsApp is already connected"))
 	}
 	s.pairs = nil
 	s.setStatus(ops.WAStatusConnected)
@@ -125,8 +124,10 @@ func (s *whatsappSession) inbound(ctx actor.Context, m *sessions.WAMessage) {
 	log := s.log
 	go func() {
 		res, err := fut.Result()
-		rep, _ := res.(*protos.TenantReply)
-		ok := err == nil && rep != nil && rep.GetFailure() == nil
+		if err == nil {
+			err = node.Failed(res)
+		}
+		ok := err == nil
 		if !ok {
 			log.Warn("inbound WhatsApp message not stored; WhatsApp will deliver it again", "whatsapp_id", m.ID, "err", err)
 		}
@@ -151,64 +152,57 @@ func (s *whatsappSession) receipt(ctx actor.Context, e sessions.WAReceipt) {
 	}()
 }
 
-// request answers an API operation about the session.
-func (s *whatsappSession) request(ctx actor.Context, req *WARequest) {
-	switch req.Op {
-	case ops.OpWhatsAppStatus:
-		s.answer(ctx, req, s.snapshot(true), nil)
-	case ops.OpWhatsAppToggle:
-		if s.want {
-			s.halt(ctx, ops.WAStatusDisconnected, "")
-		} else {
+// toggle switches the session on (connect) or off.
+func (s *whatsappSession) toggle(ctx actor.Context, req *WAToggle) {
+	if s.want {
+		s.halt(ctx, ops.WAStatusDisconnected, "")
+	} else {
+		s.reconnects = 0
+		s.start(ctx)
+	}
+	req.Done(ops.ToggleResult{ChannelID: s.channelID, Status: s.status}, nil)
+}
+
+// requestPairing answers with a pairing code once WhatsApp waits for one (connecting first if needed).
+func (s *whatsappSession) requestPairing(ctx actor.Context, req *WAPairPhone) {
+	switch {
+	case s.status == ops.WAStatusConnected:
+		req.Done(ops.PairPhoneResult{}, domain.Conflict("WhatsApp is already connected"))
+	case s.status == ops.WAStatusWaitingQR:
+		s.pairPhone(ctx, req)
+	default:
+		s.pairs = append(s.pairs, req)
+		if !s.want {
 			s.reconnects = 0
 			s.start(ctx)
 		}
-		s.answer(ctx, req, ops.ToggleResult{ChannelID: s.channelID, Status: s.status}, nil)
-	case ops.OpWhatsAppPairPhone:
-		switch {
-		case s.status == ops.WAStatusConnected:
-			s.answer(ctx, req, nil, domain.Conflict("WhatsApp is already connected"))
-		case s.status == ops.WAStatusWaitingQR:
-			s.pairPhone(ctx, req)
-		default:
-			s.pairs = append(s.pairs, req)
-			if !s.want {
-				s.reconnects = 0
-				s.start(ctx)
-			}
-		}
-	case ops.OpWhatsAppLogout:
-		s.logout(ctx, req)
-	default:
-		s.answer(ctx, req, nil, domain.BadRequest("unknown WhatsApp operation %q", req.Op))
 	}
 }
 
 // pairPhone asks WhatsApp for a code the operator types on the phone instead of scanning the QR code.
-func (s *whatsappSession) pairPhone(ctx actor.Context, req *WARequest) {
-	in := req.Input.(*ops.PairPhoneInput)
-	client, root, log := s.client, ctx.ActorSystem().Root, s.log
+func (s *whatsappSession) pairPhone(ctx actor.Context, req *WAPairPhone) {
+	client, log := s.client, s.log
 	go func() {
 		c, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
-		code, err := client.PairPhone(c, in.Phone)
+		code, err := client.PairPhone(c, req.Phone)
 		if err != nil {
 			log.Warn("WhatsApp refused a pairing code", "err", err)
 			err = domain.BadRequest("WhatsApp refused a pairing code for this number: %v", err)
 		}
-		root.Send(req.Sender, node.Reply(ops.PairPhoneResult{Code: code}, err, log, req.Cmd.TenantCommand))
+		req.Done(ops.PairPhoneResult{Code: code}, err)
 	}()
 }
 
 func (s *whatsappSession) failPairs(ctx actor.Context, reason string) {
 	for _, req := range s.pairs {
-		s.answer(ctx, req, nil, &domain.Error{Code: domain.CodeUnavailable, Message: "cannot pair now: " + reason})
+		req.Done(ops.PairPhoneResult{}, &domain.Error{Code: domain.CodeUnavailable, Message: "cannot pair now: " + reason})
 	}
 	s.pairs = nil
 }
 
 // logout unlinks the device (deleting it from the store), with a client opened for it when none is.
-func (s *whatsappSession) logout(ctx actor.Context, req *WARequest) {
+func (s *whatsappSession) logout(ctx actor.Context, req *WALogout) {
 	s.want = false
 	s.gen = waSeq.Add(1)
 	client := s.client
@@ -234,17 +228,11 @@ func (s *whatsappSession) logout(ctx actor.Context, req *WARequest) {
 func (s *whatsappSession) loggedOut(ctx actor.Context, msg *waLogoutDone) {
 	if msg.err != nil {
 		s.log.Error("WhatsApp logout failed", "err", msg.err)
-		s.answer(ctx, msg.req, nil, msg.err)
+		msg.req.Done(ops.WhatsAppStatus{}, msg.err)
 		s.halt(ctx, ops.WAStatusError, "logout failed: "+msg.err.Error())
 		return
 	}
 	s.hasDevice, s.jid = false, ""
 	s.halt(ctx, ops.WAStatusLoggedOut, "")
-	s.answer(ctx, msg.req, s.snapshot(false), nil)
-}
-
-func (s *whatsappSession) answer(ctx actor.Context, req *WARequest, res any, err error) {
-	if req.Sender != nil {
-		ctx.Send(req.Sender, node.Reply(res, err, s.log, req.Cmd.TenantCommand))
-	}
+	msg.req.Done(s.snapshot(false), nil)
 }

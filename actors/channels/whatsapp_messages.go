@@ -6,7 +6,6 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/google/uuid"
 
-	"github.com/aezen/engine/actors/node"
 	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/persistence"
 	"github.com/aezen/engine/sessions"
@@ -25,13 +24,6 @@ type channelMeta struct {
 
 // Messages of the WhatsApp session actor (local to one node).
 type (
-	// WARequest is an operation from the API, answered by the session to sender.
-	WARequest struct {
-		Op     string
-		Cmd    *node.Command
-		Input  any
-		Sender *actor.PID
-	}
 	// waEvent is an event of the client numbered client (events of a closed client are dropped).
 	waEvent struct {
 		client uint64
@@ -70,7 +62,7 @@ type (
 	waSendNext struct{}
 	// waLogoutDone reports a logout.
 	waLogoutDone struct {
-		req *WARequest
+		req *WALogout
 		err error
 	}
 )
@@ -88,5 +80,25 @@ type (
 		ChannelID uuid.UUID
 		Input     ops.InboundInput
 		ReplyTo   *actor.PID
+	}
+)
+
+// Operations of the API on the tenant's WhatsApp session, handed over by the tenant; each is answered
+// through Done (safe to call from any goroutine), typed as its op in package ops declares.
+type (
+	// WAStatus asks for the session's status, with the current QR code.
+	WAStatus struct {
+		Done func(ops.WhatsAppStatus, error)
+	}
+	// WAToggle switches the session on or off.
+	WAToggle struct{ Done func(ops.ToggleResult, error) }
+	// WAPairPhone asks for a pairing code for a phone number.
+	WAPairPhone struct {
+		Phone string
+		Done  func(ops.PairPhoneResult, error)
+	}
+	// WALogout unlinks the device.
+	WALogout struct {
+		Done func(ops.WhatsAppStatus, error)
 	}
 )

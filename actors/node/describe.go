@@ -10,7 +10,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aezen/engine/actors/ops"
-	"github.com/aezen/engine/protos"
 )
 
 // localTenants tracks the tenant actors living on this member.
@@ -55,12 +54,12 @@ func (n *Node) LocalTenants(ctx context.Context) []ops.TenantDescription {
 		wg.Add(1)
 		go func(pid *actor.PID) {
 			defer wg.Done()
-			res, err := n.System.Root.RequestFuture(pid, &protos.TenantCommand{Op: ops.OpTenantDescribe}, 2*time.Second).Result()
+			cmd := &Command{Op: ops.OpTenantDescribe.Name(), In: ops.None{}}
+			res, err := n.System.Root.RequestFuture(pid, cmd, 2*time.Second).Result()
 			if err != nil {
 				return
 			}
-			var d ops.TenantDescription
-			if decodeReply(res, uuid.Nil, ops.OpTenantDescribe, &d) == nil {
+			if d, err := decodeAnswer[ops.TenantDescription](res, cmd.Op); err == nil {
 				mu.Lock()
 				out = append(out, d)
 				mu.Unlock()

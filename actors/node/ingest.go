@@ -12,7 +12,5 @@ import (
 // is a duplicate, published to the tenant's WebSocket clients). The channel must exist and be active; the
 // message is validated like a signed inbound call, but no signature is checked: the caller is trusted.
 func (n *Node) Ingest(ctx context.Context, tenantID, channelID uuid.UUID, in ops.InboundInput) (ops.InboundResult, error) {
-	var res ops.InboundResult
-	err := n.Ask(ctx, tenantID, ops.OpChannelIngest, Caller{}, ops.TrustedInbound{ChannelID: channelID, Message: in}, &res)
-	return res, err
+	return Call(ctx, n, tenantID, Caller{}, ops.OpChannelIngest, ops.TrustedInbound{ChannelID: channelID, Message: in})
 }

@@ -6,14 +6,12 @@ import (
 	"time"
 
 	"github.com/asynkron/protoactor-go/cluster"
-
-	"github.com/aezen/engine/protos"
 )
 
-// errMemberLeft ends an attempt of Ask whose tenant was on a member that left the cluster meanwhile.
+// errMemberLeft ends an attempt of Call whose tenant was on a member that left the cluster meanwhile.
 var errMemberLeft = errors.New("the member hosting the tenant left the cluster")
 
-// memberWatch tells the attempts of Ask in flight to another member that this member has left the cluster.
+// memberWatch tells the attempts of Call in flight to another member that this member has left the cluster.
 // A request already sent to a member that dies gets no answer: without the watch it waited out its
 // attempt (attemptTimeout), long after the survivors' topology had dropped the member and the tenant could
 // be served again.
@@ -58,12 +56,12 @@ func (w *memberWatch) topologyChanged(topo *cluster.ClusterTopology) {
 	}
 }
 
-// attempt is one try of Ask. When the tenant's grain is known to be on another member, the try ends with
-// errMemberLeft as soon as that member leaves the cluster, so that Ask retries on the new owner at once.
+// attempt is one try of Call. When the tenant's grain is known to be on another member, the try ends with
+// errMemberLeft as soon as that member leaves the cluster, so that Call retries on the new owner at once.
 // The abandoned request may still have been carried out by the member before it died, exactly as when a
 // try times out: the operations that must not run twice carry their own key (a platform message id, an
 // idempotency key).
-func (n *Node) attempt(identity string, cmd *protos.TenantCommand, timeout time.Duration) (any, error) {
+func (n *Node) attempt(identity string, cmd *Command, timeout time.Duration) (any, error) {
 	request := func() (any, error) {
 		return n.Cluster.Request(identity, TenantKind, cmd, cluster.WithTimeout(timeout), cluster.WithRetryCount(1))
 	}

@@ -1,5 +1,5 @@
 // Package node is the engine's runtime: one protoactor-go cluster member whose grains are tenants (their
-// behaviour is package tenant's). It asks tenants for operations wherever they live (Ask), publishes tenant
+// behaviour is package tenant's). It asks tenants for operations wherever they live (Call), publishes tenant
 // events to every member's WebSocket clients, wakes the tenants that have work after a restart, and holds what
 // the actors share: the node-wide services (Deps), the warm dispatcher and the envelope of operations.
 package node
@@ -19,6 +19,7 @@ import (
 	"github.com/asynkron/protoactor-go/cluster/identitylookup/disthash"
 	"github.com/google/uuid"
 
+	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/config"
 	"github.com/aezen/engine/domain"
 	"github.com/aezen/engine/persistence"
@@ -149,17 +150,24 @@ func (n *Node) passivateAll(timeout time.Duration) {
 // Address is this member's actor address (host:port).
 func (n *Node) Address() string { return n.System.Address() }
 
-// Ask sends one operation to a tenant's grain, wherever it lives, and decodes the JSON answer into out.
-// Domain failures come back as *domain.Error. While the cluster changes (a member lost or joining), the
-// grain may be unreachable for a moment: Ask retries with backoff within AEZEN_REQUEST_TIMEOUT, so callers
-// see a short delay instead of an error. Operations are safe to repeat: inbound messages are de-duplicated
-// by platform id and sends carry idempotency keys.
-func (n *Node) Ask(ctx context.Context, tenantID uuid.UUID, op string, caller Caller, payload, out any) error {
-	body, err := json.Marshal(payload)
+// Call runs one operation on a tenant's grain, wherever it lives, and returns its typed answer. The op's
+// declaration (package ops) fixes the input and answer types; the routing table of package tenant says
+// where the op runs. Domain failures come back as *domain.Error. While the cluster changes (a member lost
+// or joining), the grain may be unreachable for a moment: Call retries with backoff within
+// AEZEN_REQUEST_TIMEOUT, so callers see a short delay instead of an error. Operations are safe to repeat:
+// inbound messages are de-duplicated by platform id and sends carry idempotency keys.
+func Call[In, Out any](ctx context.Context, n *Node, tenantID uuid.UUID, caller Caller, op ops.Op[In, Out], in In) (Out, error) {
+	res, err := n.ask(ctx, tenantID, &Command{Op: op.Name(), Caller: caller, In: in})
 	if err != nil {
-		return fmt.Errorf("encoding %s payload: %w", op, err)
+		var zero Out
+		return zero, err
 	}
-	cmd := &protos.TenantCommand{Op: op, Payload: body, Caller: &protos.Caller{UserId: caller.UserID, Role: caller.Role}, RequestId: caller.RequestID}
+	return decodeAnswer[Out](res, op.Name())
+}
+
+// ask delivers a command to the tenant's grain and returns its answer, a local *Answer or a remote
+// *protos.TenantReply.
+func (n *Node) ask(ctx context.Context, tenantID uuid.UUID, cmd *Command) (any, error) {
 	start := time.Now()
 	deadline := start.Add(n.deps.Config.RequestTimeout)
 	if dl, ok := ctx.Deadline(); ok && dl.Before(deadline) {
@@ -170,51 +178,29 @@ func (n *Node) Ask(ctx context.Context, tenantID uuid.UUID, op string, caller Ca
 		remaining := time.Until(deadline)
 		if remaining <= 0 {
 			metricClusterRequestErrors.Inc()
-			return &domain.Error{Code: domain.CodeUnavailable, Message: "tenant did not answer in time, try again"}
+			return nil, &domain.Error{Code: domain.CodeUnavailable, Message: "tenant did not answer in time, try again"}
 		}
 		res, err := n.attempt(tenantID.String(), cmd, min(remaining, attemptTimeout))
 		if err == nil && res != nil {
 			metricClusterRequestSeconds.Observe(time.Since(start).Seconds())
-			return decodeReply(res, tenantID, op, out)
+			return res, nil
 		}
 		metricClusterRetries.Inc()
 		select {
 		case <-ctx.Done():
-			return &domain.Error{Code: domain.CodeUnavailable, Message: "request cancelled"}
+			return nil, &domain.Error{Code: domain.CodeUnavailable, Message: "request cancelled"}
 		case <-time.After(min(backoff, max(time.Until(deadline), 0))):
 		}
 		backoff = min(backoff*2, 500*time.Millisecond)
 	}
 }
 
-// attemptTimeout bounds one try of Ask, so that a request sent to a member that just died is retried on
+// attemptTimeout bounds one try of Call, so that a request sent to a member that just died is retried on
 // the new owner well within the request timeout (or sooner, when the topology drops the member first: see
 // memberWatch).
 const attemptTimeout = 3 * time.Second
 
-func decodeReply(res any, tenantID uuid.UUID, op string, out any) error {
-	Reply, ok := res.(*protos.TenantReply)
-	if !ok {
-		return fmt.Errorf("tenant %s answered %s with %T", tenantID, op, res)
-	}
-	if f := Reply.GetFailure(); f != nil {
-		e := &domain.Error{Code: f.Code, Message: f.Message}
-		for _, fe := range f.Fields {
-			e.Fields = append(e.Fields, domain.FieldError{Field: fe.Field, Message: fe.Message})
-		}
-		return e
-	}
-	if out == nil || len(Reply.Body) == 0 {
-		return nil
-	}
-	if raw, ok := out.(*json.RawMessage); ok {
-		*raw = append((*raw)[:0], Reply.Body...)
-		return nil
-	}
-	return json.Unmarshal(Reply.Body, out)
-}
-
-// Caller is the authenticated user behind an Ask.
+// Caller is the authenticated user behind a Call.
 type Caller struct {
 	UserID    string
 	Role      string

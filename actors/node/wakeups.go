@@ -35,7 +35,7 @@ func (n *Node) WakeTenants() {
 		return
 	}
 	for _, id := range ids {
-		if err := n.Ask(ctx, id, ops.OpTenantInfo, Caller{}, struct{}{}, nil); err != nil {
+		if _, err := Call(ctx, n, id, Caller{}, ops.OpTenantInfo, ops.None{}); err != nil {
 			n.deps.Log.Warn("waking tenant", "tenant_id", id, "err", err)
 		}
 	}

@@ -10,12 +10,12 @@ import (
 )
 
 // Channel operations.
-const (
-	OpChannelCreate = "channel.create"
-	OpChannelList   = "channel.list"
-	OpChannelGet    = "channel.get"
-	OpChannelUpdate = "channel.update"
-	OpChannelDelete = "channel.delete"
+var (
+	OpChannelCreate = Declare[ChannelInput, ChannelView]("channel.create")
+	OpChannelList   = Declare[ChannelListInput, ChannelPage]("channel.list")
+	OpChannelGet    = Declare[ChannelInput, ChannelView]("channel.get")
+	OpChannelUpdate = Declare[ChannelInput, ChannelView]("channel.update")
+	OpChannelDelete = Declare[ChannelInput, None]("channel.delete")
 )
 
 // ChannelInput creates or (with ChannelID set) updates a channel. On update, absent fields stay as they are.

@@ -8,12 +8,12 @@ import (
 )
 
 // Chat operations (the REST resource; the inbox view of chats is the conversation operations).
-const (
-	OpChatCreate = "chat.create"
-	OpChatList   = "chat.list"
-	OpChatGet    = "chat.get"
-	OpChatUpdate = "chat.update"
-	OpChatDelete = "chat.delete"
+var (
+	OpChatCreate = Declare[Write[ChatInput], persistence.Chat]("chat.create")
+	OpChatList   = Declare[ChatListInput, ListPage[ChatView]]("chat.list")
+	OpChatGet    = Declare[Ref, ChatView]("chat.get")
+	OpChatUpdate = Declare[Write[ChatInput], persistence.Chat]("chat.update")
+	OpChatDelete = Declare[Ref, None]("chat.delete")
 )
 
 // IncludeMessages embeds a chat's latest messages (include=messages); a chat can also embed its customer.

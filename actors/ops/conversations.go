@@ -9,13 +9,13 @@ import (
 )
 
 // Conversation operations, answered by the chat's conversation actor (or, for reads, a query goroutine).
-const (
-	OpConversationList     = "conversation.list"
-	OpConversationGet      = "conversation.get"
-	OpConversationMessages = "conversation.messages"
-	OpConversationSend     = "conversation.send"
-	OpConversationRead     = "conversation.read"
-	OpConversationTyping   = "conversation.typing"
+var (
+	OpConversationList     = Declare[ConversationListInput, ConversationPage]("conversation.list")
+	OpConversationGet      = Declare[ChatRef, persistence.Conversation]("conversation.get")
+	OpConversationMessages = Declare[MessagesInput, MessagePage]("conversation.messages")
+	OpConversationSend     = Declare[SendInput, SendResult]("conversation.send")
+	OpConversationRead     = Declare[ChatRef, ReadResult]("conversation.read")
+	OpConversationTyping   = Declare[TypingInput, None]("conversation.typing")
 )
 
 // SendInput is the payload of OpConversationSend.

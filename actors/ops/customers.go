@@ -10,12 +10,12 @@ import (
 )
 
 // Customer operations.
-const (
-	OpCustomerCreate = "customer.create"
-	OpCustomerList   = "customer.list"
-	OpCustomerGet    = "customer.get"
-	OpCustomerUpdate = "customer.update"
-	OpCustomerDelete = "customer.delete"
+var (
+	OpCustomerCreate = Declare[Write[CustomerInput], persistence.Customer]("customer.create")
+	OpCustomerList   = Declare[CustomerListInput, ListPage[CustomerView]]("customer.list")
+	OpCustomerGet    = Declare[Ref, CustomerView]("customer.get")
+	OpCustomerUpdate = Declare[Write[CustomerInput], persistence.Customer]("customer.update")
+	OpCustomerDelete = Declare[Ref, None]("customer.delete")
 )
 
 // Relations a customer can embed with include=.

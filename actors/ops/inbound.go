@@ -13,7 +13,7 @@ import (
 const SignatureHeader = sessions.SignatureHeader
 
 // OpChannelInbound stores a signed inbound message posted to an API channel.
-const OpChannelInbound = "channel.inbound"
+var OpChannelInbound = Declare[SignedInbound, InboundResult]("channel.inbound")
 
 // SignedInbound is the payload of OpChannelInbound: the raw body, verified by the tenant against the
 // channel's secret, which only the tenant's database holds.
@@ -48,7 +48,7 @@ type InboundResult struct {
 }
 
 // OpChannelStatus records a signed delivery or read receipt for an outbound message of an API channel.
-const OpChannelStatus = "channel.status"
+var OpChannelStatus = Declare[SignedInbound, StatusResult]("channel.status")
 
 // StatusCallback is the body of a signed status call: the receiver delivered or read a message we sent.
 type StatusCallback struct {
@@ -59,10 +59,15 @@ type StatusCallback struct {
 // OpChannelIngest stores an inbound message handed over by a trusted source inside the cluster (a channel
 // session, the benchmark's channel player). It carries no signature, so httpapi never routes it: only code
 // holding a *Node can send it, through Node.Ingest.
-const OpChannelIngest = "channel.ingest"
+var OpChannelIngest = Declare[TrustedInbound, InboundResult]("channel.ingest")
 
 // TrustedInbound is the payload of OpChannelIngest.
 type TrustedInbound struct {
 	ChannelID uuid.UUID    `json:"channelId"`
 	Message   InboundInput `json:"message"`
+}
+
+// StatusResult answers OpChannelStatus: how many messages moved (0 when the status was not newer).
+type StatusResult struct {
+	Updated int `json:"updated"`
 }

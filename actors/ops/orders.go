@@ -11,12 +11,12 @@ import (
 )
 
 // Order operations.
-const (
-	OpOrderCreate = "order.create"
-	OpOrderList   = "order.list"
-	OpOrderGet    = "order.get"
-	OpOrderUpdate = "order.update"
-	OpOrderDelete = "order.delete"
+var (
+	OpOrderCreate = Declare[Write[OrderInput], OrderView]("order.create")
+	OpOrderList   = Declare[OrderListInput, ListPage[OrderView]]("order.list")
+	OpOrderGet    = Declare[Ref, OrderView]("order.get")
+	OpOrderUpdate = Declare[Write[OrderInput], OrderView]("order.update")
+	OpOrderDelete = Declare[Ref, None]("order.delete")
 )
 
 // EventOrderUpdated tells the tenant's WebSocket clients that an order was created or changed; its data

@@ -2,15 +2,16 @@ package ops
 
 import (
 	"github.com/aezen/engine/domain"
+	"github.com/aezen/engine/persistence"
 )
 
 // Product operations.
-const (
-	OpProductCreate = "product.create"
-	OpProductList   = "product.list"
-	OpProductGet    = "product.get"
-	OpProductUpdate = "product.update"
-	OpProductDelete = "product.delete"
+var (
+	OpProductCreate = Declare[Write[ProductInput], persistence.Product]("product.create")
+	OpProductList   = Declare[ProductListInput, ListPage[persistence.Product]]("product.list")
+	OpProductGet    = Declare[Ref, persistence.Product]("product.get")
+	OpProductUpdate = Declare[Write[ProductInput], persistence.Product]("product.update")
+	OpProductDelete = Declare[Ref, None]("product.delete")
 )
 
 // ProductInput is the body of a product create or update. On update, absent fields stay as they are and

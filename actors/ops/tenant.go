@@ -7,7 +7,7 @@ import (
 )
 
 // OpTenantDescribe answers the tenant actor's view of itself, for operators.
-const OpTenantDescribe = "tenant.describe"
+var OpTenantDescribe = Declare[None, TenantDescription]("tenant.describe")
 
 // TenantDescription is a tenant actor and its children as operators see them.
 type TenantDescription struct {
@@ -39,8 +39,8 @@ type SessionDescription struct {
 
 // Operations a tenant grain understands. Each op name is the contract between httpapi and the grain; the
 // payload and the answer are the JSON shapes of the HTTP API.
-const (
-	OpTenantInfo = "tenant.info"
+var (
+	OpTenantInfo = Declare[None, TenantInfo]("tenant.info")
 )
 
 // TenantInfo is the answer of OpTenantInfo.
@@ -53,4 +53,4 @@ type TenantInfo struct {
 
 // OpTenantSuspend stops a tenant's actor for good after its status became SUSPENDED in the master
 // database: the commands already queued are refused, and a new activation refuses to start.
-const OpTenantSuspend = "tenant.suspend"
+var OpTenantSuspend = Declare[None, None]("tenant.suspend")

@@ -7,12 +7,12 @@ import (
 )
 
 // WhatsApp operations: tenant actor operations, since they touch the state of the tenant's session actor.
-const (
-	OpWhatsAppToggle    = "whatsapp.toggle"
-	OpWhatsAppStatus    = "whatsapp.status"
-	OpWhatsAppPairPhone = "whatsapp.pair_phone"
-	OpWhatsAppLogout    = "whatsapp.logout"
-	OpWhatsAppSend      = "whatsapp.send"
+var (
+	OpWhatsAppToggle    = Declare[None, ToggleResult]("whatsapp.toggle")
+	OpWhatsAppStatus    = Declare[None, WhatsAppStatus]("whatsapp.status")
+	OpWhatsAppPairPhone = Declare[PairPhoneInput, PairPhoneResult]("whatsapp.pair_phone")
+	OpWhatsAppLogout    = Declare[None, WhatsAppStatus]("whatsapp.logout")
+	OpWhatsAppSend      = Declare[WhatsAppSendInput, SendResult]("whatsapp.send")
 )
 
 // Statuses of a WhatsApp session. What the status says is what the connection is doing.

@@ -7,21 +7,16 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/aezen/engine/actors/node"
 	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/domain"
 	"github.com/aezen/engine/persistence"
 )
 
 // GetChannel answers ops.OpChannelGet.
-func GetChannel(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
-	var in ops.ChannelInput
-	if err := cmd.Decode(&in); err != nil {
-		return nil, err
-	}
+func GetChannel(ctx context.Context, s *Scope, in ops.ChannelInput) (ops.ChannelView, error) {
 	ch, err := s.Store.GetChannel(ctx, in.ChannelID)
 	if err != nil {
-		return nil, err
+		return ops.ChannelView{}, err
 	}
 	return maskChannel(s, ch, ""), nil
 }
@@ -32,18 +27,14 @@ func newWebhookSecret() string {
 	return "whsec_" + hex.EncodeToString(b)
 }
 
-func CreateChannel(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
-	var in ops.ChannelInput
-	if err := cmd.Decode(&in); err != nil {
-		return nil, err
-	}
+func CreateChannel(ctx context.Context, s *Scope, in ops.ChannelInput) (ops.ChannelView, error) {
 	if in.PlatformType == "" {
-		return nil, domain.InvalidField("platformType", "is required")
+		return ops.ChannelView{}, domain.InvalidField("platformType", "is required")
 	}
 	if err := domain.Validate(in); err != nil {
-		return nil, err
+		return ops.ChannelView{}, err
 	}
-	userID, _ := uuid.Parse(cmd.GetCaller().GetUserId())
+	userID := callerID(s)
 	ch := persistence.Channel{
 		ChannelID: uuid.Must(uuid.NewV7()), UserID: userID, PlatformType: in.PlatformType,
 		PlatformSpecificID: in.PlatformSpecificID, ChannelName: in.ChannelName, AccessToken: in.AccessToken,
@@ -53,39 +44,35 @@ func CreateChannel(ctx context.Context, s *Scope, cmd *node.Command) (any, error
 	secret := ""
 	if in.PlatformType == domain.PlatformAPI {
 		if in.WebhookURL == nil {
-			return nil, domain.InvalidField("webhookUrl", "is required for an API channel")
+			return ops.ChannelView{}, domain.InvalidField("webhookUrl", "is required for an API channel")
 		}
 		secret = newWebhookSecret()
 		ch.WebhookSecret = &secret
 	}
 	if in.WebhookURL != nil {
 		if err := s.Node.Deps().Channels.Webhook.CheckURL(*in.WebhookURL); err != nil {
-			return nil, domain.InvalidField("webhookUrl", err.Error())
+			return ops.ChannelView{}, domain.InvalidField("webhookUrl", err.Error())
 		}
 	}
 	if err := s.Node.Deps().Master.AddChannelRoute(ctx, ch.ChannelID, s.TenantID); err != nil {
-		return nil, err
+		return ops.ChannelView{}, err
 	}
 	created, err := s.Store.CreateChannel(ctx, ch)
 	if err != nil {
 		_ = s.Node.Deps().Master.RemoveChannelRoute(context.WithoutCancel(ctx), ch.ChannelID, s.TenantID)
-		return nil, err
+		return ops.ChannelView{}, err
 	}
 	return maskChannel(s, created, secret), nil
 }
 
-func ListChannels(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
-	var in ops.ChannelListInput
-	if err := cmd.Decode(&in); err != nil {
-		return nil, err
-	}
+func ListChannels(ctx context.Context, s *Scope, in ops.ChannelListInput) (ops.ChannelPage, error) {
 	if err := domain.Validate(in); err != nil {
-		return nil, err
+		return ops.ChannelPage{}, err
 	}
 	list, err := s.Store.ListChannels(ctx, persistence.ChannelFilter{PlatformType: in.PlatformType, IsActive: in.IsActive,
 		Limit: in.Limit + 1, Offset: in.Offset})
 	if err != nil {
-		return nil, err
+		return ops.ChannelPage{}, err
 	}
 	page := ops.ChannelPage{Data: []ops.ChannelView{}}
 	if len(list) > in.Limit {
@@ -99,24 +86,20 @@ func ListChannels(ctx context.Context, s *Scope, cmd *node.Command) (any, error)
 	return page, nil
 }
 
-func UpdateChannel(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
-	var in ops.ChannelInput
-	if err := cmd.Decode(&in); err != nil {
-		return nil, err
-	}
+func UpdateChannel(ctx context.Context, s *Scope, in ops.ChannelInput) (ops.ChannelView, error) {
 	if err := domain.Validate(in); err != nil {
-		return nil, err
+		return ops.ChannelView{}, err
 	}
 	ch, err := s.Store.GetChannel(ctx, in.ChannelID)
 	if err != nil {
-		return nil, err
+		return ops.ChannelView{}, err
 	}
 	if in.PlatformType != "" && in.PlatformType != ch.PlatformType {
-		return nil, domain.InvalidField("platformType", "cannot be changed; create a new channel")
+		return ops.ChannelView{}, domain.InvalidField("platformType", "cannot be changed; create a new channel")
 	}
 	if in.WebhookURL != nil {
 		if err := s.Node.Deps().Channels.Webhook.CheckURL(*in.WebhookURL); err != nil {
-			return nil, domain.InvalidField("webhookUrl", err.Error())
+			return ops.ChannelView{}, domain.InvalidField("webhookUrl", err.Error())
 		}
 		ch.WebhookURL = in.WebhookURL
 	}
@@ -143,23 +126,19 @@ func UpdateChannel(ctx context.Context, s *Scope, cmd *node.Command) (any, error
 	}
 	updated, err := s.Store.UpdateChannel(ctx, ch)
 	if err != nil {
-		return nil, err
+		return ops.ChannelView{}, err
 	}
 	s.tell(&ChannelChanged{ChannelID: ch.ChannelID})
 	return maskChannel(s, updated, secret), nil
 }
 
-func DeleteChannel(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
-	var in ops.ChannelInput
-	if err := cmd.Decode(&in); err != nil {
-		return nil, err
-	}
+func DeleteChannel(ctx context.Context, s *Scope, in ops.ChannelInput) (ops.None, error) {
 	if err := s.Store.DeleteChannel(ctx, in.ChannelID); err != nil {
-		return nil, err
+		return ops.None{}, err
 	}
 	_ = s.Node.Deps().Master.RemoveChannelRoute(ctx, in.ChannelID, s.TenantID)
 	s.tell(&ChannelChanged{ChannelID: in.ChannelID, Deleted: true})
-	return struct{}{}, nil
+	return ops.None{}, nil
 }
 
 func setIf(dst **string, v *string) {

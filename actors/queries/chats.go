@@ -5,62 +5,49 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/aezen/engine/actors/node"
 	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/domain"
 	"github.com/aezen/engine/persistence"
 )
 
 // GetChat answers ops.OpChatGet.
-func GetChat(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
-	var in ops.Ref
-	if err := cmd.Decode(&in); err != nil {
-		return nil, err
-	}
+func GetChat(ctx context.Context, s *Scope, in ops.Ref) (ops.ChatView, error) {
 	c, err := s.Store.GetChat(ctx, in.ID)
 	if err != nil {
-		return nil, err
+		return ops.ChatView{}, err
 	}
 	views, err := chatViews(ctx, s, []persistence.Chat{c}, in.Include)
 	if err != nil {
-		return nil, err
+		return ops.ChatView{}, err
 	}
 	return views[0], nil
 }
 
 // DeleteChat answers ops.OpChatDelete.
-func DeleteChat(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
-	var in ops.Ref
-	if err := cmd.Decode(&in); err != nil {
-		return nil, err
-	}
+func DeleteChat(ctx context.Context, s *Scope, in ops.Ref) (ops.None, error) {
 	if err := s.Store.DeleteChat(ctx, in.ID); err != nil {
-		return nil, err
+		return ops.None{}, err
 	}
 	forgetConversation(s, in.ID)
-	return struct{}{}, nil
+	return ops.None{}, nil
 }
 
-func CreateChat(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
-	var w ops.Write[ops.ChatInput]
-	if err := cmd.Decode(&w); err != nil {
-		return nil, err
-	}
+func CreateChat(ctx context.Context, s *Scope, w ops.Write[ops.ChatInput]) (persistence.Chat, error) {
 	in := w.Input
 	if err := ops.ValidateCreate(in); err != nil {
-		return nil, err
+		return persistence.Chat{}, err
 	}
 	customer, err := s.Store.GetCustomer(ctx, parseID(in.CustomerID))
 	if err != nil {
-		return nil, mustExist(err, "customerId", "customer")
+		return persistence.Chat{}, mustExist(err, "customerId", "customer")
 	}
 	if in.ChannelID != nil && parseID(in.ChannelID) != customer.ChannelID {
-		return nil, domain.InvalidField("channelId", "must be the channel of the chat's customer ("+customer.ChannelID.String()+"); leave it out to use it")
+		return persistence.Chat{}, domain.InvalidField("channelId", "must be the channel of the chat's customer ("+customer.ChannelID.String()+"); leave it out to use it")
 	}
 	c := persistence.Chat{ChatID: uuid.Must(uuid.NewV7()), CustomerID: customer.CustomerID, ChannelID: customer.ChannelID,
 		Status: "OPEN", PlatformChatID: text(in.PlatformChatID)}
 	if err := applyChatAssignee(ctx, s, &c, in); err != nil {
-		return nil, err
+		return persistence.Chat{}, err
 	}
 	if in.Status != nil {
 		c.Status = *in.Status
@@ -68,42 +55,34 @@ func CreateChat(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
 	return s.Store.CreateChat(ctx, c)
 }
 
-func ListChats(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
-	var in ops.ChatListInput
-	if err := cmd.Decode(&in); err != nil {
-		return nil, err
-	}
+func ListChats(ctx context.Context, s *Scope, in ops.ChatListInput) (ops.ListPage[ops.ChatView], error) {
 	page := page(in.Paging)
 	list, err := s.Store.ListChats(ctx, persistence.ChatFilter{Status: in.Status, ChannelID: in.ChannelID,
 		CustomerID: in.CustomerID, UserID: in.UserID, Page: page})
 	if err != nil {
-		return nil, err
+		return ops.ListPage[ops.ChatView]{}, err
 	}
 	p := pageOf(list, page)
 	views, err := chatViews(ctx, s, p.Data, in.Include)
 	if err != nil {
-		return nil, err
+		return ops.ListPage[ops.ChatView]{}, err
 	}
 	return ops.ListPage[ops.ChatView]{Data: views, NextOffset: p.NextOffset}, nil
 }
 
 // UpdateChat changes a chat's status, assignee or platform id, then has its conversation actor reload
 // and tells the inbox.
-func UpdateChat(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
-	var w ops.Write[ops.ChatInput]
-	if err := cmd.Decode(&w); err != nil {
-		return nil, err
-	}
+func UpdateChat(ctx context.Context, s *Scope, w ops.Write[ops.ChatInput]) (persistence.Chat, error) {
 	in := w.Input
 	if err := ops.ValidateUpdate(in); err != nil {
-		return nil, err
+		return persistence.Chat{}, err
 	}
 	c, err := s.Store.GetChat(ctx, w.ID)
 	if err != nil {
-		return nil, err
+		return persistence.Chat{}, err
 	}
 	if err := applyChatAssignee(ctx, s, &c, in); err != nil {
-		return nil, err
+		return persistence.Chat{}, err
 	}
 	setText(&c.PlatformChatID, in.PlatformChatID)
 	if in.Status != nil {
@@ -111,7 +90,7 @@ func UpdateChat(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
 	}
 	updated, err := s.Store.UpdateChat(ctx, c)
 	if err != nil {
-		return nil, err
+		return persistence.Chat{}, err
 	}
 	chatChanged(ctx, s, updated.ChatID)
 	return updated, nil

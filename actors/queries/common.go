@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/aezen/engine/actors/node"
 	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/domain"
 	"github.com/aezen/engine/persistence"
@@ -79,8 +78,8 @@ func checkMember(ctx context.Context, s *Scope, field string, id uuid.UUID) erro
 }
 
 // callerID is the id of the user behind a command (uuid.Nil for internal work).
-func callerID(cmd *node.Command) uuid.UUID {
-	id, _ := uuid.Parse(cmd.GetCaller().GetUserId())
+func callerID(s *Scope) uuid.UUID {
+	id, _ := uuid.Parse(s.Caller.UserID)
 	return id
 }
 

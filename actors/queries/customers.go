@@ -5,81 +5,60 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/aezen/engine/actors/node"
 	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/persistence"
 )
 
 // GetCustomer answers ops.OpCustomerGet.
-func GetCustomer(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
-	var in ops.Ref
-	if err := cmd.Decode(&in); err != nil {
-		return nil, err
-	}
+func GetCustomer(ctx context.Context, s *Scope, in ops.Ref) (ops.CustomerView, error) {
 	c, err := s.Store.GetCustomer(ctx, in.ID)
 	if err != nil {
-		return nil, err
+		return ops.CustomerView{}, err
 	}
 	views, err := customerViews(ctx, s, []persistence.Customer{c}, in.Include)
 	if err != nil {
-		return nil, err
+		return ops.CustomerView{}, err
 	}
 	return views[0], nil
 }
 
 // DeleteCustomer answers ops.OpCustomerDelete.
-func DeleteCustomer(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
-	var in ops.Ref
-	if err := cmd.Decode(&in); err != nil {
-		return nil, err
-	}
-	return struct{}{}, s.Store.DeleteCustomer(ctx, in.ID)
+func DeleteCustomer(ctx context.Context, s *Scope, in ops.Ref) (ops.None, error) {
+	return ops.None{}, s.Store.DeleteCustomer(ctx, in.ID)
 }
 
-func CreateCustomer(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
-	var w ops.Write[ops.CustomerInput]
-	if err := cmd.Decode(&w); err != nil {
-		return nil, err
-	}
+func CreateCustomer(ctx context.Context, s *Scope, w ops.Write[ops.CustomerInput]) (persistence.Customer, error) {
 	in := w.Input
 	if err := ops.ValidateCreate(in); err != nil {
-		return nil, err
+		return persistence.Customer{}, err
 	}
 	c := persistence.Customer{CustomerID: uuid.Must(uuid.NewV7()), ChannelID: parseID(in.ChannelID)}
 	applyCustomer(&c, in)
 	return s.Store.CreateCustomer(ctx, c)
 }
 
-func ListCustomers(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
-	var in ops.CustomerListInput
-	if err := cmd.Decode(&in); err != nil {
-		return nil, err
-	}
+func ListCustomers(ctx context.Context, s *Scope, in ops.CustomerListInput) (ops.ListPage[ops.CustomerView], error) {
 	page := page(in.Paging)
 	list, err := s.Store.ListCustomers(ctx, persistence.CustomerFilter{ChannelID: in.ChannelID, Name: in.Name, Email: in.Email,
 		Phone: in.Phone, Page: page})
 	if err != nil {
-		return nil, err
+		return ops.ListPage[ops.CustomerView]{}, err
 	}
 	p := pageOf(list, page)
 	views, err := customerViews(ctx, s, p.Data, in.Include)
 	if err != nil {
-		return nil, err
+		return ops.ListPage[ops.CustomerView]{}, err
 	}
 	return ops.ListPage[ops.CustomerView]{Data: views, NextOffset: p.NextOffset}, nil
 }
 
-func UpdateCustomer(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
-	var w ops.Write[ops.CustomerInput]
-	if err := cmd.Decode(&w); err != nil {
-		return nil, err
-	}
+func UpdateCustomer(ctx context.Context, s *Scope, w ops.Write[ops.CustomerInput]) (persistence.Customer, error) {
 	if err := ops.ValidateUpdate(w.Input); err != nil {
-		return nil, err
+		return persistence.Customer{}, err
 	}
 	c, err := s.Store.GetCustomer(ctx, w.ID)
 	if err != nil {
-		return nil, err
+		return persistence.Customer{}, err
 	}
 	applyCustomer(&c, w.Input)
 	return s.Store.UpdateCustomer(ctx, c)

@@ -7,53 +7,40 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/aezen/engine/actors/node"
 	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/domain"
 	"github.com/aezen/engine/persistence"
 )
 
 // GetOrder answers ops.OpOrderGet.
-func GetOrder(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
-	var in ops.Ref
-	if err := cmd.Decode(&in); err != nil {
-		return nil, err
-	}
+func GetOrder(ctx context.Context, s *Scope, in ops.Ref) (ops.OrderView, error) {
 	o, err := s.Store.GetOrder(ctx, in.ID)
 	if err != nil {
-		return nil, err
+		return ops.OrderView{}, err
 	}
 	views, err := orderViews(ctx, s, []persistence.Order{o}, in.Include)
 	if err != nil {
-		return nil, err
+		return ops.OrderView{}, err
 	}
 	return views[0], nil
 }
 
 // DeleteOrder answers ops.OpOrderDelete.
-func DeleteOrder(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
-	var in ops.Ref
-	if err := cmd.Decode(&in); err != nil {
-		return nil, err
-	}
-	return struct{}{}, s.Store.DeleteOrder(ctx, in.ID)
+func DeleteOrder(ctx context.Context, s *Scope, in ops.Ref) (ops.None, error) {
+	return ops.None{}, s.Store.DeleteOrder(ctx, in.ID)
 }
 
-func CreateOrder(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
-	var w ops.Write[ops.OrderInput]
-	if err := cmd.Decode(&w); err != nil {
-		return nil, err
-	}
+func CreateOrder(ctx context.Context, s *Scope, w ops.Write[ops.OrderInput]) (ops.OrderView, error) {
 	in := w.Input
 	if err := ops.ValidateCreate(in); err != nil {
-		return nil, err
+		return ops.OrderView{}, err
 	}
 	customer, err := s.Store.GetCustomer(ctx, parseID(in.CustomerID))
 	if err != nil {
-		return nil, mustExist(err, "customerId", "customer")
+		return ops.OrderView{}, mustExist(err, "customerId", "customer")
 	}
 	o := persistence.Order{OrderID: uuid.Must(uuid.NewV7()), CustomerID: customer.CustomerID, ChannelID: customer.ChannelID,
-		UserID: callerID(cmd), OrderStatus: domain.OrderPending, Currency: *in.Currency, PlatformOrderID: text(in.PlatformOrderID),
+		UserID: callerID(s), OrderStatus: domain.OrderPending, Currency: *in.Currency, PlatformOrderID: text(in.PlatformOrderID),
 		ShippingAddress: in.ShippingAddress, BillingAddress: in.BillingAddress}
 	if in.ChannelID != nil {
 		o.ChannelID = parseID(in.ChannelID)
@@ -64,7 +51,7 @@ func CreateOrder(ctx context.Context, s *Scope, cmd *node.Command) (any, error) 
 	if in.UserID != nil {
 		o.UserID = parseID(in.UserID)
 		if err := checkMember(ctx, s, "userId", o.UserID); err != nil {
-			return nil, err
+			return ops.OrderView{}, err
 		}
 	}
 	ids := make([]uuid.UUID, len(in.Items))
@@ -75,7 +62,7 @@ func CreateOrder(ctx context.Context, s *Scope, cmd *node.Command) (any, error) 
 		return priceOrder(o.Currency, in.Items, products)
 	})
 	if err != nil {
-		return nil, err
+		return ops.OrderView{}, err
 	}
 	view := ops.OrderView{Order: order, Items: nonNil(items)}
 	s.Node.Publish(s.TenantID, ops.EventOrderUpdated, view)
@@ -117,37 +104,29 @@ func priceOrder(currency string, lines []ops.OrderLineInput, products map[uuid.U
 	return items, total, nil
 }
 
-func ListOrders(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
-	var in ops.OrderListInput
-	if err := cmd.Decode(&in); err != nil {
-		return nil, err
-	}
+func ListOrders(ctx context.Context, s *Scope, in ops.OrderListInput) (ops.ListPage[ops.OrderView], error) {
 	page := page(in.Paging)
 	list, err := s.Store.ListOrders(ctx, persistence.OrderFilter{OrderStatus: in.OrderStatus, CustomerID: in.CustomerID,
 		ChannelID: in.ChannelID, CreatedFrom: in.CreatedFrom, CreatedTo: in.CreatedTo, Page: page})
 	if err != nil {
-		return nil, err
+		return ops.ListPage[ops.OrderView]{}, err
 	}
 	p := pageOf(list, page)
 	views, err := orderViews(ctx, s, p.Data, in.Include)
 	if err != nil {
-		return nil, err
+		return ops.ListPage[ops.OrderView]{}, err
 	}
 	return ops.ListPage[ops.OrderView]{Data: views, NextOffset: p.NextOffset}, nil
 }
 
-func UpdateOrder(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
-	var w ops.Write[ops.OrderInput]
-	if err := cmd.Decode(&w); err != nil {
-		return nil, err
-	}
+func UpdateOrder(ctx context.Context, s *Scope, w ops.Write[ops.OrderInput]) (ops.OrderView, error) {
 	in := w.Input
 	if err := ops.ValidateUpdate(in); err != nil {
-		return nil, err
+		return ops.OrderView{}, err
 	}
 	if in.UserID != nil {
 		if err := checkMember(ctx, s, "userId", parseID(in.UserID)); err != nil {
-			return nil, err
+			return ops.OrderView{}, err
 		}
 	}
 	order, err := s.Store.UpdateOrder(ctx, w.ID, func(o persistence.Order) (persistence.Order, error) {
@@ -174,11 +153,11 @@ func UpdateOrder(ctx context.Context, s *Scope, cmd *node.Command) (any, error) 
 		return o, nil
 	})
 	if err != nil {
-		return nil, err
+		return ops.OrderView{}, err
 	}
 	views, err := orderViews(ctx, s, []persistence.Order{order}, []string{ops.IncludeItems})
 	if err != nil {
-		return nil, err
+		return ops.OrderView{}, err
 	}
 	s.Node.Publish(s.TenantID, ops.EventOrderUpdated, views[0])
 	return views[0], nil

@@ -5,69 +5,48 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/aezen/engine/actors/node"
 	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/domain"
 	"github.com/aezen/engine/persistence"
 )
 
 // GetProduct answers ops.OpProductGet.
-func GetProduct(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
-	var in ops.Ref
-	if err := cmd.Decode(&in); err != nil {
-		return nil, err
-	}
+func GetProduct(ctx context.Context, s *Scope, in ops.Ref) (persistence.Product, error) {
 	return s.Store.GetProduct(ctx, in.ID)
 }
 
 // DeleteProduct answers ops.OpProductDelete.
-func DeleteProduct(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
-	var in ops.Ref
-	if err := cmd.Decode(&in); err != nil {
-		return nil, err
-	}
-	return struct{}{}, s.Store.DeleteProduct(ctx, in.ID)
+func DeleteProduct(ctx context.Context, s *Scope, in ops.Ref) (ops.None, error) {
+	return ops.None{}, s.Store.DeleteProduct(ctx, in.ID)
 }
 
-func CreateProduct(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
-	var w ops.Write[ops.ProductInput]
-	if err := cmd.Decode(&w); err != nil {
-		return nil, err
-	}
+func CreateProduct(ctx context.Context, s *Scope, w ops.Write[ops.ProductInput]) (persistence.Product, error) {
 	in := w.Input
 	if err := ops.ValidateCreate(in); err != nil {
-		return nil, err
+		return persistence.Product{}, err
 	}
-	p := persistence.Product{ProductID: uuid.Must(uuid.NewV7()), UserID: callerID(cmd), IsAvailable: true}
+	p := persistence.Product{ProductID: uuid.Must(uuid.NewV7()), UserID: callerID(s), IsAvailable: true}
 	applyProduct(&p, in)
 	return s.Store.CreateProduct(ctx, p)
 }
 
-func ListProducts(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
-	var in ops.ProductListInput
-	if err := cmd.Decode(&in); err != nil {
-		return nil, err
-	}
+func ListProducts(ctx context.Context, s *Scope, in ops.ProductListInput) (ops.ListPage[persistence.Product], error) {
 	page := page(in.Paging)
 	list, err := s.Store.ListProducts(ctx, persistence.ProductFilter{IsAvailable: in.IsAvailable, Name: in.Name, SKU: in.SKU,
 		Currency: in.Currency, Page: page})
 	if err != nil {
-		return nil, err
+		return ops.ListPage[persistence.Product]{}, err
 	}
 	return pageOf(list, page), nil
 }
 
-func UpdateProduct(ctx context.Context, s *Scope, cmd *node.Command) (any, error) {
-	var w ops.Write[ops.ProductInput]
-	if err := cmd.Decode(&w); err != nil {
-		return nil, err
-	}
+func UpdateProduct(ctx context.Context, s *Scope, w ops.Write[ops.ProductInput]) (persistence.Product, error) {
 	if err := ops.ValidateUpdate(w.Input); err != nil {
-		return nil, err
+		return persistence.Product{}, err
 	}
 	p, err := s.Store.GetProduct(ctx, w.ID)
 	if err != nil {
-		return nil, err
+		return persistence.Product{}, err
 	}
 	applyProduct(&p, w.Input)
 	return s.Store.UpdateProduct(ctx, p)

@@ -22,6 +22,8 @@ type Scope struct {
 	Node     *node.Node
 	// Tenant is the tenant actor that ran the query, for the messages below.
 	Tenant *actor.PID
+	// Caller is the user the operation acts for (empty for engine-internal work).
+	Caller node.Caller
 	Log    *slog.Logger
 }
 

@@ -8,10 +8,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aezen/engine/actors/channels"
-	"github.com/aezen/engine/actors/node"
 	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/actors/queries"
-	"github.com/aezen/engine/domain"
 	"github.com/aezen/engine/persistence"
 )
 
@@ -30,40 +28,6 @@ type sessionRef struct {
 	live     bool
 	// status is the session's last reported state, shown to operators.
 	status any
-}
-
-// routeToConversation decodes the chat of a command and hands it to that chat's actor.
-func (t *tenantActor) routeToConversation(ctx actor.Context, cmd *node.Command) {
-	var input any
-	var chatID uuid.UUID
-	switch cmd.Op {
-	case ops.OpConversationSend:
-		in := &ops.SendInput{}
-		if err := cmd.Decode(in); err != nil {
-			ctx.Respond(node.FailureReply(err, t.log, cmd.TenantCommand))
-			return
-		}
-		input, chatID = in, in.ChatID
-	case ops.OpConversationRead:
-		in := &ops.ChatRef{}
-		if err := cmd.Decode(in); err != nil {
-			ctx.Respond(node.FailureReply(err, t.log, cmd.TenantCommand))
-			return
-		}
-		input, chatID = in, in.ChatID
-	case ops.OpConversationTyping:
-		in := &ops.TypingInput{}
-		if err := cmd.Decode(in); err != nil {
-			ctx.Respond(node.FailureReply(err, t.log, cmd.TenantCommand))
-			return
-		}
-		input, chatID = in, in.ChatID
-	}
-	if chatID == uuid.Nil {
-		ctx.Respond(node.FailureReply(domain.InvalidField("chatId", "is required"), t.log, cmd.TenantCommand))
-		return
-	}
-	t.toConversation(ctx, chatID, &convRequest{op: cmd.Op, cmd: cmd, input: input, sender: ctx.Sender()})
 }
 
 // toConversation delivers a request to the chat's actor, starting it when needed.
@@ -133,7 +97,7 @@ func (t *tenantActor) receiveInternal(ctx actor.Context) {
 	case *contactResolved:
 		t.contactResolved(ctx, msg)
 	case *channels.SendReport:
-		t.toConversation(ctx, msg.ChatID, &convRequest{op: "conversation.status", input: &statusInput{change: msg.Change}})
+		t.reportStatus(ctx, msg.ChatID, msg.Change)
 	case *queries.ChannelChanged:
 		t.forgetChannel(ctx, msg)
 	case *restoreSessionsNow:
@@ -193,4 +157,14 @@ func (t *tenantActor) hasLiveSessions() bool {
 		}
 	}
 	return false
+}
+
+// reportStatus hands a session's report on an outbound message to its chat; nobody waits for it.
+func (t *tenantActor) reportStatus(ctx actor.Context, chatID uuid.UUID, change persistence.StatusChange) {
+	r := &request{op: "conversation.status"}
+	done := answerer[ops.StatusResult](ctx.ActorSystem(), t.log, r)
+	t.toConversation(ctx, chatID, chatRequest(r.op, change, func(c *conversationActor, ctx actor.Context, ch persistence.StatusChange,
+		done func(ops.StatusResult, error)) {
+		c.status(ctx, ch, true, done)
+	}, done))
 }

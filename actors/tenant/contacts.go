@@ -7,15 +7,14 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/google/uuid"
 
-	"github.com/aezen/engine/actors/node"
 	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/persistence"
 )
 
 // pendingContact holds the messages of a contact whose chat is being resolved.
 type pendingContact struct {
-	msgs []ops.InboundInput
-	reqs []*convRequest
+	msgs  []ops.InboundInput
+	dones []inboundDone
 }
 
 // contactResolved answers a resolveContact query.
@@ -26,12 +25,12 @@ type contactResolved struct {
 }
 
 // resolveContact queues the message behind the resolution of its contact, starting one if none runs.
-func (t *tenantActor) resolveContact(ctx actor.Context, key contactKey, msg ops.InboundInput, req *convRequest) {
+func (t *tenantActor) resolveContact(ctx actor.Context, key contactKey, msg ops.InboundInput, done inboundDone) {
 	if p := t.resolving[key]; p != nil {
-		p.msgs, p.reqs = append(p.msgs, msg), append(p.reqs, req)
+		p.msgs, p.dones = append(p.msgs, msg), append(p.dones, done)
 		return
 	}
-	t.resolving[key] = &pendingContact{msgs: []ops.InboundInput{msg}, reqs: []*convRequest{req}}
+	t.resolving[key] = &pendingContact{msgs: []ops.InboundInput{msg}, dones: []inboundDone{done}}
 	store, self, root := t.store, ctx.Self(), ctx.ActorSystem().Root
 	contact := persistence.Contact{ChannelID: key.channelID, PlatformCustomerID: key.platformID,
 		FullName: msg.From.FullName, Phone: msg.From.Phone}
@@ -53,11 +52,11 @@ func (t *tenantActor) contactResolved(ctx actor.Context, msg *contactResolved) {
 	if msg.err == nil {
 		t.contacts[msg.key] = msg.chatID
 	}
-	for i, req := range p.reqs {
+	for i, done := range p.dones {
 		if msg.err == nil {
-			t.deliverInbound(ctx, msg.chatID, p.msgs[i], req)
-		} else if req.sender != nil {
-			ctx.Send(req.sender, node.FailureReply(msg.err, t.log, req.cmd.TenantCommand))
+			t.deliverInbound(ctx, msg.chatID, p.msgs[i], done)
+		} else {
+			done(ops.InboundResult{}, msg.err)
 		}
 	}
 }

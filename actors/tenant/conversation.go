@@ -2,7 +2,6 @@ package tenant
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"time"
 
@@ -52,11 +51,11 @@ func (c *conversationActor) Receive(ctx actor.Context) {
 		metricActiveConversations.Dec()
 	case *convRequest:
 		if c.loadErr != nil {
-			c.respond(ctx, msg, nil, c.loadErr)
+			msg.fail(c.loadErr)
 			ctx.Send(ctx.Parent(), &convIdle{chatID: c.chatID})
 			return
 		}
-		c.handle(ctx, msg)
+		msg.run(c, ctx)
 	case *writeDone:
 		c.inflight--
 		msg.job.then(ctx, msg.err)
@@ -81,24 +80,12 @@ func (c *conversationActor) load() {
 	c.conv, c.loadErr = c.store.GetConversation(ctx, c.chatID)
 }
 
-func (c *conversationActor) handle(ctx actor.Context, req *convRequest) {
-	switch in := req.input.(type) {
-	case *ops.SendInput:
-		c.send(ctx, req, in)
-	case *inboundInput:
-		c.inbound(ctx, req, in)
-	case *statusInput:
-		c.status(ctx, req, in)
-	case *ops.ChatRef: // mark as read
-		c.markRead(ctx, req)
-	case *ops.TypingInput:
-		if c.conv.PlatformChatID != nil {
-			ctx.Send(ctx.Parent(), &channels.TypingSignal{ChannelID: c.conv.ChannelID, PlatformChatID: *c.conv.PlatformChatID, On: in.On})
-		}
-		c.respond(ctx, req, struct{}{}, nil)
-	default:
-		c.respond(ctx, req, nil, domain.BadRequest("operation %s is not a chat operation", req.op))
+// typing shows or hides the typing indicator on the customer's side, where the channel supports it.
+func (c *conversationActor) typing(ctx actor.Context, in ops.TypingInput, done func(ops.None, error)) {
+	if c.conv.PlatformChatID != nil {
+		ctx.Send(ctx.Parent(), &channels.TypingSignal{ChannelID: c.conv.ChannelID, PlatformChatID: *c.conv.PlatformChatID, On: in.On})
 	}
+	done(ops.None{}, nil)
 }
 
 // write queues a job on the db writer; then runs on this actor once the job has committed or failed.
@@ -113,7 +100,9 @@ func (c *conversationActor) writeLazy(ctx actor.Context, queue func(b *pgx.Batch
 	ctx.Send(c.writer, &writeJob{queue: queue, replyTo: ctx.Self(), then: then, lazy: true})
 }
 
-func (c *conversationActor) send(ctx actor.Context, req *convRequest, in *ops.SendInput) {
+// send commits a PENDING outbound message (with its platform id chosen now), answers, then hands it to the
+// channel's session. A repeated idempotency key answers the first message, or 422 if the body differs.
+func (c *conversationActor) send(ctx actor.Context, in ops.SendInput, done func(ops.SendResult, error)) {
 	sender := in.SenderType
 	if sender == "" {
 		sender = domain.SenderAgent
@@ -135,14 +124,14 @@ func (c *conversationActor) send(ctx actor.Context, req *convRequest, in *ops.Se
 	c.write(ctx, func(b *pgx.Batch) { persistence.QueueOutbound(b, nm, out) }, func(ctx actor.Context, err error) {
 		metricSendSeconds.Observe(time.Since(start).Seconds())
 		if err != nil {
-			c.respond(ctx, req, nil, err)
+			done(ops.SendResult{}, err)
 			return
 		}
 		if !out.Created && !sameSend(out.Message, nm) {
-			c.respond(ctx, req, nil, errIdempotencyReused)
+			done(ops.SendResult{}, errIdempotencyReused)
 			return
 		}
-		c.respond(ctx, req, ops.SendResult{Message: out.Message}, nil)
+		done(ops.SendResult{Message: out.Message}, nil)
 		if !out.Created {
 			return
 		}
@@ -170,14 +159,15 @@ func (c *conversationActor) outbound(m persistence.Message) sessions.Outbound {
 		ContentType: m.ContentType, Content: m.Content, Metadata: m.Metadata, Timestamp: m.Timestamp}
 }
 
-func (c *conversationActor) inbound(ctx actor.Context, req *convRequest, in *inboundInput) {
+// inbound commits a customer's message (de-duplicated by its platform id) and answers once it is durable.
+func (c *conversationActor) inbound(ctx actor.Context, msg persistence.NewInbound, done func(ops.InboundResult, error)) {
 	out := &persistence.InboundResult{}
-	c.write(ctx, func(b *pgx.Batch) { persistence.QueueInbound(b, in.msg, out) }, func(ctx actor.Context, err error) {
+	c.write(ctx, func(b *pgx.Batch) { persistence.QueueInbound(b, msg, out) }, func(ctx actor.Context, err error) {
 		if err != nil {
-			c.respond(ctx, req, nil, err)
+			done(ops.InboundResult{}, err)
 			return
 		}
-		c.respond(ctx, req, ops.InboundResult{MessageID: out.Message.MessageID, ChatID: c.chatID, Duplicate: out.Duplicate}, nil)
+		done(ops.InboundResult{MessageID: out.Message.MessageID, ChatID: c.chatID, Duplicate: out.Duplicate}, nil)
 		if out.Duplicate {
 			return
 		}
@@ -193,36 +183,37 @@ func (c *conversationActor) inbound(ctx actor.Context, req *convRequest, in *inb
 	})
 }
 
-func (c *conversationActor) status(ctx actor.Context, req *convRequest, in *statusInput) {
+// status moves outbound messages of the chat forward (a send result or a receipt); lazy when nobody waits
+// (a session's report), so that it may share another job's commit.
+func (c *conversationActor) status(ctx actor.Context, change persistence.StatusChange, lazy bool, done func(ops.StatusResult, error)) {
 	var moved []persistence.Message
 	write := c.write
-	if req.sender == nil { // a session's report: nobody waits, it may share another commit
+	if lazy {
 		write = c.writeLazy
 	}
-	write(ctx, func(b *pgx.Batch) { persistence.QueueStatus(b, c.chatID, in.change, &moved) }, func(ctx actor.Context, err error) {
+	write(ctx, func(b *pgx.Batch) { persistence.QueueStatus(b, c.chatID, change, &moved) }, func(ctx actor.Context, err error) {
 		if err != nil {
-			c.log.Error("recording message status", "status", in.change.Status, "err", err)
-			c.respond(ctx, req, nil, err)
+			c.log.Error("recording message status", "status", change.Status, "err", err)
+			done(ops.StatusResult{}, err)
 			return
 		}
 		for _, m := range moved {
 			c.node.Publish(c.tenantID, ops.EventMessageStatus, ops.MessageStatusEvent{MessageID: m.MessageID, ChatID: m.ChatID,
 				PlatformMessageID: m.PlatformMessageID, Status: m.Status, Error: m.Error})
 		}
-		c.respond(ctx, req, struct {
-			Updated int `json:"updated"`
-		}{len(moved)}, nil)
+		done(ops.StatusResult{Updated: len(moved)}, nil)
 	})
 }
 
-func (c *conversationActor) markRead(ctx actor.Context, req *convRequest) {
+// markRead marks the customer's messages read and sends read receipts where the channel supports them.
+func (c *conversationActor) markRead(ctx actor.Context, _ ops.ChatRef, done func(ops.ReadResult, error)) {
 	var ids []string
 	c.write(ctx, func(b *pgx.Batch) { persistence.QueueMarkRead(b, c.chatID, &ids) }, func(ctx actor.Context, err error) {
 		if err != nil {
-			c.respond(ctx, req, nil, err)
+			done(ops.ReadResult{}, err)
 			return
 		}
-		c.respond(ctx, req, ops.ReadResult{UnreadCount: 0}, nil)
+		done(ops.ReadResult{UnreadCount: 0}, nil)
 		if len(ids) > 0 || c.conv.UnreadCount != 0 {
 			c.conv.UnreadCount = 0
 			c.node.Publish(c.tenantID, ops.EventConversationUpdated, c.conv)
@@ -231,19 +222,4 @@ func (c *conversationActor) markRead(ctx actor.Context, req *convRequest) {
 			ctx.Send(ctx.Parent(), &channels.ReadReceipts{ChannelID: c.conv.ChannelID, PlatformChatID: *c.conv.PlatformChatID, IDs: ids})
 		}
 	})
-}
-
-// respond answers the requester of req, if it has one.
-func (c *conversationActor) respond(ctx actor.Context, req *convRequest, res any, err error) {
-	if req.sender == nil {
-		if err != nil && !errors.Is(err, domain.ErrNotFound) {
-			c.log.Error("internal chat operation failed", "op", req.op, "err", err)
-		}
-		return
-	}
-	var cmd = req.cmd
-	if cmd == nil {
-		cmd = &node.Command{}
-	}
-	ctx.Send(req.sender, node.Reply(res, err, c.log, cmd.TenantCommand))
 }

@@ -6,13 +6,8 @@ import (
 
 	"github.com/asynkron/protoactor-go/actor"
 
-	"github.com/aezen/engine/actors/node"
 	"github.com/aezen/engine/actors/ops"
 )
-
-func (t *tenantActor) describeOp(ctx actor.Context, cmd *node.Command) {
-	ctx.Respond(node.Reply(t.describe(ctx), nil, t.log, cmd.TenantCommand))
-}
 
 func (t *tenantActor) describe(ctx actor.Context) ops.TenantDescription {
 	d := ops.TenantDescription{TenantID: t.tenantID.String(), Name: t.tenant.Name, Member: ctx.ActorSystem().Address(),

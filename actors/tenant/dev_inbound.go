@@ -10,10 +10,9 @@ import (
 )
 
 // devInbound answers ops.OpChannelDevInbound: it signs the body itself and goes on as a signed inbound call.
-func (t *tenantActor) devInbound(ctx actor.Context, cmd *node.Command) {
-	var in ops.DevInbound
-	err := cmd.Decode(&in)
-	if err == nil && t.node.Deps().Config.Production() {
+func (t *tenantActor) devInbound(ctx actor.Context, _ node.Caller, in ops.DevInbound, done inboundDone) {
+	var err error
+	if t.node.Deps().Config.Production() {
 		err = domain.Forbidden("playing the customer is for development only")
 	}
 	var info *channelInfo
@@ -25,8 +24,8 @@ func (t *tenantActor) devInbound(ctx actor.Context, cmd *node.Command) {
 		msg, err = t.verifyInbound(ops.SignedInbound{ChannelID: in.ChannelID, Body: in.Body, Signature: sessions.Sign(info.secret, in.Body)})
 	}
 	if err != nil {
-		ctx.Respond(node.FailureReply(err, t.log, cmd.TenantCommand))
+		done(ops.InboundResult{}, err)
 		return
 	}
-	t.acceptInbound(ctx, in.ChannelID, msg, &convRequest{op: cmd.Op, cmd: cmd, sender: ctx.Sender()})
+	t.acceptInbound(ctx, in.ChannelID, msg, done)
 }

@@ -29,18 +29,17 @@ type contactKey struct {
 	platformID string
 }
 
-func (t *tenantActor) signedInbound(ctx actor.Context, cmd *node.Command) {
-	var in ops.SignedInbound
-	if err := cmd.Decode(&in); err != nil {
-		ctx.Respond(node.FailureReply(err, t.log, cmd.TenantCommand))
-		return
-	}
+// inboundDone answers an inbound message once it is committed (or failed).
+type inboundDone = func(ops.InboundResult, error)
+
+// signedInbound answers ops.OpChannelInbound: an integration's signed inbound message.
+func (t *tenantActor) signedInbound(ctx actor.Context, _ node.Caller, in ops.SignedInbound, done inboundDone) {
 	msg, err := t.verifyInbound(in)
 	if err != nil {
-		ctx.Respond(node.FailureReply(err, t.log, cmd.TenantCommand))
+		done(ops.InboundResult{}, err)
 		return
 	}
-	t.acceptInbound(ctx, in.ChannelID, msg, &convRequest{op: cmd.Op, cmd: cmd, sender: ctx.Sender()})
+	t.acceptInbound(ctx, in.ChannelID, msg, done)
 }
 
 func (t *tenantActor) verifyInbound(in ops.SignedInbound) (ops.InboundInput, error) {
@@ -82,13 +81,10 @@ func (t *tenantActor) verifySigned(in ops.SignedInbound, v any) error {
 	return domain.Validate(v)
 }
 
-func (t *tenantActor) receiveStatusCallback(ctx actor.Context, cmd *node.Command) {
-	var in ops.SignedInbound
+// statusCallback answers ops.OpChannelStatus: an integration's signed delivery or read receipt.
+func (t *tenantActor) statusCallback(ctx actor.Context, _ node.Caller, in ops.SignedInbound, done func(ops.StatusResult, error)) {
 	var cb ops.StatusCallback
-	err := cmd.Decode(&in)
-	if err == nil {
-		err = t.verifySigned(in, &cb)
-	}
+	err := t.verifySigned(in, &cb)
 	var m persistence.Message
 	if err == nil {
 		c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -96,11 +92,14 @@ func (t *tenantActor) receiveStatusCallback(ctx actor.Context, cmd *node.Command
 		cancel()
 	}
 	if err != nil {
-		ctx.Respond(node.FailureReply(err, t.log, cmd.TenantCommand))
+		done(ops.StatusResult{}, err)
 		return
 	}
-	t.toConversation(ctx, m.ChatID, &convRequest{op: cmd.Op, cmd: cmd, sender: ctx.Sender(),
-		input: &statusInput{change: persistence.StatusChange{PlatformMessageIDs: []string{cb.PlatformMessageID}, Status: cb.Status}}})
+	change := persistence.StatusChange{PlatformMessageIDs: []string{cb.PlatformMessageID}, Status: cb.Status}
+	t.toConversation(ctx, m.ChatID, chatRequest(ops.OpChannelStatus.Name(), change, func(c *conversationActor, ctx actor.Context,
+		ch persistence.StatusChange, done func(ops.StatusResult, error)) {
+		c.status(ctx, ch, false, done)
+	}, done))
 }
 
 // channel returns the cached facts about a channel, loading them on first use.
@@ -125,17 +124,17 @@ func (t *tenantActor) channel(id uuid.UUID) (*channelInfo, error) {
 
 // acceptInbound finds or creates the customer's chat (see contacts.go) and hands the message to its
 // conversation actor.
-func (t *tenantActor) acceptInbound(ctx actor.Context, channelID uuid.UUID, msg ops.InboundInput, req *convRequest) {
+func (t *tenantActor) acceptInbound(ctx actor.Context, channelID uuid.UUID, msg ops.InboundInput, done inboundDone) {
 	key := contactKey{channelID: channelID, platformID: msg.From.PlatformCustomerID}
 	if chatID, ok := t.contacts[key]; ok {
-		t.deliverInbound(ctx, chatID, msg, req)
+		t.deliverInbound(ctx, chatID, msg, done)
 		return
 	}
-	t.resolveContact(ctx, key, msg, req)
+	t.resolveContact(ctx, key, msg, done)
 }
 
 // deliverInbound hands a message whose chat is known to the chat's conversation actor.
-func (t *tenantActor) deliverInbound(ctx actor.Context, chatID uuid.UUID, msg ops.InboundInput, req *convRequest) {
+func (t *tenantActor) deliverInbound(ctx actor.Context, chatID uuid.UUID, msg ops.InboundInput, done inboundDone) {
 	ts := time.Now().UTC()
 	if msg.Timestamp != nil {
 		ts = *msg.Timestamp
@@ -144,10 +143,10 @@ func (t *tenantActor) deliverInbound(ctx actor.Context, chatID uuid.UUID, msg op
 	if contentType == "" {
 		contentType = "TEXT"
 	}
-	req.input = &inboundInput{msg: persistence.NewInbound{MessageID: uuid.Must(uuid.NewV7()), ChatID: chatID,
+	nm := persistence.NewInbound{MessageID: uuid.Must(uuid.NewV7()), ChatID: chatID,
 		PlatformMessageID: msg.PlatformMessageID, ContentType: contentType, Content: msg.Content,
-		Metadata: msg.Metadata, Timestamp: ts}}
-	t.toConversation(ctx, chatID, req)
+		Metadata: msg.Metadata, Timestamp: ts}
+	t.toConversation(ctx, chatID, chatRequest("conversation.inbound", nm, (*conversationActor).inbound, done))
 }
 
 func (t *tenantActor) forgetChannel(ctx actor.Context, msg *queries.ChannelChanged) {

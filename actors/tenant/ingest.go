@@ -8,17 +8,13 @@ import (
 	"github.com/aezen/engine/domain"
 )
 
-func (t *tenantActor) ingest(ctx actor.Context, cmd *node.Command) {
-	var in ops.TrustedInbound
-	err := cmd.Decode(&in)
-	if err == nil {
-		err = t.checkTrustedInbound(in)
-	}
-	if err != nil {
-		ctx.Respond(node.FailureReply(err, t.log, cmd.TenantCommand))
+// ingest answers ops.OpChannelIngest: a message from a trusted source inside the cluster, unsigned.
+func (t *tenantActor) ingest(ctx actor.Context, _ node.Caller, in ops.TrustedInbound, done inboundDone) {
+	if err := t.checkTrustedInbound(in); err != nil {
+		done(ops.InboundResult{}, err)
 		return
 	}
-	t.acceptInbound(ctx, in.ChannelID, in.Message, &convRequest{op: cmd.Op, cmd: cmd, sender: ctx.Sender()})
+	t.acceptInbound(ctx, in.ChannelID, in.Message, done)
 }
 
 func (t *tenantActor) checkTrustedInbound(in ops.TrustedInbound) error {

@@ -1,9 +1,8 @@
 package tenant
 
 import (
-	"context"
-
 	"github.com/asynkron/protoactor-go/actor"
+	"github.com/google/uuid"
 
 	"github.com/aezen/engine/actors/node"
 	"github.com/aezen/engine/actors/ops"
@@ -11,82 +10,83 @@ import (
 	"github.com/aezen/engine/domain"
 )
 
-// The routing table: where each operation runs. Every op in package ops is in exactly one of the three maps.
+// routes is the routing table: for every operation of package ops, where it runs.
+//   - query: a goroutine of its own with the tenant's store, off the mailbox (package queries);
+//   - onTenant: the tenant actor, because it uses the actor's caches (channels, contacts) or children
+//     (channel sessions);
+//   - onChat: the chat's conversation actor, the only writer of the chat's state.
+//
+// The constructors take the op's declaration, so a handler whose input or answer does not match the op's
+// does not compile. TestEveryOperationIsRouted checks that no declared op is missing.
+var routes = table(
+	query(ops.OpConversationList, queries.ListConversations),
+	query(ops.OpConversationGet, queries.GetConversation),
+	query(ops.OpConversationMessages, queries.ConversationMessages),
+	beforeSend(onChat(ops.OpConversationSend, func(in ops.SendInput) uuid.UUID { return in.ChatID }, (*conversationActor).send)),
+	onChat(ops.OpConversationRead, func(in ops.ChatRef) uuid.UUID { return in.ChatID }, (*conversationActor).markRead),
+	onChat(ops.OpConversationTyping, func(in ops.TypingInput) uuid.UUID { return in.ChatID }, (*conversationActor).typing),
 
-// queryFunc answers an operation from the tenant's database on a goroutine of its own, off the grain's mailbox.
-type queryFunc func(ctx context.Context, s *queries.Scope, cmd *node.Command) (any, error)
+	query(ops.OpChannelCreate, queries.CreateChannel),
+	query(ops.OpChannelList, queries.ListChannels),
+	query(ops.OpChannelGet, queries.GetChannel),
+	query(ops.OpChannelUpdate, queries.UpdateChannel),
+	query(ops.OpChannelDelete, queries.DeleteChannel),
+	onTenant(ops.OpChannelInbound, (*tenantActor).signedInbound),
+	onTenant(ops.OpChannelStatus, (*tenantActor).statusCallback),
+	onTenant(ops.OpChannelIngest, (*tenantActor).ingest),
+	onTenant(ops.OpChannelDevInbound, (*tenantActor).devInbound),
 
-// actorOpFunc handles an operation on the tenant actor's own goroutine (it touches the actor's state).
-type actorOpFunc func(t *tenantActor, ctx actor.Context, cmd *node.Command)
+	query(ops.OpProductCreate, queries.CreateProduct),
+	query(ops.OpProductList, queries.ListProducts),
+	query(ops.OpProductGet, queries.GetProduct),
+	query(ops.OpProductUpdate, queries.UpdateProduct),
+	query(ops.OpProductDelete, queries.DeleteProduct),
+	query(ops.OpCustomerCreate, queries.CreateCustomer),
+	query(ops.OpCustomerList, queries.ListCustomers),
+	query(ops.OpCustomerGet, queries.GetCustomer),
+	query(ops.OpCustomerUpdate, queries.UpdateCustomer),
+	query(ops.OpCustomerDelete, queries.DeleteCustomer),
+	query(ops.OpOrderCreate, queries.CreateOrder),
+	query(ops.OpOrderList, queries.ListOrders),
+	query(ops.OpOrderGet, queries.GetOrder),
+	query(ops.OpOrderUpdate, queries.UpdateOrder),
+	query(ops.OpOrderDelete, queries.DeleteOrder),
+	query(ops.OpChatCreate, queries.CreateChat),
+	query(ops.OpChatList, queries.ListChats),
+	query(ops.OpChatGet, queries.GetChat),
+	query(ops.OpChatUpdate, queries.UpdateChat),
+	query(ops.OpChatDelete, queries.DeleteChat),
+	query(ops.OpChatMessageList, queries.ListChatMessages),
+	query(ops.OpChatMessageCreate, queries.CreateCustomerMessage),
+	query(ops.OpMessageGet, queries.GetMessage),
+	query(ops.OpMessageUpdate, queries.UpdateMessage),
+	query(ops.OpMessageDelete, queries.DeleteMessage),
 
-// queryRoutes run off the mailbox: they read or write the database and touch no actor state.
-var queryRoutes = map[string]queryFunc{
-	ops.OpChannelCreate:        queries.CreateChannel,
-	ops.OpChannelList:          queries.ListChannels,
-	ops.OpChannelGet:           queries.GetChannel,
-	ops.OpChannelUpdate:        queries.UpdateChannel,
-	ops.OpChannelDelete:        queries.DeleteChannel,
-	ops.OpChatCreate:           queries.CreateChat,
-	ops.OpChatList:             queries.ListChats,
-	ops.OpChatGet:              queries.GetChat,
-	ops.OpChatUpdate:           queries.UpdateChat,
-	ops.OpChatDelete:           queries.DeleteChat,
-	ops.OpConversationList:     queries.ListConversations,
-	ops.OpConversationGet:      queries.GetConversation,
-	ops.OpConversationMessages: queries.ConversationMessages,
-	ops.OpCustomerCreate:       queries.CreateCustomer,
-	ops.OpCustomerList:         queries.ListCustomers,
-	ops.OpCustomerGet:          queries.GetCustomer,
-	ops.OpCustomerUpdate:       queries.UpdateCustomer,
-	ops.OpCustomerDelete:       queries.DeleteCustomer,
-	ops.OpChatMessageList:      queries.ListChatMessages,
-	ops.OpChatMessageCreate:    queries.CreateCustomerMessage,
-	ops.OpMessageGet:           queries.GetMessage,
-	ops.OpMessageUpdate:        queries.UpdateMessage,
-	ops.OpMessageDelete:        queries.DeleteMessage,
-	ops.OpOrderCreate:          queries.CreateOrder,
-	ops.OpOrderList:            queries.ListOrders,
-	ops.OpOrderGet:             queries.GetOrder,
-	ops.OpOrderUpdate:          queries.UpdateOrder,
-	ops.OpOrderDelete:          queries.DeleteOrder,
-	ops.OpProductCreate:        queries.CreateProduct,
-	ops.OpProductList:          queries.ListProducts,
-	ops.OpProductGet:           queries.GetProduct,
-	ops.OpProductUpdate:        queries.UpdateProduct,
-	ops.OpProductDelete:        queries.DeleteProduct,
+	onTenant(ops.OpWhatsAppToggle, (*tenantActor).whatsappToggle),
+	onTenant(ops.OpWhatsAppStatus, (*tenantActor).whatsappStatus),
+	onTenant(ops.OpWhatsAppLogout, (*tenantActor).whatsappLogout),
+	onTenant(ops.OpWhatsAppPairPhone, (*tenantActor).whatsappPairPhone),
+	onTenant(ops.OpWhatsAppSend, (*tenantActor).whatsappSend),
+
+	onTenant(ops.OpTenantInfo, (*tenantActor).info),
+	onTenant(ops.OpTenantDescribe, (*tenantActor).describeOp),
+	onTenant(ops.OpTenantSuspend, (*tenantActor).suspend),
+)
+
+func (t *tenantActor) info(ctx actor.Context, _ node.Caller, _ ops.None, done func(ops.TenantInfo, error)) {
+	done(ops.TenantInfo{TenantID: t.tenantID.String(), Name: t.tenant.Name, Status: t.tenant.Status,
+		Member: ctx.ActorSystem().Address()}, nil)
 }
 
-// actorRoutes run on the tenant actor: they use its caches (channels, contacts) or its children (sessions).
-var actorRoutes = map[string]actorOpFunc{
-	ops.OpTenantInfo:        (*tenantActor).tenantInfo,
-	ops.OpTenantDescribe:    (*tenantActor).describeOp,
-	ops.OpTenantSuspend:     (*tenantActor).suspend,
-	ops.OpChannelInbound:    (*tenantActor).signedInbound,
-	ops.OpChannelStatus:     (*tenantActor).receiveStatusCallback,
-	ops.OpChannelIngest:     (*tenantActor).ingest,
-	ops.OpChannelDevInbound: (*tenantActor).devInbound,
-	ops.OpWhatsAppToggle:    (*tenantActor).whatsappToggle,
-	ops.OpWhatsAppStatus:    (*tenantActor).whatsappStatus,
-	ops.OpWhatsAppLogout:    (*tenantActor).whatsappStatus,
-	ops.OpWhatsAppPairPhone: (*tenantActor).whatsappPairPhone,
-	ops.OpWhatsAppSend:      (*tenantActor).whatsappSend,
+func (t *tenantActor) describeOp(ctx actor.Context, _ node.Caller, _ ops.None, done func(ops.TenantDescription, error)) {
+	done(t.describe(ctx), nil)
 }
 
-// conversationRoutes go to the chat's conversation actor, the only writer of the chat's state.
-var conversationRoutes = map[string]struct{}{
-	ops.OpConversationSend:   {},
-	ops.OpConversationRead:   {},
-	ops.OpConversationTyping: {},
-}
-
-func (t *tenantActor) tenantInfo(ctx actor.Context, cmd *node.Command) {
-	ctx.Respond(node.Reply(ops.TenantInfo{TenantID: t.tenantID.String(), Name: t.tenant.Name, Status: t.tenant.Status,
-		Member: ctx.ActorSystem().Address()}, nil, t.log, cmd.TenantCommand))
-}
-
-func (t *tenantActor) suspend(ctx actor.Context, cmd *node.Command) {
+// suspend stops the tenant's actor for good: commands already queued are refused, and the next activation
+// refuses to start (the master database says SUSPENDED).
+func (t *tenantActor) suspend(ctx actor.Context, _ node.Caller, _ ops.None, done func(ops.None, error)) {
 	t.failed = errTenantSuspended
-	ctx.Respond(node.Reply(struct{}{}, nil, t.log, cmd.TenantCommand))
+	done(ops.None{}, nil)
 	ctx.Poison(ctx.Self())
 }
 

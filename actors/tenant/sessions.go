@@ -10,10 +10,9 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aezen/engine/actors/channels"
-	"github.com/aezen/engine/actors/node"
+	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/domain"
 	"github.com/aezen/engine/persistence"
-	"github.com/aezen/engine/protos"
 )
 
 // session returns the running session of a channel, starting it when needed; nil when the platform has none.
@@ -106,8 +105,8 @@ func (t *tenantActor) receiveSessionMessage(ctx actor.Context) {
 			t.ensureWakeup("whatsapp session")
 		}
 	case *channels.WAInbound:
-		cmd := &node.Command{TenantCommand: &protos.TenantCommand{Op: opWhatsAppInbound}}
-		t.acceptInbound(ctx, msg.ChannelID, msg.Input, &convRequest{op: opWhatsAppInbound, cmd: cmd, sender: msg.ReplyTo})
+		r := &request{op: opWhatsAppInbound, sender: msg.ReplyTo}
+		t.acceptInbound(ctx, msg.ChannelID, msg.Input, answerer[ops.InboundResult](ctx.ActorSystem(), t.log, r))
 	}
 }
 

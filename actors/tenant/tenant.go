@@ -46,6 +46,10 @@ type tenantActor struct {
 	commands      int64
 	// wakeSet is true once this activation has recorded a wakeup in the master database.
 	wakeSet bool
+	// life is cancelled when the actor stops: the work it started off the mailbox (queries, lookups) ends
+	// with it instead of running on for a tenant that is gone.
+	life    context.Context
+	endLife context.CancelFunc
 }
 
 // Props are the tenant grain's props, for node.NodeOptions.Tenant: the grain supervises its children as
@@ -56,8 +60,11 @@ func Props(n *node.Node) *actor.Props {
 }
 
 func newTenantActor(n *node.Node) actor.Actor {
+	life, endLife := context.WithCancel(context.Background())
 	return &tenantActor{
 		node:      n,
+		life:      life,
+		endLife:   endLife,
 		convs:     make(map[uuid.UUID]*conversationRef),
 		convByID:  make(map[string]uuid.UUID),
 		sessions:  make(map[uuid.UUID]*sessionRef),
@@ -74,21 +81,17 @@ func (t *tenantActor) Receive(ctx actor.Context) {
 		if t.failed != nil {
 			ctx.Poison(ctx.Self())
 		}
-	case *protos.TenantCommand:
-		if t.failed != nil {
-			ctx.Respond(node.FailureReply(t.failed, t.log, msg))
-			return
-		}
-		if msg.Op != ops.OpTenantDescribe {
-			t.lastCommandAt = time.Now()
-			t.commands++
-		}
-		t.dispatch(ctx, msg)
+	case *node.Command: // from this member: the input is typed already
+		t.dispatch(ctx, &request{op: msg.Op, caller: msg.Caller, in: msg.In, sender: ctx.Sender()}, nil)
+	case *protos.TenantCommand: // from another member: the input is JSON
+		cmd, payload := node.FromWire(msg)
+		t.dispatch(ctx, &request{op: cmd.Op, caller: cmd.Caller, sender: ctx.Sender()}, payload)
 	case *actor.ReceiveTimeout:
 		t.idle(ctx)
 	case *actor.Terminated:
 		t.childTerminated(ctx, msg.Who)
 	case *actor.Stopped:
+		t.endLife()
 		t.node.TenantStopped(t.tenantID, ctx.Self())
 		if t.store != nil {
 			t.node.Deps().Pools.Close(t.store.Pool)
@@ -178,37 +181,33 @@ func (t *tenantActor) connect(c context.Context, database string) (*pgxpool.Pool
 	return pool, conn, nil
 }
 
-// dispatch routes one command: chat operations to the chat's conversation actor, session operations to the
-// tenant actor itself, everything else to a query goroutine that answers the requester directly.
-func (t *tenantActor) dispatch(ctx actor.Context, msg *protos.TenantCommand) {
-	cmd := &node.Command{TenantCommand: msg}
-	if h, ok := actorRoutes[msg.Op]; ok {
-		h(t, ctx, cmd)
+// dispatch runs one operation where the routing table says (routes.go). payload is the JSON input of a
+// command from another member, decoded here with the operation's input type; nil for a local command.
+func (t *tenantActor) dispatch(ctx actor.Context, r *request, payload []byte) {
+	if t.failed != nil {
+		ctx.Respond(node.NewAnswer(nil, t.failed, t.log, r.op, r.caller.RequestID))
 		return
 	}
-	if _, ok := conversationRoutes[msg.Op]; ok {
-		if msg.Op == ops.OpConversationSend {
-			t.ensureWakeup("outbound messages")
-		}
-		t.routeToConversation(ctx, cmd)
-		return
-	}
-	q, ok := queryRoutes[msg.Op]
+	rt, ok := routes[r.op]
 	if !ok {
-		ctx.Respond(node.FailureReply(domain.BadRequest("unknown operation %q", msg.Op), t.log, msg))
+		ctx.Respond(node.NewAnswer(nil, domain.BadRequest("unknown operation %q", r.op), t.log, r.op, r.caller.RequestID))
 		return
 	}
-	sender := ctx.Sender()
-	root := ctx.ActorSystem().Root
-	scope := t.scope(ctx)
-	go func() {
-		c, cancel := context.WithTimeout(context.Background(), t.node.Deps().Config.RequestTimeout)
-		defer cancel()
-		res, err := q(c, scope, cmd)
-		root.Send(sender, node.Reply(res, err, t.log, msg))
-	}()
+	if payload != nil {
+		in, err := rt.decode(payload)
+		if err != nil {
+			ctx.Respond(node.NewAnswer(nil, err, t.log, r.op, r.caller.RequestID))
+			return
+		}
+		r.in = in
+	}
+	if r.op != ops.OpTenantDescribe.Name() {
+		t.lastCommandAt = time.Now()
+		t.commands++
+	}
+	rt.run(t, ctx, r)
 }
 
-func (t *tenantActor) scope(ctx actor.Context) *queries.Scope {
-	return &queries.Scope{TenantID: t.tenantID, Store: t.store, Node: t.node, Tenant: ctx.Self(), Log: t.log}
+func (t *tenantActor) scope(ctx actor.Context, caller node.Caller) *queries.Scope {
+	return &queries.Scope{TenantID: t.tenantID, Store: t.store, Node: t.node, Tenant: ctx.Self(), Caller: caller, Log: t.log}
 }

@@ -16,49 +16,70 @@ import (
 	"github.com/aezen/engine/sessions"
 )
 
-func (t *tenantActor) whatsappToggle(ctx actor.Context, cmd *node.Command) {
-	t.whatsappRequest(ctx, cmd, true, nil)
-}
-
-// whatsappStatus answers the status, and logs out, through the session (without creating a channel).
-func (t *tenantActor) whatsappStatus(ctx actor.Context, cmd *node.Command) {
-	t.whatsappRequest(ctx, cmd, false, nil)
-}
-
-func (t *tenantActor) whatsappPairPhone(ctx actor.Context, cmd *node.Command) {
-	in := &ops.PairPhoneInput{}
-	err := cmd.Decode(in)
-	if err == nil {
-		err = domain.Validate(in)
+// whatsappToggle answers ops.OpWhatsAppToggle: connect (creating the channel on first use) or disconnect.
+func (t *tenantActor) whatsappToggle(ctx actor.Context, caller node.Caller, _ ops.None, done func(ops.ToggleResult, error)) {
+	if pid, err := t.whatsappSession(ctx, caller, true); err != nil {
+		done(ops.ToggleResult{}, err)
+	} else {
+		ctx.Send(pid, &channels.WAToggle{Done: done})
 	}
+}
+
+// whatsappStatus answers ops.OpWhatsAppStatus from the session (DISCONNECTED when there is no channel).
+func (t *tenantActor) whatsappStatus(ctx actor.Context, caller node.Caller, _ ops.None, done func(ops.WhatsAppStatus, error)) {
+	pid, err := t.whatsappSession(ctx, caller, false)
+	switch {
+	case err != nil:
+		done(ops.WhatsAppStatus{}, err)
+	case pid == nil:
+		done(ops.WhatsAppStatus{Status: ops.WAStatusDisconnected}, nil)
+	default:
+		ctx.Send(pid, &channels.WAStatus{Done: done})
+	}
+}
+
+// whatsappLogout answers ops.OpWhatsAppLogout: unlink the device (DISCONNECTED when there is no channel).
+func (t *tenantActor) whatsappLogout(ctx actor.Context, caller node.Caller, _ ops.None, done func(ops.WhatsAppStatus, error)) {
+	pid, err := t.whatsappSession(ctx, caller, false)
+	switch {
+	case err != nil:
+		done(ops.WhatsAppStatus{}, err)
+	case pid == nil:
+		done(ops.WhatsAppStatus{Status: ops.WAStatusDisconnected}, nil)
+	default:
+		ctx.Send(pid, &channels.WALogout{Done: done})
+	}
+}
+
+// whatsappPairPhone answers ops.OpWhatsAppPairPhone: a code to type on the phone instead of scanning a QR.
+func (t *tenantActor) whatsappPairPhone(ctx actor.Context, caller node.Caller, in ops.PairPhoneInput, done func(ops.PairPhoneResult, error)) {
+	err := domain.Validate(in)
 	if err == nil && sessions.WhatsAppJID(in.Phone) == "" {
 		err = domain.InvalidField("phone", "must be an international phone number (country code first)")
 	}
+	var pid *actor.PID
+	if err == nil {
+		pid, err = t.whatsappSession(ctx, caller, true)
+	}
 	if err != nil {
-		ctx.Respond(node.FailureReply(err, t.log, cmd.TenantCommand))
+		done(ops.PairPhoneResult{}, err)
 		return
 	}
-	t.whatsappRequest(ctx, cmd, true, in)
+	ctx.Send(pid, &channels.WAPairPhone{Phone: in.Phone, Done: done})
 }
 
-// whatsappRequest hands an operation to the session of the tenant's WhatsApp channel (creating the channel
-// when create is set and there is none); the session answers the requester itself.
-func (t *tenantActor) whatsappRequest(ctx actor.Context, cmd *node.Command, create bool, input any) {
-	channelID, err := t.whatsappChannel(cmd, create)
-	if err != nil {
-		ctx.Respond(node.FailureReply(err, t.log, cmd.TenantCommand))
-		return
+// whatsappSession is the session of the tenant's WhatsApp channel, started when needed (and the channel
+// created when create is set and there is none); nil without an error when there is no channel.
+func (t *tenantActor) whatsappSession(ctx actor.Context, caller node.Caller, create bool) (*actor.PID, error) {
+	channelID, err := t.whatsappChannel(caller, create)
+	if err != nil || channelID == uuid.Nil {
+		return nil, err
 	}
-	if channelID == uuid.Nil {
-		ctx.Respond(node.Reply(ops.WhatsAppStatus{Status: ops.WAStatusDisconnected}, nil, t.log, cmd.TenantCommand))
-		return
-	}
-	s := t.session(ctx, channelID, domain.PlatformWhatsApp)
-	ctx.Send(s.pid, &channels.WARequest{Op: cmd.Op, Cmd: cmd, Input: input, Sender: ctx.Sender()})
+	return t.session(ctx, channelID, domain.PlatformWhatsApp).pid, nil
 }
 
 // whatsappChannel finds the tenant's (first) WhatsApp channel; uuid.Nil when it has none and create is off.
-func (t *tenantActor) whatsappChannel(cmd *node.Command, create bool) (uuid.UUID, error) {
+func (t *tenantActor) whatsappChannel(caller node.Caller, create bool) (uuid.UUID, error) {
 	c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	ch, err := t.store.FirstChannelOfType(c, domain.PlatformWhatsApp)
@@ -71,7 +92,7 @@ func (t *tenantActor) whatsappChannel(cmd *node.Command, create bool) (uuid.UUID
 		}
 		return uuid.Nil, err
 	}
-	userID, _ := uuid.Parse(cmd.GetCaller().GetUserId())
+	userID, _ := uuid.Parse(caller.UserID)
 	name := "WhatsApp"
 	ch = persistence.Channel{ChannelID: uuid.Must(uuid.NewV7()), UserID: userID, PlatformType: domain.PlatformWhatsApp,
 		ChannelName: &name, IsActive: true}
@@ -88,13 +109,8 @@ func (t *tenantActor) whatsappChannel(cmd *node.Command, create bool) (uuid.UUID
 
 // whatsappSend finds or creates the customer and chat of a phone number on the WhatsApp channel, then
 // sends through the chat's conversation actor exactly as the inbox does (OpConversationSend).
-func (t *tenantActor) whatsappSend(ctx actor.Context, cmd *node.Command) {
-	fail := func(err error) { ctx.Respond(node.FailureReply(err, t.log, cmd.TenantCommand)) }
-	var in ops.WhatsAppSendInput
-	if err := cmd.Decode(&in); err != nil {
-		fail(err)
-		return
-	}
+func (t *tenantActor) whatsappSend(ctx actor.Context, caller node.Caller, in ops.WhatsAppSendInput, done func(ops.SendResult, error)) {
+	fail := func(err error) { done(ops.SendResult{}, err) }
 	if err := domain.Validate(in); err != nil {
 		fail(err)
 		return
@@ -104,7 +120,7 @@ func (t *tenantActor) whatsappSend(ctx actor.Context, cmd *node.Command) {
 		fail(domain.InvalidField("to", "must be an international phone number (country code first)"))
 		return
 	}
-	channelID, err := t.whatsappChannel(cmd, false)
+	channelID, err := t.whatsappChannel(caller, false)
 	if err == nil && channelID == uuid.Nil {
 		err = domain.Conflict("the tenant has no WhatsApp channel; connect WhatsApp first")
 	}
@@ -126,6 +142,6 @@ func (t *tenantActor) whatsappSend(ctx actor.Context, cmd *node.Command) {
 		t.contacts[key] = chatID
 	}
 	t.ensureWakeup("outbound messages")
-	send := &ops.SendInput{ChatID: chatID, Content: in.Content, ContentType: "TEXT", IdempotencyKey: in.IdempotencyKey}
-	t.toConversation(ctx, chatID, &convRequest{op: ops.OpConversationSend, cmd: cmd, input: send, sender: ctx.Sender()})
+	send := ops.SendInput{ChatID: chatID, Content: in.Content, ContentType: "TEXT", IdempotencyKey: in.IdempotencyKey}
+	t.toConversation(ctx, chatID, chatRequest(ops.OpConversationSend.Name(), send, (*conversationActor).send, done))
 }
