@@ -48,6 +48,10 @@ func TestOwnerAndAgentSeeEachOthersSends(t *testing.T) {
 	owner.Nav("Team")
 	owner.FindName("button", "Add member")
 	owner.Find("combobox", Exact("Role of "+agentEmail))
+	// The last-owner rule, in the API's words.
+	ownerEmail := owner.meEmail()
+	owner.Choose(owner.FindName("combobox", "Role of "+ownerEmail), "agent")
+	owner.Shows("alert", "the last owner cannot be removed or demoted")
 	owner.Axe("team")
 	owner.Screenshot("team")
 	agent.Nav("Team")
@@ -60,4 +64,14 @@ func TestOwnerAndAgentSeeEachOthersSends(t *testing.T) {
 		t.Fatalf("the agent adds a member through the API: %d", r.Status)
 	}
 	agent.Axe("team as an agent")
+}
+
+func (p *Page) meEmail() string {
+	var me struct {
+		User struct {
+			Email string `json:"email"`
+		} `json:"user"`
+	}
+	p.Eval(`fetch("/api/auth/me", {headers: {Authorization: "Bearer " + localStorage.getItem("aezen.token")}}).then(r => r.json())`, &me)
+	return me.User.Email
 }

@@ -18,7 +18,8 @@ export default function TeamPage() {
       setProblem(null);
       void qc.invalidateQueries({ queryKey: ["users"] });
     },
-    onError: (e: unknown) => setProblem(e instanceof ApiError && e.status === 409 ? `${e.message} (a team always keeps at least one owner)` : errorText(e)),
+    // The API's own words, e.g. the last-owner rule: "the last owner cannot be removed or demoted; make another owner first".
+    onError: (e: unknown) => setProblem(errorText(e)),
   };
   const change = useMutation({
     mutationFn: ({ userId, role }: { userId: string; role: User["role"] }) => unwrap(api.PUT("/api/users/{userId}", { params: { path: { userId } }, body: { role } })),
