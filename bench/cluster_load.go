@@ -106,7 +106,9 @@ func (c *benchCluster) inbound(m *member, p *clusterProducer, at time.Time) (str
 	req.Header.SetMethod("POST")
 	req.SetRequestURI(m.baseURL + p.path)
 	req.Header.SetContentType("application/json")
-	req.Header.Set(sessions.SignatureHeader, sessions.Sign(p.t.secret, body))
+	ts := time.Now().Unix()
+	req.Header.Set(sessions.TimestampHeader, strconv.FormatInt(ts, 10))
+	req.Header.Set(sessions.SignatureHeader, sessions.SignTimed(p.t.secret, ts, body))
 	req.SetBodyRaw(body)
 	if err := m.client.Do(req, res); err != nil {
 		return id, 0

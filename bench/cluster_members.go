@@ -93,7 +93,7 @@ func newBenchCluster(binary, serverURL, masterDB string, dbMaxConns, n int) (*be
 		"AEZEN_CLUSTER_TLS_CERT="+tlsFiles.Cert,
 		"AEZEN_CLUSTER_TLS_KEY="+tlsFiles.Key,
 		// The bench signs every tenant up from 127.0.0.1.
-		"AEZEN_SIGNUP_PER_ADDRESS=1000000", "AEZEN_SIGNUP_GLOBAL=1000000",
+		"AEZEN_SIGNUP_PER_ADDRESS=1000000", "AEZEN_SIGNUP_GLOBAL=1000000", "AEZEN_WS_MAX_PER_USER=1000000", "AEZEN_WS_MAX_PER_TENANT=1000000",
 		fmt.Sprintf("AEZEN_DB_MAX_CONNS=%d", dbMaxConns))
 	return c, nil
 }

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"encoding/base64"
 	"strings"
 	"testing"
 )
@@ -14,7 +13,7 @@ func TestProductionClusterNeedsMutualTLS(t *testing.T) {
 		c.Env = "production"
 		c.DatabaseURL = "postgres://u@localhost/db"
 		c.JWTSecret = "Zq8vK2mXr7Tn4pLw9Bc6Hd3Jf5Gs1Ay0"
-		c.EncryptionKey = base64.StdEncoding.EncodeToString([]byte("0123456789abcdefghijklmnopqrstuv"))
+		c.EncryptionKey = "WXVZnu3Kkn49y8lrz13CGotyVxxheP8shiwICWuCul4=" // random: a sequence is refused in production
 		c.OpsToken = "Xo3kP9wL2mQ7vN4b"
 		c.ClusterProvider = "automanaged"
 		c.ClusterPeers = []string{"10.0.0.1:6330"}

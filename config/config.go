@@ -59,6 +59,16 @@ type Config struct {
 	WebhookBackoff      time.Duration `env:"AEZEN_WEBHOOK_BACKOFF" envDefault:"500ms"`
 	WebhookMaxBackoff   time.Duration `env:"AEZEN_WEBHOOK_MAX_BACKOFF" envDefault:"30s"`
 
+	// SignatureTolerance is how far the timestamp of a signed call (X-Aezen-Timestamp) may be from now.
+	SignatureTolerance time.Duration `env:"AEZEN_SIGNATURE_TOLERANCE" envDefault:"5m"`
+	// SignatureLegacy accepts API-channel calls signed over the body alone (no timestamp: replayable) and
+	// signs outbound webhooks that way, for integrations written before timestamps. A migration switch.
+	SignatureLegacy bool `env:"AEZEN_SIGNATURE_LEGACY" envDefault:"false"`
+
+	// WebSocket connections at once, per user and per tenant, on this node.
+	WSMaxPerUser   int `env:"AEZEN_WS_MAX_PER_USER" envDefault:"20"`
+	WSMaxPerTenant int `env:"AEZEN_WS_MAX_PER_TENANT" envDefault:"500"`
+
 	// WhatsApp outbound pacing per number.
 	WhatsAppSendRate  float64 `env:"AEZEN_WHATSAPP_SEND_RATE" envDefault:"1"`
 	WhatsAppSendBurst int     `env:"AEZEN_WHATSAPP_SEND_BURST" envDefault:"5"`
@@ -136,20 +146,33 @@ func (c *Config) Validate() error {
 	} else if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		add("DATABASE_URL must be a postgres:// URL")
 	}
+	const generate = " (generate one with: openssl rand -base64 32)"
 	if len(c.JWTSecret) < 32 {
 		add("AEZEN_JWT_SECRET must be at least 32 characters")
+	} else if c.Production() && estimatedBits([]byte(c.JWTSecret)) < minSecretBits {
+		add("AEZEN_JWT_SECRET is long enough but guessable (repeated or sequential characters)" + generate)
 	}
-	if _, err := decodeKey(c.EncryptionKey); err != nil {
+	if key, err := decodeKey(c.EncryptionKey); err != nil {
 		add("AEZEN_ENCRYPTION_KEY %v", err)
+	} else if c.Production() && estimatedBits(key) < minSecretBits {
+		add("AEZEN_ENCRYPTION_KEY is 32 bytes but not random (zeros, repeats or a sequence)" + generate)
 	}
 	if len(c.OpsToken) < 16 {
 		add("AEZEN_OPS_TOKEN must be at least 16 characters")
+	} else if c.Production() && estimatedBits([]byte(c.OpsToken)) < minOpsTokenBits {
+		add("AEZEN_OPS_TOKEN is long enough but guessable (repeated or sequential characters)" + generate)
 	}
 	if c.LoginMaxFailures < 1 || c.LoginMaxFailuresPerAddress < c.LoginMaxFailures || c.LoginWindow < time.Second {
 		add("AEZEN_LOGIN_MAX_FAILURES must be at least 1, AEZEN_LOGIN_MAX_FAILURES_PER_ADDRESS at least AEZEN_LOGIN_MAX_FAILURES, AEZEN_LOGIN_WINDOW at least 1s")
 	}
 	if c.SignupPerAddress < 1 || c.SignupGlobal < c.SignupPerAddress || c.SignupWindow < time.Second {
 		add("AEZEN_SIGNUP_PER_ADDRESS must be at least 1, AEZEN_SIGNUP_GLOBAL at least AEZEN_SIGNUP_PER_ADDRESS, AEZEN_SIGNUP_WINDOW at least 1s")
+	}
+	if c.SignatureTolerance < 10*time.Second || c.SignatureTolerance > time.Hour {
+		add("AEZEN_SIGNATURE_TOLERANCE must be between 10s and 1h")
+	}
+	if c.WSMaxPerUser < 1 || c.WSMaxPerTenant < c.WSMaxPerUser {
+		add("AEZEN_WS_MAX_PER_USER must be at least 1 and AEZEN_WS_MAX_PER_TENANT at least AEZEN_WS_MAX_PER_USER")
 	}
 	if c.MaxHeaderBytes < 1024 || c.MaxHeaderBytes > 1<<20 {
 		add("AEZEN_MAX_HEADER_BYTES must be between 1024 and 1048576")

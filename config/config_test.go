@@ -1,7 +1,9 @@
 package config
 
 import (
+	"crypto/rand"
 	"encoding/base64"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,12 +27,64 @@ func TestProductionRefusesMissingAndWeakSecrets(t *testing.T) {
 			t.Fatalf("error does not name %s: %v", want, err)
 		}
 	}
-	t.Setenv("AEZEN_JWT_SECRET", strings.Repeat("s", 32))
-	t.Setenv("AEZEN_ENCRYPTION_KEY", base64.StdEncoding.EncodeToString(make([]byte, 32)))
-	t.Setenv("AEZEN_OPS_TOKEN", strings.Repeat("o", 16))
+	// Issue 13, item 11: long enough, but guessable.
+	for name, weak := range map[string][3]string{
+		"repeats":   {strings.Repeat("a", 32), base64.StdEncoding.EncodeToString(make([]byte, 32)), strings.Repeat("o", 16)},
+		"sequences": {"abcdefghijklmnopqrstuvwxyz012345", hex.EncodeToString(sequence(32)), "0123456789abcdef"},
+		"patterns":  {strings.Repeat("secret", 6), base64.StdEncoding.EncodeToString([]byte(strings.Repeat("key!", 8))), "abababababababab"},
+	} {
+		t.Setenv("AEZEN_JWT_SECRET", weak[0])
+		t.Setenv("AEZEN_ENCRYPTION_KEY", weak[1])
+		t.Setenv("AEZEN_OPS_TOKEN", weak[2])
+		_, err := Load()
+		for _, want := range []string{"AEZEN_JWT_SECRET is long enough but guessable", "AEZEN_ENCRYPTION_KEY is 32 bytes but not random",
+			"AEZEN_OPS_TOKEN is long enough but guessable"} {
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Fatalf("%s: %v does not say %q", name, err, want)
+			}
+		}
+	}
+	t.Setenv("AEZEN_JWT_SECRET", base64.StdEncoding.EncodeToString(randomBytes(32)))
+	t.Setenv("AEZEN_ENCRYPTION_KEY", base64.StdEncoding.EncodeToString(randomBytes(32)))
+	t.Setenv("AEZEN_OPS_TOKEN", hex.EncodeToString(randomBytes(8)))
 	if _, err := Load(); err != nil {
 		t.Fatalf("valid production config refused: %v", err)
 	}
+}
+
+// Random secrets of the minimum sizes pass the entropy floor (no false refusals in 2,000 draws of each).
+func TestRandomSecretsPassTheEntropyFloor(t *testing.T) {
+	for i := 0; i < 2000; i++ {
+		for name, c := range map[string]struct {
+			secret []byte
+			min    float64
+		}{
+			"hex JWT secret, 32 characters":   {[]byte(hex.EncodeToString(randomBytes(16))), minSecretBits},
+			"base64 JWT secret":               {[]byte(base64.StdEncoding.EncodeToString(randomBytes(24))), minSecretBits},
+			"random 32-byte key":              {randomBytes(32), minSecretBits},
+			"32-byte key of hex characters":   {[]byte(hex.EncodeToString(randomBytes(16))), minSecretBits},
+			"hex ops token, 16 characters":    {[]byte(hex.EncodeToString(randomBytes(8))), minOpsTokenBits},
+			"base64 ops token, 16 characters": {[]byte(base64.RawURLEncoding.EncodeToString(randomBytes(12))), minOpsTokenBits},
+		} {
+			if bits := estimatedBits(c.secret); bits < c.min {
+				t.Fatalf("%s %q scores %.0f bits, under %.0f", name, c.secret, bits, c.min)
+			}
+		}
+	}
+}
+
+func sequence(n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(i)
+	}
+	return b
+}
+
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return b
 }
 
 func TestDevelopmentGeneratesSecretsOnce(t *testing.T) {

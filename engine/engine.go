@@ -77,8 +77,9 @@ func OpenDeps(ctx context.Context, cfg *config.Config, log *slog.Logger) (*node.
 		admin.Close()
 		return nil, err
 	}
-	channels := &sessions.Registry{Webhook: sessions.NewWebhook(cfg.WebhookTimeout, cfg.AllowPrivateWebhooks()),
-		WhatsApp: sessions.NewWhatsmeowFactory(log)}
+	webhook := sessions.NewWebhook(cfg.WebhookTimeout, cfg.AllowPrivateWebhooks())
+	webhook.Untimed = cfg.SignatureLegacy
+	channels := &sessions.Registry{Webhook: webhook, WhatsApp: sessions.NewWhatsmeowFactory(log)}
 	return &node.Deps{
 		Config:   cfg,
 		Admin:    admin,

@@ -105,7 +105,8 @@ func (s *Server) channelTenant(c *fiber.Ctx, channelID uuid.UUID) (uuid.UUID, er
 }
 
 // signedCall forwards a call from an external system to the channel's tenant. It carries no token: the
-// channel id finds the tenant, and the tenant checks the body's HMAC signature against the channel's secret.
+// channel id finds the tenant, and the tenant checks the HMAC signature of "<X-Aezen-Timestamp>.<body>"
+// against the channel's secret and the timestamp against AEZEN_SIGNATURE_TOLERANCE.
 func signedCall[Out any](s *Server, c *fiber.Ctx, op ops.Op[ops.SignedInbound, Out]) error {
 	id, err := pathUUID(c, "channelId")
 	if err != nil {
@@ -124,7 +125,7 @@ func signedCall[Out any](s *Server, c *fiber.Ctx, op ops.Op[ops.SignedInbound, O
 	}
 	body := append([]byte(nil), c.Body()...)
 	out, err := node.Call(c.UserContext(), s.node, tenantID, node.Caller{RequestID: requestID(c)}, op,
-		ops.SignedInbound{ChannelID: id, Body: body, Signature: sig})
+		ops.SignedInbound{ChannelID: id, Body: body, Signature: sig, Timestamp: c.Get(ops.TimestampHeader)})
 	if err != nil {
 		return err
 	}

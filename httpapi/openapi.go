@@ -28,7 +28,7 @@ const (
 	authUser   authKind = iota // a user's JWT: Authorization: Bearer <token>
 	authPublic                 // no credentials
 	authOps                    // the operator token: Authorization: Bearer $AEZEN_OPS_TOKEN
-	authSigned                 // an HMAC of the body with the channel's webhook secret (X-Aezen-Signature)
+	authSigned                 // an HMAC of "<X-Aezen-Timestamp>.<body>" with the channel's webhook secret (X-Aezen-Signature)
 )
 
 // apiOp documents one route.
@@ -126,9 +126,12 @@ func buildOpenAPI(development bool) js {
 			"schemas":   apiSchemas(),
 			"responses": errorResponses(),
 			"securitySchemes": js{
-				"user":      js{"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "The token of POST /api/auth/login or /api/auth/register."},
-				"operator":  js{"type": "http", "scheme": "bearer", "description": "AEZEN_OPS_TOKEN, for operators only."},
-				"signature": js{"type": "apiKey", "in": "header", "name": "X-Aezen-Signature", "description": "sha256=<hex HMAC-SHA256 of the raw body with the API channel's webhook secret>."},
+				"user":     js{"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "The token of POST /api/auth/login or /api/auth/register."},
+				"operator": js{"type": "http", "scheme": "bearer", "description": "AEZEN_OPS_TOKEN, for operators only."},
+				"signature": js{"type": "apiKey", "in": "header", "name": "X-Aezen-Signature", "description": "sha256=<hex HMAC-SHA256, with the API channel's " +
+					"webhook secret, of \"<timestamp>.<raw body>\">, where <timestamp> is the Unix time in seconds sent in X-Aezen-Timestamp; " +
+					"calls whose timestamp is more than AEZEN_SIGNATURE_TOLERANCE (default 5 minutes) from the server's clock are refused (401), " +
+					"so a captured call cannot be replayed later. Outbound webhooks are signed the same way."},
 			},
 		},
 	}

@@ -36,8 +36,8 @@ var apiOps = []apiOp{
 	{method: "GET", path: "/api/channels/{channelId}", tag: "channels", summary: "One channel (secrets masked)", reply: "Channel"},
 	{method: "PUT", path: "/api/channels/{channelId}", tag: "channels", summary: "Change a channel (owners and admins)", notes: "Absent fields stay as they are; rotateWebhookSecret issues a new secret, shown once.", body: "ChannelUpdate", reply: "Channel", errors: []int{http.StatusForbidden}},
 	{method: "DELETE", path: "/api/channels/{channelId}", tag: "channels", summary: "Delete a channel that no customer, order or chat uses (owners and admins)", status: http.StatusNoContent, errors: []int{http.StatusForbidden, http.StatusConflict}},
-	{method: "POST", path: "/api/channels/{channelId}/inbound", tag: "channels", summary: "An API channel's integration delivers a customer's message", notes: "Re-delivery of the same platformMessageId stores nothing new (duplicate: true).", auth: authSigned, body: "InboundMessage", status: http.StatusAccepted, reply: "InboundResult"},
-	{method: "POST", path: "/api/channels/{channelId}/status", tag: "channels", summary: "An API channel's integration reports a delivery or read receipt", auth: authSigned, body: "StatusCallback", status: http.StatusAccepted, reply: "StatusResult"},
+	{method: "POST", path: "/api/channels/{channelId}/inbound", tag: "channels", summary: "An API channel's integration delivers a customer's message", notes: "Re-delivery of the same platformMessageId stores nothing new (duplicate: true).", auth: authSigned, body: "InboundMessage", status: http.StatusAccepted, reply: "InboundResult", params: []param{signedAt}},
+	{method: "POST", path: "/api/channels/{channelId}/status", tag: "channels", summary: "An API channel's integration reports a delivery or read receipt", auth: authSigned, body: "StatusCallback", status: http.StatusAccepted, reply: "StatusResult", params: []param{signedAt}},
 
 	// Inbox.
 	{method: "GET", path: "/api/conversations", tag: "inbox", summary: "The inbox: chats by latest activity", reply: "ConversationPage", params: []param{
@@ -133,6 +133,10 @@ var apiOps = []apiOp{
 const updateNotes = "Absent fields stay as they are; an empty string clears an optional text field, null clears a JSON field."
 
 var orderStatuses = []string{"PENDING", "PROCESSING", "SHIPPED", "DELIVERED", "CANCELLED", "REFUNDED"}
+
+// signedAt is the time a signed call was signed at; the signature covers it.
+var signedAt = header("X-Aezen-Timestamp", "Unix time in seconds at which the call was signed; X-Aezen-Signature is the HMAC of \"<this value>.<raw body>\". "+
+	"Required unless the node runs with AEZEN_SIGNATURE_LEGACY (integrations written before timestamps).")
 
 var idempotencyKey = header("Idempotency-Key", "Repeating a request with the same key returns the first result instead of sending again. "+
 	"A key belongs to the user and the request path (the same key on another chat, or from another user, is another key); "+

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
@@ -46,9 +47,24 @@ func (s *Server) wsUpgrade(c *fiber.Ctx) error {
 	if p, err = s.currentAccess(c.UserContext(), p); err != nil {
 		return err
 	}
+	if a := s.hub.admits(p.TenantID, p.UserID, s.wsLimits()); a == userFull || a == tenantFull {
+		return &domain.Error{Code: domain.CodeRateLimited, Message: s.wsRefusal(a)}
+	}
 	c.Locals("principal", p)
 	c.Locals("request_id", requestID(c))
 	return c.Next()
+}
+
+func (s *Server) wsLimits() wsLimits {
+	return wsLimits{perUser: s.cfg.WSMaxPerUser, perTenant: s.cfg.WSMaxPerTenant}
+}
+
+// wsRefusal explains a refused connection (a close reason must fit in 123 bytes).
+func (s *Server) wsRefusal(a admission) string {
+	if a == userFull {
+		return fmt.Sprintf("too many WebSocket connections for this user (at most %d)", s.cfg.WSMaxPerUser)
+	}
+	return fmt.Sprintf("too many WebSocket connections for this tenant (at most %d)", s.cfg.WSMaxPerTenant)
 }
 
 // clientFrame is the wire shape of every client → server message.
@@ -76,8 +92,14 @@ func (s *Server) wsHandler() fiber.Handler {
 	return websocket.New(func(conn *websocket.Conn) {
 		p, _ := conn.Locals("principal").(principal)
 		client := &wsClient{tenantID: p.TenantID, userID: p.UserID, send: make(chan []byte, wsQueueSize), gone: make(chan struct{})}
-		if !s.hub.add(client) {
+		switch a := s.hub.add(client, s.wsLimits()); a {
+		case admitted:
+		case hubDraining:
 			_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(closeServiceRestart, "node is draining"), time.Now().Add(time.Second))
+			return
+		default:
+			// Over a cap after all (a race with other upgrades): 1008, policy violation, with the reason.
+			_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.ClosePolicyViolation, s.wsRefusal(a)), time.Now().Add(time.Second))
 			return
 		}
 		defer s.hub.remove(client)

@@ -15,12 +15,46 @@ const wsQueueSize = 512
 type Hub struct {
 	mu      sync.RWMutex
 	clients map[uuid.UUID]map[*wsClient]struct{}
+	perUser map[uuid.UUID]int
 	closed  bool
 }
 
 // NewHub creates an empty hub.
 func NewHub() *Hub {
-	return &Hub{clients: make(map[uuid.UUID]map[*wsClient]struct{})}
+	return &Hub{clients: make(map[uuid.UUID]map[*wsClient]struct{}), perUser: make(map[uuid.UUID]int)}
+}
+
+// wsLimits caps the connections of one user and of one tenant on this node (AEZEN_WS_MAX_PER_USER,
+// AEZEN_WS_MAX_PER_TENANT): each holds a goroutine pair and a 512-frame queue, and one token opened 1,000.
+type wsLimits struct{ perUser, perTenant int }
+
+// admission says whether a client may join.
+type admission int
+
+const (
+	admitted admission = iota
+	hubDraining
+	userFull
+	tenantFull
+)
+
+// admits is the check before the upgrade (answered 429); add checks again, atomically.
+func (h *Hub) admits(tenantID, userID uuid.UUID, lim wsLimits) admission {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.admitsLocked(tenantID, userID, lim)
+}
+
+func (h *Hub) admitsLocked(tenantID, userID uuid.UUID, lim wsLimits) admission {
+	switch {
+	case h.closed:
+		return hubDraining
+	case h.perUser[userID] >= lim.perUser:
+		return userFull
+	case len(h.clients[tenantID]) >= lim.perTenant:
+		return tenantFull
+	}
+	return admitted
 }
 
 // wsClient is one connected WebSocket.
@@ -101,12 +135,13 @@ func plainEvent(s string) bool {
 	return true
 }
 
-func (h *Hub) add(c *wsClient) bool {
+func (h *Hub) add(c *wsClient, lim wsLimits) admission {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.closed {
-		return false
+	if a := h.admitsLocked(c.tenantID, c.userID, lim); a != admitted {
+		return a
 	}
+	h.perUser[c.userID]++
 	set := h.clients[c.tenantID]
 	if set == nil {
 		set = make(map[*wsClient]struct{})
@@ -114,7 +149,7 @@ func (h *Hub) add(c *wsClient) bool {
 	}
 	set[c] = struct{}{}
 	metricWSClients.Inc()
-	return true
+	return admitted
 }
 
 func (h *Hub) remove(c *wsClient) {
@@ -124,6 +159,9 @@ func (h *Hub) remove(c *wsClient) {
 		if _, ok := set[c]; ok {
 			delete(set, c)
 			metricWSClients.Dec()
+			if h.perUser[c.userID]--; h.perUser[c.userID] <= 0 {
+				delete(h.perUser, c.userID)
+			}
 		}
 		if len(set) == 0 {
 			delete(h.clients, c.tenantID)

@@ -30,7 +30,7 @@ func BenchmarkHubDeliver(b *testing.B) {
 			defer close(done)
 			for range clients {
 				c := &wsClient{tenantID: tenant, send: make(chan []byte, wsQueueSize), gone: make(chan struct{})}
-				h.add(c)
+				h.add(c, wsLimits{perUser: 1 << 30, perTenant: 1 << 30})
 				go func() {
 					for {
 						select {

@@ -9,13 +9,15 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"syscall"
 	"time"
 
 	"github.com/valyala/fasthttp"
 )
 
-// SignatureHeader carries the HMAC-SHA256 of a request body, as "sha256=<hex>".
+// SignatureHeader carries the HMAC-SHA256 of a signed call, as "sha256=<hex>": of "<timestamp>.<body>"
+// (see TimestampHeader), or of the body alone for integrations written before timestamps.
 const SignatureHeader = "X-Aezen-Signature"
 
 // EventIDHeader lets a webhook receiver drop a delivery it has already seen.
@@ -42,6 +44,9 @@ type Webhook struct {
 	client       *fasthttp.Client
 	timeout      time.Duration
 	allowPrivate bool
+	// Untimed signs deliveries over the body alone, without X-Aezen-Timestamp, for receivers written before
+	// timestamps (AEZEN_SIGNATURE_LEGACY). By default a delivery is signed over "<timestamp>.<body>".
+	Untimed bool
 }
 
 // maxWebhookAnswer bounds how much of a webhook's answer body is read (it is dropped).
@@ -106,7 +111,13 @@ func (w *Webhook) Post(ctx context.Context, target, secret, eventID string, body
 	}
 	req.Header.SetMethod(fasthttp.MethodPost)
 	req.Header.SetContentType("application/json")
-	req.Header.Set(SignatureHeader, Sign(secret, body))
+	if w.Untimed {
+		req.Header.Set(SignatureHeader, Sign(secret, body))
+	} else {
+		ts := time.Now().Unix()
+		req.Header.Set(TimestampHeader, strconv.FormatInt(ts, 10))
+		req.Header.Set(SignatureHeader, SignTimed(secret, ts, body))
+	}
 	req.Header.Set(EventIDHeader, eventID)
 	req.Header.SetUserAgent("aezen-webhook/1")
 	req.SetBodyRaw(body)

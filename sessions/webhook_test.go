@@ -11,11 +11,11 @@ import (
 )
 
 func TestWebhookSignsAndRequires2xx(t *testing.T) {
-	var gotSig, gotEvent string
+	var gotSig, gotEvent, gotTS string
 	var gotBody []byte
 	status := http.StatusOK
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		gotSig, gotEvent = r.Header.Get(SignatureHeader), r.Header.Get(EventIDHeader)
+		gotSig, gotEvent, gotTS = r.Header.Get(SignatureHeader), r.Header.Get(EventIDHeader), r.Header.Get(TimestampHeader)
 		gotBody, _ = io.ReadAll(r.Body)
 		w.WriteHeader(status)
 	}))
@@ -25,9 +25,20 @@ func TestWebhookSignsAndRequires2xx(t *testing.T) {
 	if err := w.Post(context.Background(), srv.URL, "s3cret", "evt-1", body); err != nil {
 		t.Fatal(err)
 	}
-	if !VerifySignature("s3cret", gotBody, gotSig) || gotEvent != "evt-1" || VerifySignature("other", gotBody, gotSig) {
-		t.Fatalf("signature %q event %q", gotSig, gotEvent)
+	// Signed over "<timestamp>.<body>", with the timestamp in its header: a receiver can refuse replays.
+	policy := SignaturePolicy{Tolerance: time.Minute}
+	if VerifyCall([]string{"s3cret"}, gotBody, gotSig, gotTS, time.Now(), policy) != nil || gotEvent != "evt-1" ||
+		VerifyCall([]string{"other"}, gotBody, gotSig, gotTS, time.Now(), policy) == nil || VerifySignature("s3cret", gotBody, gotSig) {
+		t.Fatalf("signature %q timestamp %q event %q", gotSig, gotTS, gotEvent)
 	}
+	w.Untimed = true
+	if err := w.Post(context.Background(), srv.URL, "s3cret", "evt-1", body); err != nil {
+		t.Fatal(err)
+	}
+	if !VerifySignature("s3cret", gotBody, gotSig) || gotTS != "" {
+		t.Fatalf("legacy signature %q timestamp %q", gotSig, gotTS)
+	}
+	w.Untimed = false
 	status = http.StatusInternalServerError
 	if err := w.Post(context.Background(), srv.URL, "s3cret", "evt-2", body); err == nil {
 		t.Fatal("a 500 answer counted as delivered")

@@ -9,8 +9,12 @@ import (
 	"github.com/aezen/engine/sessions"
 )
 
-// SignatureHeader carries the HMAC-SHA256 of a signed call's body, as "sha256=<hex>".
-const SignatureHeader = sessions.SignatureHeader
+// SignatureHeader carries the HMAC-SHA256 of a signed call, as "sha256=<hex>"; TimestampHeader the Unix
+// time it was signed at, which the signature covers (see sessions.TimestampHeader).
+const (
+	SignatureHeader = sessions.SignatureHeader
+	TimestampHeader = sessions.TimestampHeader
+)
 
 // OpChannelInbound stores a signed inbound message posted to an API channel.
 var OpChannelInbound = Declare[SignedInbound, InboundResult]("channel.inbound")
@@ -21,6 +25,7 @@ type SignedInbound struct {
 	ChannelID uuid.UUID `json:"channelId"`
 	Body      []byte    `json:"body"`
 	Signature string    `json:"signature"`
+	Timestamp string    `json:"timestamp,omitempty"`
 }
 
 // InboundInput is the body of an inbound API-channel call.

@@ -1,6 +1,9 @@
 package tenant
 
 import (
+	"strconv"
+	"time"
+
 	"github.com/asynkron/protoactor-go/actor"
 
 	"github.com/aezen/engine/actors/node"
@@ -21,7 +24,9 @@ func (t *tenantActor) devInbound(ctx actor.Context, _ node.Caller, in ops.DevInb
 	}
 	var msg ops.InboundInput
 	if err == nil {
-		msg, err = t.verifyInbound(ops.SignedInbound{ChannelID: in.ChannelID, Body: in.Body, Signature: sessions.Sign(info.secret, in.Body)})
+		now := time.Now().Unix()
+		msg, err = t.verifyInbound(ops.SignedInbound{ChannelID: in.ChannelID, Body: in.Body,
+			Signature: sessions.SignTimed(info.secret, now, in.Body), Timestamp: strconv.FormatInt(now, 10)})
 	}
 	if err != nil {
 		done(ops.InboundResult{}, err)

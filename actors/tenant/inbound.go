@@ -24,6 +24,9 @@ type channelInfo struct {
 	active   bool
 }
 
+// secrets are the secrets a signed call may be signed with.
+func (c *channelInfo) secrets(time.Time) []string { return []string{c.secret} }
+
 type contactKey struct {
 	channelID  uuid.UUID
 	platformID string
@@ -67,8 +70,10 @@ func (t *tenantActor) verifySigned(in ops.SignedInbound, v any) error {
 	if info.platform != domain.PlatformAPI {
 		return domain.BadRequest("channel is not an API channel")
 	}
-	if !sessions.VerifySignature(info.secret, in.Body, in.Signature) {
-		return &domain.Error{Code: domain.CodeUnauthorized, Message: "signature does not match the channel's secret"}
+	cfg := t.node.Deps().Config
+	policy := sessions.SignaturePolicy{Tolerance: cfg.SignatureTolerance, AllowUntimed: cfg.SignatureLegacy}
+	if err := sessions.VerifyCall(info.secrets(time.Now()), in.Body, in.Signature, in.Timestamp, time.Now(), policy); err != nil {
+		return &domain.Error{Code: domain.CodeUnauthorized, Message: err.Error()}
 	}
 	if !info.active {
 		return domain.Forbidden("channel is not active")

@@ -3,6 +3,8 @@ package testkit
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/aezen/engine/sessions"
 )
@@ -29,15 +31,26 @@ func (e *Client) CreateAPIChannel(token, webhookURL string) APIChannel {
 	return APIChannel{ID: ch.ChannelID, Secret: ch.WebhookSecret, e: e}
 }
 
-// Post sends a signed call to the channel's inbound (or other, e.g. "status") endpoint.
+// Post sends a signed call to the channel's inbound (or other, e.g. "status") endpoint, signed now.
 func (ch APIChannel) Post(endpoint string, body any) Response {
 	ch.e.t.Helper()
 	raw, err := json.Marshal(body)
 	if err != nil {
 		ch.e.t.Fatal(err)
 	}
+	return ch.PostSigned(endpoint, raw, ch.Secret, time.Now())
+}
+
+// PostSigned sends raw signed with secret at time at (a zero time: signed over the body alone, the scheme
+// of integrations written before timestamps).
+func (ch APIChannel) PostSigned(endpoint string, raw []byte, secret string, at time.Time) Response {
+	ch.e.t.Helper()
+	if at.IsZero() {
+		return ch.e.Do("POST", "/api/channels/"+ch.ID+"/"+endpoint, "", raw, sessions.SignatureHeader+": "+sessions.Sign(secret, raw))
+	}
 	return ch.e.Do("POST", "/api/channels/"+ch.ID+"/"+endpoint, "", raw,
-		sessions.SignatureHeader+": "+sessions.Sign(ch.Secret, raw))
+		sessions.TimestampHeader+": "+strconv.FormatInt(at.Unix(), 10),
+		sessions.SignatureHeader+": "+sessions.SignTimed(secret, at.Unix(), raw))
 }
 
 // Inbound posts a signed text message from a customer and returns the answer.

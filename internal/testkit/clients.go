@@ -152,7 +152,8 @@ func NewWebhookReceiver(t testing.TB) *WebhookReceiver {
 			return
 		}
 		w.got = append(w.got, Delivery{EventID: r.Header.Get(sessions.EventIDHeader), Body: body,
-			Valid: sessions.VerifySignature(w.Secret, body, r.Header.Get(sessions.SignatureHeader))})
+			Valid: sessions.VerifyCall([]string{w.Secret}, body, r.Header.Get(sessions.SignatureHeader),
+				r.Header.Get(sessions.TimestampHeader), time.Now(), sessions.SignaturePolicy{Tolerance: 5 * time.Minute}) == nil})
 		rw.WriteHeader(http.StatusOK)
 	}))
 	t.Cleanup(w.Close)
