@@ -21,6 +21,7 @@ export default function ChannelsPage() {
     staleTime: Infinity,
   });
   const apiChannels = channels.data?.data.filter((c) => c.platformType === "API") ?? [];
+  const others = channels.data?.data.filter((c) => c.platformType !== "API" && c.platformType !== "WHATSAPP") ?? [];
   return (
     <div className="page">
       <h1>Channels</h1>
@@ -29,6 +30,14 @@ export default function ChannelsPage() {
         <WhatsAppCard manage={canManage(me)} />
         {apiChannels.map((c) => (
           <ApiChannelCard key={c.channelId} channel={c} play={Boolean(dev.data) && canManage(me)} />
+        ))}
+        {others.map((c) => (
+          <section key={c.channelId} className="card stack" aria-label={c.channelName || c.platformType}>
+            <h2>{c.channelName || c.platformType}</h2>
+            <p className="muted">
+              {c.platformType.charAt(0) + c.platformType.slice(1).toLowerCase()} · {c.isActive ? "active" : "inactive"}
+            </p>
+          </section>
         ))}
       </div>
       {canManage(me) && <CreateApiChannel />}

@@ -21,10 +21,17 @@ const label = (s: string) => s.charAt(0) + s.slice(1).toLowerCase();
 export default function OrdersPage() {
   const qc = useQueryClient();
   const [status, setStatus] = useState<Status | "">("");
+  const [from, setFrom] = useState("");
+  const [to, setTo] = useState("");
   const [open, setOpen] = useState<string | null>(null);
   const orders = useQuery({
-    queryKey: ["orders", status],
-    queryFn: () => unwrap(api.GET("/api/orders", { params: { query: { limit: 200, orderStatus: status || undefined, include: "items,customer" } } })),
+    queryKey: ["orders", status, from, to],
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/orders", {
+          params: { query: { limit: 200, orderStatus: status || undefined, createdFrom: from || undefined, createdTo: to || undefined, include: "items,customer" } },
+        }),
+      ),
   });
   const move = useMutation({
     mutationFn: ({ orderId, to }: { orderId: string; to: Status }) => unwrap(api.PUT("/api/orders/{orderId}", { params: { path: { orderId } }, body: { orderStatus: to } })),
@@ -46,6 +53,12 @@ export default function OrdersPage() {
             </option>
           ))}
         </select>
+      </label>{" "}
+      <label className="inline">
+        From <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+      </label>{" "}
+      <label className="inline">
+        To <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
       </label>
       {orders.isError && <p role="alert">{errorText(orders.error)}</p>}
       {move.isError && <p role="alert" className="error">{errorText(move.error)}</p>}
