@@ -58,6 +58,7 @@ export function ConversationList({ filter, selected, onOpen }: { filter: Convers
           return (
             <li
               key={c.chatId}
+              aria-labelledby={"conv-" + c.chatId}
               data-index={row.index}
               aria-setsize={q.hasNextPage ? -1 : items.length}
               aria-posinset={row.index + 1}
@@ -73,7 +74,9 @@ export function ConversationList({ filter, selected, onOpen }: { filter: Convers
                 }}
               >
                 <span className="conv-top">
-                  <strong className="conv-name">{name}</strong>
+                  <strong className="conv-name" id={"conv-" + c.chatId}>
+                    {name}
+                  </strong>
                   <time className="muted">{c.lastMessageAt ? shortTime(c.lastMessageAt) : ""}</time>
                 </span>
                 <span className="conv-bottom">
