@@ -1,55 +1,141 @@
 package domain
 
-// Roles of a team member inside a tenant.
-const (
-	RoleOwner = "OWNER"
-	RoleAdmin = "ADMIN"
-	RoleAgent = "AGENT"
+import (
+	"slices"
+	"strings"
 )
 
-// Platform types of a connected channel (seed platformTypeEnum, plus API for custom integrations).
-const (
-	PlatformWhatsApp  = "WHATSAPP"
-	PlatformInstagram = "INSTAGRAM"
-	PlatformShopify   = "SHOPIFY"
-	PlatformAPI       = "API"
-)
-
-// Sender types of a message (seed messageSenderTypeEnum).
-const (
-	SenderCustomer = "CUSTOMER"
-	SenderAgent    = "AGENT"
-	SenderSystem   = "SYSTEM"
-)
-
-// Content types of a message (seed messageContentTypeEnum).
-var ContentTypes = []string{"TEXT", "IMAGE", "VIDEO", "AUDIO", "FILE", "LOCATION", "STICKER"}
-
-// Chat statuses (seed chatStatusEnum).
-var ChatStatuses = []string{"OPEN", "PENDING", "RESOLVED", "CLOSED"}
-
-// Message delivery statuses. Inbound messages are RECEIVED; outbound ones move
-// PENDING → SENT → DELIVERED → READ, or PENDING → FAILED, never backwards.
-const (
-	StatusReceived  = "RECEIVED"
-	StatusPending   = "PENDING"
-	StatusSent      = "SENT"
-	StatusDelivered = "DELIVERED"
-	StatusRead      = "READ"
-	StatusFailed    = "FAILED"
-)
-
-// StatusRank orders outbound statuses so that a status update can be refused when it would move backwards.
-func StatusRank(status string) int {
-	switch status {
-	case StatusPending:
-		return 0
-	case StatusFailed, StatusSent:
-		return 1
-	case StatusDelivered:
-		return 2
-	case StatusRead, StatusReceived:
-		return 3
-	}
-	return -1
+// Enum is a closed set of values of one string type. It is the single list that input validation (a
+// `validate` tag named Tag, registered in validate.go), the OpenAPI document (Strings) and the tests of
+// the SQL types and checks (persistence/enums_test.go) take the values from.
+type Enum[T ~string] struct {
+	tag    string
+	values []T
 }
+
+func newEnum[T ~string](tag string, values ...T) Enum[T] {
+	e := Enum[T]{tag: tag, values: values}
+	enumTags = append(enumTags, enumTag{name: tag, values: e.Strings()})
+	return e
+}
+
+// Values lists the enumeration's values in their documented order.
+func (e Enum[T]) Values() []T { return slices.Clone(e.values) }
+
+// Strings lists the values as strings (OpenAPI enums, SQL checks).
+func (e Enum[T]) Strings() []string {
+	out := make([]string, len(e.values))
+	for i, v := range e.values {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// Valid reports whether v is one of the values.
+func (e Enum[T]) Valid(v string) bool { return slices.Contains(e.values, T(v)) }
+
+// Tag is the name of the `validate` tag that accepts exactly these values.
+func (e Enum[T]) Tag() string { return e.tag }
+
+// enumTags are registered with the validator as aliases of oneof=<values>.
+var enumTags []enumTag
+
+type enumTag struct {
+	name   string
+	values []string
+}
+
+func (t enumTag) oneOf() string { return "oneof=" + strings.Join(t.values, " ") }
+
+// Role is a team member's role inside a tenant.
+type Role = string
+
+// Roles of a team member.
+const (
+	RoleOwner Role = "OWNER"
+	RoleAdmin Role = "ADMIN"
+	RoleAgent Role = "AGENT"
+)
+
+// Roles (master type user_role).
+var Roles = newEnum("role", RoleOwner, RoleAdmin, RoleAgent)
+
+// PlatformType is the platform of a connected channel (seed platformTypeEnum, plus API for custom
+// integrations).
+type PlatformType = string
+
+// Platform types.
+const (
+	PlatformWhatsApp  PlatformType = "WHATSAPP"
+	PlatformInstagram PlatformType = "INSTAGRAM"
+	PlatformShopify   PlatformType = "SHOPIFY"
+	PlatformAPI       PlatformType = "API"
+)
+
+// PlatformTypes (tenant type platform_type).
+var PlatformTypes = newEnum("platformtype", PlatformWhatsApp, PlatformInstagram, PlatformShopify, PlatformAPI)
+
+// SenderType says who wrote a message (seed messageSenderTypeEnum).
+type SenderType = string
+
+// Sender types.
+const (
+	SenderCustomer SenderType = "CUSTOMER"
+	SenderAgent    SenderType = "AGENT"
+	SenderSystem   SenderType = "SYSTEM"
+)
+
+// SenderTypes (tenant type message_sender_type).
+var SenderTypes = newEnum("sendertype", SenderCustomer, SenderAgent, SenderSystem)
+
+// ContentType is the kind of a message's content (seed messageContentTypeEnum).
+type ContentType = string
+
+// Content types.
+const (
+	ContentText     ContentType = "TEXT"
+	ContentImage    ContentType = "IMAGE"
+	ContentVideo    ContentType = "VIDEO"
+	ContentAudio    ContentType = "AUDIO"
+	ContentFile     ContentType = "FILE"
+	ContentLocation ContentType = "LOCATION"
+	ContentSticker  ContentType = "STICKER"
+)
+
+// ContentTypes (tenant type message_content_type).
+var ContentTypes = newEnum("contenttype", ContentText, ContentImage, ContentVideo, ContentAudio, ContentFile,
+	ContentLocation, ContentSticker)
+
+// ChatStatus is where a chat stands in the team's work (seed chatStatusEnum).
+type ChatStatus = string
+
+// Chat statuses.
+const (
+	ChatOpen     ChatStatus = "OPEN"
+	ChatPending  ChatStatus = "PENDING"
+	ChatResolved ChatStatus = "RESOLVED"
+	ChatClosed   ChatStatus = "CLOSED"
+)
+
+// ChatStatuses (tenant type chat_status).
+var ChatStatuses = newEnum("chatstatus", ChatOpen, ChatPending, ChatResolved, ChatClosed)
+
+// OrderStatus is where an order stands in its lifecycle (orders.go has the moves).
+type OrderStatus = string
+
+// OrderStatuses (tenant type order_status); the constants are in orders.go.
+var OrderStatuses = newEnum("orderstatus", OrderPending, OrderProcessing, OrderShipped, OrderDelivered,
+	OrderCancelled, OrderRefunded)
+
+// TenantStatus is a tenant's state in the master database.
+type TenantStatus = string
+
+// Tenant statuses.
+const (
+	TenantProvisioning TenantStatus = "PROVISIONING"
+	TenantActive       TenantStatus = "ACTIVE"
+	TenantSuspended    TenantStatus = "SUSPENDED"
+)
+
+// TenantStatuses (master check on tenants.status).
+var TenantStatuses = newEnum("tenantstatus", TenantProvisioning, TenantActive, TenantSuspended)

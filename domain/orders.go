@@ -10,9 +10,6 @@ const (
 	OrderRefunded   = "REFUNDED"
 )
 
-// OrderStatuses lists every order status in lifecycle order.
-var OrderStatuses = []string{OrderPending, OrderProcessing, OrderShipped, OrderDelivered, OrderCancelled, OrderRefunded}
-
 // orderTransitions is the order lifecycle: PENDING → PROCESSING → SHIPPED → DELIVERED; an order not yet
 // shipped can be cancelled; one shipped or delivered can be refunded. CANCELLED and REFUNDED are final.
 var orderTransitions = map[string][]string{

@@ -12,8 +12,8 @@ func TestOrderLifecycle(t *testing.T) {
 		{OrderShipped, OrderRefunded}:     true,
 		{OrderDelivered, OrderRefunded}:   true,
 	}
-	for _, from := range OrderStatuses {
-		for _, to := range OrderStatuses {
+	for _, from := range OrderStatuses.Values() {
+		for _, to := range OrderStatuses.Values() {
 			want := from == to || allowed[[2]string{from, to}]
 			if got := OrderTransitionAllowed(from, to); got != want {
 				t.Errorf("%s → %s allowed = %v, want %v", from, to, got, want)

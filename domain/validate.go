@@ -36,6 +36,11 @@ func validatorInstance() *validator.Validate {
 			n, err := strconv.Atoi(fl.Param())
 			return err == nil && fl.Field().Kind() == reflect.String && len(fl.Field().String()) <= n
 		})
+		// Each enumeration is a tag (validate:"contenttype"), an alias of oneof with its values: the values
+		// live in enums.go only.
+		for _, e := range enumTags {
+			validate.RegisterAlias(e.name, e.oneOf())
+		}
 	})
 	return validate
 }
@@ -67,7 +72,7 @@ func fieldPath(fe validator.FieldError) string {
 }
 
 func describe(fe validator.FieldError) string {
-	switch fe.Tag() {
+	switch fe.ActualTag() {
 	case "required":
 		return "is required"
 	case "email":

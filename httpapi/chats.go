@@ -26,7 +26,7 @@ func (s *Server) listChats(c *fiber.Ctx) error {
 		return err
 	}
 	in := ops.ChatListInput{Paging: paging}
-	if in.Status, err = queryOneOf(c, "status", domain.ChatStatuses); err != nil {
+	if in.Status, err = queryOneOf(c, "status", domain.ChatStatuses.Strings()); err != nil {
 		return err
 	}
 	if in.ChannelID, err = queryUUID(c, "channelId"); err != nil {

@@ -33,7 +33,7 @@ func (s *Server) listConversations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	status, err := queryOneOf(c, "status", domain.ChatStatuses)
+	status, err := queryOneOf(c, "status", domain.ChatStatuses.Strings())
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (s *Server) conversationMessages(c *fiber.Ctx) error {
 // sendRequest is the body of POST /api/conversations/:chatId/send.
 type sendRequest struct {
 	Content     string          `json:"content" validate:"required,max=65536"`
-	ContentType string          `json:"contentType" validate:"omitempty,oneof=TEXT IMAGE VIDEO AUDIO FILE LOCATION STICKER"`
+	ContentType string          `json:"contentType" validate:"omitempty,contenttype"`
 	Metadata    json.RawMessage `json:"metadata,omitempty"`
 }
 
@@ -111,7 +111,7 @@ func readIdempotencyKey(c *fiber.Ctx) (string, error) {
 func (s *Server) sendInput(chatID [16]byte, req sendRequest, key string) ops.SendInput {
 	contentType := req.ContentType
 	if contentType == "" {
-		contentType = "TEXT"
+		contentType = domain.ContentText
 	}
 	return ops.SendInput{ChatID: chatID, Content: req.Content, ContentType: contentType, Metadata: req.Metadata, IdempotencyKey: key}
 }

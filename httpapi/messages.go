@@ -8,7 +8,6 @@ import (
 	"github.com/aezen/engine/domain"
 )
 
-var senderTypes = []string{domain.SenderCustomer, domain.SenderAgent, domain.SenderSystem}
 
 func (s *Server) messageRoutes(r fiber.Router) {
 	r.Get("/chats/:chatId/messages", s.listChatMessages)

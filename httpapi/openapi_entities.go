@@ -70,7 +70,7 @@ func entitySchemas() js {
 		"Message": object(props{"messageId": uuidSchema(), "chatId": uuidSchema(), "platformMessageId": null(text(0)),
 			"senderType": enum(senderTypes...), "contentType": enum(contentTypes...), "content": text(0),
 			"metadata": null(jsonObject()), "timestamp": timestamp(),
-			"status": enum("RECEIVED", "PENDING", "SENT", "DELIVERED", "READ", "FAILED"), "isRead": boolean(),
+			"status": enum(messageStatuses...), "isRead": boolean(),
 			"error": described(text(0), "Why the last send failed, when it did.")},
 			"messageId", "chatId", "platformMessageId", "senderType", "contentType", "content", "metadata", "timestamp",
 			"status", "isRead"),

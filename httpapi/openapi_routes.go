@@ -30,7 +30,7 @@ var apiOps = []apiOp{
 
 	// Channels.
 	{method: "GET", path: "/api/channels", tag: "channels", summary: "List channels", reply: "ChannelPage", params: withPaging(
-		query("platformType", "Only channels of this platform.", enum("WHATSAPP", "INSTAGRAM", "SHOPIFY", "API")),
+		query("platformType", "Only channels of this platform.", enum(platforms...)),
 		query("isActive", "Only active (true) or inactive (false) channels.", boolean()))},
 	{method: "POST", path: "/api/channels", tag: "channels", summary: "Connect a channel (owners and admins)", notes: "An API channel needs webhookUrl; its webhookSecret is shown in full in this answer only.", body: "ChannelCreate", status: http.StatusCreated, reply: "Channel", errors: []int{http.StatusForbidden}},
 	{method: "GET", path: "/api/channels/{channelId}", tag: "channels", summary: "One channel (secrets masked)", reply: "Channel"},
@@ -43,7 +43,7 @@ var apiOps = []apiOp{
 	{method: "GET", path: "/api/conversations", tag: "inbox", summary: "The inbox: chats by latest activity", reply: "ConversationPage", params: []param{
 		query("limit", "Page size, 1 to 200 (default 50).", integer(1, 200)),
 		query("cursor", "nextCursor of the previous page.", text(0)),
-		query("status", "Only chats in this status.", enum("OPEN", "PENDING", "RESOLVED", "CLOSED")),
+		query("status", "Only chats in this status.", enum(chatStatuses...)),
 		query("search", "Contact name or number, or last message, containing this text.", text(0))}},
 	{method: "GET", path: "/api/conversations/{chatId}", tag: "inbox", summary: "One conversation", reply: "Conversation"},
 	{method: "GET", path: "/api/conversations/{chatId}/messages", tag: "inbox", summary: "A conversation's messages, newest page first", reply: "MessageCursorPage", params: []param{
@@ -106,7 +106,7 @@ var apiOps = []apiOp{
 	{method: "DELETE", path: "/api/orders/{orderId}", tag: "orders", summary: "Delete an order and its items", status: http.StatusNoContent},
 
 	{method: "GET", path: "/api/chats", tag: "chats", summary: "List chats", reply: "ChatPage", params: withPaging(
-		query("status", "Only chats in this status.", enum("OPEN", "PENDING", "RESOLVED", "CLOSED")),
+		query("status", "Only chats in this status.", enum(chatStatuses...)),
 		query("channelId", "Only chats on this channel.", uuidSchema()),
 		query("customerId", "Only this customer's chats.", uuidSchema()),
 		query("userId", "Only chats assigned to this team member.", uuidSchema()),
@@ -116,7 +116,7 @@ var apiOps = []apiOp{
 	{method: "PUT", path: "/api/chats/{chatId}", tag: "chats", summary: "Change a chat's status, assignee or platform id", notes: updateNotes + " conversation_updated is published.", body: "ChatUpdate", reply: "Chat", errors: []int{http.StatusConflict}},
 	{method: "DELETE", path: "/api/chats/{chatId}", tag: "chats", summary: "Delete a chat and its messages", status: http.StatusNoContent},
 	{method: "GET", path: "/api/chats/{chatId}/messages", tag: "chats", summary: "A chat's messages in time order", reply: "MessagePage", params: withPaging(
-		query("senderType", "Only messages from this sender.", enum("CUSTOMER", "AGENT", "SYSTEM")))},
+		query("senderType", "Only messages from this sender.", enum(senderTypes...)))},
 	{method: "POST", path: "/api/chats/{chatId}/messages", tag: "chats", summary: "Add a message to a chat",
 		notes: "An AGENT (default) or SYSTEM message is sent to the customer through the chat's conversation, like POST /api/conversations/{chatId}/send. " +
 			"A CUSTOMER message is recorded as received (an import, a message taken by phone), unread, with an optional platformMessageId and timestamp.",
@@ -132,7 +132,6 @@ var apiOps = []apiOp{
 
 const updateNotes = "Absent fields stay as they are; an empty string clears an optional text field, null clears a JSON field."
 
-var orderStatuses = []string{"PENDING", "PROCESSING", "SHIPPED", "DELIVERED", "CANCELLED", "REFUNDED"}
 
 // signedAt is the time a signed call was signed at; the signature covers it.
 var signedAt = header("X-Aezen-Timestamp", "Unix time in seconds at which the call was signed; X-Aezen-Signature is the HMAC of \"<this value>.<raw body>\". "+

@@ -4,6 +4,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/aezen/engine/domain"
 )
 
 // apiSchemas are the JSON shapes of the document, named as apiOps refers to them.
@@ -28,7 +30,7 @@ func apiSchemas() js {
 		"LoginRequest": input(props{"email": text(254), "password": described(text(72), "At most 72 bytes in UTF-8.")}, "email", "password"),
 		"AuthResponse": object(props{"token": text(0), "user": ref("User"), "tenant": ref("Tenant")}, "token", "user", "tenant"),
 		"Me":           object(props{"user": ref("User"), "tenant": ref("Tenant")}, "user", "tenant"),
-		"Tenant": object(props{"tenantId": uuidSchema(), "name": text(0), "status": enum("PROVISIONING", "ACTIVE", "SUSPENDED"),
+		"Tenant": object(props{"tenantId": uuidSchema(), "name": text(0), "status": enum(tenantStatuses...),
 			"createdAt": timestamp(), "updatedAt": timestamp()}, "tenantId", "name", "status", "createdAt", "updatedAt"),
 		"User": object(props{"userId": uuidSchema(), "tenantId": uuidSchema(), "email": email(), "fullName": null(text(0)),
 			"role": enum(roles...), "loginProvider": text(0), "providerAccountId": null(text(0)), "businessName": null(text(0)),
@@ -55,7 +57,7 @@ func apiSchemas() js {
 		"ReadResult":          object(props{"unreadCount": integer(0, 0)}, "unreadCount"),
 		"InboundMessage":      inboundMessage(),
 		"InboundResult":       object(props{"messageId": uuidSchema(), "chatId": uuidSchema(), "duplicate": boolean()}),
-		"StatusCallback":      input(props{"platformMessageId": textRange(1, 200), "status": enum("DELIVERED", "READ")}, "platformMessageId", "status"),
+		"StatusCallback":      input(props{"platformMessageId": textRange(1, 200), "status": enum(receiptStatuses...)}, "platformMessageId", "status"),
 		"StatusResult":        object(props{"updated": integer(0, 0)}),
 		"WhatsAppStatus":      whatsappStatus(),
 		"PairPhoneRequest":    input(props{"phone": textRange(7, 32)}, "phone"),
@@ -68,11 +70,17 @@ func apiSchemas() js {
 	return s
 }
 
+// The document's enums come from package domain, where validation and the SQL tests take them too.
 var (
-	roles        = []string{"OWNER", "ADMIN", "AGENT"}
-	platforms    = []string{"WHATSAPP", "INSTAGRAM", "SHOPIFY", "API"}
-	chatStatuses = []string{"OPEN", "PENDING", "RESOLVED", "CLOSED"}
-	contentTypes = []string{"TEXT", "IMAGE", "VIDEO", "AUDIO", "FILE", "LOCATION", "STICKER"}
+	roles           = domain.Roles.Strings()
+	platforms       = domain.PlatformTypes.Strings()
+	chatStatuses    = domain.ChatStatuses.Strings()
+	contentTypes    = domain.ContentTypes.Strings()
+	senderTypes     = domain.SenderTypes.Strings()
+	orderStatuses   = domain.OrderStatuses.Strings()
+	messageStatuses = domain.MessageStatuses.Strings()
+	receiptStatuses = domain.ReceiptStatuses.Strings()
+	tenantStatuses  = domain.TenantStatuses.Strings()
 )
 
 func channelSchemas() js {

@@ -26,7 +26,7 @@ func (s *Server) listOrders(c *fiber.Ctx) error {
 		return err
 	}
 	in := ops.OrderListInput{Paging: paging}
-	if in.OrderStatus, err = queryOneOf(c, "orderStatus", domain.OrderStatuses); err != nil {
+	if in.OrderStatus, err = queryOneOf(c, "orderStatus", domain.OrderStatuses.Strings()); err != nil {
 		return err
 	}
 	if in.CustomerID, err = queryUUID(c, "customerId"); err != nil {

@@ -20,13 +20,13 @@ type createUserRequest struct {
 	Email     string  `json:"email" validate:"required,email,max=254"`
 	Password  string  `json:"password" validate:"required,min=8,maxbytes=72"`
 	FullName  *string `json:"fullName" validate:"omitempty,min=1,max=200"`
-	Role      string  `json:"role" validate:"required,oneof=OWNER ADMIN AGENT"`
+	Role      string  `json:"role" validate:"required,role"`
 	AvatarURL *string `json:"avatarUrl" validate:"omitempty,url,max=2000"`
 }
 
 type updateUserRequest struct {
 	FullName  *string `json:"fullName" validate:"omitempty,min=1,max=200"`
-	Role      *string `json:"role" validate:"omitempty,oneof=OWNER ADMIN AGENT"`
+	Role      *string `json:"role" validate:"omitempty,role"`
 	AvatarURL *string `json:"avatarUrl" validate:"omitempty,url,max=2000"`
 	Password  *string `json:"password" validate:"omitempty,min=8,maxbytes=72"`
 }

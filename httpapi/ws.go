@@ -76,7 +76,7 @@ type clientFrame struct {
 type wsSendMessage struct {
 	ChatID          uuid.UUID `json:"chatId"`
 	Content         string    `json:"content" validate:"required,max=65536"`
-	ContentType     string    `json:"contentType" validate:"omitempty,oneof=TEXT IMAGE VIDEO AUDIO FILE LOCATION STICKER"`
+	ContentType     string    `json:"contentType" validate:"omitempty,contenttype"`
 	ClientMessageID string    `json:"clientMessageId" validate:"required,max=200"`
 }
 

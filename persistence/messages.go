@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/aezen/engine/domain"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 )
@@ -131,7 +132,7 @@ func QueueOutbound(b *pgx.Batch, in NewOutbound, out *OutboundResult) {
 type StatusChange struct {
 	MessageID          *uuid.UUID
 	PlatformMessageIDs []string
-	Status             string
+	Status             domain.MessageStatus
 	Error              *string
 }
 

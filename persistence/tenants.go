@@ -4,15 +4,16 @@ import (
 	"context"
 	"time"
 
+	"github.com/aezen/engine/domain"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 )
 
-// Tenant statuses: a tenant is PROVISIONING until its database exists and is migrated.
+// Tenant statuses (declared in domain): a tenant is PROVISIONING until its database exists and is migrated.
 const (
-	TenantProvisioning = "PROVISIONING"
-	TenantActive       = "ACTIVE"
-	TenantSuspended    = "SUSPENDED"
+	TenantProvisioning = domain.TenantProvisioning
+	TenantActive       = domain.TenantActive
+	TenantSuspended    = domain.TenantSuspended
 )
 
 // Tenant is a brand: one row in the master database and one database of its own.

@@ -152,7 +152,7 @@ func (s *apiSession) next(ctx actor.Context) {
 	s.kick(ctx)
 }
 
-func (s *apiSession) report(ctx actor.Context, m sessions.Outbound, status, errText string) {
+func (s *apiSession) report(ctx actor.Context, m sessions.Outbound, status domain.MessageStatus, errText string) {
 	change := persistence.StatusChange{MessageID: &m.MessageID, Status: status}
 	if errText != "" {
 		change.Error = &errText

@@ -147,7 +147,7 @@ func (s *whatsappSession) receipt(ctx actor.Context, e sessions.WAReceipt) {
 			return
 		}
 		for chatID, ids := range chats {
-			root.Send(parent, &SendReport{ChatID: chatID, Change: persistence.StatusChange{PlatformMessageIDs: ids, Status: e.Status}})
+			root.Send(parent, &SendReport{ChatID: chatID, Change: persistence.StatusChange{PlatformMessageIDs: ids, Status: domain.MessageStatus(e.Status)}})
 		}
 	}()
 }

@@ -180,7 +180,7 @@ func (s *whatsappSession) next(ctx actor.Context) {
 	s.kick(ctx)
 }
 
-func (s *whatsappSession) report(ctx actor.Context, m sessions.Outbound, status, errText string) {
+func (s *whatsappSession) report(ctx actor.Context, m sessions.Outbound, status domain.MessageStatus, errText string) {
 	id := m.MessageID
 	change := persistence.StatusChange{MessageID: &id, Status: status}
 	if errText != "" {

@@ -21,7 +21,7 @@ var (
 // ChannelInput creates or (with ChannelID set) updates a channel. On update, absent fields stay as they are.
 type ChannelInput struct {
 	ChannelID          uuid.UUID       `json:"channelId,omitempty"`
-	PlatformType       string          `json:"platformType" validate:"omitempty,oneof=WHATSAPP INSTAGRAM SHOPIFY API"`
+	PlatformType       string          `json:"platformType" validate:"omitempty,platformtype"`
 	ChannelName        *string         `json:"channelName" validate:"omitempty,min=1,max=200"`
 	PlatformSpecificID *string         `json:"platformSpecificId" validate:"omitempty,max=500"`
 	WebhookURL         *string         `json:"webhookUrl" validate:"omitempty,max=2000"`
@@ -37,7 +37,7 @@ type ChannelInput struct {
 
 // ChannelListInput filters OpChannelList.
 type ChannelListInput struct {
-	PlatformType *string `json:"platformType" validate:"omitempty,oneof=WHATSAPP INSTAGRAM SHOPIFY API"`
+	PlatformType *string `json:"platformType" validate:"omitempty,platformtype"`
 	IsActive     *bool   `json:"isActive"`
 	Limit        int     `json:"limit"`
 	Offset       int     `json:"offset"`

@@ -26,7 +26,7 @@ type ChatInput struct {
 	ChannelID      *string `json:"channelId" validate:"omitnil,uuid"`
 	UserID         *string `json:"userId" validate:"omitzero,uuid"`
 	PlatformChatID *string `json:"platformChatId" validate:"omitzero,max=200"`
-	Status         *string `json:"status" validate:"omitnil,oneof=OPEN PENDING RESOLVED CLOSED"`
+	Status         *string `json:"status" validate:"omitnil,chatstatus"`
 }
 
 // Check has nothing beyond the tags to check (domain.Checker).

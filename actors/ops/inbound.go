@@ -32,7 +32,7 @@ type SignedInbound struct {
 type InboundInput struct {
 	PlatformMessageID string          `json:"platformMessageId" validate:"required,max=200"`
 	From              InboundSender   `json:"from" validate:"required"`
-	ContentType       string          `json:"contentType" validate:"omitempty,oneof=TEXT IMAGE VIDEO AUDIO FILE LOCATION STICKER"`
+	ContentType       string          `json:"contentType" validate:"omitempty,contenttype"`
 	Content           string          `json:"content" validate:"required,max=65536"`
 	Metadata          json.RawMessage `json:"metadata,omitempty"`
 	Timestamp         *time.Time      `json:"timestamp"`
@@ -58,7 +58,7 @@ var OpChannelStatus = Declare[SignedInbound, StatusResult]("channel.status")
 // StatusCallback is the body of a signed status call: the receiver delivered or read a message we sent.
 type StatusCallback struct {
 	PlatformMessageID string `json:"platformMessageId" validate:"required,max=200"`
-	Status            string `json:"status" validate:"required,oneof=DELIVERED READ"`
+	Status            string `json:"status" validate:"required,receiptstatus"`
 }
 
 // OpChannelIngest stores an inbound message handed over by a trusted source inside the cluster (a channel

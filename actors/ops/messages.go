@@ -24,8 +24,8 @@ var (
 // to AGENT. platformMessageId and timestamp can only be given for a CUSTOMER message: the engine chooses
 // them for the messages it sends. An update may change the content and the metadata only.
 type MessageInput struct {
-	SenderType        *string         `json:"senderType" validate:"omitnil,oneof=CUSTOMER AGENT SYSTEM"`
-	ContentType       *string         `json:"contentType" validate:"omitnil,oneof=TEXT IMAGE VIDEO AUDIO FILE LOCATION STICKER"`
+	SenderType        *string         `json:"senderType" validate:"omitnil,sendertype"`
+	ContentType       *string         `json:"contentType" validate:"omitnil,contenttype"`
 	Content           *string         `json:"content" validate:"omitnil,min=1,max=65536"`
 	Metadata          json.RawMessage `json:"metadata"`
 	PlatformMessageID *string         `json:"platformMessageId" validate:"omitnil,min=1,max=200"`
@@ -71,7 +71,7 @@ func (in MessageInput) Sender() string {
 // Kind is the content type of a create: TEXT unless another is given.
 func (in MessageInput) Kind() string {
 	if in.ContentType == nil {
-		return "TEXT"
+		return domain.ContentText
 	}
 	return *in.ContentType
 }

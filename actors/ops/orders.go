@@ -37,7 +37,7 @@ type OrderInput struct {
 	ChannelID       *string          `json:"channelId" validate:"omitnil,uuid"`
 	UserID          *string          `json:"userId" validate:"omitnil,uuid"`
 	PlatformOrderID *string          `json:"platformOrderId" validate:"omitzero,max=200"`
-	OrderStatus     *string          `json:"orderStatus" validate:"omitnil,oneof=PENDING PROCESSING SHIPPED DELIVERED CANCELLED REFUNDED"`
+	OrderStatus     *string          `json:"orderStatus" validate:"omitnil,orderstatus"`
 	Currency        *string          `json:"currency" validate:"omitnil,iso4217"`
 	ShippingAddress json.RawMessage  `json:"shippingAddress"`
 	BillingAddress  json.RawMessage  `json:"billingAddress"`

@@ -100,7 +100,7 @@ func (t *tenantActor) statusCallback(ctx actor.Context, _ node.Caller, in ops.Si
 		done(ops.StatusResult{}, err)
 		return
 	}
-	change := persistence.StatusChange{PlatformMessageIDs: []string{cb.PlatformMessageID}, Status: cb.Status}
+	change := persistence.StatusChange{PlatformMessageIDs: []string{cb.PlatformMessageID}, Status: domain.MessageStatus(cb.Status)}
 	t.toConversation(ctx, m.ChatID, chatRequest(ops.OpChannelStatus.Name(), change, func(c *conversationActor, ctx actor.Context,
 		ch persistence.StatusChange, done func(ops.StatusResult, error)) {
 		c.status(ctx, ch, false, done)
@@ -146,7 +146,7 @@ func (t *tenantActor) deliverInbound(ctx actor.Context, chatID uuid.UUID, msg op
 	}
 	contentType := msg.ContentType
 	if contentType == "" {
-		contentType = "TEXT"
+		contentType = domain.ContentText
 	}
 	nm := persistence.NewInbound{MessageID: uuid.Must(uuid.NewV7()), ChatID: chatID,
 		PlatformMessageID: msg.PlatformMessageID, ContentType: contentType, Content: msg.Content,

@@ -142,6 +142,6 @@ func (t *tenantActor) whatsappSend(ctx actor.Context, caller node.Caller, in ops
 		t.contacts[key] = chatID
 	}
 	t.ensureWakeup("outbound messages")
-	send := ops.SendInput{ChatID: chatID, Content: in.Content, ContentType: "TEXT", IdempotencyKey: in.IdempotencyKey}
+	send := ops.SendInput{ChatID: chatID, Content: in.Content, ContentType: domain.ContentText, IdempotencyKey: in.IdempotencyKey}
 	t.toConversation(ctx, chatID, chatRequest(ops.OpConversationSend.Name(), send, (*conversationActor).send, done))
 }
