@@ -90,7 +90,8 @@ bench-quick: bench-pg
 
 # Regenerates protos/*.pb.go with buf and protoc-gen-go, installed into bin/tools by go install.
 proto:
-	GOBIN="$(CURDIR)/bin/tools" $(GO) install github.com/bufbuild/buf/cmd/buf@v1.47.2 google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12
+	GOBIN="$(CURDIR)/bin/tools" $(GO) install github.com/bufbuild/buf/cmd/buf@v1.47.2
+	GOBIN="$(CURDIR)/bin/tools" $(GO) install google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12
 	cd protos && PATH="$(CURDIR)/bin/tools:$$PATH" buf generate
 
 cluster:

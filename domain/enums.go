@@ -83,10 +83,17 @@ const (
 	SenderCustomer SenderType = "CUSTOMER"
 	SenderAgent    SenderType = "AGENT"
 	SenderSystem   SenderType = "SYSTEM"
+	// SenderNote is an internal note: shown in the thread, never sent to a channel, never unread, never in
+	// an outbound webhook.
+	SenderNote SenderType = "NOTE"
 )
 
 // SenderTypes (tenant type message_sender_type).
-var SenderTypes = newEnum("sendertype", SenderCustomer, SenderAgent, SenderSystem)
+var SenderTypes = newEnum("sendertype", SenderCustomer, SenderAgent, SenderSystem, SenderNote)
+
+// PostedSenderTypes are the sender types of a message posted as a record (POST /api/chats/:chatId/messages):
+// notes have their own route.
+var PostedSenderTypes = newEnum("postedsendertype", SenderCustomer, SenderAgent, SenderSystem)
 
 // ContentType is the kind of a message's content (seed messageContentTypeEnum).
 type ContentType = string

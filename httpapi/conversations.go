@@ -16,6 +16,10 @@ func (s *Server) conversationRoutes(r fiber.Router) {
 	r.Get("/conversations/:chatId/messages", s.conversationMessages)
 	r.Post("/conversations/:chatId/send", s.sendMessage)
 	r.Post("/conversations/:chatId/read", s.markRead)
+	r.Post("/conversations/:chatId/assign", s.assignConversation)
+	r.Post("/conversations/:chatId/notes", s.addNote)
+	r.Get("/settings", s.getSettings)
+	r.Put("/settings", managersOnly("change the team's settings"), s.updateSettings)
 }
 
 // call runs op on the caller's tenant and writes its answer as JSON with status. The op's declaration fixes
@@ -41,8 +45,12 @@ func (s *Server) listConversations(c *fiber.Ctx) error {
 	if fe := domain.CheckText("search", search); fe != nil {
 		return domain.Invalid(fe...)
 	}
+	assignee, err := queryAssignee(c)
+	if err != nil {
+		return err
+	}
 	return call(s, c, fiber.StatusOK, ops.OpConversationList, ops.ConversationListInput{Limit: limit,
-		Cursor: c.Query("cursor"), Status: status, Search: search})
+		Cursor: c.Query("cursor"), Status: status, Search: search, Assignee: assignee})
 }
 
 func (s *Server) getConversation(c *fiber.Ctx) error {

@@ -8,7 +8,6 @@ import (
 	"github.com/aezen/engine/domain"
 )
 
-
 func (s *Server) messageRoutes(r fiber.Router) {
 	r.Get("/chats/:chatId/messages", s.listChatMessages)
 	r.Post("/chats/:chatId/messages", s.createChatMessage)
@@ -29,7 +28,7 @@ func (s *Server) listChatMessages(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sender, err := queryOneOf(c, "senderType", senderTypes)
+	sender, err := queryOneOf(c, "senderType", domain.SenderTypes.Strings())
 	if err != nil {
 		return err
 	}

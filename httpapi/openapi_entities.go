@@ -1,6 +1,10 @@
 package httpapi
 
-import "maps"
+import (
+	"maps"
+
+	"github.com/aezen/engine/domain"
+)
 
 // entitySchemas are the shapes of the business entity resources: products, customers, orders, chats and
 // messages, with the create and update bodies of each.
@@ -75,7 +79,7 @@ func entitySchemas() js {
 			"messageId", "chatId", "platformMessageId", "senderType", "contentType", "content", "metadata", "timestamp",
 			"status", "isRead"),
 		"MessageCreate": input(with(messageFields, props{
-			"senderType":        described(enum(senderTypes...), "AGENT by default."),
+			"senderType":        described(enum(domain.PostedSenderTypes.Strings()...), "AGENT by default."),
 			"contentType":       described(enum(contentTypes...), "TEXT by default."),
 			"platformMessageId": described(textRange(1, 200), "CUSTOMER messages only; unique."),
 			"timestamp":         described(timestamp(), "CUSTOMER messages only; now by default.")}), "content"),

@@ -44,13 +44,25 @@ var apiOps = []apiOp{
 		query("limit", "Page size, 1 to 200 (default 50).", integer(1, 200)),
 		query("cursor", "nextCursor of the previous page.", text(0)),
 		query("status", "Only chats in this status.", enum(chatStatuses...)),
-		query("search", "Contact name or number, or last message, containing this text.", text(0))}},
+		query("search", "Contact name or number, or last message, containing this text.", text(0)),
+		query("assignee", "me (the caller's), none (unassigned) or a user id.", text(0))}},
 	{method: "GET", path: "/api/conversations/{chatId}", tag: "inbox", summary: "One conversation", reply: "Conversation"},
 	{method: "GET", path: "/api/conversations/{chatId}/messages", tag: "inbox", summary: "A conversation's messages, newest page first", reply: "MessageCursorPage", params: []param{
 		query("limit", "Page size, 1 to 200 (default 50).", integer(1, 200)),
 		query("before", "nextCursor of the previous (newer) page.", text(0))}},
 	{method: "POST", path: "/api/conversations/{chatId}/send", tag: "inbox", summary: "Send a message to the customer", notes: "Stored PENDING before it is sent; message_status events follow it.", body: "SendRequest", status: http.StatusAccepted, reply: "SendResult", params: []param{idempotencyKey}, errors: []int{http.StatusUnprocessableEntity}},
 	{method: "POST", path: "/api/conversations/{chatId}/read", tag: "inbox", summary: "Mark the customer's messages read", reply: "ReadResult"},
+	{method: "POST", path: "/api/conversations/{chatId}/assign", tag: "inbox", summary: "Assign the conversation to a team member, or to nobody (userId null)",
+		notes: "Owners and admins assign anyone on the team. An agent may take an unassigned conversation for themselves and hand back their own; anything else is 403. " +
+			"Publishes assignment_changed and conversation_updated.", body: "AssignRequest", reply: "Conversation", errors: []int{http.StatusForbidden}},
+	{method: "POST", path: "/api/conversations/{chatId}/notes", tag: "inbox", summary: "Add an internal note to the conversation's thread",
+		notes: "Stored as a message with senderType NOTE (status RECEIVED, read): never sent to the customer or a webhook, never unread, not the conversation's lastMessage. " +
+			"Those who may see the conversation hear note_added; each mentioned user (on the team and able to see the conversation, else 400) hears mention.",
+		body: "NoteRequest", status: http.StatusCreated, reply: "NoteResult"},
+	{method: "GET", path: "/api/settings", tag: "team", summary: "The team's settings", reply: "Settings"},
+	{method: "PUT", path: "/api/settings", tag: "team", summary: "Change the team's settings (owners and admins)",
+		notes: "agentVisibility ASSIGNED_AND_UNASSIGNED shows agents only their own and unassigned conversations in every route and WebSocket event; others answer 404.",
+		body:  "SettingsRequest", reply: "Settings", errors: []int{http.StatusForbidden}},
 
 	// WhatsApp.
 	{method: "POST", path: "/api/integrations/whatsapp/toggle", tag: "whatsapp", summary: "Connect (start pairing) or disconnect WhatsApp", auth: authUser, reply: "WhatsAppStatus", errors: []int{http.StatusForbidden, http.StatusConflict}},
@@ -132,7 +144,6 @@ var apiOps = []apiOp{
 
 const updateNotes = "Absent fields stay as they are; an empty string clears an optional text field, null clears a JSON field."
 
-
 // signedAt is the time a signed call was signed at; the signature covers it.
 var signedAt = header("X-Aezen-Timestamp", "Unix time in seconds at which the call was signed; X-Aezen-Signature is the HMAC of \"<this value>.<raw body>\". "+
 	"Required unless the node runs with AEZEN_SIGNATURE_LEGACY (integrations written before timestamps).")
@@ -157,6 +168,7 @@ func include(relations ...string) param {
 var apiTags = []js{
 	{"name": "auth", "description": "Sign up, log in, the current user."},
 	{"name": "users", "description": "The tenant's team."},
+	{"name": "team", "description": "How the team works: settings such as which conversations agents see."},
 	{"name": "channels", "description": "Connected channels (seed connectedChannels), and the signed endpoints of API channels."},
 	{"name": "inbox", "description": "Conversations as the inbox shows them: unread counts, sending, marking read."},
 	{"name": "whatsapp", "description": "The tenant's WhatsApp connection."},

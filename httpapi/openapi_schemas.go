@@ -46,9 +46,11 @@ func apiSchemas() js {
 			"platform": enum(platforms...), "contactName": null(text(0)), "contactNumber": null(text(0)),
 			"platformCustomerId": text(0), "platformChatId": null(text(0)), "userId": null(uuidSchema()),
 			"lastMessage": null(text(0)), "lastMessageAt": null(timestamp()), "unreadCount": integer(0, 0),
-			"status": enum(chatStatuses...), "startedAt": timestamp()}, "chatId", "channelId", "customerId", "platform",
-			"contactName", "contactNumber", "platformCustomerId", "platformChatId", "userId", "lastMessage", "lastMessageAt",
-			"unreadCount", "status", "startedAt"),
+			"assignee":     described(null(uuidSchema()), "The team member the conversation is assigned to (the same as userId), or null."),
+			"snoozedUntil": described(null(timestamp()), "Set while the conversation is snoozed (PENDING until then)."),
+			"status":       enum(chatStatuses...), "startedAt": timestamp()}, "chatId", "channelId", "customerId", "platform",
+			"contactName", "contactNumber", "platformCustomerId", "platformChatId", "userId", "assignee", "lastMessage", "lastMessageAt",
+			"unreadCount", "status", "snoozedUntil", "startedAt"),
 		"ConversationPage":  cursorPage("Conversation"),
 		"MessageCursorPage": cursorPage("Message"),
 		"SendRequest": input(props{"content": textRange(1, 65536), "contentType": enum(contentTypes...),
@@ -67,6 +69,7 @@ func apiSchemas() js {
 	maps.Copy(s, channelSchemas())
 	maps.Copy(s, devSchemas())
 	maps.Copy(s, entitySchemas())
+	maps.Copy(s, teamworkSchemas())
 	return s
 }
 

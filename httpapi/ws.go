@@ -91,7 +91,8 @@ type ackFrame struct {
 func (s *Server) wsHandler() fiber.Handler {
 	return websocket.New(func(conn *websocket.Conn) {
 		p, _ := conn.Locals("principal").(principal)
-		client := &wsClient{tenantID: p.TenantID, userID: p.UserID, send: make(chan []byte, wsQueueSize), gone: make(chan struct{})}
+		client := &wsClient{tenantID: p.TenantID, userID: p.UserID, userIDText: p.UserID.String(), send: make(chan []byte, wsQueueSize), gone: make(chan struct{})}
+		client.role.Store(p.Role)
 		switch a := s.hub.add(client, s.wsLimits()); a {
 		case admitted:
 		case hubDraining:
@@ -179,10 +180,12 @@ func (s *Server) wsWatchAccess(c *wsClient, p principal) {
 		case <-c.gone:
 			return
 		case <-tick.C:
-			if _, err := s.wsAccess(p); err != nil {
+			cur, err := s.wsAccess(p)
+			if err != nil {
 				c.drop(closeUnauthorized)
 				return
 			}
+			c.role.Store(cur.Role)
 		}
 	}
 }

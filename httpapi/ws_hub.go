@@ -2,9 +2,14 @@ package httpapi
 
 import (
 	"encoding/json"
+	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/google/uuid"
+
+	"github.com/aezen/engine/domain"
+	"github.com/aezen/engine/protos"
 )
 
 // wsQueueSize bounds the frames waiting for one client; a client that falls this far behind is dropped.
@@ -61,11 +66,29 @@ func (h *Hub) admitsLocked(tenantID, userID uuid.UUID, lim wsLimits) admission {
 type wsClient struct {
 	tenantID uuid.UUID
 	userID   uuid.UUID
-	send     chan []byte
+	// userIDText is userID as events list it; role (a string) is the user's current role.
+	userIDText string
+	role       atomic.Value
+	send       chan []byte
 	// gone is closed when the client must be disconnected: it fell behind, or the node is draining.
 	gone     chan struct{}
 	goneOnce sync.Once
 	reason   int
+}
+
+// admits reports whether an event for audience goes to this client: everyone gets an event without an
+// audience; otherwise the listed users do, and owners and admins too unless the audience is only_listed.
+// The role is the user's current one, refreshed while the connection lives (wsWatchAccess).
+func (c *wsClient) admits(a *protos.Audience) bool {
+	if a == nil {
+		return true
+	}
+	if !a.OnlyListed {
+		if r, _ := c.role.Load().(string); r != domain.RoleAgent {
+			return true
+		}
+	}
+	return slices.Contains(a.UserIds, c.userIDText)
 }
 
 func (c *wsClient) drop(reason int) {
@@ -81,8 +104,8 @@ type frame struct {
 	Data  json.RawMessage `json:"data"`
 }
 
-// Deliver sends an event to every client of the tenant on this node (node.EventSink).
-func (h *Hub) Deliver(tenantID uuid.UUID, event string, data []byte) {
+// Deliver sends an event to every client of the tenant on this node that its audience admits (node.EventSink).
+func (h *Hub) Deliver(tenantID uuid.UUID, event string, data []byte, audience *protos.Audience) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	set := h.clients[tenantID]
@@ -91,6 +114,9 @@ func (h *Hub) Deliver(tenantID uuid.UUID, event string, data []byte) {
 	}
 	msg := encodeFrame(event, data)
 	for c := range set {
+		if !c.admits(audience) {
+			continue
+		}
 		select {
 		case c.send <- msg:
 		default:

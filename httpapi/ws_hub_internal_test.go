@@ -45,7 +45,7 @@ func BenchmarkHubDeliver(b *testing.B) {
 				"platformMessageId": "wamid.HBgLMzE2MTIzNDU2NzgVAgASGBQzRUIwQjA5QjU5RkY5Q0E0RjY1MQA="}, "conversation": map[string]any{"chatId": uuid.New(), "unreadCount": 3}})
 			b.ReportAllocs()
 			for b.Loop() {
-				h.Deliver(tenant, "incoming_message", data)
+				h.Deliver(tenant, "incoming_message", data, nil)
 			}
 		})
 	}

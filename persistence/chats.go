@@ -21,24 +21,34 @@ type Conversation struct {
 	PlatformCustomerID string     `json:"platformCustomerId"`
 	PlatformChatID     *string    `json:"platformChatId"`
 	UserID             *uuid.UUID `json:"userId"`
-	LastMessage        *string    `json:"lastMessage"`
-	LastMessageAt      *time.Time `json:"lastMessageAt"`
-	UnreadCount        int        `json:"unreadCount"`
-	Status             string     `json:"status"`
-	StartedAt          time.Time  `json:"startedAt"`
+	// Assignee is the team member the conversation is assigned to (the seed's chats.userId), or null.
+	Assignee      *uuid.UUID `json:"assignee"`
+	LastMessage   *string    `json:"lastMessage"`
+	LastMessageAt *time.Time `json:"lastMessageAt"`
+	UnreadCount   int        `json:"unreadCount"`
+	Status        string     `json:"status"`
+	// SnoozedUntil is set while the conversation is snoozed (PENDING until then).
+	SnoozedUntil *time.Time `json:"snoozedUntil"`
+	StartedAt    time.Time  `json:"startedAt"`
 }
 
 // ConversationFilter selects and pages the inbox.
 type ConversationFilter struct {
 	Status *string
 	Search *string
-	Limit  int
-	Cursor string
+	// Unassigned keeps only conversations assigned to nobody; Assignee only those of one user.
+	Unassigned bool
+	Assignee   *uuid.UUID
+	// VisibleTo, when set, hides the conversations assigned to anyone else (an agent under the
+	// ASSIGNED_AND_UNASSIGNED visibility setting).
+	VisibleTo *uuid.UUID
+	Limit     int
+	Cursor    string
 }
 
 const conversationSelect = `SELECT c.chat_id, c.channel_id, c.customer_id, ch.platform_type::text, cu.full_name,
 	coalesce(cu.phone, cu.platform_customer_id), cu.platform_customer_id, c.platform_chat_id, c.user_id,
-	c.last_message, c.last_message_at, c.unread_count, c.status::text, c.started_at
+	c.last_message, c.last_message_at, c.unread_count, c.status::text, c.snoozed_until, c.started_at
 	FROM chats c JOIN customers cu ON cu.customer_id = c.customer_id JOIN channels ch ON ch.channel_id = c.channel_id`
 
 const (
@@ -47,6 +57,9 @@ const (
 		WHERE ($1::chat_status IS NULL OR c.status = $1)
 		  AND ($2::text IS NULL OR cu.full_name ILIKE $2 OR cu.phone ILIKE $2 OR cu.platform_customer_id ILIKE $2 OR c.last_message ILIKE $2)
 		  AND ($3::timestamptz IS NULL OR (coalesce(c.last_message_at, c.started_at), c.chat_id) < ($3, $4::uuid))
+		  AND (NOT $6 OR c.user_id IS NULL)
+		  AND ($7::uuid IS NULL OR c.user_id = $7)
+		  AND ($8::uuid IS NULL OR c.user_id IS NULL OR c.user_id = $8)
 		ORDER BY coalesce(c.last_message_at, c.started_at) DESC, c.chat_id DESC
 		LIMIT $5`
 )
@@ -55,7 +68,8 @@ func scanConversation(row pgx.Row) (Conversation, error) {
 	var c Conversation
 	err := row.Scan(&c.ChatID, &c.ChannelID, &c.CustomerID, &c.Platform, &c.ContactName, &c.ContactNumber,
 		&c.PlatformCustomerID, &c.PlatformChatID, &c.UserID, &c.LastMessage, &c.LastMessageAt, &c.UnreadCount,
-		&c.Status, &c.StartedAt)
+		&c.Status, &c.SnoozedUntil, &c.StartedAt)
+	c.Assignee = c.UserID
 	return c, translate(err, "conversation")
 }
 
@@ -80,7 +94,8 @@ func (s *TenantStore) ListConversations(ctx context.Context, f ConversationFilte
 		p := "%" + escapeLike(*f.Search) + "%"
 		search = &p
 	}
-	rows, err := s.Pool.Query(ctx, sqlListConversations, f.Status, search, at, after, f.Limit+1)
+	rows, err := s.Pool.Query(ctx, sqlListConversations, f.Status, search, at, after, f.Limit+1,
+		f.Unassigned, f.Assignee, f.VisibleTo)
 	if err != nil {
 		return nil, "", err
 	}
@@ -147,6 +162,8 @@ type ChatFilter struct {
 	ChannelID  *uuid.UUID
 	CustomerID *uuid.UUID
 	UserID     *uuid.UUID
+	// VisibleTo, when set, hides the chats assigned to anyone else (see ConversationFilter).
+	VisibleTo *uuid.UUID
 	Page
 }
 
@@ -160,6 +177,7 @@ const (
 	sqlListChats = `SELECT ` + chatColumns + ` FROM chats
 		WHERE ($1::chat_status IS NULL OR status = $1) AND ($2::uuid IS NULL OR channel_id = $2)
 		  AND ($3::uuid IS NULL OR customer_id = $3) AND ($4::uuid IS NULL OR user_id = $4)
+		  AND ($7::uuid IS NULL OR user_id IS NULL OR user_id = $7)
 		ORDER BY started_at, chat_id LIMIT $5 OFFSET $6`
 	sqlUpdateChat = `UPDATE chats SET user_id = $2, platform_chat_id = $3, status = $4 WHERE chat_id = $1
 		RETURNING ` + chatColumns
@@ -198,7 +216,7 @@ func (s *TenantStore) GetChat(ctx context.Context, id uuid.UUID) (Chat, error) {
 
 // ListChats lists chats in the order they started.
 func (s *TenantStore) ListChats(ctx context.Context, f ChatFilter) ([]Chat, error) {
-	rows, err := s.Pool.Query(ctx, sqlListChats, f.Status, f.ChannelID, f.CustomerID, f.UserID, f.Limit, f.Offset)
+	rows, err := s.Pool.Query(ctx, sqlListChats, f.Status, f.ChannelID, f.CustomerID, f.UserID, f.Limit, f.Offset, f.VisibleTo)
 	return collect(rows, err, scanChat)
 }
 

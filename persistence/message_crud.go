@@ -44,8 +44,11 @@ const (
 	sqlUpdateMessage = `UPDATE messages SET content = $2, metadata = $3 WHERE message_id = $1 RETURNING ` + messageColumns
 	sqlDeleteMessage = `DELETE FROM messages WHERE message_id = $1
 		RETURNING chat_id, (sender_type = 'CUSTOMER' AND NOT is_read)`
-	sqlNewestMessage = `SELECT content_type::text, content, timestamp FROM messages WHERE chat_id = $1
+	sqlNewestMessage = `SELECT content_type::text, content, timestamp FROM messages WHERE chat_id = $1 AND sender_type <> 'NOTE'
 		ORDER BY timestamp DESC, seq DESC LIMIT 1`
+	// sqlReopenChat: a customer's message reopens a RESOLVED or snoozed chat.
+	sqlReopenChat = `UPDATE chats SET status = 'OPEN', snoozed_until = NULL
+		WHERE chat_id = $1 AND (status = 'RESOLVED' OR snoozed_until IS NOT NULL)`
 	// sqlSetChatSummary rewrites what the inbox shows of a chat after a message was added, edited or removed.
 	sqlSetChatSummary = `UPDATE chats SET last_message = $2, last_message_at = $3,
 		unread_count = greatest(unread_count + $4, 0) WHERE chat_id = $1`
@@ -84,6 +87,9 @@ func (s *TenantStore) InsertCustomerMessage(ctx context.Context, in NewCustomerM
 		out, err = scanExplained(tx.QueryRow(ctx, sqlInsertCustomerMessage, in.MessageID, in.ChatID, in.PlatformMessageID,
 			in.ContentType, in.Content, jsonOrNil(in.Metadata), in.Timestamp), scanMessage, "message", messageRules...)
 		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, sqlReopenChat, in.ChatID); err != nil {
 			return err
 		}
 		return refreshChatSummary(ctx, tx, in.ChatID, 1)

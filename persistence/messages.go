@@ -52,10 +52,12 @@ type NewInbound struct {
 }
 
 // InboundResult is what storing an inbound message did. A duplicate stored nothing and carries the first copy.
+// ChatStatus is the chat's status after the message: a customer's message reopens a RESOLVED or snoozed chat.
 type InboundResult struct {
 	Message     Message
 	Duplicate   bool
 	UnreadCount int
+	ChatStatus  string
 }
 
 const (
@@ -68,11 +70,13 @@ const (
 			ON CONFLICT (platform_message_id) DO NOTHING
 			RETURNING *),
 		bump AS (UPDATE chats SET unread_count = unread_count + 1, last_message = $8,
-			last_message_at = greatest(last_message_at, ins.timestamp)
-			FROM ins WHERE chats.chat_id = $2 RETURNING chats.unread_count)
-		SELECT false, (SELECT unread_count FROM bump), ` + messageColumns + ` FROM ins
+			last_message_at = greatest(last_message_at, ins.timestamp),
+			status = CASE WHEN chats.status = 'RESOLVED' OR chats.snoozed_until IS NOT NULL THEN 'OPEN' ELSE chats.status END,
+			snoozed_until = NULL
+			FROM ins WHERE chats.chat_id = $2 RETURNING chats.unread_count, chats.status::text)
+		SELECT false, (SELECT unread_count FROM bump), (SELECT status FROM bump), ` + messageColumns + ` FROM ins
 		UNION ALL
-		SELECT true, 0, ` + messageColumns + ` FROM messages WHERE platform_message_id = $3 AND NOT EXISTS (SELECT 1 FROM ins)`
+		SELECT true, 0, '', ` + messageColumns + ` FROM messages WHERE platform_message_id = $3 AND NOT EXISTS (SELECT 1 FROM ins)`
 	sqlMessageByPlatformID = `SELECT ` + messageColumns + ` FROM messages WHERE platform_message_id = $1`
 )
 
@@ -81,7 +85,7 @@ func QueueInbound(b *pgx.Batch, in NewInbound, out *InboundResult) {
 	b.Queue(sqlInsertInbound, in.MessageID, in.ChatID, in.PlatformMessageID, in.ContentType, in.Content,
 		jsonOrNil(in.Metadata), in.Timestamp, Preview(in.ContentType, in.Content)).QueryRow(func(row pgx.Row) error {
 		var err error
-		out.Message, err = scanMessageAfter(row, &out.Duplicate, &out.UnreadCount)
+		out.Message, err = scanMessageAfter(row, &out.Duplicate, &out.UnreadCount, &out.ChatStatus)
 		return err
 	})
 }

@@ -321,10 +321,12 @@ func (x *FieldFailure) GetMessage() string {
 // TenantEvent is a real-time event for a tenant's WebSocket clients, sent by the tenant grain to the
 // gateway of every member, which hands it to the clients connected there.
 type TenantEvent struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	TenantId      string                 `protobuf:"bytes,1,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
-	Event         string                 `protobuf:"bytes,2,opt,name=event,proto3" json:"event,omitempty"`
-	Data          []byte                 `protobuf:"bytes,3,opt,name=data,proto3" json:"data,omitempty"`
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	TenantId string                 `protobuf:"bytes,1,opt,name=tenant_id,json=tenantId,proto3" json:"tenant_id,omitempty"`
+	Event    string                 `protobuf:"bytes,2,opt,name=event,proto3" json:"event,omitempty"`
+	Data     []byte                 `protobuf:"bytes,3,opt,name=data,proto3" json:"data,omitempty"`
+	// audience narrows who receives the event; absent, every user of the tenant does.
+	Audience      *Audience `protobuf:"bytes,4,opt,name=audience,proto3" json:"audience,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -380,6 +382,68 @@ func (x *TenantEvent) GetData() []byte {
 	return nil
 }
 
+func (x *TenantEvent) GetAudience() *Audience {
+	if x != nil {
+		return x.Audience
+	}
+	return nil
+}
+
+// Audience narrows a tenant event to some users: the listed users and, unless only_listed, every owner
+// and admin (an agent under the ASSIGNED_AND_UNASSIGNED visibility setting gets the events of their own
+// conversations; a mention goes to the mentioned user only).
+type Audience struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UserIds       []string               `protobuf:"bytes,1,rep,name=user_ids,json=userIds,proto3" json:"user_ids,omitempty"`
+	OnlyListed    bool                   `protobuf:"varint,2,opt,name=only_listed,json=onlyListed,proto3" json:"only_listed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Audience) Reset() {
+	*x = Audience{}
+	mi := &file_aezen_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Audience) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Audience) ProtoMessage() {}
+
+func (x *Audience) ProtoReflect() protoreflect.Message {
+	mi := &file_aezen_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Audience.ProtoReflect.Descriptor instead.
+func (*Audience) Descriptor() ([]byte, []int) {
+	return file_aezen_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *Audience) GetUserIds() []string {
+	if x != nil {
+		return x.UserIds
+	}
+	return nil
+}
+
+func (x *Audience) GetOnlyListed() bool {
+	if x != nil {
+		return x.OnlyListed
+	}
+	return false
+}
+
 // Ping checks that a member answers (used by operator endpoints).
 type Ping struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -389,7 +453,7 @@ type Ping struct {
 
 func (x *Ping) Reset() {
 	*x = Ping{}
-	mi := &file_aezen_proto_msgTypes[6]
+	mi := &file_aezen_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -401,7 +465,7 @@ func (x *Ping) String() string {
 func (*Ping) ProtoMessage() {}
 
 func (x *Ping) ProtoReflect() protoreflect.Message {
-	mi := &file_aezen_proto_msgTypes[6]
+	mi := &file_aezen_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -414,7 +478,7 @@ func (x *Ping) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Ping.ProtoReflect.Descriptor instead.
 func (*Ping) Descriptor() ([]byte, []int) {
-	return file_aezen_proto_rawDescGZIP(), []int{6}
+	return file_aezen_proto_rawDescGZIP(), []int{7}
 }
 
 // Pong answers Ping with the member's view of itself.
@@ -428,7 +492,7 @@ type Pong struct {
 
 func (x *Pong) Reset() {
 	*x = Pong{}
-	mi := &file_aezen_proto_msgTypes[7]
+	mi := &file_aezen_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -440,7 +504,7 @@ func (x *Pong) String() string {
 func (*Pong) ProtoMessage() {}
 
 func (x *Pong) ProtoReflect() protoreflect.Message {
-	mi := &file_aezen_proto_msgTypes[7]
+	mi := &file_aezen_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -453,7 +517,7 @@ func (x *Pong) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Pong.ProtoReflect.Descriptor instead.
 func (*Pong) Descriptor() ([]byte, []int) {
-	return file_aezen_proto_rawDescGZIP(), []int{7}
+	return file_aezen_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *Pong) GetMemberId() string {
@@ -493,11 +557,16 @@ const file_aezen_proto_rawDesc = "" +
 	"\x06fields\x18\x03 \x03(\v2\x13.aezen.FieldFailureR\x06fields\">\n" +
 	"\fFieldFailure\x12\x14\n" +
 	"\x05field\x18\x01 \x01(\tR\x05field\x12\x18\n" +
-	"\amessage\x18\x02 \x01(\tR\amessage\"T\n" +
+	"\amessage\x18\x02 \x01(\tR\amessage\"\x81\x01\n" +
 	"\vTenantEvent\x12\x1b\n" +
 	"\ttenant_id\x18\x01 \x01(\tR\btenantId\x12\x14\n" +
 	"\x05event\x18\x02 \x01(\tR\x05event\x12\x12\n" +
-	"\x04data\x18\x03 \x01(\fR\x04data\"\x06\n" +
+	"\x04data\x18\x03 \x01(\fR\x04data\x12+\n" +
+	"\baudience\x18\x04 \x01(\v2\x0f.aezen.AudienceR\baudience\"F\n" +
+	"\bAudience\x12\x19\n" +
+	"\buser_ids\x18\x01 \x03(\tR\auserIds\x12\x1f\n" +
+	"\vonly_listed\x18\x02 \x01(\bR\n" +
+	"onlyListed\"\x06\n" +
 	"\x04Ping\";\n" +
 	"\x04Pong\x12\x1b\n" +
 	"\tmember_id\x18\x01 \x01(\tR\bmemberId\x12\x16\n" +
@@ -515,7 +584,7 @@ func file_aezen_proto_rawDescGZIP() []byte {
 	return file_aezen_proto_rawDescData
 }
 
-var file_aezen_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
+var file_aezen_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
 var file_aezen_proto_goTypes = []any{
 	(*TenantCommand)(nil), // 0: aezen.TenantCommand
 	(*Caller)(nil),        // 1: aezen.Caller
@@ -523,18 +592,20 @@ var file_aezen_proto_goTypes = []any{
 	(*Failure)(nil),       // 3: aezen.Failure
 	(*FieldFailure)(nil),  // 4: aezen.FieldFailure
 	(*TenantEvent)(nil),   // 5: aezen.TenantEvent
-	(*Ping)(nil),          // 6: aezen.Ping
-	(*Pong)(nil),          // 7: aezen.Pong
+	(*Audience)(nil),      // 6: aezen.Audience
+	(*Ping)(nil),          // 7: aezen.Ping
+	(*Pong)(nil),          // 8: aezen.Pong
 }
 var file_aezen_proto_depIdxs = []int32{
 	1, // 0: aezen.TenantCommand.caller:type_name -> aezen.Caller
 	3, // 1: aezen.TenantReply.failure:type_name -> aezen.Failure
 	4, // 2: aezen.Failure.fields:type_name -> aezen.FieldFailure
-	3, // [3:3] is the sub-list for method output_type
-	3, // [3:3] is the sub-list for method input_type
-	3, // [3:3] is the sub-list for extension type_name
-	3, // [3:3] is the sub-list for extension extendee
-	0, // [0:3] is the sub-list for field type_name
+	6, // 3: aezen.TenantEvent.audience:type_name -> aezen.Audience
+	4, // [4:4] is the sub-list for method output_type
+	4, // [4:4] is the sub-list for method input_type
+	4, // [4:4] is the sub-list for extension type_name
+	4, // [4:4] is the sub-list for extension extendee
+	0, // [0:4] is the sub-list for field type_name
 }
 
 func init() { file_aezen_proto_init() }
@@ -548,7 +619,7 @@ func file_aezen_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_aezen_proto_rawDesc), len(file_aezen_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   8,
+			NumMessages:   9,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -35,7 +35,8 @@ const gatewayName = "aezen-gateway"
 
 // EventSink receives the real-time events of tenants; the WebSocket hub implements it.
 type EventSink interface {
-	Deliver(tenantID uuid.UUID, event string, data []byte)
+	// Deliver hands an event to the tenant's clients on this member; a non-nil audience narrows who gets it.
+	Deliver(tenantID uuid.UUID, event string, data []byte, audience *protos.Audience)
 }
 
 // Deps are the node-wide services actors use.
@@ -207,15 +208,21 @@ type Caller struct {
 	RequestID string
 }
 
-// publish hands a tenant event to the gateway of every member; the local one is called directly.
+// Publish hands a tenant event for every user of the tenant to the gateway of every member; the local one
+// is called directly.
 func (n *Node) Publish(tenantID uuid.UUID, event string, payload any) {
+	n.PublishTo(tenantID, event, payload, nil)
+}
+
+// PublishTo is Publish for an audience: nil is every user of the tenant (see protos.Audience).
+func (n *Node) PublishTo(tenantID uuid.UUID, event string, payload any, audience *protos.Audience) {
 	data, err := json.Marshal(payload)
 	if err != nil {
 		n.deps.Log.Error("encoding event", "event", event, "err", err)
 		return
 	}
 	if n.sink != nil {
-		n.sink.Deliver(tenantID, event, data)
+		n.sink.Deliver(tenantID, event, data, audience)
 	}
 	members := n.members.Load()
 	if members == nil {
@@ -226,7 +233,7 @@ func (n *Node) Publish(tenantID uuid.UUID, event string, payload any) {
 	for _, addr := range *members {
 		if addr != self {
 			if msg == nil {
-				msg = &protos.TenantEvent{TenantId: tenantID.String(), Event: event, Data: data}
+				msg = &protos.TenantEvent{TenantId: tenantID.String(), Event: event, Data: data, Audience: audience}
 			}
 			n.System.Root.Send(actor.NewPID(addr, gatewayName), msg)
 		}
@@ -242,7 +249,7 @@ func (n *Node) receiveGatewayEvent(ctx actor.Context) {
 	if err != nil {
 		return
 	}
-	n.sink.Deliver(id, ev.Event, ev.Data)
+	n.sink.Deliver(id, ev.Event, ev.Data, ev.Audience)
 }
 
 // quietLogger keeps protoactor's own logs at warning level and above.

@@ -16,7 +16,54 @@ var (
 	OpConversationSend     = Declare[SendInput, SendResult]("conversation.send")
 	OpConversationRead     = Declare[ChatRef, ReadResult]("conversation.read")
 	OpConversationTyping   = Declare[TypingInput, None]("conversation.typing")
+	OpConversationAssign   = Declare[AssignInput, persistence.Conversation]("conversation.assign")
+	OpConversationNote     = Declare[NoteInput, NoteResult]("conversation.note")
 )
+
+// AssignInput is the payload of OpConversationAssign: the team member to assign the chat to, or nil for nobody.
+type AssignInput struct {
+	ChatID uuid.UUID  `json:"chatId"`
+	UserID *uuid.UUID `json:"userId"`
+}
+
+// EventAssignmentChanged tells the inbox that a conversation changed hands.
+const EventAssignmentChanged = "assignment_changed"
+
+// AssignmentChangedEvent is the data of assignment_changed.
+type AssignmentChangedEvent struct {
+	ChatID           uuid.UUID                `json:"chatId"`
+	Assignee         *uuid.UUID               `json:"assignee"`
+	PreviousAssignee *uuid.UUID               `json:"previousAssignee"`
+	AssignedBy       *uuid.UUID               `json:"assignedBy"`
+	Conversation     persistence.Conversation `json:"conversation"`
+}
+
+// NoteInput is the payload of OpConversationNote: an internal note, and the team members it mentions.
+type NoteInput struct {
+	ChatID   uuid.UUID   `json:"chatId"`
+	Content  string      `json:"content"`
+	Mentions []uuid.UUID `json:"mentions,omitempty"`
+}
+
+// NoteResult answers OpConversationNote.
+type NoteResult struct {
+	Message persistence.Message `json:"message"`
+}
+
+// Events of internal notes: note_added goes to those who may see the conversation, mention to each
+// mentioned user only.
+const (
+	EventNoteAdded = "note_added"
+	EventMention   = "mention"
+)
+
+// NoteEvent is the data of note_added and mention.
+type NoteEvent struct {
+	ChatID    uuid.UUID           `json:"chatId"`
+	Message   persistence.Message `json:"message"`
+	AuthorID  *uuid.UUID          `json:"authorId"`
+	Mentioned []uuid.UUID         `json:"mentioned,omitempty"`
+}
 
 // SendInput is the payload of OpConversationSend.
 type SendInput struct {
@@ -55,6 +102,8 @@ type ConversationListInput struct {
 	Cursor string  `json:"cursor"`
 	Status *string `json:"status"`
 	Search *string `json:"search"`
+	// Assignee is "none" (unassigned only) or a user id; the HTTP layer turns "me" into the caller's id.
+	Assignee *string `json:"assignee,omitempty"`
 }
 
 // ConversationPage answers OpConversationList.

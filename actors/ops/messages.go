@@ -24,7 +24,7 @@ var (
 // to AGENT. platformMessageId and timestamp can only be given for a CUSTOMER message: the engine chooses
 // them for the messages it sends. An update may change the content and the metadata only.
 type MessageInput struct {
-	SenderType        *string         `json:"senderType" validate:"omitnil,sendertype"`
+	SenderType        *string         `json:"senderType" validate:"omitnil,postedsendertype"`
 	ContentType       *string         `json:"contentType" validate:"omitnil,contenttype"`
 	Content           *string         `json:"content" validate:"omitnil,min=1,max=65536"`
 	Metadata          json.RawMessage `json:"metadata"`

@@ -12,7 +12,7 @@ import (
 
 // GetChat answers ops.OpChatGet.
 func GetChat(ctx context.Context, s *Scope, in ops.Ref) (ops.ChatView, error) {
-	c, err := s.Store.GetChat(ctx, in.ID)
+	c, err := s.visibleChat(ctx, in.ID)
 	if err != nil {
 		return ops.ChatView{}, err
 	}
@@ -25,6 +25,9 @@ func GetChat(ctx context.Context, s *Scope, in ops.Ref) (ops.ChatView, error) {
 
 // DeleteChat answers ops.OpChatDelete.
 func DeleteChat(ctx context.Context, s *Scope, in ops.Ref) (ops.None, error) {
+	if _, err := s.visibleChat(ctx, in.ID); err != nil {
+		return ops.None{}, err
+	}
 	if err := s.Store.DeleteChat(ctx, in.ID); err != nil {
 		return ops.None{}, err
 	}
@@ -58,7 +61,7 @@ func CreateChat(ctx context.Context, s *Scope, w ops.Write[ops.ChatInput]) (pers
 func ListChats(ctx context.Context, s *Scope, in ops.ChatListInput) (ops.ListPage[ops.ChatView], error) {
 	page := page(in.Paging)
 	list, err := s.Store.ListChats(ctx, persistence.ChatFilter{Status: in.Status, ChannelID: in.ChannelID,
-		CustomerID: in.CustomerID, UserID: in.UserID, Page: page})
+		CustomerID: in.CustomerID, UserID: in.UserID, VisibleTo: s.visibleTo(), Page: page})
 	if err != nil {
 		return ops.ListPage[ops.ChatView]{}, err
 	}
@@ -77,10 +80,11 @@ func UpdateChat(ctx context.Context, s *Scope, w ops.Write[ops.ChatInput]) (pers
 	if err := ops.ValidateUpdate(in); err != nil {
 		return persistence.Chat{}, err
 	}
-	c, err := s.Store.GetChat(ctx, w.ID)
+	c, err := s.visibleChat(ctx, w.ID)
 	if err != nil {
 		return persistence.Chat{}, err
 	}
+	previous := c.UserID
 	if err := applyChatAssignee(ctx, s, &c, in); err != nil {
 		return persistence.Chat{}, err
 	}
@@ -92,36 +96,58 @@ func UpdateChat(ctx context.Context, s *Scope, w ops.Write[ops.ChatInput]) (pers
 	if err != nil {
 		return persistence.Chat{}, err
 	}
-	chatChanged(ctx, s, updated.ChatID)
+	conv, ok := chatChanged(ctx, s, updated.ChatID, previous)
+	if ok && !sameUser(previous, updated.UserID) {
+		by := callerID(s)
+		s.Node.PublishTo(s.TenantID, ops.EventAssignmentChanged, ops.AssignmentChangedEvent{ChatID: updated.ChatID,
+			Assignee: updated.UserID, PreviousAssignee: previous, AssignedBy: &by, Conversation: conv},
+			s.Visibility.Audience(previous, updated.UserID))
+	}
 	return updated, nil
 }
 
-// applyChatAssignee sets (or, with "", clears) the agent a chat is assigned to, who must be on the team.
+// sameUser reports whether two optional user ids are the same (both nobody included).
+func sameUser(a, b *uuid.UUID) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
+}
+
+// applyChatAssignee sets (or, with "", clears) the agent a chat is assigned to, who must be on the team,
+// under the team's assignment rules (domain.Viewer.CheckAssign).
 func applyChatAssignee(ctx context.Context, s *Scope, c *persistence.Chat, in ops.ChatInput) error {
 	if in.UserID == nil {
 		return nil
 	}
-	if *in.UserID == "" {
-		c.UserID = nil
+	var next *uuid.UUID
+	if *in.UserID != "" {
+		id := parseID(in.UserID)
+		next = &id
+	}
+	if sameUser(c.UserID, next) {
 		return nil
 	}
-	id := parseID(in.UserID)
-	if err := checkMember(ctx, s, "userId", id); err != nil {
+	if err := ViewerOf(s.Caller).CheckAssign(c.UserID, next); err != nil {
 		return err
 	}
-	c.UserID = &id
+	if next != nil {
+		if err := checkMember(ctx, s, "userId", *next); err != nil {
+			return err
+		}
+	}
+	c.UserID = next
 	return nil
 }
 
-// chatChanged makes the chat's conversation actor reload and publishes the chat as the inbox shows it.
-func chatChanged(ctx context.Context, s *Scope, chatID uuid.UUID) {
+// chatChanged makes the chat's conversation actor reload and publishes the chat as the inbox shows it, to
+// those who may see it now and those who could before (previous assignees).
+func chatChanged(ctx context.Context, s *Scope, chatID uuid.UUID, previous ...*uuid.UUID) (persistence.Conversation, bool) {
 	forgetConversation(s, chatID)
 	conv, err := s.Store.GetConversation(ctx, chatID)
 	if err != nil {
 		s.Log.Warn("loading changed chat for its event", "chat_id", chatID.String(), "err", err)
-		return
+		return conv, false
 	}
-	s.Node.Publish(s.TenantID, ops.EventConversationUpdated, conv)
+	s.Node.PublishTo(s.TenantID, ops.EventConversationUpdated, conv, s.Visibility.Audience(append(previous, conv.Assignee)...))
+	return conv, true
 }
 
 // chatViews embeds the related records asked for, loading each relation for all chats at once.

@@ -3,15 +3,30 @@ package queries
 import (
 	"context"
 
+	"github.com/google/uuid"
+
 	"github.com/aezen/engine/actors/ops"
+	"github.com/aezen/engine/domain"
 	"github.com/aezen/engine/persistence"
 )
 
 // Inbox reads run on query goroutines: they read committed state and never block a conversation actor.
 // ListConversations answers ops.OpConversationList.
 func ListConversations(ctx context.Context, s *Scope, in ops.ConversationListInput) (ops.ConversationPage, error) {
-	list, next, err := s.Store.ListConversations(ctx, persistence.ConversationFilter{Status: in.Status, Search: in.Search,
-		Limit: in.Limit, Cursor: in.Cursor})
+	f := persistence.ConversationFilter{Status: in.Status, Search: in.Search, Limit: in.Limit, Cursor: in.Cursor,
+		VisibleTo: s.visibleTo()}
+	if in.Assignee != nil {
+		if *in.Assignee == "none" {
+			f.Unassigned = true
+		} else {
+			id, err := uuid.Parse(*in.Assignee)
+			if err != nil {
+				return ops.ConversationPage{}, domain.InvalidField("assignee", "must be me, none or a user id")
+			}
+			f.Assignee = &id
+		}
+	}
+	list, next, err := s.Store.ListConversations(ctx, f)
 	if err != nil {
 		return ops.ConversationPage{}, err
 	}
@@ -27,12 +42,12 @@ func ListConversations(ctx context.Context, s *Scope, in ops.ConversationListInp
 
 // GetConversation answers ops.OpConversationGet.
 func GetConversation(ctx context.Context, s *Scope, in ops.ChatRef) (persistence.Conversation, error) {
-	return s.Store.GetConversation(ctx, in.ChatID)
+	return s.visibleConversation(ctx, in.ChatID)
 }
 
 // ConversationMessages answers ops.OpConversationMessages.
 func ConversationMessages(ctx context.Context, s *Scope, in ops.MessagesInput) (ops.MessagePage, error) {
-	if _, err := s.Store.GetConversation(ctx, in.ChatID); err != nil {
+	if _, err := s.visibleConversation(ctx, in.ChatID); err != nil {
 		return ops.MessagePage{}, err
 	}
 	list, next, err := s.Store.ListMessages(ctx, in.ChatID, in.Before, in.Limit)

@@ -2,6 +2,7 @@ package queries
 
 import (
 	"context"
+	"slices"
 
 	"github.com/google/uuid"
 
@@ -79,6 +80,7 @@ func applyCustomer(c *persistence.Customer, in ops.CustomerInput) {
 }
 
 // customerViews embeds the related records asked for, loading each relation for all customers at once.
+// Embedded chats are those the caller may see.
 func customerViews(ctx context.Context, s *Scope, list []persistence.Customer, include []string) ([]ops.CustomerView, error) {
 	ids := make([]uuid.UUID, len(list))
 	for i, c := range list {
@@ -104,7 +106,8 @@ func customerViews(ctx context.Context, s *Scope, list []persistence.Customer, i
 			views[i].Orders = nonNil(orders[c.CustomerID])
 		}
 		if chats != nil {
-			views[i].Chats = nonNil(chats[c.CustomerID])
+			visible := slices.DeleteFunc(chats[c.CustomerID], func(ch persistence.Chat) bool { return !s.canSee(ch.UserID) })
+			views[i].Chats = nonNil(visible)
 		}
 	}
 	return views, nil

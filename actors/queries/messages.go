@@ -13,7 +13,7 @@ import (
 
 // ListChatMessages answers ops.OpChatMessageList.
 func ListChatMessages(ctx context.Context, s *Scope, in ops.ChatMessageListInput) (ops.ListPage[persistence.Message], error) {
-	if _, err := s.Store.GetChat(ctx, in.ChatID); err != nil {
+	if _, err := s.visibleChat(ctx, in.ChatID); err != nil {
 		return ops.ListPage[persistence.Message]{}, err
 	}
 	page := page(in.Paging)
@@ -26,11 +26,26 @@ func ListChatMessages(ctx context.Context, s *Scope, in ops.ChatMessageListInput
 
 // GetMessage answers ops.OpMessageGet.
 func GetMessage(ctx context.Context, s *Scope, in ops.Ref) (persistence.Message, error) {
-	return s.Store.GetMessage(ctx, in.ID)
+	return s.visibleMessage(ctx, in.ID)
+}
+
+// visibleMessage loads a message of a chat the caller may see; any other is not found.
+func (s *Scope) visibleMessage(ctx context.Context, id uuid.UUID) (persistence.Message, error) {
+	m, err := s.Store.GetMessage(ctx, id)
+	if err != nil {
+		return m, err
+	}
+	if _, err := s.visibleChat(ctx, m.ChatID); err != nil {
+		return persistence.Message{}, domain.NotFound("message")
+	}
+	return m, nil
 }
 
 // DeleteMessage answers ops.OpMessageDelete.
 func DeleteMessage(ctx context.Context, s *Scope, in ops.Ref) (ops.None, error) {
+	if _, err := s.visibleMessage(ctx, in.ID); err != nil {
+		return ops.None{}, err
+	}
 	chatID, err := s.Store.DeleteMessage(ctx, in.ID)
 	if err != nil {
 		return ops.None{}, err
@@ -50,7 +65,7 @@ func CreateCustomerMessage(ctx context.Context, s *Scope, w ops.Write[ops.Messag
 	if in.Sender() != domain.SenderCustomer {
 		return persistence.Message{}, domain.InvalidField("senderType", "must be CUSTOMER here; AGENT and SYSTEM messages are sent with "+ops.OpConversationSend.Name())
 	}
-	if _, err := s.Store.GetChat(ctx, w.ID); err != nil {
+	if _, err := s.visibleChat(ctx, w.ID); err != nil {
 		return persistence.Message{}, err
 	}
 	nm := persistence.NewCustomerMessage{MessageID: uuid.Must(uuid.NewV7()), ChatID: w.ID, PlatformMessageID: in.PlatformMessageID,
@@ -65,8 +80,8 @@ func CreateCustomerMessage(ctx context.Context, s *Scope, w ops.Write[ops.Messag
 	}
 	forgetConversation(s, w.ID)
 	if conv, err := s.Store.GetConversation(ctx, w.ID); err == nil {
-		s.Node.Publish(s.TenantID, ops.EventIncomingMessage, ops.IncomingMessageEvent{Message: m, Conversation: conv})
-		s.Node.Publish(s.TenantID, ops.EventConversationUpdated, conv)
+		s.publishConversation(ops.EventIncomingMessage, conv, ops.IncomingMessageEvent{Message: m, Conversation: conv})
+		s.publishConversation(ops.EventConversationUpdated, conv, conv)
 	}
 	return m, nil
 }
@@ -76,7 +91,7 @@ func UpdateMessage(ctx context.Context, s *Scope, w ops.Write[ops.MessageInput])
 	if err := ops.ValidateUpdate(in); err != nil {
 		return persistence.Message{}, err
 	}
-	m, err := s.Store.GetMessage(ctx, w.ID)
+	m, err := s.visibleMessage(ctx, w.ID)
 	if err != nil {
 		return persistence.Message{}, err
 	}

@@ -25,6 +25,8 @@ type Scope struct {
 	// Caller is the user the operation acts for (empty for engine-internal work).
 	Caller node.Caller
 	Log    *slog.Logger
+	// Visibility is the tenant's agent visibility setting, shared with the tenant actor.
+	Visibility *Visibility
 }
 
 // ReloadChat asks the tenant to stop the chat's conversation actor once it is idle, so that its next

@@ -12,6 +12,7 @@ import (
 	"github.com/aezen/engine/actors/channels"
 	"github.com/aezen/engine/actors/node"
 	"github.com/aezen/engine/actors/ops"
+	"github.com/aezen/engine/actors/queries"
 	"github.com/aezen/engine/domain"
 	"github.com/aezen/engine/persistence"
 	"github.com/aezen/engine/sessions"
@@ -27,6 +28,8 @@ type conversationActor struct {
 	store    *persistence.TenantStore
 	writer   *actor.PID
 	log      *slog.Logger
+	// visibility is the tenant's agent visibility setting (shared with the tenant actor).
+	visibility *queries.Visibility
 
 	conv     persistence.Conversation
 	loadErr  error
@@ -37,7 +40,7 @@ type conversationActor struct {
 func (t *tenantActor) conversationProps(chatID uuid.UUID) *actor.Props {
 	return actor.PropsFromProducer(func() actor.Actor {
 		return &conversationActor{node: t.node, tenantID: t.tenantID, chatID: chatID, store: t.store, writer: t.writer,
-			log: t.log.With("chat_id", chatID.String())}
+			log: t.log.With("chat_id", chatID.String()), visibility: t.visibility}
 	}, actor.WithDispatcher(node.Dispatcher))
 }
 
@@ -53,6 +56,10 @@ func (c *conversationActor) Receive(ctx actor.Context) {
 		if c.loadErr != nil {
 			msg.fail(c.loadErr)
 			ctx.Send(ctx.Parent(), &convIdle{chatID: c.chatID})
+			return
+		}
+		if !msg.viewer.CanSee(c.visibility.Get(), c.conv.Assignee) {
+			msg.fail(domain.NotFound("conversation"))
 			return
 		}
 		msg.run(c, ctx)
@@ -86,6 +93,11 @@ func (c *conversationActor) typing(ctx actor.Context, in ops.TypingInput, done f
 		ctx.Send(ctx.Parent(), &channels.TypingSignal{ChannelID: c.conv.ChannelID, PlatformChatID: *c.conv.PlatformChatID, On: in.On})
 	}
 	done(ops.None{}, nil)
+}
+
+// publish sends an event about this chat to those who may see it.
+func (c *conversationActor) publish(event string, payload any) {
+	c.node.PublishTo(c.tenantID, event, payload, c.visibility.Audience(c.conv.Assignee))
 }
 
 // write queues a job on the db writer; then runs on this actor once the job has committed or failed.
@@ -139,9 +151,9 @@ func (c *conversationActor) send(ctx actor.Context, in ops.SendInput, done func(
 		m := out.Message
 		preview := persistence.Preview(m.ContentType, m.Content)
 		c.conv.LastMessage, c.conv.LastMessageAt = &preview, &m.Timestamp
-		c.node.Publish(c.tenantID, ops.EventMessageStatus, ops.MessageStatusEvent{MessageID: m.MessageID, ChatID: m.ChatID,
+		c.publish(ops.EventMessageStatus, ops.MessageStatusEvent{MessageID: m.MessageID, ChatID: m.ChatID,
 			PlatformMessageID: m.PlatformMessageID, Status: m.Status, Message: &m})
-		c.node.Publish(c.tenantID, ops.EventConversationUpdated, c.conv)
+		c.publish(ops.EventConversationUpdated, c.conv)
 		ctx.Send(ctx.Parent(), &channels.OutboundReady{ChannelID: c.conv.ChannelID, Platform: c.conv.Platform, Msg: c.outbound(m)})
 	})
 }
@@ -178,8 +190,11 @@ func (c *conversationActor) inbound(ctx actor.Context, msg persistence.NewInboun
 		if c.conv.LastMessageAt == nil || !m.Timestamp.Before(*c.conv.LastMessageAt) {
 			c.conv.LastMessage, c.conv.LastMessageAt = &preview, &m.Timestamp
 		}
-		c.node.Publish(c.tenantID, ops.EventIncomingMessage, ops.IncomingMessageEvent{Message: m, Conversation: c.conv})
-		c.node.Publish(c.tenantID, ops.EventConversationUpdated, c.conv)
+		if out.ChatStatus != "" && out.ChatStatus != c.conv.Status {
+			c.conv.Status, c.conv.SnoozedUntil = out.ChatStatus, nil
+		}
+		c.publish(ops.EventIncomingMessage, ops.IncomingMessageEvent{Message: m, Conversation: c.conv})
+		c.publish(ops.EventConversationUpdated, c.conv)
 	})
 }
 
@@ -198,7 +213,7 @@ func (c *conversationActor) status(ctx actor.Context, change persistence.StatusC
 			return
 		}
 		for _, m := range moved {
-			c.node.Publish(c.tenantID, ops.EventMessageStatus, ops.MessageStatusEvent{MessageID: m.MessageID, ChatID: m.ChatID,
+			c.publish(ops.EventMessageStatus, ops.MessageStatusEvent{MessageID: m.MessageID, ChatID: m.ChatID,
 				PlatformMessageID: m.PlatformMessageID, Status: m.Status, Error: m.Error})
 		}
 		done(ops.StatusResult{Updated: len(moved)}, nil)
@@ -216,7 +231,7 @@ func (c *conversationActor) markRead(ctx actor.Context, _ ops.ChatRef, done func
 		done(ops.ReadResult{UnreadCount: 0}, nil)
 		if len(ids) > 0 || c.conv.UnreadCount != 0 {
 			c.conv.UnreadCount = 0
-			c.node.Publish(c.tenantID, ops.EventConversationUpdated, c.conv)
+			c.publish(ops.EventConversationUpdated, c.conv)
 		}
 		if len(ids) > 0 && c.conv.PlatformChatID != nil {
 			ctx.Send(ctx.Parent(), &channels.ReadReceipts{ChannelID: c.conv.ChannelID, PlatformChatID: *c.conv.PlatformChatID, IDs: ids})

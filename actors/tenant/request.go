@@ -90,7 +90,29 @@ func onChat[In, Out any](op ops.Op[In, Out], chat func(In) uuid.UUID,
 			done(zero, domain.InvalidField("chatId", "is required"))
 			return
 		}
-		t.toConversation(ctx, chatID, chatRequest(r.op, in, h, done))
+		req := chatRequest(r.op, in, h, done)
+		req.viewer = queries.ViewerOf(r.caller)
+		t.toConversation(ctx, chatID, req)
+	}}
+}
+
+// onChatBy is onChat for a handler that needs to know who asked (assignment rules, a note's author).
+func onChatBy[In, Out any](op ops.Op[In, Out], chat func(In) uuid.UUID,
+	h func(c *conversationActor, ctx actor.Context, who domain.Viewer, in In, done func(Out, error))) route {
+	return route{op: op.Name(), decode: decoder[In](op.Name()), run: func(t *tenantActor, ctx actor.Context, r *request) {
+		in, done := r.in.(In), answerer[Out](ctx.ActorSystem(), t.log, r)
+		chatID := chat(in)
+		if chatID == uuid.Nil {
+			var zero Out
+			done(zero, domain.InvalidField("chatId", "is required"))
+			return
+		}
+		who := queries.ViewerOf(r.caller)
+		req := chatRequest(r.op, in, func(c *conversationActor, ctx actor.Context, in In, done func(Out, error)) {
+			h(c, ctx, who, in, done)
+		}, done)
+		req.viewer = who
+		t.toConversation(ctx, chatID, req)
 	}}
 }
 

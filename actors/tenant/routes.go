@@ -25,6 +25,10 @@ var routes = table(
 	beforeSend(onChat(ops.OpConversationSend, func(in ops.SendInput) uuid.UUID { return in.ChatID }, (*conversationActor).send)),
 	onChat(ops.OpConversationRead, func(in ops.ChatRef) uuid.UUID { return in.ChatID }, (*conversationActor).markRead),
 	onChat(ops.OpConversationTyping, func(in ops.TypingInput) uuid.UUID { return in.ChatID }, (*conversationActor).typing),
+	onChatBy(ops.OpConversationAssign, func(in ops.AssignInput) uuid.UUID { return in.ChatID }, (*conversationActor).assign),
+	onChatBy(ops.OpConversationNote, func(in ops.NoteInput) uuid.UUID { return in.ChatID }, (*conversationActor).note),
+	query(ops.OpSettingsGet, queries.GetSettings),
+	query(ops.OpSettingsUpdate, queries.UpdateSettings),
 
 	query(ops.OpChannelCreate, queries.CreateChannel),
 	query(ops.OpChannelList, queries.ListChannels),

@@ -46,6 +46,8 @@ type tenantActor struct {
 	commands      int64
 	// wakeSet is true once this activation has recorded a wakeup in the master database.
 	wakeSet bool
+	// visibility is the agent visibility setting, shared with conversation actors and queries.
+	visibility *queries.Visibility
 	// life is cancelled when the actor stops: the work it started off the mailbox (queries, lookups) ends
 	// with it instead of running on for a tenant that is gone.
 	life    context.Context
@@ -141,6 +143,12 @@ func (t *tenantActor) activate(ctx actor.Context, identity string) error {
 		t.tenant.Status = persistence.TenantActive
 	}
 	t.store = persistence.NewTenantStore(pool, deps.Cipher)
+	settings, err := t.store.GetSettings(c)
+	if err != nil {
+		deps.Pools.Close(pool)
+		return fmt.Errorf("reading tenant settings: %w", err)
+	}
+	t.visibility = queries.NewVisibility(settings.AgentVisibility)
 	t.writer = ctx.Spawn(actor.PropsFromProducer(func() actor.Actor { return newDBWriter(t.store, t.log) },
 		actor.WithDispatcher(node.Dispatcher)))
 	metricActiveTenants.Inc()
@@ -209,5 +217,6 @@ func (t *tenantActor) dispatch(ctx actor.Context, r *request, payload []byte) {
 }
 
 func (t *tenantActor) scope(ctx actor.Context, caller node.Caller) *queries.Scope {
-	return &queries.Scope{TenantID: t.tenantID, Store: t.store, Node: t.node, Tenant: ctx.Self(), Caller: caller, Log: t.log}
+	return &queries.Scope{TenantID: t.tenantID, Store: t.store, Node: t.node, Tenant: ctx.Self(), Caller: caller, Log: t.log,
+		Visibility: t.visibility}
 }
