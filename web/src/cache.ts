@@ -41,7 +41,8 @@ export function upsertMessage(qc: QueryClient, m: Message) {
       data: p.data.map((x) => {
         if (x.messageId === m.messageId || (cid && clientId(x) === cid)) {
           found = true;
-          const keep = x.messageId === m.messageId && !statusMoves(x.status, m.status);
+          // An optimistic copy (tmp- id) takes whatever comes; the engine's copies only move forward.
+          const keep = x.messageId === m.messageId && !x.messageId.startsWith("tmp-") && !statusMoves(x.status, m.status);
           return keep ? { ...m, status: x.status, error: x.error } : m;
         }
         return x;
