@@ -1,5 +1,5 @@
 import { useEffect, useRef, type KeyboardEvent } from "react";
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { Link } from "react-router-dom";
 import { api, errorText, unwrap, type Conversation } from "../api/client";
@@ -20,6 +20,10 @@ export function ConversationList({ filter, selected, onOpen }: { filter: Convers
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const items = q.data?.pages.flatMap((p) => p.data) ?? [];
+  // Channel names for the rows (the same query the Channels screen uses).
+  const channels = useQuery({ queryKey: ["channels"], queryFn: () => unwrap(api.GET("/api/channels", { params: { query: { limit: 200 } } })) });
+  const channelName = (c: Conversation) =>
+    channels.data?.data.find((ch) => ch.channelId === c.channelId)?.channelName || (c.platform === "WHATSAPP" ? "WhatsApp" : c.platform);
   const scrollRef = useRef<HTMLDivElement>(null);
   const v = useVirtualizer({ count: items.length, getScrollElement: () => scrollRef.current, estimateSize: () => 68, overscan: 8 });
   const virtual = v.getVirtualItems();
@@ -81,7 +85,7 @@ export function ConversationList({ filter, selected, onOpen }: { filter: Convers
                 </span>
                 <span className="conv-bottom">
                   <span className="conv-last muted">{c.lastMessage ?? "No messages"}</span>
-                  <span className="chip">{c.platform === "WHATSAPP" ? "WhatsApp" : c.platform}</span>
+                  <span className="chip">{channelName(c)}</span>
                   {c.unreadCount > 0 && (
                     <span className="badge" aria-label={`${c.unreadCount} unread`}>
                       {c.unreadCount}
