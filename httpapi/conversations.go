@@ -18,6 +18,8 @@ func (s *Server) conversationRoutes(r fiber.Router) {
 	r.Post("/conversations/:chatId/read", s.markRead)
 	r.Post("/conversations/:chatId/assign", s.assignConversation)
 	r.Post("/conversations/:chatId/notes", s.addNote)
+	r.Put("/conversations/:chatId/labels", setLabelsHandler(s, ops.OpConversationLabels, "chatId"))
+	s.labelRoutes(r)
 	r.Get("/settings", s.getSettings)
 	r.Put("/settings", managersOnly("change the team's settings"), s.updateSettings)
 }
@@ -50,7 +52,7 @@ func (s *Server) listConversations(c *fiber.Ctx) error {
 		return err
 	}
 	return call(s, c, fiber.StatusOK, ops.OpConversationList, ops.ConversationListInput{Limit: limit,
-		Cursor: c.Query("cursor"), Status: status, Search: search, Assignee: assignee})
+		Cursor: c.Query("cursor"), Status: status, Search: search, Assignee: assignee, Label: queryOptional(c, "label")})
 }
 
 func (s *Server) getConversation(c *fiber.Ctx) error {

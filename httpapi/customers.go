@@ -14,10 +14,11 @@ func (s *Server) customerRoutes(r fiber.Router) {
 	r.Get("/customers/:customerId", getHandler(s, ops.OpCustomerGet, "customerId", customerIncludes...))
 	r.Put("/customers/:customerId", updateHandler[ops.CustomerInput](s, ops.OpCustomerUpdate, "customerId"))
 	r.Delete("/customers/:customerId", deleteHandler(s, ops.OpCustomerDelete, "customerId"))
+	r.Put("/customers/:customerId/labels", setLabelsHandler(s, ops.OpCustomerLabels, "customerId"))
 }
 
 func (s *Server) listCustomers(c *fiber.Ctx) error {
-	if err := allowQuery(c, known("channelId", "name", "email", "phone", "include")...); err != nil {
+	if err := allowQuery(c, known("channelId", "name", "email", "phone", "label", "include")...); err != nil {
 		return err
 	}
 	paging, err := queryPaging(c)
@@ -34,5 +35,5 @@ func (s *Server) listCustomers(c *fiber.Ctx) error {
 	}
 	return call(s, c, fiber.StatusOK, ops.OpCustomerList, ops.CustomerListInput{ChannelID: channel,
 		Name: queryOptional(c, "name"), Email: queryOptional(c, "email"), Phone: queryOptional(c, "phone"),
-		Include: include, Paging: paging})
+		Label: queryOptional(c, "label"), Include: include, Paging: paging})
 }

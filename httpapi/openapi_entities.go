@@ -33,6 +33,7 @@ func entitySchemas() js {
 			"fullName": null(text(0)), "email": null(text(0)), "phone": null(text(0)), "avatarUrl": null(text(0)),
 			"firstSeenAt": timestamp(), "lastSeenAt": timestamp(), "metadata": null(jsonObject())}),
 		"CustomerView": extended("Customer", props{
+			"labels": described(array(ref("LabelRef")), "The customer's labels, by name."),
 			"orders": described(array(ref("Order")), "With include=orders: the newest 50 orders, oldest first."),
 			"chats":  described(array(ref("Chat")), "With include=chats: the 50 most recently active chats.")}),
 		"CustomerCreate": input(with(customerFields, props{"channelId": uuidSchema()}), "channelId", "platformCustomerId"),

@@ -12,7 +12,18 @@ func teamworkSchemas() js {
 			"updatedAt": timestamp()}, "agentVisibility", "updatedAt"),
 		"NoteRequest": input(props{"content": textRange(1, 65536),
 			"mentions": described(array(uuidSchema()), "Team members to notify (at most 20).")}, "content"),
-		"NoteResult":      object(props{"message": ref("Message")}, "message"),
-		"SettingsRequest": input(props{"agentVisibility": enum(domain.AgentVisibilities.Strings()...)}),
+		"NoteResult":       object(props{"message": ref("Message")}, "message"),
+		"Label":            object(props{"labelId": uuidSchema(), "name": text(50), "color": hexColor(), "createdAt": timestamp(), "updatedAt": timestamp()}, "labelId", "name", "color", "createdAt", "updatedAt"),
+		"LabelRef":         object(props{"labelId": uuidSchema(), "name": text(50), "color": hexColor()}, "labelId", "name", "color"),
+		"LabelList":        object(props{"data": array(ref("Label"))}, "data"),
+		"LabelCreate":      input(props{"name": textRange(1, 50), "color": hexColor()}, "name", "color"),
+		"LabelUpdate":      input(props{"name": textRange(1, 50), "color": hexColor()}),
+		"SetLabelsRequest": input(props{"labelIds": described(array(uuidSchema()), "Every label the record should have (at most 50); [] removes them all.")}, "labelIds"),
+		"SettingsRequest":  input(props{"agentVisibility": enum(domain.AgentVisibilities.Strings()...)}),
 	}
+}
+
+// hexColor is a CSS hex color.
+func hexColor() js {
+	return js{"type": "string", "pattern": "^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$", "example": "#1f883d"}
 }

@@ -30,6 +30,7 @@ type Conversation struct {
 	// SnoozedUntil is set while the conversation is snoozed (PENDING until then).
 	SnoozedUntil *time.Time `json:"snoozedUntil"`
 	StartedAt    time.Time  `json:"startedAt"`
+	Labels       []LabelRef `json:"labels"`
 }
 
 // ConversationFilter selects and pages the inbox.
@@ -42,16 +43,22 @@ type ConversationFilter struct {
 	// VisibleTo, when set, hides the conversations assigned to anyone else (an agent under the
 	// ASSIGNED_AND_UNASSIGNED visibility setting).
 	VisibleTo *uuid.UUID
-	Limit     int
-	Cursor    string
+	// Label keeps only conversations with this label.
+	Label  *uuid.UUID
+	Limit  int
+	Cursor string
 }
 
-const conversationSelect = `SELECT c.chat_id, c.channel_id, c.customer_id, ch.platform_type::text, cu.full_name,
+// chatLabelRefs is the labels of chat c, as JSON.
+var chatLabelRefs = labelRefsOf("chat_labels", "chat_id", "c.chat_id")
+
+var conversationSelect = `SELECT c.chat_id, c.channel_id, c.customer_id, ch.platform_type::text, cu.full_name,
 	coalesce(cu.phone, cu.platform_customer_id), cu.platform_customer_id, c.platform_chat_id, c.user_id,
-	c.last_message, c.last_message_at, c.unread_count, c.status::text, c.snoozed_until, c.started_at
+	c.last_message, c.last_message_at, c.unread_count, c.status::text, c.snoozed_until, c.started_at,
+	` + chatLabelRefs + `
 	FROM chats c JOIN customers cu ON cu.customer_id = c.customer_id JOIN channels ch ON ch.channel_id = c.channel_id`
 
-const (
+var (
 	sqlGetConversation   = conversationSelect + ` WHERE c.chat_id = $1`
 	sqlListConversations = conversationSelect + `
 		WHERE ($1::chat_status IS NULL OR c.status = $1)
@@ -60,6 +67,7 @@ const (
 		  AND (NOT $6 OR c.user_id IS NULL)
 		  AND ($7::uuid IS NULL OR c.user_id = $7)
 		  AND ($8::uuid IS NULL OR c.user_id IS NULL OR c.user_id = $8)
+		  AND ($9::uuid IS NULL OR EXISTS (SELECT 1 FROM chat_labels cl WHERE cl.chat_id = c.chat_id AND cl.label_id = $9))
 		ORDER BY coalesce(c.last_message_at, c.started_at) DESC, c.chat_id DESC
 		LIMIT $5`
 )
@@ -68,7 +76,7 @@ func scanConversation(row pgx.Row) (Conversation, error) {
 	var c Conversation
 	err := row.Scan(&c.ChatID, &c.ChannelID, &c.CustomerID, &c.Platform, &c.ContactName, &c.ContactNumber,
 		&c.PlatformCustomerID, &c.PlatformChatID, &c.UserID, &c.LastMessage, &c.LastMessageAt, &c.UnreadCount,
-		&c.Status, &c.SnoozedUntil, &c.StartedAt)
+		&c.Status, &c.SnoozedUntil, &c.StartedAt, &c.Labels)
 	c.Assignee = c.UserID
 	return c, translate(err, "conversation")
 }
@@ -95,7 +103,7 @@ func (s *TenantStore) ListConversations(ctx context.Context, f ConversationFilte
 		search = &p
 	}
 	rows, err := s.Pool.Query(ctx, sqlListConversations, f.Status, search, at, after, f.Limit+1,
-		f.Unassigned, f.Assignee, f.VisibleTo)
+		f.Unassigned, f.Assignee, f.VisibleTo, f.Label)
 	if err != nil {
 		return nil, "", err
 	}

@@ -77,6 +77,8 @@ type CustomerFilter struct {
 	Name      *string
 	Email     *string
 	Phone     *string
+	// Label keeps only customers with this label.
+	Label *uuid.UUID
 	Page
 }
 
@@ -87,6 +89,7 @@ const (
 	sqlListCustomers = `SELECT ` + customerColumns + ` FROM customers
 		WHERE ($1::uuid IS NULL OR channel_id = $1) AND ($2::text IS NULL OR full_name ILIKE $2)
 		  AND ($3::text IS NULL OR email ILIKE $3) AND ($4::text IS NULL OR phone ILIKE $4)
+		  AND ($7::uuid IS NULL OR EXISTS (SELECT 1 FROM customer_labels cl WHERE cl.customer_id = customers.customer_id AND cl.label_id = $7))
 		ORDER BY first_seen_at, customer_id LIMIT $5 OFFSET $6`
 	sqlUpdateCustomer = `UPDATE customers SET platform_customer_id = $2, full_name = $3, email = $4, phone = $5,
 		avatar_url = $6, metadata = $7 WHERE customer_id = $1 RETURNING ` + customerColumns
@@ -115,7 +118,7 @@ func (s *TenantStore) GetCustomer(ctx context.Context, id uuid.UUID) (Customer, 
 // ListCustomers lists customers in the order they were first seen.
 func (s *TenantStore) ListCustomers(ctx context.Context, f CustomerFilter) ([]Customer, error) {
 	rows, err := s.Pool.Query(ctx, sqlListCustomers, f.ChannelID, containsPattern(f.Name), containsPattern(f.Email),
-		containsPattern(f.Phone), f.Limit, f.Offset)
+		containsPattern(f.Phone), f.Limit, f.Offset, f.Label)
 	return collect(rows, err, scanCustomer)
 }
 

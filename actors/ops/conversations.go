@@ -104,6 +104,8 @@ type ConversationListInput struct {
 	Search *string `json:"search"`
 	// Assignee is "none" (unassigned only) or a user id; the HTTP layer turns "me" into the caller's id.
 	Assignee *string `json:"assignee,omitempty"`
+	// Label is a label id or name.
+	Label *string `json:"label,omitempty"`
 }
 
 // ConversationPage answers OpConversationList.

@@ -57,13 +57,16 @@ type CustomerListInput struct {
 	Name      *string    `json:"name"`
 	Email     *string    `json:"email"`
 	Phone     *string    `json:"phone"`
-	Include   []string   `json:"include,omitempty"`
+	// Label is a label id or name.
+	Label   *string  `json:"label,omitempty"`
+	Include []string `json:"include,omitempty"`
 	Paging
 }
 
 // CustomerView is a customer with the related records asked for with include=.
 type CustomerView struct {
 	persistence.Customer
-	Orders *[]persistence.Order `json:"orders,omitempty"`
-	Chats  *[]persistence.Chat  `json:"chats,omitempty"`
+	Labels []persistence.LabelRef `json:"labels"`
+	Orders *[]persistence.Order   `json:"orders,omitempty"`
+	Chats  *[]persistence.Chat    `json:"chats,omitempty"`
 }

@@ -26,6 +26,11 @@ func ListConversations(ctx context.Context, s *Scope, in ops.ConversationListInp
 			f.Assignee = &id
 		}
 	}
+	label, err := labelFilter(ctx, s, in.Label)
+	if err != nil {
+		return ops.ConversationPage{}, err
+	}
+	f.Label = label
 	list, next, err := s.Store.ListConversations(ctx, f)
 	if err != nil {
 		return ops.ConversationPage{}, err

@@ -40,7 +40,11 @@ func CreateCustomer(ctx context.Context, s *Scope, w ops.Write[ops.CustomerInput
 
 func ListCustomers(ctx context.Context, s *Scope, in ops.CustomerListInput) (ops.ListPage[ops.CustomerView], error) {
 	page := page(in.Paging)
-	list, err := s.Store.ListCustomers(ctx, persistence.CustomerFilter{ChannelID: in.ChannelID, Name: in.Name, Email: in.Email,
+	label, err := labelFilter(ctx, s, in.Label)
+	if err != nil {
+		return ops.ListPage[ops.CustomerView]{}, err
+	}
+	list, err := s.Store.ListCustomers(ctx, persistence.CustomerFilter{Label: label, ChannelID: in.ChannelID, Name: in.Name, Email: in.Email,
 		Phone: in.Phone, Page: page})
 	if err != nil {
 		return ops.ListPage[ops.CustomerView]{}, err
@@ -86,9 +90,12 @@ func customerViews(ctx context.Context, s *Scope, list []persistence.Customer, i
 	for i, c := range list {
 		ids[i] = c.CustomerID
 	}
+	labels, err := s.Store.LabelsOfCustomers(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	var orders map[uuid.UUID][]persistence.Order
 	var chats map[uuid.UUID][]persistence.Chat
-	var err error
 	if wants(include, ops.IncludeOrders) {
 		if orders, err = s.Store.OrdersOfCustomers(ctx, ids); err != nil {
 			return nil, err
@@ -101,7 +108,10 @@ func customerViews(ctx context.Context, s *Scope, list []persistence.Customer, i
 	}
 	views := make([]ops.CustomerView, len(list))
 	for i, c := range list {
-		views[i] = ops.CustomerView{Customer: c}
+		views[i] = ops.CustomerView{Customer: c, Labels: labels[c.CustomerID]}
+		if views[i].Labels == nil {
+			views[i].Labels = []persistence.LabelRef{}
+		}
 		if orders != nil {
 			views[i].Orders = nonNil(orders[c.CustomerID])
 		}

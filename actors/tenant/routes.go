@@ -29,6 +29,13 @@ var routes = table(
 	onChatBy(ops.OpConversationNote, func(in ops.NoteInput) uuid.UUID { return in.ChatID }, (*conversationActor).note),
 	query(ops.OpSettingsGet, queries.GetSettings),
 	query(ops.OpSettingsUpdate, queries.UpdateSettings),
+	query(ops.OpLabelCreate, queries.CreateLabel),
+	query(ops.OpLabelList, queries.ListLabels),
+	query(ops.OpLabelGet, queries.GetLabel),
+	query(ops.OpLabelUpdate, queries.UpdateLabel),
+	query(ops.OpLabelDelete, queries.DeleteLabel),
+	query(ops.OpConversationLabels, queries.SetConversationLabels),
+	query(ops.OpCustomerLabels, queries.SetCustomerLabels),
 
 	query(ops.OpChannelCreate, queries.CreateChannel),
 	query(ops.OpChannelList, queries.ListChannels),
