@@ -64,6 +64,8 @@ type Config struct {
 	// SignatureLegacy accepts API-channel calls signed over the body alone (no timestamp: replayable) and
 	// signs outbound webhooks that way, for integrations written before timestamps. A migration switch.
 	SignatureLegacy bool `env:"AEZEN_SIGNATURE_LEGACY" envDefault:"false"`
+	// SecretRotationGrace is how long a rotated webhook secret keeps verifying calls next to the new one.
+	SecretRotationGrace time.Duration `env:"AEZEN_SECRET_ROTATION_GRACE" envDefault:"24h"`
 
 	// WebSocket connections at once, per user and per tenant, on this node.
 	WSMaxPerUser   int `env:"AEZEN_WS_MAX_PER_USER" envDefault:"20"`
@@ -170,6 +172,9 @@ func (c *Config) Validate() error {
 	}
 	if c.SignatureTolerance < 10*time.Second || c.SignatureTolerance > time.Hour {
 		add("AEZEN_SIGNATURE_TOLERANCE must be between 10s and 1h")
+	}
+	if c.SecretRotationGrace < 0 || c.SecretRotationGrace > 30*24*time.Hour {
+		add("AEZEN_SECRET_ROTATION_GRACE must be between 0 and 720h")
 	}
 	if c.WSMaxPerUser < 1 || c.WSMaxPerTenant < c.WSMaxPerUser {
 		add("AEZEN_WS_MAX_PER_USER must be at least 1 and AEZEN_WS_MAX_PER_TENANT at least AEZEN_WS_MAX_PER_USER")

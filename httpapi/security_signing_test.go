@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -50,5 +51,39 @@ func TestReplayedSignedCallsAreRefused(t *testing.T) {
 	r = e.Do("POST", "/api/channels/"+ch.ID+"/inbound", "", raw, "X-Aezen-Timestamp: soon", "X-Aezen-Signature: sha256=00")
 	if r.Status != http.StatusUnauthorized {
 		t.Fatalf("malformed timestamp: %d %s", r.Status, r.Body)
+	}
+}
+
+// A rotated secret keeps verifying calls for AEZEN_SECRET_ROTATION_GRACE, so an integration can switch to the
+// new one without refused calls in between; after that only the new one works.
+func TestRotatedSecretOverlapsForTheGracePeriod(t *testing.T) {
+	cfg := testkit.Config(t)
+	cfg.SecretRotationGrace = 3 * time.Second
+	e := testkit.Start(t, cfg)
+	acct := e.SignUp()
+	ch := e.CreateAPIChannel(acct.Token, "http://127.0.0.1:9/hook")
+	old := ch.Secret
+	var rotated struct {
+		WebhookSecret           string     `json:"webhookSecret"`
+		PreviousSecretExpiresAt *time.Time `json:"previousSecretExpiresAt"`
+	}
+	e.Must(http.StatusOK, "PUT", "/api/channels/"+ch.ID, acct.Token, obj{"rotateWebhookSecret": true}, &rotated)
+	if rotated.WebhookSecret == old || rotated.PreviousSecretExpiresAt == nil || time.Until(*rotated.PreviousSecretExpiresAt) > 3*time.Second {
+		t.Fatalf("rotation answered %+v", rotated)
+	}
+	n := 0
+	post := func(secret string) testkit.Response {
+		n++
+		raw, _ := json.Marshal(obj{"platformMessageId": "rot-" + strconv.Itoa(n), "from": obj{"platformCustomerId": "v"}, "content": "hi"})
+		return ch.PostSigned("inbound", raw, secret, time.Now())
+	}
+	for name, secret := range map[string]string{"old": old, "new": rotated.WebhookSecret} {
+		if r := post(secret); r.Status != http.StatusAccepted {
+			t.Fatalf("%s secret during the grace period: %d %s", name, r.Status, r.Body)
+		}
+	}
+	testkit.Eventually(t, 10*time.Second, "the old secret to expire", func() bool { return post(old).Status == http.StatusUnauthorized })
+	if r := post(rotated.WebhookSecret); r.Status != http.StatusAccepted {
+		t.Fatalf("new secret after the grace period: %d %s", r.Status, r.Body)
 	}
 }

@@ -23,9 +23,13 @@ type Channel struct {
 	Metadata           json.RawMessage `json:"metadata"`
 	WebhookURL         *string         `json:"webhookUrl"`
 	WebhookSecret      *string         `json:"webhookSecret,omitempty"`
-	IsActive           bool            `json:"isActive"`
-	CreatedAt          time.Time       `json:"createdAt"`
-	UpdatedAt          time.Time       `json:"updatedAt"`
+	// PreviousWebhookSecret (sealed, never shown) still verifies signed calls until PreviousSecretExpiresAt,
+	// after a rotation.
+	PreviousWebhookSecret   *string    `json:"-"`
+	PreviousSecretExpiresAt *time.Time `json:"previousSecretExpiresAt,omitempty"`
+	IsActive                bool       `json:"isActive"`
+	CreatedAt               time.Time  `json:"createdAt"`
+	UpdatedAt               time.Time  `json:"updatedAt"`
 }
 
 // ChannelSecrets are a channel's decrypted credentials, for the sessions that need them.
@@ -33,6 +37,9 @@ type ChannelSecrets struct {
 	AccessToken   string
 	RefreshToken  string
 	WebhookSecret string
+	// PreviousWebhookSecret is the secret a rotation replaced, valid until PreviousSecretExpiresAt.
+	PreviousWebhookSecret   string
+	PreviousSecretExpiresAt time.Time
 }
 
 // ChannelFilter narrows a channel list.
@@ -44,7 +51,8 @@ type ChannelFilter struct {
 }
 
 const channelColumns = `channel_id, user_id, platform_type, platform_specific_id, channel_name, access_token, refresh_token,
-	token_expires_at, scopes, metadata, webhook_url, webhook_secret, is_active, created_at, updated_at`
+	token_expires_at, scopes, metadata, webhook_url, webhook_secret, previous_webhook_secret, previous_secret_expires_at,
+	is_active, created_at, updated_at`
 
 const (
 	sqlInsertChannel = `INSERT INTO channels (channel_id, user_id, platform_type, platform_specific_id, channel_name,
@@ -57,6 +65,8 @@ const (
 	sqlFirstChannelOfType = `SELECT ` + channelColumns + ` FROM channels WHERE platform_type = $1 ORDER BY created_at LIMIT 1`
 	sqlUpdateChannel      = `UPDATE channels SET platform_specific_id = $2, channel_name = $3, access_token = $4,
 		refresh_token = $5, token_expires_at = $6, scopes = $7, metadata = $8, webhook_url = $9, webhook_secret = $10,
+		previous_webhook_secret = CASE WHEN $10 IS DISTINCT FROM webhook_secret THEN webhook_secret ELSE previous_webhook_secret END,
+		previous_secret_expires_at = CASE WHEN $10 IS DISTINCT FROM webhook_secret THEN $12 ELSE previous_secret_expires_at END,
 		is_active = $11, updated_at = now() WHERE channel_id = $1 RETURNING ` + channelColumns
 	sqlDeleteChannel       = `DELETE FROM channels WHERE channel_id = $1`
 	sqlSetChannelMetadata  = `UPDATE channels SET metadata = coalesce(metadata, '{}'::jsonb) || $2, platform_specific_id = coalesce($3, platform_specific_id), updated_at = now() WHERE channel_id = $1`
@@ -73,7 +83,8 @@ const (
 func scanChannel(row pgx.Row) (Channel, error) {
 	var c Channel
 	err := row.Scan(&c.ChannelID, &c.UserID, &c.PlatformType, &c.PlatformSpecificID, &c.ChannelName, &c.AccessToken,
-		&c.RefreshToken, &c.TokenExpiresAt, &c.Scopes, &c.Metadata, &c.WebhookURL, &c.WebhookSecret, &c.IsActive,
+		&c.RefreshToken, &c.TokenExpiresAt, &c.Scopes, &c.Metadata, &c.WebhookURL, &c.WebhookSecret,
+		&c.PreviousWebhookSecret, &c.PreviousSecretExpiresAt, &c.IsActive,
 		&c.CreatedAt, &c.UpdatedAt)
 	return c, translate(err, "channel")
 }
@@ -104,11 +115,13 @@ func (s *TenantStore) ListChannels(ctx context.Context, f ChannelFilter) ([]Chan
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Channel, error) { return scanChannel(r) })
 }
 
-// UpdateChannel writes every field of c; secrets given in plain text are sealed, sealed ones are kept.
+// UpdateChannel writes every field of c; secrets given in plain text are sealed, sealed ones are kept. When
+// the webhook secret changes (a rotation), the old one is kept as the previous secret until
+// c.PreviousSecretExpiresAt (nil: not at all).
 func (s *TenantStore) UpdateChannel(ctx context.Context, c Channel) (Channel, error) {
 	return scanChannel(s.Pool.QueryRow(ctx, sqlUpdateChannel, c.ChannelID, c.PlatformSpecificID, c.ChannelName,
 		s.resealPtr(c.AccessToken), s.resealPtr(c.RefreshToken), c.TokenExpiresAt, c.Scopes, jsonOrNil(c.Metadata),
-		c.WebhookURL, s.resealPtr(c.WebhookSecret), c.IsActive))
+		c.WebhookURL, s.resealPtr(c.WebhookSecret), c.IsActive, c.PreviousSecretExpiresAt))
 }
 
 // DeleteChannel removes a channel; one that customers, orders or chats still use is a conflict saying
@@ -146,6 +159,10 @@ func (s *TenantStore) Secrets(c Channel) (ChannelSecrets, error) {
 	open(c.AccessToken, &out.AccessToken)
 	open(c.RefreshToken, &out.RefreshToken)
 	open(c.WebhookSecret, &out.WebhookSecret)
+	if c.PreviousSecretExpiresAt != nil {
+		open(c.PreviousWebhookSecret, &out.PreviousWebhookSecret)
+		out.PreviousSecretExpiresAt = *c.PreviousSecretExpiresAt
+	}
 	return out, err
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -123,6 +124,14 @@ func UpdateChannel(ctx context.Context, s *Scope, in ops.ChannelInput) (ops.Chan
 	if in.RotateWebhookSecret {
 		secret = newWebhookSecret()
 		ch.WebhookSecret = &secret
+		// The replaced secret keeps verifying signed calls for the grace period, so that the integration
+		// can switch without refused calls in between.
+		if grace := s.Node.Deps().Config.SecretRotationGrace; grace > 0 {
+			until := time.Now().Add(grace).UTC()
+			ch.PreviousSecretExpiresAt = &until
+		} else {
+			ch.PreviousSecretExpiresAt = nil
+		}
 	}
 	updated, err := s.Store.UpdateChannel(ctx, ch)
 	if err != nil {

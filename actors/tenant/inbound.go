@@ -22,10 +22,19 @@ type channelInfo struct {
 	platform string
 	secret   string
 	active   bool
+	// previous is the secret a rotation replaced; it verifies calls until previousUntil.
+	previous      string
+	previousUntil time.Time
 }
 
-// secrets are the secrets a signed call may be signed with.
-func (c *channelInfo) secrets(time.Time) []string { return []string{c.secret} }
+// secrets are the secrets a signed call may be signed with at now: the channel's, and the one it replaced
+// while the rotation's grace period (AEZEN_SECRET_ROTATION_GRACE) lasts.
+func (c *channelInfo) secrets(now time.Time) []string {
+	if c.previous != "" && now.Before(c.previousUntil) {
+		return []string{c.secret, c.previous}
+	}
+	return []string{c.secret}
+}
 
 type contactKey struct {
 	channelID  uuid.UUID
@@ -122,7 +131,8 @@ func (t *tenantActor) channel(id uuid.UUID) (*channelInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	info := &channelInfo{platform: ch.PlatformType, secret: sec.WebhookSecret, active: ch.IsActive}
+	info := &channelInfo{platform: ch.PlatformType, secret: sec.WebhookSecret, active: ch.IsActive,
+		previous: sec.PreviousWebhookSecret, previousUntil: sec.PreviousSecretExpiresAt}
 	t.channels[id] = info
 	return info, nil
 }
