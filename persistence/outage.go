@@ -16,13 +16,16 @@ import (
 // IsOutage reports whether err says that PostgreSQL could not be reached or went away (refused or dropped
 // connection, server shutting down or out of connection slots, closed pool), as opposed to a query that
 // failed. Callers answer such errors as 503 with Retry-After, and never count them against the client (a
-// login that failed because the database was down is not a failed login).
+// login that failed because the database was down is not a failed login). Network errors count only when
+// pgx reports them (its errors have a SafeToRetry method), so that a webhook's or WhatsApp's network
+// failure is not taken for a database outage.
 func IsOutage(err error) bool {
 	if err == nil {
 		return false
 	}
 	var ce *pgconn.ConnectError
-	if errors.As(err, &ce) {
+	if errors.As(err, &ce) || errors.Is(err, puddle.ErrClosedPool) || errors.Is(err, pgconn.ErrConnClosed) ||
+		errors.Is(err, io.ErrUnexpectedEOF) { // pgx returns a connection cut mid-answer as a bare unexpected EOF
 		return true
 	}
 	var pe *pgconn.PgError
@@ -30,15 +33,12 @@ func IsOutage(err error) bool {
 		// Class 08: connection exception; 57P01-57P03: admin/crash shutdown, cannot connect now; 53300: too many connections.
 		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03" || pe.Code == "53300"
 	}
-	if errors.Is(err, puddle.ErrClosedPool) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
-		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, net.ErrClosed) {
-		return true
+	var fromPgx interface{ SafeToRetry() bool }
+	if !errors.As(err, &fromPgx) {
+		return false
 	}
 	var ne net.Error
-	if errors.As(err, &ne) {
-		return true
-	}
-	return pgconn.SafeToRetry(err) || pgconn.Timeout(err)
+	return fromPgx.SafeToRetry() || pgconn.Timeout(err) || errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, net.ErrClosed)
 }
 
 // IsNulInText reports whether PostgreSQL refused a NUL character (in text, 22021, or a jsonb \u0000, 22P05).
