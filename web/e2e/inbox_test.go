@@ -29,6 +29,7 @@ func TestSignUpLiveInboxAndReply(t *testing.T) {
 	ch := e.CreateAPIChannel(p.Token(), hook.URL)
 	ch.Inbound("m-1", "visitor-1", "Hi! Is the blue one in stock?")
 	p.FindName("listitem", "Customer visitor-1", p.FindName("list", "Conversations")) // each item names the contact
+	p.Eventually("the row to name its channel", func() bool { return strings.Contains(p.Conversation("Customer visitor-1").Name, "site chat") })
 	p.Eventually("the badge to show 1 unread", func() bool { return strings.Contains(p.Conversation("Customer visitor-1").Name, "1 unread") })
 	ch.Inbound("m-2", "visitor-1", "And in size M?")
 	p.Eventually("the badge to show 2 unread", func() bool { return strings.Contains(p.Conversation("Customer visitor-1").Name, "2 unread") })

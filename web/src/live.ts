@@ -103,9 +103,14 @@ export class Live {
         else setMessageStatus(this.qc, d.chatId, d.messageId, d.status, d.error);
         break;
       }
-      case "conversation_updated":
-        upsertConversation(this.qc, f.data as Conversation);
+      case "conversation_updated": {
+        const c = f.data as Conversation;
+        upsertConversation(this.qc, c);
+        // A channel the cached list does not know yet (created elsewhere): read the list again.
+        const channels = this.qc.getQueryData<{ data: { channelId: string }[] }>(["channels"]);
+        if (channels && !channels.data.some((ch) => ch.channelId === c.channelId)) void this.qc.invalidateQueries({ queryKey: ["channels"] });
         break;
+      }
       case "qr": {
         const qr = f.data as WhatsAppStatus["qr"];
         this.qc.setQueryData<WhatsAppStatus>(keys.whatsapp, (old) => ({ ...(old ?? { status: "WAITING_QR" }), qr }));
