@@ -26,6 +26,7 @@ var statusByCode = map[string]int{
 
 	domain.CodeIdempotencyReused: fiber.StatusUnprocessableEntity,
 	domain.CodeUnsupportedType:   fiber.StatusUnsupportedMediaType,
+	codeRangeNotSatisfiable:      fiber.StatusRequestedRangeNotSatisfiable,
 }
 
 // codeByStatus names the errors Fiber raises itself (unknown route, body too large, ...).

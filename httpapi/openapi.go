@@ -25,10 +25,11 @@ type js = map[string]any
 type authKind int
 
 const (
-	authUser   authKind = iota // a user's JWT: Authorization: Bearer <token>
-	authPublic                 // no credentials
-	authOps                    // the operator token: Authorization: Bearer $AEZEN_OPS_TOKEN
-	authSigned                 // an HMAC of "<X-Aezen-Timestamp>.<body>" with the channel's webhook secret (X-Aezen-Signature)
+	authUser      authKind = iota // a user's JWT: Authorization: Bearer <token>
+	authPublic                    // no credentials
+	authOps                       // the operator token: Authorization: Bearer $AEZEN_OPS_TOKEN
+	authSigned                    // an HMAC of "<X-Aezen-Timestamp>.<body>" with the channel's webhook secret (X-Aezen-Signature)
+	authUserOrURL                 // a user's JWT, or a signed URL's tenant, expires and signature parameters
 )
 
 // apiOp documents one route.
@@ -52,6 +53,10 @@ const (
 	replyPNG       = "#png"
 	replyText      = "#text"
 	replyWebSocket = "#websocket"
+	// replyFile is a stored file's bytes, in its own type (single ranges answered 206).
+	replyFile = "#file"
+	// bodyFile is a multipart/form-data body with the file in the field "file".
+	bodyFile = "#multipart-file"
 )
 
 // param is a query or header parameter.
@@ -157,7 +162,13 @@ func (op apiOp) operation() js {
 	if params != nil {
 		o["parameters"] = params
 	}
-	if op.body != "" {
+	switch op.body {
+	case "":
+	case bodyFile:
+		o["requestBody"] = js{"required": true, "content": js{"multipart/form-data": js{"schema": object(props{
+			"file": js{"type": "string", "format": "binary", "description": "The file; its type is sniffed from its bytes. A part Content-Type other than application/octet-stream must agree with them (415 otherwise)."},
+		}, "file")}}}
+	default:
 		o["requestBody"] = js{"required": true, "content": js{"application/json": js{"schema": ref(op.body)}}}
 	}
 	switch op.auth {
@@ -167,6 +178,8 @@ func (op apiOp) operation() js {
 		o["security"] = []js{{"operator": []string{}}}
 	case authSigned:
 		o["security"] = []js{{"signature": []string{}}}
+	case authUserOrURL:
+		o["security"] = []js{{"user": []string{}}, {}}
 	default:
 		o["security"] = []js{}
 	}
@@ -186,12 +199,19 @@ func (op apiOp) responses() js {
 		ok["content"] = js{"image/png": js{"schema": js{"type": "string", "format": "binary"}}}
 	case replyText:
 		ok["content"] = js{"text/plain": js{"schema": js{"type": "string"}}}
+	case replyFile:
+		ok["content"] = js{"*/*": js{"schema": js{"type": "string", "format": "binary"}}}
 	case replyWebSocket:
 		ok["description"] = "Switching Protocols: the connection is a WebSocket (see the tag's description for its frames)"
 	default:
 		ok["content"] = js{"application/json": js{"schema": ref(op.reply)}}
 	}
 	out := js{strconv.Itoa(status): ok}
+	if op.reply == replyFile {
+		out["206"] = js{"description": "Partial Content: the single byte range asked for with Range (Content-Range says which)",
+			"content": js{"*/*": js{"schema": js{"type": "string", "format": "binary"}}}}
+		out["304"] = js{"description": "Not Modified: If-None-Match named the file's ETag"}
+	}
 	errs := slices.Clone(op.errors)
 	if op.body != "" || len(op.params) > 0 || strings.Contains(op.path, "{") {
 		errs = append(errs, http.StatusBadRequest)
@@ -202,7 +222,7 @@ func (op apiOp) responses() js {
 	if strings.Contains(op.path, "{") {
 		errs = append(errs, http.StatusNotFound)
 	}
-	if op.auth == authUser || op.auth == authSigned {
+	if op.auth == authUser || op.auth == authSigned || op.auth == authUserOrURL {
 		errs = append(errs, http.StatusServiceUnavailable)
 	}
 	for _, code := range errs {
@@ -237,15 +257,17 @@ func errorResponses() js {
 }
 
 var errorDescriptions = map[int]string{
-	http.StatusBadRequest:            "The input is malformed or invalid; fields lists every bad field.",
-	http.StatusUnauthorized:          "Credentials are missing or wrong.",
-	http.StatusForbidden:             "The caller's role may not do this.",
-	http.StatusNotFound:              "No such record in the caller's tenant.",
-	http.StatusConflict:              "The request clashes with stored state: a unique value is taken, a record is still in use, or a status change is not allowed.",
-	http.StatusRequestEntityTooLarge: "The body is larger than the configured limit.",
-	http.StatusUnprocessableEntity:   "The Idempotency-Key was already used by this user on this path with a different body.",
-	http.StatusTooManyRequests:       "Too many requests (failed logins, sign-ups); Retry-After says when to try again.",
-	http.StatusServiceUnavailable:    "The tenant or a dependency (the database) did not answer in time; the request can be retried after Retry-After seconds.",
+	http.StatusBadRequest:                   "The input is malformed or invalid; fields lists every bad field.",
+	http.StatusUnauthorized:                 "Credentials are missing or wrong.",
+	http.StatusForbidden:                    "The caller's role may not do this.",
+	http.StatusNotFound:                     "No such record in the caller's tenant.",
+	http.StatusConflict:                     "The request clashes with stored state: a unique value is taken, a record is still in use, or a status change is not allowed.",
+	http.StatusRequestEntityTooLarge:        "The body is larger than the configured limit.",
+	http.StatusUnprocessableEntity:          "The Idempotency-Key was already used by this user on this path with a different body.",
+	http.StatusUnsupportedMediaType:         "The file's type, sniffed from its bytes, is not accepted (AEZEN_MEDIA_ALLOWED_TYPES) or is not the type the request declared.",
+	http.StatusRequestedRangeNotSatisfiable: "The Range starts beyond the end of the file; Content-Range gives its size.",
+	http.StatusTooManyRequests:              "Too many requests (failed logins, sign-ups); Retry-After says when to try again.",
+	http.StatusServiceUnavailable:           "The tenant or a dependency (the database) did not answer in time; the request can be retried after Retry-After seconds.",
 }
 
 func errorResponseName(code int) string {

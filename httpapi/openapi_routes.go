@@ -73,6 +73,16 @@ var apiOps = []apiOp{
 		notes: "agentVisibility ASSIGNED_AND_UNASSIGNED shows agents only their own and unassigned conversations in every route and WebSocket event; others answer 404.",
 		body:  "SettingsRequest", reply: "Settings", errors: []int{http.StatusForbidden}},
 
+	// Media.
+	{method: "POST", path: "/api/media", tag: "media", summary: "Upload a file (multipart field file) into the tenant's media store", notes: "The type is sniffed from the bytes; identical bytes are stored once per tenant (a new mediaId, the same sha256). At most AEZEN_MEDIA_MAX_BYTES (413 above).", body: bodyFile, status: http.StatusCreated, reply: "Media", errors: []int{http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType}},
+	{method: "GET", path: "/api/media/{mediaId}", tag: "media", summary: "A stored file's bytes, with its type, length, ETag and single-range support", notes: "Authorized by the bearer token or by the signed, expiring url of the media object (no token needed: for <img src> and webhook receivers). Another tenant's media id is a 404; an expired or altered signed URL a 403.", auth: authUserOrURL, reply: replyFile, params: []param{
+		query("tenant", "Signed URL: the tenant the link was signed for.", uuidSchema()),
+		query("expires", "Signed URL: when the link expires (Unix seconds).", text(0)),
+		query("signature", "Signed URL: HMAC of the tenant, media id and expiry.", text(0)),
+		header("Range", "One byte range, for example bytes=0-1023; other forms get the whole file."),
+		header("If-None-Match", "The ETag of a copy the client holds (304 when unchanged)."),
+		header("If-Range", "Serve the Range only if the ETag still matches.")}, errors: []int{http.StatusForbidden, http.StatusConflict, http.StatusRequestedRangeNotSatisfiable}},
+
 	// WhatsApp.
 	{method: "POST", path: "/api/integrations/whatsapp/toggle", tag: "whatsapp", summary: "Connect (start pairing) or disconnect WhatsApp", auth: authUser, reply: "WhatsAppStatus", errors: []int{http.StatusForbidden, http.StatusConflict}},
 	{method: "GET", path: "/api/integrations/whatsapp/status", tag: "whatsapp", summary: "The WhatsApp connection's status", reply: "WhatsAppStatus"},
@@ -181,6 +191,7 @@ var apiTags = []js{
 	{"name": "team", "description": "How the team works: settings such as which conversations agents see."},
 	{"name": "channels", "description": "Connected channels (seed connectedChannels), and the signed endpoints of API channels."},
 	{"name": "inbox", "description": "Conversations as the inbox shows them: unread counts, sending, marking read."},
+	{"name": "media", "description": "Files in the tenant's media store: uploads for sending, and received files. Every media object carries a signed, expiring url."},
 	{"name": "whatsapp", "description": "The tenant's WhatsApp connection."},
 	{"name": "products", "description": "The catalogue."},
 	{"name": "customers", "description": "End customers met on the channels."},

@@ -17,6 +17,7 @@ import (
 	"github.com/aezen/engine/accounts"
 	"github.com/aezen/engine/actors/node"
 	"github.com/aezen/engine/config"
+	"github.com/aezen/engine/media"
 )
 
 // Server is the HTTP API of one node.
@@ -32,6 +33,7 @@ type Server struct {
 	tenantOfChannel *routeCache
 	logins          *loginGuard
 	signups         *signupGuard
+	mediaSigner     *media.Signer
 }
 
 // Services are what the HTTP surface works with; the composition root (package engine) builds them.
@@ -51,21 +53,28 @@ func NewServer(svc Services) *Server {
 	cfg := svc.Config
 	s := &Server{cfg: cfg, node: svc.Node, accounts: svc.Accounts, hub: svc.Hub, log: svc.Log,
 		metrics: prometheus.NewRegistry(), auth: newAuthenticator(cfg), tenantOfChannel: newRouteCache(),
-		logins: newLoginGuard(cfg), signups: newSignupGuard(cfg)}
+		logins: newLoginGuard(cfg), signups: newSignupGuard(cfg),
+		mediaSigner: media.NewSigner(cfg.JWTSecret, cfg.MediaURLTTL, cfg.PublicURL)}
 	s.metrics.MustRegister(svc.Metrics...)
 	s.App = fiber.New(fiber.Config{
-		AppName:               "aezen",
-		BodyLimit:             cfg.MaxBodyBytes,
-		ErrorHandler:          errorHandler(svc.Log),
-		DisableStartupMessage: true,
-		ReadTimeout:           cfg.ReadTimeout,
-		ReadBufferSize:        cfg.MaxHeaderBytes,
-		WriteTimeout:          30 * time.Second,
-		IdleTimeout:           120 * time.Second,
+		AppName:   "aezen",
+		BodyLimit: cfg.MaxBodyBytes,
+		// Bodies are streamed so that an upload is never whole in memory; limitBody holds every other
+		// route to BodyLimit, and multipart bodies are parsed only by the upload handler, as a stream.
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		ErrorHandler:                 errorHandler(svc.Log),
+		DisableStartupMessage:        true,
+		ReadTimeout:                  cfg.ReadTimeout,
+		ReadBufferSize:               cfg.MaxHeaderBytes,
+		WriteTimeout:                 30 * time.Second,
+		IdleTimeout:                  120 * time.Second,
 	})
+	s.App.Server().HeaderReceived = s.declaredTooLarge
 	s.App.Use(recover.New())
 	s.App.Use(requestid.New(requestid.Config{Generator: func() string { return uuid.Must(uuid.NewV7()).String() }}))
 	s.App.Use(s.observe)
+	s.App.Use(s.limitBody)
 	s.routes()
 	return s
 }
@@ -83,6 +92,8 @@ func (s *Server) routes() {
 	api.Get("/openapi.json", s.openAPIDocument)
 	s.opsRoutes(api)
 
+	s.mediaDownloadRoute(api)
+
 	authed := api.Group("", s.requireAuth)
 	authed.Get("/auth/me", s.me)
 	s.teamRoutes(authed)
@@ -91,6 +102,7 @@ func (s *Server) routes() {
 	s.entityRoutes(authed)
 	s.whatsappRoutes(authed)
 	s.devRoutes(authed)
+	s.mediaRoutes(authed)
 
 	s.App.Get("/ws", s.wsUpgrade, s.wsHandler())
 	s.App.Use(s.webApp) // last: the web inbox answers what no route did

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aezen/engine/actors/node"
+	"github.com/aezen/engine/media"
 	"github.com/aezen/engine/persistence"
 )
 
@@ -27,6 +28,10 @@ type Scope struct {
 	Log    *slog.Logger
 	// Visibility is the tenant's agent visibility setting, shared with the tenant actor.
 	Visibility *Visibility
+	// Media is the tenant's media store, Uploads its uploads in progress, Signer signs media URLs.
+	Media   media.Store
+	Uploads *media.Uploads
+	Signer  *media.Signer
 }
 
 // ReloadChat asks the tenant to stop the chat's conversation actor once it is idle, so that its next

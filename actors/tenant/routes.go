@@ -73,6 +73,13 @@ var routes = table(
 	query(ops.OpMessageUpdate, queries.UpdateMessage),
 	query(ops.OpMessageDelete, queries.DeleteMessage),
 
+	query(ops.OpMediaUploadBegin, queries.MediaUploadBegin),
+	query(ops.OpMediaUploadWrite, queries.MediaUploadWrite),
+	query(ops.OpMediaUploadFinish, queries.MediaUploadFinish),
+	query(ops.OpMediaUploadAbort, queries.MediaUploadAbort),
+	query(ops.OpMediaStat, queries.MediaStat),
+	query(ops.OpMediaRead, queries.MediaRead),
+
 	onTenant(ops.OpWhatsAppToggle, (*tenantActor).whatsappToggle),
 	onTenant(ops.OpWhatsAppStatus, (*tenantActor).whatsappStatus),
 	onTenant(ops.OpWhatsAppLogout, (*tenantActor).whatsappLogout),

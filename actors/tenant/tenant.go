@@ -19,6 +19,7 @@ import (
 	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/actors/queries"
 	"github.com/aezen/engine/domain"
+	"github.com/aezen/engine/media"
 	"github.com/aezen/engine/persistence"
 	"github.com/aezen/engine/protos"
 )
@@ -32,6 +33,9 @@ type tenantActor struct {
 	store    *persistence.TenantStore
 	writer   *actor.PID
 	log      *slog.Logger
+	media    media.Store
+	uploads  *media.Uploads
+	signer   *media.Signer
 	// failed is set when activation failed; every command is answered with it and the grain stops.
 	failed error
 
@@ -95,6 +99,9 @@ func (t *tenantActor) Receive(ctx actor.Context) {
 	case *actor.Stopped:
 		t.endLife()
 		t.node.TenantStopped(t.tenantID, ctx.Self())
+		if t.uploads != nil {
+			t.uploads.Close()
+		}
 		if t.store != nil {
 			t.node.Deps().Pools.Close(t.store.Pool)
 			metricActiveTenants.Dec()
@@ -149,6 +156,7 @@ func (t *tenantActor) activate(ctx actor.Context, identity string) error {
 		return fmt.Errorf("reading tenant settings: %w", err)
 	}
 	t.visibility = queries.NewVisibility(settings.AgentVisibility)
+	t.openMedia(pool)
 	t.writer = ctx.Spawn(actor.PropsFromProducer(func() actor.Actor { return newDBWriter(t.store, t.log) },
 		actor.WithDispatcher(node.Dispatcher)))
 	metricActiveTenants.Inc()
@@ -218,5 +226,5 @@ func (t *tenantActor) dispatch(ctx actor.Context, r *request, payload []byte) {
 
 func (t *tenantActor) scope(ctx actor.Context, caller node.Caller) *queries.Scope {
 	return &queries.Scope{TenantID: t.tenantID, Store: t.store, Node: t.node, Tenant: ctx.Self(), Caller: caller, Log: t.log,
-		Visibility: t.visibility}
+		Visibility: t.visibility, Media: t.media, Uploads: t.uploads, Signer: t.signer}
 }

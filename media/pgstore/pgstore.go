@@ -35,6 +35,7 @@ const (
 	sqlNewBlob     = `INSERT INTO media_blobs (blob_id, chunk_size) VALUES ($1, $2)`
 	sqlPutChunk    = `INSERT INTO media_chunks (blob_id, idx, data) VALUES ($1, $2, $3)`
 	sqlDropBlob    = `DELETE FROM media_blobs WHERE blob_id = $1`
+	sqlSweepBlobs  = `DELETE FROM media_blobs WHERE sha256 IS NULL AND created_at < now() - interval '1 hour'`
 	sqlBlobBySum   = `SELECT blob_id FROM media_blobs WHERE sha256 = $1`
 	sqlSealBlob    = `UPDATE media_blobs SET sha256 = $2, size = $3 WHERE blob_id = $1`
 	sqlInsertMedia = `INSERT INTO media (media_id, blob_id, mime_type, file_name, state) VALUES ($1, $2, $3, $4, 'READY') RETURNING created_at`
@@ -49,6 +50,8 @@ func (s *Store) Put(ctx context.Context, r io.Reader, in media.PutInput) (media.
 	if in.MaxBytes > 0 {
 		r = media.LimitReader(r, in.MaxBytes)
 	}
+	// Blobs left unfinished by a member that stopped mid-upload are swept by the next upload.
+	_, _ = s.pool.Exec(ctx, sqlSweepBlobs)
 	blobID := uuid.Must(uuid.NewV7())
 	if _, err := s.pool.Exec(ctx, sqlNewBlob, blobID, media.ChunkSize); err != nil {
 		return media.Object{}, fmt.Errorf("starting a media blob: %w", err)

@@ -1,0 +1,392 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
+	"github.com/valyala/fasthttp"
+
+	"github.com/aezen/engine/actors/node"
+	"github.com/aezen/engine/actors/ops"
+	"github.com/aezen/engine/domain"
+	"github.com/aezen/engine/media"
+)
+
+// multipartSlack is what a multipart body may carry beyond the file itself (boundaries, part headers,
+// small fields) before its Content-Length alone makes it too large.
+const multipartSlack = 64 << 10
+
+// mediaDownloadRoute is registered before the routes that require a token: a download takes the bearer
+// token or a signed URL (an <img src> or a webhook receiver has no token).
+func (s *Server) mediaDownloadRoute(api fiber.Router) {
+	api.Get("/media/:mediaId", s.mediaAccess, s.downloadMedia)
+}
+
+func (s *Server) mediaRoutes(authed fiber.Router) {
+	authed.Post("/media", s.uploadMedia)
+}
+
+// isUpload reports whether a request is a media upload, whose body the handler streams itself instead
+// of having it read into memory (limitBody).
+func isUpload(c *fiber.Ctx) bool {
+	return c.Method() == fiber.MethodPost && strings.TrimRight(c.Path(), "/") == "/api/media"
+}
+
+// limitBody holds every request but uploads to AEZEN_MAX_BODY_BYTES. The server streams request bodies
+// (so an upload is never whole in memory); for the other routes this reads the body, up to the limit,
+// before the handler runs, and answers 413 above it.
+//
+// The HTTP server (fasthttp) does not skip what a handler left unread of a streamed body: it would read
+// it as the next request on the connection. So a body is either read to its end here (after an upload,
+// what remains of it, up to multipartSlack) or the connection is closed after the answer.
+func (s *Server) limitBody(c *fiber.Ctx) error {
+	req := c.Request()
+	if len(req.Header.Peek(headerTooLarge)) > 0 {
+		c.Context().SetConnectionClose()
+		if isUpload(c) {
+			return media.ErrTooLarge
+		}
+		return fiber.ErrRequestEntityTooLarge
+	}
+	if !req.IsBodyStream() {
+		return c.Next()
+	}
+	if isUpload(c) {
+		err := c.Next()
+		if n, rerr := io.Copy(io.Discard, io.LimitReader(req.BodyStream(), multipartSlack+1)); err != nil || rerr != nil || n > multipartSlack {
+			c.Context().SetConnectionClose()
+		}
+		return err
+	}
+	limit := s.cfg.MaxBodyBytes
+	if req.Header.ContentLength() > limit {
+		c.Context().SetConnectionClose()
+		return fiber.ErrRequestEntityTooLarge
+	}
+	body, err := io.ReadAll(io.LimitReader(req.BodyStream(), int64(limit)+1))
+	if err != nil {
+		c.Context().SetConnectionClose()
+		return domain.BadRequest("reading the request body: %v", err)
+	}
+	if len(body) > limit {
+		c.Context().SetConnectionClose()
+		return fiber.ErrRequestEntityTooLarge
+	}
+	req.SetBody(body)
+	return c.Next()
+}
+
+// declaredTooLarge runs when a request's headers are in, before its body. A body whose Content-Length is
+// over the limit of its route is not read at all (in streaming mode the server would otherwise wait for its
+// first 8 KiB before the handlers run): the request is marked, its body dropped, and limitBody answers 413
+// and closes the connection. A client cannot mark its own request: the header is removed first.
+func (s *Server) declaredTooLarge(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+	h.Del(headerTooLarge)
+	limit := int64(s.cfg.MaxBodyBytes)
+	if string(h.Method()) == fiber.MethodPost && strings.TrimRight(string(h.RequestURI()), "/") == "/api/media" {
+		limit = s.cfg.MediaMaxBytes + multipartSlack
+	}
+	if cl := h.ContentLength(); cl > 0 && int64(cl) > limit {
+		h.Set(headerTooLarge, strconv.Itoa(cl))
+		h.SetContentLength(-2) // no body: the server reads none of it
+	}
+	return fasthttp.RequestConfig{}
+}
+
+// headerTooLarge marks a request whose declared body is over its limit (declaredTooLarge).
+const headerTooLarge = "X-Aezen-Body-Too-Large"
+
+// uploadMedia stores the multipart field "file": its type is sniffed from the bytes, then it streams to
+// the tenant's store in pieces (POST /api/media → 201 with the media object).
+func (s *Server) uploadMedia(c *fiber.Ctx) error {
+	mt, params, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
+	if err != nil || mt != fiber.MIMEMultipartForm || params["boundary"] == "" {
+		return &domain.Error{Code: domain.CodeUnsupportedType, Message: "send the file as multipart/form-data in a field named file"}
+	}
+	if cl := c.Request().Header.ContentLength(); cl > 0 && int64(cl) > s.cfg.MediaMaxBytes+multipartSlack {
+		return media.ErrTooLarge
+	}
+	var body io.Reader = c.Context().RequestBodyStream()
+	if body == nil {
+		body = strings.NewReader(string(c.Body()))
+	}
+	mr := multipart.NewReader(body, params["boundary"])
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return domain.InvalidField("file", "is required (a multipart field named file)")
+		}
+		if err != nil {
+			return domain.BadRequest("malformed multipart body: %v", err)
+		}
+		if part.FormName() == "file" {
+			return s.storeUpload(c, part)
+		}
+		if n, _ := io.Copy(io.Discard, io.LimitReader(part, multipartSlack+1)); n > multipartSlack {
+			return domain.InvalidField(part.FormName(), "is too large; only the field file may be large")
+		}
+	}
+}
+
+func (s *Server) storeUpload(c *fiber.Ctx, part *multipart.Part) error {
+	policy := media.NewPolicy(s.cfg.MediaMaxBytes, s.cfg.MediaAllowedTypes)
+	typ, r, err := policy.Sniff(part, part.Header.Get(fiber.HeaderContentType))
+	if err != nil {
+		return err
+	}
+	r = media.LimitReader(r, s.cfg.MediaMaxBytes)
+	tenantID, who := caller(c).TenantID, actorCaller(c)
+	up, err := node.Call(c.UserContext(), s.node, tenantID, who, ops.OpMediaUploadBegin,
+		ops.MediaUploadBegin{MimeType: typ, FileName: cleanFileName(part.FileName())})
+	if err != nil {
+		return err
+	}
+	abort := func(err error) error {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_, _ = node.Call(ctx, s.node, tenantID, who, ops.OpMediaUploadAbort, up)
+		return err
+	}
+	for seq := 0; ; seq++ {
+		// A new buffer per piece: within a member the piece is handed over, not copied, and a retried
+		// call may still hold the previous one.
+		buf := make([]byte, media.ChunkSize)
+		n, err := io.ReadFull(r, buf)
+		if n > 0 {
+			if _, werr := node.Call(c.UserContext(), s.node, tenantID, who, ops.OpMediaUploadWrite,
+				ops.MediaUploadPiece{UploadID: up.UploadID, Seq: seq, Data: buf[:n]}); werr != nil {
+				return abort(werr)
+			}
+		}
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			break
+		}
+		if err != nil {
+			if domain.AsError(err) == nil {
+				err = domain.BadRequest("reading the file: %v", err)
+			}
+			return abort(err)
+		}
+	}
+	obj, err := node.Call(c.UserContext(), s.node, tenantID, who, ops.OpMediaUploadFinish, up)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(obj)
+}
+
+// cleanFileName keeps the last element of a client's file name, without control characters, at most 255 bytes.
+func cleanFileName(name string) string {
+	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, name)
+	if name == "." || name == "/" {
+		return ""
+	}
+	for len(name) > 255 {
+		_, size := lastRune(name)
+		name = name[:len(name)-size]
+	}
+	return name
+}
+
+func lastRune(s string) (rune, int) {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i]&0xC0 != 0x80 {
+			return rune(s[i]), len(s) - i
+		}
+	}
+	return 0, len(s)
+}
+
+type mediaTenantKey struct{}
+
+// mediaAccess lets a download through with a valid signed URL (tenant, expires and signature in the query)
+// or, without one, with the bearer token like every other route.
+func (s *Server) mediaAccess(c *fiber.Ctx) error {
+	sig := c.Query(media.ParamSignature)
+	if sig == "" {
+		return s.requireAuth(c)
+	}
+	id, err := pathUUID(c, "mediaId")
+	if err != nil {
+		return err
+	}
+	tenantID, ok := s.mediaSigner.Verify(id, c.Query(media.ParamTenant), c.Query(media.ParamExpires), sig, time.Now())
+	if !ok {
+		return domain.Forbidden("this media link has expired or is not valid; ask for the message again for a fresh one")
+	}
+	c.Locals(mediaTenantKey{}, tenantID)
+	return c.Next()
+}
+
+// downloadMedia streams a media object with its type, length, ETag and single-range support
+// (GET /api/media/:mediaId). The bytes come from the tenant's member a piece at a time.
+func (s *Server) downloadMedia(c *fiber.Ctx) error {
+	id, err := pathUUID(c, "mediaId")
+	if err != nil {
+		return err
+	}
+	tenantID, who := caller(c).TenantID, actorCaller(c)
+	if t, ok := c.Locals(mediaTenantKey{}).(uuid.UUID); ok {
+		tenantID = t
+	}
+	obj, err := node.Call(c.UserContext(), s.node, tenantID, who, ops.OpMediaStat, ops.MediaRef{MediaID: id})
+	if err != nil {
+		return err
+	}
+	if obj.State != media.StateReady {
+		return domain.Conflict("media %s is %s: its bytes are not here (yet)", id, obj.State)
+	}
+	etag := obj.ETag()
+	h := &c.Response().Header
+	h.Set(fiber.HeaderETag, etag)
+	h.Set(fiber.HeaderAcceptRanges, "bytes")
+	h.Set(fiber.HeaderCacheControl, "private, max-age=3600")
+	h.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	h.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; sandbox")
+	h.Set(fiber.HeaderContentDisposition, disposition(obj))
+	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), etag) {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	h.Set(fiber.HeaderContentType, obj.MimeType)
+	start, length := int64(0), obj.Size
+	if rh := c.Get(fiber.HeaderRange); rh != "" && (c.Get(fiber.HeaderIfRange) == "" || c.Get(fiber.HeaderIfRange) == etag) {
+		from, n, ok, satisfiable := parseByteRange(rh, obj.Size)
+		switch {
+		case ok && !satisfiable:
+			h.Set(fiber.HeaderContentRange, "bytes */"+strconv.FormatInt(obj.Size, 10))
+			return &domain.Error{Code: codeRangeNotSatisfiable, Message: "the range is outside the file's " + strconv.FormatInt(obj.Size, 10) + " bytes"}
+		case ok:
+			start, length = from, n
+			c.Status(fiber.StatusPartialContent)
+			h.Set(fiber.HeaderContentRange, "bytes "+strconv.FormatInt(from, 10)+"-"+strconv.FormatInt(from+n-1, 10)+"/"+strconv.FormatInt(obj.Size, 10))
+		}
+	}
+	if length == 0 {
+		return c.Send(nil)
+	}
+	c.Context().SetBodyStream(&remoteMedia{node: s.node, tenantID: tenantID, who: who, id: id, off: start, end: start + length,
+		timeout: s.cfg.RequestTimeout}, int(length))
+	return nil
+}
+
+// codeRangeNotSatisfiable is the error code of a 416.
+const codeRangeNotSatisfiable = "range_not_satisfiable"
+
+// remoteMedia reads a range of a media object from the tenant's member, one piece of at most
+// media.ChunkSize per operation, as the server writes the response.
+type remoteMedia struct {
+	node     *node.Node
+	tenantID uuid.UUID
+	who      node.Caller
+	id       uuid.UUID
+	off, end int64
+	buf      []byte
+	timeout  time.Duration
+}
+
+func (m *remoteMedia) Read(p []byte) (int, error) {
+	if len(m.buf) == 0 {
+		if m.off >= m.end {
+			return 0, io.EOF
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), m.timeout)
+		defer cancel()
+		in := ops.MediaReadInput{MediaID: m.id, Offset: m.off, Length: min(media.ChunkSize, m.end-m.off)}
+		piece, err := node.Call(ctx, m.node, m.tenantID, m.who, ops.OpMediaRead, in)
+		if err != nil {
+			return 0, err
+		}
+		if len(piece.Data) == 0 {
+			return 0, io.ErrUnexpectedEOF
+		}
+		m.buf = piece.Data
+		m.off += int64(len(piece.Data))
+	}
+	n := copy(p, m.buf)
+	m.buf = m.buf[n:]
+	return n, nil
+}
+
+// parseByteRange reads a Range header of one byte range ("bytes=0-99", "bytes=100-", "bytes=-50").
+// ok is false for what the server ignores (other units, several ranges, malformed): the whole file is
+// sent. satisfiable is false for a range that starts beyond the file (416).
+func parseByteRange(h string, size int64) (start, length int64, ok, satisfiable bool) {
+	spec, found := strings.CutPrefix(strings.TrimSpace(h), "bytes=")
+	if !found || strings.Contains(spec, ",") {
+		return 0, 0, false, false
+	}
+	first, last, found := strings.Cut(strings.TrimSpace(spec), "-")
+	if !found {
+		return 0, 0, false, false
+	}
+	if first == "" {
+		n, err := strconv.ParseInt(last, 10, 64)
+		if err != nil || n < 0 {
+			return 0, 0, false, false
+		}
+		if n == 0 || size == 0 {
+			return 0, 0, true, false
+		}
+		n = min(n, size)
+		return size - n, n, true, true
+	}
+	from, err := strconv.ParseInt(first, 10, 64)
+	if err != nil || from < 0 {
+		return 0, 0, false, false
+	}
+	to := size - 1
+	if last != "" {
+		if to, err = strconv.ParseInt(last, 10, 64); err != nil || to < from {
+			return 0, 0, false, false
+		}
+		to = min(to, size-1)
+	}
+	if from >= size {
+		return 0, 0, true, false
+	}
+	return from, to - from + 1, true, true
+}
+
+// etagMatches reports whether an If-None-Match header names the entity tag (or is "*").
+func etagMatches(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// disposition shows images, video, audio and PDFs in place and offers everything else as a download,
+// under the name it was uploaded with.
+func disposition(o media.Object) string {
+	kind := "attachment"
+	base, _, _ := strings.Cut(o.MimeType, ";")
+	if strings.HasPrefix(base, "image/") || strings.HasPrefix(base, "video/") || strings.HasPrefix(base, "audio/") || base == "application/pdf" {
+		kind = "inline"
+	}
+	if o.FileName == "" {
+		return kind
+	}
+	if v := mime.FormatMediaType(kind, map[string]string{"filename": o.FileName}); v != "" {
+		return v
+	}
+	return kind
+}
