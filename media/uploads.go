@@ -108,7 +108,7 @@ func (u *Uploads) Finish(ctx context.Context, id uuid.UUID) (Object, error) {
 	return up.obj, up.err
 }
 
-// Abort drops an upload; its store discards what it had written.
+// Abort drops an upload; when it returns, its store has discarded what it had written.
 func (u *Uploads) Abort(id uuid.UUID) { u.abort(id, domain.Conflict("the upload was cancelled")) }
 
 // Close aborts every upload (the tenant is passivating).
@@ -124,9 +124,11 @@ func (u *Uploads) Close() {
 	}
 }
 
+// abort stops an upload and returns once its store has dropped what it wrote.
 func (u *Uploads) abort(id uuid.UUID, why error) {
 	if up := u.forget(id); up != nil {
 		_ = up.pw.CloseWithError(why)
+		<-up.done
 	}
 }
 
