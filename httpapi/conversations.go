@@ -76,10 +76,13 @@ func (s *Server) conversationMessages(c *fiber.Ctx) error {
 }
 
 // sendRequest is the body of POST /api/conversations/:chatId/send.
+// A media message (IMAGE, VIDEO, AUDIO, FILE, STICKER) names an uploaded file with mediaId, and content is
+// its optional caption; any other message needs content.
 type sendRequest struct {
-	Content     string          `json:"content" validate:"required,max=65536"`
+	Content     string          `json:"content" validate:"max=65536"`
 	ContentType string          `json:"contentType" validate:"omitempty,contenttype"`
 	Metadata    json.RawMessage `json:"metadata,omitempty"`
+	MediaID     *string         `json:"mediaId" validate:"omitnil,uuid"`
 }
 
 func (s *Server) sendMessage(c *fiber.Ctx) error {
@@ -94,11 +97,17 @@ func (s *Server) sendMessage(c *fiber.Ctx) error {
 	if fe := domain.CheckText("content", &req.Content); fe != nil {
 		return domain.Invalid(fe...)
 	}
+	mediaID, err := s.checkSendMedia(c, req)
+	if err != nil {
+		return err
+	}
 	key, err := readIdempotencyKey(c)
 	if err != nil {
 		return err
 	}
-	return call(s, c, fiber.StatusAccepted, ops.OpConversationSend, s.sendInput(id, req, key))
+	in := s.sendInput(id, req, key)
+	in.MediaID = mediaID
+	return call(s, c, fiber.StatusAccepted, ops.OpConversationSend, in)
 }
 
 // readIdempotencyKey reads the client's Idempotency-Key. Without one, the request id serves: a key of our own

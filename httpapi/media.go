@@ -390,3 +390,37 @@ func disposition(o media.Object) string {
 	}
 	return kind
 }
+
+// mediaKinds are the content types of media messages and the file types each takes ("" takes any).
+var mediaKinds = map[string]string{"IMAGE": "image/", "VIDEO": "video/", "AUDIO": "audio/", "FILE": "", "STICKER": "image/webp"}
+
+// checkSendMedia checks the file of a media message: a media message needs mediaId, naming a READY file of
+// the caller's tenant whose type fits the content type; any other message needs content and no mediaId.
+func (s *Server) checkSendMedia(c *fiber.Ctx, req sendRequest) (*uuid.UUID, error) {
+	prefix, isMedia := mediaKinds[req.ContentType]
+	switch {
+	case !isMedia && req.MediaID != nil:
+		return nil, domain.InvalidField("mediaId", "goes with contentType IMAGE, VIDEO, AUDIO, FILE or STICKER")
+	case !isMedia && req.Content == "":
+		return nil, domain.InvalidField("content", "is required")
+	case !isMedia:
+		return nil, nil
+	case req.MediaID == nil:
+		return nil, domain.InvalidField("mediaId", "is required for a "+req.ContentType+" message (upload the file with POST /api/media)")
+	}
+	id := uuid.MustParse(*req.MediaID)
+	obj, err := node.Call(c.UserContext(), s.node, caller(c).TenantID, actorCaller(c), ops.OpMediaStat, ops.MediaRef{MediaID: id})
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil, domain.InvalidField("mediaId", "does not name a file of this tenant")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if obj.State != media.StateReady {
+		return nil, domain.InvalidField("mediaId", "names a file that is "+obj.State+", not READY")
+	}
+	if !strings.HasPrefix(obj.MimeType, prefix) {
+		return nil, domain.InvalidField("mediaId", "is a "+obj.MimeType+" file, which cannot be sent as "+req.ContentType)
+	}
+	return &id, nil
+}

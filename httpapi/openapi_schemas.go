@@ -54,8 +54,11 @@ func apiSchemas() js {
 			"unreadCount", "status", "snoozedUntil", "startedAt", "labels"),
 		"ConversationPage":  cursorPage("Conversation"),
 		"MessageCursorPage": cursorPage("Message"),
-		"SendRequest": input(props{"content": textRange(1, 65536), "contentType": enum(contentTypes...),
-			"metadata": jsonObject()}, "content"),
+		"SendRequest": input(props{
+			"content":     described(textRange(0, 65536), "The text; required unless the message is a media message, whose caption it is."),
+			"contentType": described(enum(contentTypes...), "TEXT by default; IMAGE, VIDEO, AUDIO, FILE and STICKER need mediaId."),
+			"metadata":    jsonObject(),
+			"mediaId":     described(uuidSchema(), "A READY file of POST /api/media whose type fits contentType (image/* for IMAGE, video/* for VIDEO, audio/* for AUDIO, image/webp for STICKER, any for FILE).")}),
 		"SendResult": object(props{"message": ref("Message")}, "message"),
 		"Media": object(props{"mediaId": uuidSchema(), "mimeType": text(0), "size": integer(0, 0), "fileName": text(0),
 			"sha256":    described(text(0), "Hex SHA-256 of the bytes; also the ETag of GET /api/media/{mediaId}."),

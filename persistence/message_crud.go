@@ -61,7 +61,9 @@ var messageRules = []constraintRule{
 // ListChatMessages lists a chat's messages in time order.
 func (s *TenantStore) ListChatMessages(ctx context.Context, f MessageFilter) ([]Message, error) {
 	rows, err := s.Pool.Query(ctx, sqlListChatMessages, f.ChatID, f.SenderType, f.Limit, f.Offset)
-	return collect(rows, err, scanMessage)
+	list, err := collect(rows, err, scanMessage)
+	s.SignMessages(list)
+	return list, err
 }
 
 // LatestMessagesOfChats loads the EmbedLimit newest messages of each given chat, oldest first.

@@ -24,11 +24,25 @@ type Message struct {
 	Status            string          `json:"status"`
 	IsRead            bool            `json:"isRead"`
 	Error             *string         `json:"error,omitempty"`
-	Seq               int64           `json:"-"`
+	// Media is the file of an IMAGE, VIDEO, AUDIO, FILE or STICKER message (Content is then its caption).
+	Media *MessageMedia `json:"media,omitempty"`
+	Seq   int64         `json:"-"`
+}
+
+// MessageMedia is a message's file in the tenant's media store. URL is a signed, expiring link to it, filled
+// by TenantStore.SignMedia on the way out (the database does not know the signing key).
+type MessageMedia struct {
+	MediaID  uuid.UUID `json:"mediaId"`
+	MimeType string    `json:"mimeType"`
+	Size     int64     `json:"size"`
+	FileName string    `json:"fileName"`
+	URL      string    `json:"url"`
+	// State is PENDING while a received file downloads, READY when it is stored, FAILED if it could not be.
+	State string `json:"state"`
 }
 
 const messageColumns = `message_id, chat_id, platform_message_id, sender_type::text, content_type::text, content, metadata,
-	timestamp, status::text, is_read, last_error, seq`
+	timestamp, status::text, is_read, last_error, seq, CASE WHEN media_id IS NULL THEN NULL ELSE message_media(media_id) END`
 
 func scanMessage(row pgx.Row) (Message, error) { return scanMessageAfter(row) }
 
@@ -36,7 +50,7 @@ func scanMessage(row pgx.Row) (Message, error) { return scanMessageAfter(row) }
 func scanMessageAfter(row pgx.Row, lead ...any) (Message, error) {
 	var m Message
 	err := row.Scan(append(lead, &m.MessageID, &m.ChatID, &m.PlatformMessageID, &m.SenderType, &m.ContentType, &m.Content,
-		&m.Metadata, &m.Timestamp, &m.Status, &m.IsRead, &m.Error, &m.Seq)...)
+		&m.Metadata, &m.Timestamp, &m.Status, &m.IsRead, &m.Error, &m.Seq, &m.Media)...)
 	return m, translate(err, "message")
 }
 
@@ -100,6 +114,8 @@ type NewOutbound struct {
 	Content           string
 	Metadata          json.RawMessage
 	IdempotencyKey    *string
+	// MediaID names the file of a media message; the caller has checked that it is the tenant's.
+	MediaID *uuid.UUID
 }
 
 // OutboundResult is the stored message; Created is false when the idempotency key was seen before.
@@ -113,8 +129,8 @@ type OutboundResult struct {
 // first under it. Its first column says which.
 const sqlInsertOutbound = `WITH ins AS (
 		INSERT INTO messages (message_id, chat_id, platform_message_id, sender_type, content_type, content,
-			metadata, status, is_read, idempotency_key)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, 'PENDING', true, $8)
+			metadata, status, is_read, idempotency_key, media_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, 'PENDING', true, $8, $10)
 		ON CONFLICT (idempotency_key) DO NOTHING RETURNING *),
 	listed AS (INSERT INTO outbox (message_id, chat_id, seq) SELECT message_id, chat_id, seq FROM ins),
 	bump AS (UPDATE chats SET last_message = $9, last_message_at = now() WHERE chat_id = $2 AND EXISTS (SELECT 1 FROM ins))
@@ -125,7 +141,7 @@ const sqlInsertOutbound = `WITH ins AS (
 // QueueOutbound adds the statement that stores an outbound message to b; out is filled when the batch runs.
 func QueueOutbound(b *pgx.Batch, in NewOutbound, out *OutboundResult) {
 	b.Queue(sqlInsertOutbound, in.MessageID, in.ChatID, in.PlatformMessageID, in.SenderType, in.ContentType, in.Content,
-		jsonOrNil(in.Metadata), in.IdempotencyKey, Preview(in.ContentType, in.Content)).QueryRow(func(row pgx.Row) error {
+		jsonOrNil(in.Metadata), in.IdempotencyKey, Preview(in.ContentType, in.Content), in.MediaID).QueryRow(func(row pgx.Row) error {
 		var err error
 		out.Message, err = scanMessageAfter(row, &out.Created)
 		return err
@@ -222,12 +238,15 @@ func (s *TenantStore) ListMessages(ctx context.Context, chatID uuid.UUID, before
 	for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
 		list[i], list[j] = list[j], list[i]
 	}
+	s.SignMessages(list)
 	return list, next, nil
 }
 
 // GetMessage loads one message.
 func (s *TenantStore) GetMessage(ctx context.Context, id uuid.UUID) (Message, error) {
-	return scanMessage(s.Pool.QueryRow(ctx, sqlGetMessage, id))
+	m, err := scanMessage(s.Pool.QueryRow(ctx, sqlGetMessage, id))
+	s.SignMessage(&m)
+	return m, err
 }
 
 // GetMessageByPlatformID loads a message by the platform's id for it.
@@ -251,7 +270,7 @@ func (s *TenantStore) PendingMessages(ctx context.Context, channelID uuid.UUID, 
 		var p PendingOutbound
 		m := &p.Message
 		err := r.Scan(&m.MessageID, &m.ChatID, &m.PlatformMessageID, &m.SenderType, &m.ContentType, &m.Content, &m.Metadata,
-			&m.Timestamp, &m.Status, &m.IsRead, &m.Error, &m.Seq, &p.To)
+			&m.Timestamp, &m.Status, &m.IsRead, &m.Error, &m.Seq, &m.Media, &p.To)
 		return p, err
 	})
 }

@@ -1,6 +1,7 @@
 package persistence
 
 import (
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -8,6 +9,23 @@ import (
 type TenantStore struct {
 	Pool   *pgxpool.Pool
 	Cipher *Cipher
+	// MediaURL signs a link to one of the tenant's media (set by the tenant at activation; nil leaves
+	// links empty).
+	MediaURL func(mediaID uuid.UUID) string
+}
+
+// SignMessage fills the signed URL of a message's media.
+func (s *TenantStore) SignMessage(m *Message) {
+	if s != nil && s.MediaURL != nil && m != nil && m.Media != nil {
+		m.Media.URL = s.MediaURL(m.Media.MediaID)
+	}
+}
+
+// SignMessages fills the signed URL of the media of a list of messages.
+func (s *TenantStore) SignMessages(list []Message) {
+	for i := range list {
+		s.SignMessage(&list[i])
+	}
 }
 
 // NewTenantStore wraps a tenant pool.

@@ -22,6 +22,17 @@ type Outbound struct {
 	Content           string          `json:"content"`
 	Metadata          json.RawMessage `json:"metadata,omitempty"`
 	Timestamp         time.Time       `json:"timestamp"`
+	// Media is the file of a media message; URL is a signed link the receiver can fetch it from.
+	Media *OutboundMedia `json:"media,omitempty"`
+}
+
+// OutboundMedia is the file an outbound message carries.
+type OutboundMedia struct {
+	MediaID  uuid.UUID `json:"mediaId"`
+	MimeType string    `json:"mimeType"`
+	Size     int64     `json:"size"`
+	FileName string    `json:"fileName"`
+	URL      string    `json:"url"`
 }
 
 // NewPlatformMessageID chooses the platform message id of an outbound message before it is sent, so that a

@@ -88,7 +88,15 @@ func outboundFromPending(p persistence.PendingOutbound) sessions.Outbound {
 		pmid = *p.PlatformMessageID
 	}
 	return sessions.Outbound{MessageID: p.MessageID, ChatID: p.ChatID, PlatformMessageID: pmid, To: p.To,
-		ContentType: p.ContentType, Content: p.Content, Metadata: p.Metadata, Timestamp: p.Timestamp}
+		ContentType: p.ContentType, Content: p.Content, Metadata: p.Metadata, Timestamp: p.Timestamp, Media: MediaOf(p.Media)}
+}
+
+// MediaOf is the file of an outbound message as a channel session sends it.
+func MediaOf(m *persistence.MessageMedia) *sessions.OutboundMedia {
+	if m == nil {
+		return nil
+	}
+	return &sessions.OutboundMedia{MediaID: m.MediaID, MimeType: m.MimeType, Size: m.Size, FileName: m.FileName, URL: m.URL}
 }
 
 func (s *apiSession) enqueue(m sessions.Outbound) {
@@ -112,6 +120,10 @@ func (s *apiSession) kick(ctx actor.Context) {
 	}
 	s.busy = true
 	m := s.queue[0]
+	if m.Media != nil && s.store.MediaURL != nil {
+		// Signed now, not when queued: a message that waited (retries, a restart) still gets a fresh link.
+		m.Media.URL = s.store.MediaURL(m.Media.MediaID)
+	}
 	self, root := ctx.Self(), ctx.ActorSystem().Root
 	body, _ := json.Marshal(ops.WebhookEvent{EventID: m.MessageID.String(), Event: "message.outbound", ChannelID: s.channelID, Message: m})
 	hook := s.node.Deps().Channels.Webhook

@@ -73,6 +73,9 @@ type SendInput struct {
 	Metadata       json.RawMessage `json:"metadata,omitempty"`
 	IdempotencyKey string          `json:"idempotencyKey,omitempty"`
 	SenderType     string          `json:"senderType,omitempty"`
+	// MediaID is the file of an IMAGE, VIDEO, AUDIO, FILE or STICKER message (checked by the API: it is the
+	// tenant's and READY); Content is then the caption.
+	MediaID *uuid.UUID `json:"mediaId,omitempty"`
 }
 
 // SendResult answers OpConversationSend.

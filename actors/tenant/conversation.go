@@ -127,6 +127,7 @@ func (c *conversationActor) send(ctx actor.Context, in ops.SendInput, done func(
 		ContentType:       in.ContentType,
 		Content:           in.Content,
 		Metadata:          in.Metadata,
+		MediaID:           in.MediaID,
 	}
 	if in.IdempotencyKey != "" {
 		nm.IdempotencyKey = &in.IdempotencyKey
@@ -139,6 +140,7 @@ func (c *conversationActor) send(ctx actor.Context, in ops.SendInput, done func(
 			done(ops.SendResult{}, err)
 			return
 		}
+		c.store.SignMessage(&out.Message)
 		if !out.Created && !sameSend(out.Message, nm) {
 			done(ops.SendResult{}, errIdempotencyReused)
 			return
@@ -168,7 +170,7 @@ func (c *conversationActor) outbound(m persistence.Message) sessions.Outbound {
 		pmid = *m.PlatformMessageID
 	}
 	return sessions.Outbound{MessageID: m.MessageID, ChatID: m.ChatID, PlatformMessageID: pmid, To: to,
-		ContentType: m.ContentType, Content: m.Content, Metadata: m.Metadata, Timestamp: m.Timestamp}
+		ContentType: m.ContentType, Content: m.Content, Metadata: m.Metadata, Timestamp: m.Timestamp, Media: channels.MediaOf(m.Media)}
 }
 
 // inbound commits a customer's message (de-duplicated by its platform id) and answers once it is durable.
@@ -185,6 +187,7 @@ func (c *conversationActor) inbound(ctx actor.Context, msg persistence.NewInboun
 		}
 		metricMessages.WithLabelValues("in").Inc()
 		m := out.Message
+		c.store.SignMessage(&m)
 		preview := persistence.Preview(m.ContentType, m.Content)
 		c.conv.UnreadCount = out.UnreadCount
 		if c.conv.LastMessageAt == nil || !m.Timestamp.Before(*c.conv.LastMessageAt) {

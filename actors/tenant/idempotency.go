@@ -1,6 +1,8 @@
 package tenant
 
 import (
+	"github.com/google/uuid"
+
 	"bytes"
 	"encoding/json"
 	"reflect"
@@ -18,7 +20,7 @@ var errIdempotencyReused = &domain.Error{Code: domain.CodeIdempotencyReused,
 func sameSend(stored persistence.Message, repeat persistence.NewOutbound) bool {
 	return stored.ChatID == repeat.ChatID && stored.SenderType == repeat.SenderType &&
 		stored.ContentType == repeat.ContentType && stored.Content == repeat.Content &&
-		sameJSON(stored.Metadata, repeat.Metadata)
+		sameJSON(stored.Metadata, repeat.Metadata) && sameMedia(stored.Media, repeat.MediaID)
 }
 
 // sameJSON compares two JSON values by meaning (PostgreSQL's jsonb reorders keys and spaces); absent and null
@@ -36,3 +38,11 @@ func sameJSON(a, b json.RawMessage) bool {
 }
 
 func isNullJSON(b []byte) bool { return len(b) == 0 || string(b) == "null" }
+
+// sameMedia reports whether a stored message carries the file a repeated send names.
+func sameMedia(stored *persistence.MessageMedia, repeat *uuid.UUID) bool {
+	if stored == nil || repeat == nil {
+		return stored == nil && repeat == nil
+	}
+	return stored.MediaID == *repeat
+}

@@ -3,6 +3,7 @@ package tenant
 import (
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/aezen/engine/media"
@@ -18,4 +19,6 @@ func (t *tenantActor) openMedia(pool *pgxpool.Pool) {
 	t.media = pgstore.New(pool)
 	t.uploads = media.NewUploads(uploadIdle)
 	t.signer = media.NewSigner(cfg.JWTSecret, cfg.MediaURLTTL, cfg.PublicURL)
+	tenantID, signer := t.tenantID, t.signer
+	t.store.MediaURL = func(id uuid.UUID) string { return signer.URL(tenantID, id, time.Now()) }
 }
