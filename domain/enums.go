@@ -113,6 +113,10 @@ const (
 var ContentTypes = newEnum("contenttype", ContentText, ContentImage, ContentVideo, ContentAudio, ContentFile,
 	ContentLocation, ContentSticker)
 
+// MediaStates are the states of a file of the media store (tenant type media_state): READY when its bytes
+// are stored; a received file is PENDING while it downloads and FAILED if it could not be.
+var MediaStates = newEnum[string]("mediastate", "PENDING", "READY", "FAILED")
+
 // ChatStatus is where a chat stands in the team's work (seed chatStatusEnum).
 type ChatStatus = string
 

@@ -62,7 +62,7 @@ func apiSchemas() js {
 		"SendResult": object(props{"message": ref("Message")}, "message"),
 		"Media": object(props{"mediaId": uuidSchema(), "mimeType": text(0), "size": integer(0, 0), "fileName": text(0),
 			"sha256":    described(text(0), "Hex SHA-256 of the bytes; also the ETag of GET /api/media/{mediaId}."),
-			"state":     described(enum("PENDING", "READY", "FAILED"), "READY when the bytes are stored; a received file is PENDING while it downloads, FAILED if it could not be."),
+			"state":     described(enum(domain.MediaStates.Strings()...), "READY when the bytes are stored; a received file is PENDING while it downloads, FAILED if it could not be."),
 			"url":       described(text(0), "Signed link to GET /api/media/{mediaId}, usable without a token until it expires (AEZEN_MEDIA_URL_TTL); absolute when AEZEN_PUBLIC_URL is set."),
 			"createdAt": timestamp()}, "mediaId", "mimeType", "size", "fileName", "sha256", "state", "url", "createdAt"),
 		"ReadResult":          object(props{"unreadCount": integer(0, 0)}, "unreadCount"),
