@@ -7,7 +7,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -80,5 +82,24 @@ func TestDeliveryErrorIsACategory(t *testing.T) {
 	}
 	if got := DeliveryError(ErrPrivateTarget); !strings.Contains(got, "private") {
 		t.Fatalf("private target shown as %q", got)
+	}
+}
+
+// A WhatsApp connection failure shown to the tenant (the session's lastError) names WhatsApp's host and a
+// category, not the DNS server or this network's addresses; the log keeps the detail.
+func TestConnectErrorsHideTheLocalNetwork(t *testing.T) {
+	dns := &net.DNSError{Err: "no such host", Name: "web.whatsapp.com", Server: "10.0.0.2:53", IsNotFound: true}
+	err := describeConnectError(&net.OpError{Op: "dial", Net: "tcp", Err: dns})
+	if got := err.Error(); strings.Contains(got, "10.0.0.2") || !strings.Contains(got, "DNS") || !strings.Contains(got, "web.whatsapp.com") {
+		t.Fatalf("shown: %q", got)
+	}
+	var kept *net.DNSError
+	if !errors.As(err, &kept) || !strings.Contains(ErrorDetail(err), "10.0.0.2:53") {
+		t.Fatalf("the cause is lost: %q", ErrorDetail(err))
+	}
+	refused := &net.OpError{Op: "dial", Net: "tcp", Source: &net.TCPAddr{IP: net.ParseIP("10.1.2.3"), Port: 40000},
+		Addr: &net.TCPAddr{IP: net.ParseIP("157.240.1.1"), Port: 443}, Err: &os.SyscallError{Syscall: "connect", Err: syscall.ECONNREFUSED}}
+	if got := describeConnectError(refused).Error(); got != "cannot connect to WhatsApp: refused the connection" {
+		t.Fatalf("refused shown as %q", got)
 	}
 }

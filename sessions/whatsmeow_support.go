@@ -6,29 +6,50 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
 	waLog "go.mau.fi/whatsmeow/util/log"
 )
 
-// describeConnectError says in plain words why a connection could not be opened.
+// describeConnectError says in plain words why a connection could not be opened. The tenant's users see
+// this text (the session's lastError): it names WhatsApp's host and a category, never this network's
+// addresses or its DNS server's (a *net.DNSError's own text names the server). The cause stays wrapped, for
+// errors.Is/As and for the log (ErrorDetail).
 func describeConnectError(err error) error {
 	if err == nil {
 		return nil
 	}
 	var dns *net.DNSError
-	if errors.As(err, &dns) {
-		return fmt.Errorf("cannot resolve %s (DNS error: no route to WhatsApp?): %w", dns.Name, err)
-	}
-	var op *net.OpError
-	if errors.As(err, &op) && op.Op == "dial" {
-		return fmt.Errorf("cannot connect to WhatsApp: %w", err)
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("connecting to WhatsApp timed out: %w", err)
+	var ne net.Error
+	switch {
+	case errors.As(err, &dns):
+		return &connectError{msg: fmt.Sprintf("cannot resolve %s (DNS error: no route to WhatsApp?)", dns.Name), cause: err}
+	case errors.Is(err, context.DeadlineExceeded):
+		return &connectError{msg: "connecting to WhatsApp timed out", cause: err}
+	case errors.As(err, &ne):
+		return &connectError{msg: "cannot connect to WhatsApp: " + strings.TrimPrefix(DeliveryError(err), "the webhook "), cause: err}
 	}
 	return fmt.Errorf("connecting to WhatsApp failed: %w", err)
+}
+
+// connectError is a connection failure as the tenant's users may see it, with its cause kept for the log.
+type connectError struct {
+	msg   string
+	cause error
+}
+
+func (e *connectError) Error() string { return e.msg }
+func (e *connectError) Unwrap() error { return e.cause }
+
+// ErrorDetail is err's text including what describeConnectError keeps from the tenant's users: for logs.
+func ErrorDetail(err error) string {
+	var ce *connectError
+	if errors.As(err, &ce) {
+		return ce.msg + ": " + ce.cause.Error()
+	}
+	return err.Error()
 }
 
 // qrRotation shows whatsmeow's QR codes one after another: the first for 60 seconds, the others for 20,

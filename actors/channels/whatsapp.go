@@ -92,6 +92,7 @@ func (s *whatsappSession) Receive(ctx actor.Context) {
 		s.opened(ctx, msg)
 	case *waConnectDone:
 		if msg.gen == s.gen && msg.err != nil && s.want {
+			s.log.Info("connecting to WhatsApp failed", "detail", sessions.ErrorDetail(msg.err))
 			s.retryLater(ctx, msg.err.Error())
 		}
 	case *waRetry:
@@ -209,6 +210,7 @@ func (s *whatsappSession) opened(ctx actor.Context, msg *waOpened) {
 		return
 	}
 	if msg.err != nil {
+		s.log.Info("opening the WhatsApp client failed", "detail", sessions.ErrorDetail(msg.err))
 		s.retryLater(ctx, msg.err.Error())
 		return
 	}
