@@ -51,6 +51,13 @@ type Config struct {
 	TenantIdleTimeout       time.Duration `env:"AEZEN_TENANT_IDLE_TIMEOUT" envDefault:"10m"`
 	ConversationIdleTimeout time.Duration `env:"AEZEN_CONVERSATION_IDLE_TIMEOUT" envDefault:"2m"`
 	RequestTimeout          time.Duration `env:"AEZEN_REQUEST_TIMEOUT" envDefault:"10s"`
+	// DBTimeout bounds one database step an actor runs off its mailbox (a lookup, a lease, a status change).
+	DBTimeout time.Duration `env:"AEZEN_DB_TIMEOUT" envDefault:"5s"`
+	// ActivationTimeout bounds a tenant's activation (database, migrations, pool), the scans that follow it
+	// and one group commit.
+	ActivationTimeout time.Duration `env:"AEZEN_ACTIVATION_TIMEOUT" envDefault:"30s"`
+	// WhatsAppTimeout bounds one call to WhatsApp (connect, send, receipts, pairing, logout).
+	WhatsAppTimeout time.Duration `env:"AEZEN_WHATSAPP_TIMEOUT" envDefault:"30s"`
 
 	// WebhookAllowPrivate lets API-channel webhooks target loopback and private addresses (default: true in development).
 	WebhookAllowPrivate *bool         `env:"AEZEN_WEBHOOK_ALLOW_PRIVATE"`
@@ -184,6 +191,9 @@ func (c *Config) Validate() error {
 	}
 	if c.ReadTimeout < 100*time.Millisecond {
 		add("AEZEN_READ_TIMEOUT must be at least 100ms")
+	}
+	if c.DBTimeout < 100*time.Millisecond || c.ActivationTimeout < time.Second || c.WhatsAppTimeout < time.Second {
+		add("AEZEN_DB_TIMEOUT must be at least 100ms, AEZEN_ACTIVATION_TIMEOUT and AEZEN_WHATSAPP_TIMEOUT at least 1s")
 	}
 	if c.DBMaxConns < 2 {
 		add("AEZEN_DB_MAX_CONNS must be at least 2")

@@ -201,7 +201,7 @@ func (s *Server) wsAccess(p principal) (principal, error) {
 	if !time.Now().Before(p.Expires) {
 		return principal{}, &domain.Error{Code: domain.CodeUnauthorized, Message: "token has expired"}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.DBTimeout)
 	defer cancel()
 	cur, err := s.currentAccess(ctx, p)
 	if de := domain.AsError(err); err != nil && (de == nil || (de.Code != domain.CodeUnauthorized && de.Code != domain.CodeForbidden)) {

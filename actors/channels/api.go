@@ -56,7 +56,7 @@ func (s *apiSession) Receive(ctx actor.Context) {
 
 // start loads the channel and the outbox that earlier runs left pending.
 func (s *apiSession) start(ctx actor.Context) {
-	c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	c, cancel := context.WithTimeout(context.Background(), s.node.Deps().Config.RequestTimeout)
 	defer cancel()
 	ch, err := s.store.GetChannel(c, s.channelID)
 	if err == nil {

@@ -25,8 +25,6 @@ const (
 	waLeaseRenew   = 10 * time.Second
 	waRetryBase    = time.Second
 	waRetryMax     = 5 * time.Minute
-	waDBTimeout    = 5 * time.Second
-	waSendTimeout  = 30 * time.Second
 	waMaxSendTries = 5
 )
 
@@ -116,7 +114,7 @@ func (s *whatsappSession) Receive(ctx actor.Context) {
 func (s *whatsappSession) started(ctx actor.Context) {
 	s.initOutbox(rate.NewLimiter(rate.Limit(s.node.Deps().Config.WhatsAppSendRate), s.node.Deps().Config.WhatsAppSendBurst))
 	s.status = ops.WAStatusDisconnected
-	c, cancel := context.WithTimeout(context.Background(), waDBTimeout)
+	c, cancel := context.WithTimeout(context.Background(), s.dbTimeout())
 	ch, err := s.store.GetChannel(c, s.channelID)
 	cancel()
 	if err != nil {
@@ -169,7 +167,7 @@ func (s *whatsappSession) connect(ctx actor.Context) {
 	log := s.log
 	go func() {
 		res := &waOpened{gen: gen}
-		c, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		c, cancel := context.WithTimeout(context.Background(), s.waTimeout())
 		defer cancel()
 		if needLease {
 			res.lease, res.leased, res.err = store.AcquireLease(c, channelID, holder, waLeaseTTL)
@@ -276,7 +274,7 @@ func (s *whatsappSession) renewLease(ctx actor.Context, tick *waLeaseTick) {
 	self, root := ctx.Self(), ctx.ActorSystem().Root
 	store, channelID, holder := s.store, s.channelID, s.holder
 	go func() {
-		c, cancel := context.WithTimeout(context.Background(), waDBTimeout)
+		c, cancel := context.WithTimeout(context.Background(), s.dbTimeout())
 		defer cancel()
 		ok, err := store.RenewLease(c, channelID, holder, waLeaseTTL)
 		root.Send(self, &waLeaseRenewed{seq: tick.seq, ok: ok, err: err})
@@ -312,7 +310,7 @@ func (s *whatsappSession) releaseLease() {
 	}
 	s.leaseHeld = false
 	s.leaseSeq = waSeq.Add(1)
-	c, cancel := context.WithTimeout(context.Background(), waDBTimeout)
+	c, cancel := context.WithTimeout(context.Background(), s.dbTimeout())
 	defer cancel()
 	if err := s.store.ReleaseLease(c, s.channelID, s.holder); err != nil {
 		s.log.Warn("releasing the WhatsApp session lease", "err", err)
@@ -358,7 +356,7 @@ func (s *whatsappSession) persist() {
 	if s.jid != "" {
 		platformID = &s.jid
 	}
-	c, cancel := context.WithTimeout(context.Background(), waDBTimeout)
+	c, cancel := context.WithTimeout(context.Background(), s.dbTimeout())
 	defer cancel()
 	if err := s.store.MergeChannelMetadata(c, s.channelID, map[string]any{"whatsapp": meta}, platformID); err != nil {
 		s.log.Warn("saving the WhatsApp session state", "err", err)
@@ -369,3 +367,9 @@ func (s *whatsappSession) seen() {
 	now := time.Now().UTC()
 	s.lastSeen = &now
 }
+
+// dbTimeout bounds one database step of the session (AEZEN_DB_TIMEOUT).
+func (s *whatsappSession) dbTimeout() time.Duration { return s.node.Deps().Config.DBTimeout }
+
+// waTimeout bounds one call to WhatsApp (AEZEN_WHATSAPP_TIMEOUT).
+func (s *whatsappSession) waTimeout() time.Duration { return s.node.Deps().Config.WhatsAppTimeout }

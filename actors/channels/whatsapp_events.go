@@ -56,7 +56,7 @@ func (s *whatsappSession) event(ctx actor.Context, ev sessions.WhatsAppEvent) {
 	case sessions.WAPushName:
 		store, channelID := s.store, s.channelID
 		go func() {
-			c, cancel := context.WithTimeout(context.Background(), waDBTimeout)
+			c, cancel := context.WithTimeout(context.Background(), s.dbTimeout())
 			defer cancel()
 			_ = store.SetCustomerName(c, channelID, e.JID, e.Name)
 		}()
@@ -139,7 +139,7 @@ func (s *whatsappSession) inbound(ctx actor.Context, m *sessions.WAMessage) {
 func (s *whatsappSession) receipt(ctx actor.Context, e sessions.WAReceipt) {
 	store, channelID, parent, root, log := s.store, s.channelID, ctx.Parent(), ctx.ActorSystem().Root, s.log
 	go func() {
-		c, cancel := context.WithTimeout(context.Background(), waDBTimeout)
+		c, cancel := context.WithTimeout(context.Background(), s.dbTimeout())
 		defer cancel()
 		chats, err := store.ChatsOfOutbound(c, channelID, e.IDs)
 		if err != nil {
@@ -183,7 +183,7 @@ func (s *whatsappSession) requestPairing(ctx actor.Context, req *WAPairPhone) {
 func (s *whatsappSession) pairPhone(ctx actor.Context, req *WAPairPhone) {
 	client, log := s.client, s.log
 	go func() {
-		c, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		c, cancel := context.WithTimeout(context.Background(), s.waTimeout())
 		defer cancel()
 		code, err := client.PairPhone(c, req.Phone)
 		if err != nil {
@@ -211,7 +211,7 @@ func (s *whatsappSession) logout(ctx actor.Context, req *WALogout) {
 	factory, store, channelID, jid, log := s.node.Deps().Channels.WhatsApp, s.store, s.channelID, s.jid, s.log
 	hasDevice := s.hasDevice
 	go func() {
-		c, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		c, cancel := context.WithTimeout(context.Background(), s.waTimeout())
 		defer cancel()
 		var err error
 		if client == nil && hasDevice && factory != nil {

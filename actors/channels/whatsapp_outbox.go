@@ -47,7 +47,7 @@ func (s *whatsappSession) receiveOutbox(ctx actor.Context) {
 		if s.status == ops.WAStatusConnected {
 			client, log := s.client, s.log
 			go func() {
-				c, cancel := context.WithTimeout(context.Background(), waSendTimeout)
+				c, cancel := context.WithTimeout(context.Background(), s.waTimeout())
 				defer cancel()
 				if err := client.MarkRead(c, msg.PlatformChatID, "", msg.IDs, time.Now()); err != nil {
 					log.Warn("sending WhatsApp read receipts", "err", err)
@@ -58,7 +58,7 @@ func (s *whatsappSession) receiveOutbox(ctx actor.Context) {
 		if s.status == ops.WAStatusConnected {
 			client := s.client
 			go func() {
-				c, cancel := context.WithTimeout(context.Background(), waSendTimeout)
+				c, cancel := context.WithTimeout(context.Background(), s.waTimeout())
 				defer cancel()
 				_ = client.SetTyping(c, msg.PlatformChatID, msg.On)
 			}()
@@ -68,7 +68,7 @@ func (s *whatsappSession) receiveOutbox(ctx actor.Context) {
 
 // loadPending queues the channel's messages still PENDING in the database (sends committed before a restart).
 func (s *whatsappSession) loadPending(ctx actor.Context) {
-	c, cancel := context.WithTimeout(context.Background(), waDBTimeout)
+	c, cancel := context.WithTimeout(context.Background(), s.dbTimeout())
 	pending, err := s.store.PendingMessages(c, s.channelID, 10000)
 	cancel()
 	if err != nil {
@@ -123,7 +123,7 @@ func (s *whatsappSession) kick(ctx actor.Context) {
 	m, client := s.queue[0], s.client
 	text := m.Content
 	go func() {
-		c, cancel := context.WithTimeout(context.Background(), waSendTimeout)
+		c, cancel := context.WithTimeout(context.Background(), s.waTimeout())
 		defer cancel()
 		root.Send(self, &waSendDone{msg: m, err: client.SendText(c, m.To, m.PlatformMessageID, text)})
 	}()

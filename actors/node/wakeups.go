@@ -27,7 +27,7 @@ func (n *Node) wakeLoop(stop <-chan struct{}) {
 
 // WakeTenants activates every tenant listed in tenant_wakeups once.
 func (n *Node) WakeTenants() {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), n.deps.Config.ActivationTimeout)
 	defer cancel()
 	ids, err := n.deps.Master.Wakeups(ctx)
 	if err != nil {

@@ -2,7 +2,6 @@ package tenant
 
 import (
 	"context"
-	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/google/uuid"
@@ -128,9 +127,10 @@ func (t *tenantActor) afterActivation(ctx actor.Context) {
 	root := ctx.ActorSystem().Root
 	store := t.store
 	log := t.log
+	life, timeout := t.life, t.node.Deps().Config.ActivationTimeout
 	go func() {
 		defer root.Send(self, &restoreSessionsNow{})
-		c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		c, cancel := context.WithTimeout(life, timeout)
 		defer cancel()
 		ids, err := store.ChannelsWithPendingMessages(c)
 		if err != nil {

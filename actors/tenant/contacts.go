@@ -2,7 +2,6 @@ package tenant
 
 import (
 	"context"
-	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/google/uuid"
@@ -31,15 +30,14 @@ func (t *tenantActor) resolveContact(ctx actor.Context, key contactKey, msg ops.
 		return
 	}
 	t.resolving[key] = &pendingContact{msgs: []ops.InboundInput{msg}, dones: []inboundDone{done}}
-	store, self, root := t.store, ctx.Self(), ctx.ActorSystem().Root
+	store := t.store
 	contact := persistence.Contact{ChannelID: key.channelID, PlatformCustomerID: key.platformID,
 		FullName: msg.From.FullName, Phone: msg.From.Phone}
-	go func() {
-		c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		chatID, err := store.ResolveContact(c, contact)
-		root.Send(self, &contactResolved{key: key, chatID: chatID, err: err})
-	}()
+	async(t, ctx, t.dbTimeout(), func(c context.Context) (uuid.UUID, error) {
+		return store.ResolveContact(c, contact)
+	}, func(ctx actor.Context, chatID uuid.UUID, err error) {
+		t.contactResolved(ctx, &contactResolved{key: key, chatID: chatID, err: err})
+	})
 }
 
 // contactResolved delivers, in arrival order, the messages that waited for a contact's chat.

@@ -82,7 +82,7 @@ func (c *conversationActor) Receive(ctx actor.Context) {
 }
 
 func (c *conversationActor) load() {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), c.node.Deps().Config.RequestTimeout)
 	defer cancel()
 	c.conv, c.loadErr = c.store.GetConversation(ctx, c.chatID)
 }

@@ -57,6 +57,7 @@ type lazyTick struct{}
 // one lazyWindow later if nothing else comes.
 type dbWriter struct {
 	store    *persistence.TenantStore
+	timeout  time.Duration // of one commit (AEZEN_ACTIVATION_TIMEOUT)
 	log      *slog.Logger
 	pending  []*writeJob
 	flushing bool
@@ -64,8 +65,8 @@ type dbWriter struct {
 	eager    int  // pending jobs that are not lazy
 }
 
-func newDBWriter(store *persistence.TenantStore, log *slog.Logger) *dbWriter {
-	return &dbWriter{store: store, log: log}
+func newDBWriter(store *persistence.TenantStore, log *slog.Logger, timeout time.Duration) *dbWriter {
+	return &dbWriter{store: store, log: log, timeout: timeout}
 }
 
 func (w *dbWriter) Receive(ctx actor.Context) {
@@ -90,7 +91,7 @@ func (w *dbWriter) Receive(ctx actor.Context) {
 	case *actor.Stopping:
 		// Best effort for lazy jobs still waiting: commit them now rather than lose them.
 		if !w.flushing && len(w.pending) > 0 {
-			commitJobs(w.store, w.pending, w.log)
+			commitJobs(w.store, w.pending, w.log, w.timeout)
 			w.pending = nil
 		}
 	}
@@ -124,16 +125,16 @@ func (w *dbWriter) flush(ctx actor.Context) {
 	root := ctx.ActorSystem().Root
 	// The commit runs off the mailbox (jobs keep queuing meanwhile), on a warm goroutine of the dispatcher.
 	node.Dispatcher.Schedule(func() {
-		root.Send(self, &flushDone{jobs: jobs, errs: commitJobs(w.store, jobs, w.log)})
+		root.Send(self, &flushDone{jobs: jobs, errs: commitJobs(w.store, jobs, w.log, w.timeout)})
 	})
 }
 
 // commitJobs runs every job in one transaction; when that fails, it retries each job in a transaction of
 // its own so that only the bad ones fail.
-func commitJobs(store *persistence.TenantStore, jobs []*writeJob, log *slog.Logger) []error {
+func commitJobs(store *persistence.TenantStore, jobs []*writeJob, log *slog.Logger, timeout time.Duration) []error {
 	metricCommitBatch.Observe(float64(len(jobs)))
 	errs := make([]error, len(jobs))
-	err := runBatch(store, jobs)
+	err := runBatch(store, jobs, timeout)
 	if err == nil {
 		return errs
 	}
@@ -143,7 +144,7 @@ func commitJobs(store *persistence.TenantStore, jobs []*writeJob, log *slog.Logg
 	}
 	log.Warn("group commit failed, retrying jobs one by one", "jobs", len(jobs), "err", err)
 	for i, job := range jobs {
-		errs[i] = runBatch(store, []*writeJob{job})
+		errs[i] = runBatch(store, []*writeJob{job}, timeout)
 	}
 	return errs
 }
@@ -151,9 +152,10 @@ func commitJobs(store *persistence.TenantStore, jobs []*writeJob, log *slog.Logg
 // runBatch commits the jobs' statements as one batch. pgx sends a batch as one pipeline closed by a single
 // Sync, which PostgreSQL runs as one implicit transaction: all statements commit together (durably, with
 // synchronous_commit on, before the answer comes back) or none does. That is one round trip per group
-// commit instead of three with BEGIN and COMMIT around it.
-func runBatch(store *persistence.TenantStore, jobs []*writeJob) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+// commit instead of three with BEGIN and COMMIT around it. The context is not the actor's life: a commit
+// under way finishes even when the tenant stops, so that what was acknowledged is what is stored.
+func runBatch(store *persistence.TenantStore, jobs []*writeJob, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	b := &pgx.Batch{}
 	for _, j := range jobs {

@@ -46,36 +46,37 @@ type inboundDone = func(ops.InboundResult, error)
 
 // signedInbound answers ops.OpChannelInbound: an integration's signed inbound message.
 func (t *tenantActor) signedInbound(ctx actor.Context, _ node.Caller, in ops.SignedInbound, done inboundDone) {
-	msg, err := t.verifyInbound(in)
-	if err != nil {
-		done(ops.InboundResult{}, err)
-		return
-	}
-	t.acceptInbound(ctx, in.ChannelID, msg, done)
+	t.withChannel(ctx, in.ChannelID, func(ctx actor.Context, info *channelInfo, err error) {
+		var msg ops.InboundInput
+		if err == nil {
+			err = t.verifySigned(info, in, &msg)
+		}
+		if err == nil {
+			err = checkInboundText(&msg)
+		}
+		if err != nil {
+			done(ops.InboundResult{}, err)
+			return
+		}
+		t.acceptInbound(ctx, in.ChannelID, msg, done)
+	})
 }
 
-func (t *tenantActor) verifyInbound(in ops.SignedInbound) (ops.InboundInput, error) {
-	var msg ops.InboundInput
-	if err := t.verifySigned(in, &msg); err != nil {
-		return msg, err
-	}
+// checkInboundText refuses text a message must not carry (see domain.CheckText).
+func checkInboundText(msg *ops.InboundInput) error {
 	var bad []domain.FieldError
 	bad = append(bad, domain.CheckText("content", &msg.Content)...)
 	bad = append(bad, domain.CheckText("platformMessageId", &msg.PlatformMessageID)...)
 	bad = append(bad, domain.CheckText("from.platformCustomerId", &msg.From.PlatformCustomerID)...)
 	bad = append(bad, domain.CheckText("from.fullName", msg.From.FullName)...)
 	if len(bad) > 0 {
-		return msg, domain.Invalid(bad...)
+		return domain.Invalid(bad...)
 	}
-	return msg, nil
+	return nil
 }
 
 // verifySigned checks that a signed call comes from the API channel's owner and decodes its body into v.
-func (t *tenantActor) verifySigned(in ops.SignedInbound, v any) error {
-	info, err := t.channel(in.ChannelID)
-	if err != nil {
-		return err
-	}
+func (t *tenantActor) verifySigned(info *channelInfo, in ops.SignedInbound, v any) error {
 	if info.platform != domain.PlatformAPI {
 		return domain.BadRequest("channel is not an API channel")
 	}
@@ -97,44 +98,73 @@ func (t *tenantActor) verifySigned(in ops.SignedInbound, v any) error {
 
 // statusCallback answers ops.OpChannelStatus: an integration's signed delivery or read receipt.
 func (t *tenantActor) statusCallback(ctx actor.Context, _ node.Caller, in ops.SignedInbound, done func(ops.StatusResult, error)) {
-	var cb ops.StatusCallback
-	err := t.verifySigned(in, &cb)
-	var m persistence.Message
-	if err == nil {
-		c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		m, err = t.store.GetMessageByPlatformID(c, cb.PlatformMessageID)
-		cancel()
-	}
-	if err != nil {
-		done(ops.StatusResult{}, err)
-		return
-	}
-	change := persistence.StatusChange{PlatformMessageIDs: []string{cb.PlatformMessageID}, Status: domain.MessageStatus(cb.Status)}
-	t.toConversation(ctx, m.ChatID, chatRequest(ops.OpChannelStatus.Name(), change, func(c *conversationActor, ctx actor.Context,
-		ch persistence.StatusChange, done func(ops.StatusResult, error)) {
-		c.status(ctx, ch, false, done)
-	}, done))
+	t.withChannel(ctx, in.ChannelID, func(ctx actor.Context, info *channelInfo, err error) {
+		var cb ops.StatusCallback
+		if err == nil {
+			err = t.verifySigned(info, in, &cb)
+		}
+		if err != nil {
+			done(ops.StatusResult{}, err)
+			return
+		}
+		store := t.store
+		async(t, ctx, t.dbTimeout(), func(c context.Context) (persistence.Message, error) {
+			return store.GetMessageByPlatformID(c, cb.PlatformMessageID)
+		}, func(ctx actor.Context, m persistence.Message, err error) {
+			if err != nil {
+				done(ops.StatusResult{}, err)
+				return
+			}
+			change := persistence.StatusChange{PlatformMessageIDs: []string{cb.PlatformMessageID}, Status: domain.MessageStatus(cb.Status)}
+			t.toConversation(ctx, m.ChatID, chatRequest(ops.OpChannelStatus.Name(), change, func(c *conversationActor,
+				ctx actor.Context, ch persistence.StatusChange, done func(ops.StatusResult, error)) {
+				c.status(ctx, ch, false, done)
+			}, done))
+		})
+	})
 }
 
-// channel returns the cached facts about a channel, loading them on first use.
-func (t *tenantActor) channel(id uuid.UUID) (*channelInfo, error) {
+// channelLoad is a channel being loaded: the calls that wait for it, in arrival order, and whether the
+// channel changed meanwhile (then the loaded facts answer the waiters but are not cached).
+type channelLoad struct {
+	waiting []func(ctx actor.Context, info *channelInfo, err error)
+	stale   bool
+}
+
+// withChannel calls then with the cached facts about a channel, loading them off the mailbox on first use.
+// Calls for a channel that is being loaded wait for it in order, so a channel's messages keep their order.
+func (t *tenantActor) withChannel(ctx actor.Context, id uuid.UUID, then func(ctx actor.Context, info *channelInfo, err error)) {
 	if info := t.channels[id]; info != nil {
-		return info, nil
+		then(ctx, info, nil)
+		return
 	}
-	c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	ch, err := t.store.GetChannel(c, id)
-	if err != nil {
-		return nil, err
+	if load := t.loading[id]; load != nil {
+		load.waiting = append(load.waiting, then)
+		return
 	}
-	sec, err := t.store.Secrets(ch)
-	if err != nil {
-		return nil, err
-	}
-	info := &channelInfo{platform: ch.PlatformType, secret: sec.WebhookSecret, active: ch.IsActive,
-		previous: sec.PreviousWebhookSecret, previousUntil: sec.PreviousSecretExpiresAt}
-	t.channels[id] = info
-	return info, nil
+	load := &channelLoad{waiting: []func(actor.Context, *channelInfo, error){then}}
+	t.loading[id] = load
+	store := t.store
+	async(t, ctx, t.dbTimeout(), func(c context.Context) (*channelInfo, error) {
+		ch, err := store.GetChannel(c, id)
+		if err != nil {
+			return nil, err
+		}
+		sec, err := store.Secrets(ch)
+		if err != nil {
+			return nil, err
+		}
+		return &channelInfo{platform: ch.PlatformType, secret: sec.WebhookSecret, active: ch.IsActive,
+			previous: sec.PreviousWebhookSecret, previousUntil: sec.PreviousSecretExpiresAt}, nil
+	}, func(ctx actor.Context, info *channelInfo, err error) {
+		delete(t.loading, id)
+		if err == nil && !load.stale {
+			t.channels[id] = info
+		}
+		for _, w := range load.waiting {
+			w(ctx, info, err)
+		}
+	})
 }
 
 // acceptInbound finds or creates the customer's chat (see contacts.go) and hands the message to its
@@ -166,6 +196,12 @@ func (t *tenantActor) deliverInbound(ctx actor.Context, chatID uuid.UUID, msg op
 
 func (t *tenantActor) forgetChannel(ctx actor.Context, msg *queries.ChannelChanged) {
 	delete(t.channels, msg.ChannelID)
+	if load := t.loading[msg.ChannelID]; load != nil {
+		load.stale = true
+	}
+	if t.waChannel == msg.ChannelID {
+		t.waChannel = uuid.Nil
+	}
 	for k := range t.contacts {
 		if k.channelID == msg.ChannelID {
 			delete(t.contacts, k)

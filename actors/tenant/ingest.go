@@ -10,18 +10,19 @@ import (
 
 // ingest answers ops.OpChannelIngest: a message from a trusted source inside the cluster, unsigned.
 func (t *tenantActor) ingest(ctx actor.Context, _ node.Caller, in ops.TrustedInbound, done inboundDone) {
-	if err := t.checkTrustedInbound(in); err != nil {
-		done(ops.InboundResult{}, err)
-		return
-	}
-	t.acceptInbound(ctx, in.ChannelID, in.Message, done)
+	t.withChannel(ctx, in.ChannelID, func(ctx actor.Context, info *channelInfo, err error) {
+		if err == nil {
+			err = checkTrustedInbound(info, in)
+		}
+		if err != nil {
+			done(ops.InboundResult{}, err)
+			return
+		}
+		t.acceptInbound(ctx, in.ChannelID, in.Message, done)
+	})
 }
 
-func (t *tenantActor) checkTrustedInbound(in ops.TrustedInbound) error {
-	info, err := t.channel(in.ChannelID)
-	if err != nil {
-		return err
-	}
+func checkTrustedInbound(info *channelInfo, in ops.TrustedInbound) error {
 	if !info.active {
 		return domain.Forbidden("channel is not active")
 	}

@@ -129,8 +129,7 @@ func chatRequest[In, Out any](op string, in In, h func(c *conversationActor, ctx
 func beforeSend(rt route) route {
 	run := rt.run
 	rt.run = func(t *tenantActor, ctx actor.Context, r *request) {
-		t.ensureWakeup("outbound messages")
-		run(t, ctx, r)
+		t.afterWakeup(ctx, "outbound messages", func(ctx actor.Context) { run(t, ctx, r) })
 	}
 	return rt
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/google/uuid"
@@ -67,8 +66,9 @@ var (
 // whose metadata says the session should run and a device is stored reconnect without a QR code.
 func (t *tenantActor) restoreSessions(ctx actor.Context) {
 	self, root, store, log := ctx.Self(), ctx.ActorSystem().Root, t.store, t.log
+	life, timeout := t.life, t.node.Deps().Config.ActivationTimeout
 	go func() {
-		c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		c, cancel := context.WithTimeout(life, timeout)
 		defer cancel()
 		platform := domain.PlatformWhatsApp
 		active := true
@@ -93,7 +93,7 @@ func (t *tenantActor) restoreSessions(ctx actor.Context) {
 func (t *tenantActor) receiveSessionMessage(ctx actor.Context) {
 	switch msg := ctx.Message().(type) {
 	case *restoreWhatsApp:
-		t.ensureWakeup("whatsapp session")
+		t.afterWakeup(ctx, "whatsapp session", func(actor.Context) {})
 		for _, id := range msg.channels {
 			t.session(ctx, id, domain.PlatformWhatsApp)
 		}
@@ -102,7 +102,7 @@ func (t *tenantActor) receiveSessionMessage(ctx actor.Context) {
 			s.live = msg.Live
 		}
 		if msg.Live {
-			t.ensureWakeup("whatsapp session")
+			t.afterWakeup(ctx, "whatsapp session", func(actor.Context) {})
 		}
 	case *channels.WAInbound:
 		r := &request{op: opWhatsAppInbound, sender: msg.ReplyTo}

@@ -39,15 +39,25 @@ type tenantActor struct {
 	// failed is set when activation failed; every command is answered with it and the grain stops.
 	failed error
 
-	convs         map[uuid.UUID]*conversationRef
-	convByID      map[string]uuid.UUID // child PID id → chat id
-	sessions      map[uuid.UUID]*sessionRef
-	channels      map[uuid.UUID]*channelInfo
-	contacts      map[contactKey]uuid.UUID
-	resolving     map[contactKey]*pendingContact // first contacts whose chat is being resolved (contacts.go)
-	activatedAt   time.Time
-	lastCommandAt time.Time
-	commands      int64
+	convs    map[uuid.UUID]*conversationRef
+	convByID map[string]uuid.UUID // child PID id → chat id
+	sessions map[uuid.UUID]*sessionRef
+	channels map[uuid.UUID]*channelInfo
+	loading  map[uuid.UUID]*channelLoad // channels being loaded off the mailbox (withChannel)
+	// waChannel is the tenant's WhatsApp channel once known (uuid.Nil until then); waWaiting the callers
+	// waiting for its lookup (whatsapp.go).
+	waChannel uuid.UUID
+	waWaiting []waLookup
+	// wakeWaiting holds what waits for the wakeup to be recorded (afterWakeup).
+	wakeWaiting []func(ctx actor.Context)
+	// recording and clearing are set while the wakeup is being written or removed (wakeups.go); idleCheck
+	// while the idle check runs off the mailbox.
+	recording, clearing, idleCheck bool
+	contacts                       map[contactKey]uuid.UUID
+	resolving                      map[contactKey]*pendingContact // first contacts whose chat is being resolved (contacts.go)
+	activatedAt                    time.Time
+	lastCommandAt                  time.Time
+	commands                       int64
 	// wakeSet is true once this activation has recorded a wakeup in the master database.
 	wakeSet bool
 	// visibility is the agent visibility setting, shared with conversation actors and queries.
@@ -75,6 +85,7 @@ func newTenantActor(n *node.Node) actor.Actor {
 		convByID:  make(map[string]uuid.UUID),
 		sessions:  make(map[uuid.UUID]*sessionRef),
 		channels:  make(map[uuid.UUID]*channelInfo),
+		loading:   make(map[uuid.UUID]*channelLoad),
 		contacts:  make(map[contactKey]uuid.UUID),
 		resolving: make(map[contactKey]*pendingContact),
 	}
@@ -92,6 +103,8 @@ func (t *tenantActor) Receive(ctx actor.Context) {
 	case *protos.TenantCommand: // from another member: the input is JSON
 		cmd, payload := node.FromWire(msg)
 		t.dispatch(ctx, &request{op: cmd.Op, caller: cmd.Caller, sender: ctx.Sender()}, payload)
+	case *reentry:
+		msg.fn(ctx)
 	case *actor.ReceiveTimeout:
 		t.idle(ctx)
 	case *actor.Terminated:
@@ -121,7 +134,7 @@ func (t *tenantActor) activate(ctx actor.Context, identity string) error {
 	t.tenantID = id
 	t.log = t.node.Deps().Log.With("tenant_id", identity)
 	deps := t.node.Deps()
-	c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	c, cancel := context.WithTimeout(t.life, deps.Config.ActivationTimeout)
 	defer cancel()
 
 	tenant, err := deps.Master.GetTenant(c, id)
@@ -157,7 +170,7 @@ func (t *tenantActor) activate(ctx actor.Context, identity string) error {
 	}
 	t.visibility = queries.NewVisibility(settings.AgentVisibility)
 	t.openMedia(pool)
-	t.writer = ctx.Spawn(actor.PropsFromProducer(func() actor.Actor { return newDBWriter(t.store, t.log) },
+	t.writer = ctx.Spawn(actor.PropsFromProducer(func() actor.Actor { return newDBWriter(t.store, t.log, deps.Config.ActivationTimeout) },
 		actor.WithDispatcher(node.Dispatcher)))
 	metricActiveTenants.Inc()
 	t.activatedAt = time.Now()

@@ -3,7 +3,6 @@ package tenant
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/google/uuid"
@@ -18,37 +17,41 @@ import (
 
 // whatsappToggle answers ops.OpWhatsAppToggle: connect (creating the channel on first use) or disconnect.
 func (t *tenantActor) whatsappToggle(ctx actor.Context, caller node.Caller, _ ops.None, done func(ops.ToggleResult, error)) {
-	if pid, err := t.whatsappSession(ctx, caller, true); err != nil {
-		done(ops.ToggleResult{}, err)
-	} else {
+	t.whatsappSession(ctx, caller, true, func(ctx actor.Context, pid *actor.PID, err error) {
+		if err != nil {
+			done(ops.ToggleResult{}, err)
+			return
+		}
 		ctx.Send(pid, &channels.WAToggle{Done: done})
-	}
+	})
 }
 
 // whatsappStatus answers ops.OpWhatsAppStatus from the session (DISCONNECTED when there is no channel).
 func (t *tenantActor) whatsappStatus(ctx actor.Context, caller node.Caller, _ ops.None, done func(ops.WhatsAppStatus, error)) {
-	pid, err := t.whatsappSession(ctx, caller, false)
-	switch {
-	case err != nil:
-		done(ops.WhatsAppStatus{}, err)
-	case pid == nil:
-		done(ops.WhatsAppStatus{Status: ops.WAStatusDisconnected}, nil)
-	default:
-		ctx.Send(pid, &channels.WAStatus{Done: done})
-	}
+	t.whatsappSession(ctx, caller, false, func(ctx actor.Context, pid *actor.PID, err error) {
+		switch {
+		case err != nil:
+			done(ops.WhatsAppStatus{}, err)
+		case pid == nil:
+			done(ops.WhatsAppStatus{Status: ops.WAStatusDisconnected}, nil)
+		default:
+			ctx.Send(pid, &channels.WAStatus{Done: done})
+		}
+	})
 }
 
 // whatsappLogout answers ops.OpWhatsAppLogout: unlink the device (DISCONNECTED when there is no channel).
 func (t *tenantActor) whatsappLogout(ctx actor.Context, caller node.Caller, _ ops.None, done func(ops.WhatsAppStatus, error)) {
-	pid, err := t.whatsappSession(ctx, caller, false)
-	switch {
-	case err != nil:
-		done(ops.WhatsAppStatus{}, err)
-	case pid == nil:
-		done(ops.WhatsAppStatus{Status: ops.WAStatusDisconnected}, nil)
-	default:
-		ctx.Send(pid, &channels.WALogout{Done: done})
-	}
+	t.whatsappSession(ctx, caller, false, func(ctx actor.Context, pid *actor.PID, err error) {
+		switch {
+		case err != nil:
+			done(ops.WhatsAppStatus{}, err)
+		case pid == nil:
+			done(ops.WhatsAppStatus{Status: ops.WAStatusDisconnected}, nil)
+		default:
+			ctx.Send(pid, &channels.WALogout{Done: done})
+		}
+	})
 }
 
 // whatsappPairPhone answers ops.OpWhatsAppPairPhone: a code to type on the phone instead of scanning a QR.
@@ -57,54 +60,100 @@ func (t *tenantActor) whatsappPairPhone(ctx actor.Context, caller node.Caller, i
 	if err == nil && sessions.WhatsAppJID(in.Phone) == "" {
 		err = domain.InvalidField("phone", "must be an international phone number (country code first)")
 	}
-	var pid *actor.PID
-	if err == nil {
-		pid, err = t.whatsappSession(ctx, caller, true)
-	}
 	if err != nil {
 		done(ops.PairPhoneResult{}, err)
 		return
 	}
-	ctx.Send(pid, &channels.WAPairPhone{Phone: in.Phone, Done: done})
-}
-
-// whatsappSession is the session of the tenant's WhatsApp channel, started when needed (and the channel
-// created when create is set and there is none); nil without an error when there is no channel.
-func (t *tenantActor) whatsappSession(ctx actor.Context, caller node.Caller, create bool) (*actor.PID, error) {
-	channelID, err := t.whatsappChannel(caller, create)
-	if err != nil || channelID == uuid.Nil {
-		return nil, err
-	}
-	return t.session(ctx, channelID, domain.PlatformWhatsApp).pid, nil
-}
-
-// whatsappChannel finds the tenant's (first) WhatsApp channel; uuid.Nil when it has none and create is off.
-func (t *tenantActor) whatsappChannel(caller node.Caller, create bool) (uuid.UUID, error) {
-	c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	ch, err := t.store.FirstChannelOfType(c, domain.PlatformWhatsApp)
-	if err == nil {
-		return ch.ChannelID, nil
-	}
-	if !errors.Is(err, domain.ErrNotFound) || !create {
-		if errors.Is(err, domain.ErrNotFound) {
-			err = nil
+	t.whatsappSession(ctx, caller, true, func(ctx actor.Context, pid *actor.PID, err error) {
+		if err != nil {
+			done(ops.PairPhoneResult{}, err)
+			return
 		}
-		return uuid.Nil, err
+		ctx.Send(pid, &channels.WAPairPhone{Phone: in.Phone, Done: done})
+	})
+}
+
+// whatsappSession calls then with the session of the tenant's WhatsApp channel, started when needed (and
+// the channel created when create is set and there is none); a nil pid without an error when there is no
+// channel.
+func (t *tenantActor) whatsappSession(ctx actor.Context, caller node.Caller, create bool,
+	then func(ctx actor.Context, pid *actor.PID, err error)) {
+	t.whatsappChannel(ctx, caller, create, func(ctx actor.Context, channelID uuid.UUID, err error) {
+		if err != nil || channelID == uuid.Nil {
+			then(ctx, nil, err)
+			return
+		}
+		then(ctx, t.session(ctx, channelID, domain.PlatformWhatsApp).pid, nil)
+	})
+}
+
+// waLookup is a caller waiting for the tenant's WhatsApp channel to be looked up.
+type waLookup struct {
+	caller node.Caller
+	create bool
+	then   func(ctx actor.Context, channelID uuid.UUID, err error)
+}
+
+// whatsappChannel calls then with the tenant's (first) WhatsApp channel, found (or, with create, created)
+// off the mailbox and then remembered; uuid.Nil when it has none and create is off. Lookups wait for the
+// one in flight, so two connects at once create one channel.
+func (t *tenantActor) whatsappChannel(ctx actor.Context, caller node.Caller, create bool,
+	then func(ctx actor.Context, channelID uuid.UUID, err error)) {
+	if t.waChannel != uuid.Nil {
+		then(ctx, t.waChannel, nil)
+		return
 	}
-	userID, _ := uuid.Parse(caller.UserID)
-	name := "WhatsApp"
-	ch = persistence.Channel{ChannelID: uuid.Must(uuid.NewV7()), UserID: userID, PlatformType: domain.PlatformWhatsApp,
-		ChannelName: &name, IsActive: true}
-	if err := t.node.Deps().Master.AddChannelRoute(c, ch.ChannelID, t.tenantID); err != nil {
-		return uuid.Nil, err
+	t.waWaiting = append(t.waWaiting, waLookup{caller: caller, create: create, then: then})
+	if len(t.waWaiting) == 1 {
+		t.lookUpWhatsApp(ctx, caller, create)
 	}
-	if _, err := t.store.CreateChannel(c, ch); err != nil {
-		_ = t.node.Deps().Master.RemoveChannelRoute(context.WithoutCancel(c), ch.ChannelID, t.tenantID)
-		return uuid.Nil, err
-	}
-	t.log.Info("created the tenant's WhatsApp channel", "channel_id", ch.ChannelID)
-	return ch.ChannelID, nil
+}
+
+func (t *tenantActor) lookUpWhatsApp(ctx actor.Context, caller node.Caller, create bool) {
+	store, master, tenantID, log := t.store, t.node.Deps().Master, t.tenantID, t.log
+	async(t, ctx, t.dbTimeout(), func(c context.Context) (uuid.UUID, error) {
+		ch, err := store.FirstChannelOfType(c, domain.PlatformWhatsApp)
+		if err == nil {
+			return ch.ChannelID, nil
+		}
+		if !errors.Is(err, domain.ErrNotFound) || !create {
+			if errors.Is(err, domain.ErrNotFound) {
+				err = nil
+			}
+			return uuid.Nil, err
+		}
+		userID, _ := uuid.Parse(caller.UserID)
+		name := "WhatsApp"
+		ch = persistence.Channel{ChannelID: uuid.Must(uuid.NewV7()), UserID: userID, PlatformType: domain.PlatformWhatsApp,
+			ChannelName: &name, IsActive: true}
+		if err := master.AddChannelRoute(c, ch.ChannelID, tenantID); err != nil {
+			return uuid.Nil, err
+		}
+		if _, err := store.CreateChannel(c, ch); err != nil {
+			_ = master.RemoveChannelRoute(context.WithoutCancel(c), ch.ChannelID, tenantID)
+			return uuid.Nil, err
+		}
+		log.Info("created the tenant's WhatsApp channel", "channel_id", ch.ChannelID)
+		return ch.ChannelID, nil
+	}, func(ctx actor.Context, channelID uuid.UUID, err error) {
+		waiting := t.waWaiting
+		t.waWaiting = nil
+		if err == nil && channelID != uuid.Nil {
+			t.waChannel = channelID
+		}
+		var creators []waLookup
+		for _, w := range waiting {
+			if err == nil && channelID == uuid.Nil && w.create {
+				creators = append(creators, w) // found none, and this one may create it
+				continue
+			}
+			w.then(ctx, channelID, err)
+		}
+		if len(creators) > 0 {
+			t.waWaiting = creators
+			t.lookUpWhatsApp(ctx, creators[0].caller, true)
+		}
+	})
 }
 
 // whatsappSend finds or creates the customer and chat of a phone number on the WhatsApp channel, then
@@ -120,28 +169,35 @@ func (t *tenantActor) whatsappSend(ctx actor.Context, caller node.Caller, in ops
 		fail(domain.InvalidField("to", "must be an international phone number (country code first)"))
 		return
 	}
-	channelID, err := t.whatsappChannel(caller, false)
-	if err == nil && channelID == uuid.Nil {
-		err = domain.Conflict("the tenant has no WhatsApp channel; connect WhatsApp first")
+	send := func(ctx actor.Context, chatID uuid.UUID) {
+		t.afterWakeup(ctx, "outbound messages", func(ctx actor.Context) {
+			in := ops.SendInput{ChatID: chatID, Content: in.Content, ContentType: domain.ContentText, IdempotencyKey: in.IdempotencyKey}
+			t.toConversation(ctx, chatID, chatRequest(ops.OpConversationSend.Name(), in, (*conversationActor).send, done))
+		})
 	}
-	if err != nil {
-		fail(err)
-		return
-	}
-	key := contactKey{channelID: channelID, platformID: jid}
-	chatID, ok := t.contacts[key]
-	if !ok {
-		c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		phone := sessions.WhatsAppPhone(jid)
-		chatID, err = t.store.ResolveContact(c, persistence.Contact{ChannelID: channelID, PlatformCustomerID: jid, Phone: &phone})
-		cancel()
+	t.whatsappChannel(ctx, caller, false, func(ctx actor.Context, channelID uuid.UUID, err error) {
+		if err == nil && channelID == uuid.Nil {
+			err = domain.Conflict("the tenant has no WhatsApp channel; connect WhatsApp first")
+		}
 		if err != nil {
 			fail(err)
 			return
 		}
-		t.contacts[key] = chatID
-	}
-	t.ensureWakeup("outbound messages")
-	send := ops.SendInput{ChatID: chatID, Content: in.Content, ContentType: domain.ContentText, IdempotencyKey: in.IdempotencyKey}
-	t.toConversation(ctx, chatID, chatRequest(ops.OpConversationSend.Name(), send, (*conversationActor).send, done))
+		key := contactKey{channelID: channelID, platformID: jid}
+		if chatID, ok := t.contacts[key]; ok {
+			send(ctx, chatID)
+			return
+		}
+		store, phone := t.store, sessions.WhatsAppPhone(jid)
+		async(t, ctx, t.dbTimeout(), func(c context.Context) (uuid.UUID, error) {
+			return store.ResolveContact(c, persistence.Contact{ChannelID: channelID, PlatformCustomerID: jid, Phone: &phone})
+		}, func(ctx actor.Context, chatID uuid.UUID, err error) {
+			if err != nil {
+				fail(err)
+				return
+			}
+			t.contacts[key] = chatID
+			send(ctx, chatID)
+		})
+	})
 }
