@@ -2,8 +2,10 @@ package httpapi
 
 import (
 	"encoding/json"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
 
 	"github.com/aezen/engine/actors/node"
 	"github.com/aezen/engine/actors/ops"
@@ -20,6 +22,7 @@ func (s *Server) conversationRoutes(r fiber.Router) {
 	r.Post("/conversations/:chatId/notes", s.addNote)
 	r.Put("/conversations/:chatId/labels", setLabelsHandler(s, ops.OpConversationLabels, "chatId"))
 	s.labelRoutes(r)
+	s.cannedRoutes(r)
 	r.Get("/settings", s.getSettings)
 	r.Put("/settings", managersOnly("change the team's settings"), s.updateSettings)
 }
@@ -77,12 +80,14 @@ func (s *Server) conversationMessages(c *fiber.Ctx) error {
 
 // sendRequest is the body of POST /api/conversations/:chatId/send.
 // A media message (IMAGE, VIDEO, AUDIO, FILE, STICKER) names an uploaded file with mediaId, and content is
-// its optional caption; any other message needs content.
+// its optional caption; any other message needs content, or cannedReplyId instead: the canned reply's text
+// is sent with its variables filled in.
 type sendRequest struct {
-	Content     string          `json:"content" validate:"max=65536"`
-	ContentType string          `json:"contentType" validate:"omitempty,contenttype"`
-	Metadata    json.RawMessage `json:"metadata,omitempty"`
-	MediaID     *string         `json:"mediaId" validate:"omitnil,uuid"`
+	Content       string          `json:"content" validate:"max=65536"`
+	CannedReplyID *string         `json:"cannedReplyId" validate:"omitnil,uuid"`
+	ContentType   string          `json:"contentType" validate:"omitempty,contenttype"`
+	Metadata      json.RawMessage `json:"metadata,omitempty"`
+	MediaID       *string         `json:"mediaId" validate:"omitnil,uuid"`
 }
 
 func (s *Server) sendMessage(c *fiber.Ctx) error {
@@ -96,6 +101,21 @@ func (s *Server) sendMessage(c *fiber.Ctx) error {
 	}
 	if fe := domain.CheckText("content", &req.Content); fe != nil {
 		return domain.Invalid(fe...)
+	}
+	if req.CannedReplyID != nil {
+		if req.Content != "" {
+			return domain.InvalidField("content", "send content or cannedReplyId, not both")
+		}
+		canned, _ := uuid.Parse(*req.CannedReplyID)
+		out, err := node.Call(c.UserContext(), s.node, caller(c).TenantID, actorCaller(c), ops.OpCannedRender,
+			ops.CannedRenderInput{ChatID: id, CannedReplyID: canned})
+		if err != nil {
+			return err
+		}
+		if strings.TrimSpace(out.Content) == "" {
+			return domain.InvalidField("cannedReplyId", "the canned reply is empty for this conversation")
+		}
+		req.Content = out.Content
 	}
 	mediaID, err := s.checkSendMedia(c, req)
 	if err != nil {

@@ -51,7 +51,8 @@ var apiOps = []apiOp{
 	{method: "GET", path: "/api/conversations/{chatId}/messages", tag: "inbox", summary: "A conversation's messages, newest page first", reply: "MessageCursorPage", params: []param{
 		query("limit", "Page size, 1 to 200 (default 50).", integer(1, 200)),
 		query("before", "nextCursor of the previous (newer) page.", text(0))}},
-	{method: "POST", path: "/api/conversations/{chatId}/send", tag: "inbox", summary: "Send a message to the customer", notes: "Stored PENDING before it is sent; message_status events follow it.", body: "SendRequest", status: http.StatusAccepted, reply: "SendResult", params: []param{idempotencyKey}, errors: []int{http.StatusUnprocessableEntity}},
+	{method: "POST", path: "/api/conversations/{chatId}/send", tag: "inbox", summary: "Send a message to the customer", notes: "Stored PENDING before it is sent; message_status events follow it. " +
+		"With cannedReplyId instead of content, the canned reply is sent with its variables filled from the conversation's customer and the sender.", body: "SendRequest", status: http.StatusAccepted, reply: "SendResult", params: []param{idempotencyKey}, errors: []int{http.StatusUnprocessableEntity}},
 	{method: "POST", path: "/api/conversations/{chatId}/read", tag: "inbox", summary: "Mark the customer's messages read", reply: "ReadResult"},
 	{method: "POST", path: "/api/conversations/{chatId}/assign", tag: "inbox", summary: "Assign the conversation to a team member, or to nobody (userId null)",
 		notes: "Owners and admins assign anyone on the team. An agent may take an unassigned conversation for themselves and hand back their own; anything else is 403. " +
@@ -68,6 +69,14 @@ var apiOps = []apiOp{
 	{method: "PUT", path: "/api/labels/{labelId}", tag: "team", summary: "Rename or recolor a label (owners and admins)", body: "LabelUpdate", reply: "Label", errors: []int{http.StatusForbidden, http.StatusConflict}},
 	{method: "DELETE", path: "/api/labels/{labelId}", tag: "team", summary: "Delete a label: it leaves every conversation and customer (owners and admins)", status: http.StatusNoContent, errors: []int{http.StatusForbidden}},
 	{method: "PUT", path: "/api/customers/{customerId}/labels", tag: "customers", summary: "Replace the customer's labels", body: "SetLabelsRequest", reply: "CustomerView"},
+	{method: "GET", path: "/api/canned-replies", tag: "team", summary: "Canned replies, by shortcut", reply: "CannedReplyPage", params: withPaging(
+		query("search", "Shortcut or text contains this (any case).", text(0)))},
+	{method: "POST", path: "/api/canned-replies", tag: "team", summary: "Create a canned reply (owners and admins)",
+		notes: "content may use {{customer.name}}, {{customer.firstName}}, {{customer.email}}, {{customer.phone}}, {{agent.name}}, {{agent.email}}; others are a 400.",
+		body:  "CannedReplyCreate", status: http.StatusCreated, reply: "CannedReply", errors: []int{http.StatusForbidden, http.StatusConflict}},
+	{method: "GET", path: "/api/canned-replies/{cannedReplyId}", tag: "team", summary: "One canned reply", reply: "CannedReply"},
+	{method: "PUT", path: "/api/canned-replies/{cannedReplyId}", tag: "team", summary: "Change a canned reply (owners and admins)", body: "CannedReplyUpdate", reply: "CannedReply", errors: []int{http.StatusForbidden, http.StatusConflict}},
+	{method: "DELETE", path: "/api/canned-replies/{cannedReplyId}", tag: "team", summary: "Delete a canned reply (owners and admins)", status: http.StatusNoContent, errors: []int{http.StatusForbidden}},
 	{method: "GET", path: "/api/settings", tag: "team", summary: "The team's settings", reply: "Settings"},
 	{method: "PUT", path: "/api/settings", tag: "team", summary: "Change the team's settings (owners and admins)",
 		notes: "agentVisibility ASSIGNED_AND_UNASSIGNED shows agents only their own and unassigned conversations in every route and WebSocket event; others answer 404.",

@@ -19,7 +19,12 @@ func teamworkSchemas() js {
 		"LabelCreate":      input(props{"name": textRange(1, 50), "color": hexColor()}, "name", "color"),
 		"LabelUpdate":      input(props{"name": textRange(1, 50), "color": hexColor()}),
 		"SetLabelsRequest": input(props{"labelIds": described(array(uuidSchema()), "Every label the record should have (at most 50); [] removes them all.")}, "labelIds"),
-		"SettingsRequest":  input(props{"agentVisibility": enum(domain.AgentVisibilities.Strings()...)}),
+		"CannedReply": object(props{"cannedReplyId": uuidSchema(), "shortcut": text(50), "content": text(65536), "createdBy": null(uuidSchema()),
+			"createdAt": timestamp(), "updatedAt": timestamp()}, "cannedReplyId", "shortcut", "content", "createdBy", "createdAt", "updatedAt"),
+		"CannedReplyPage":   offsetPage("CannedReply"),
+		"CannedReplyCreate": input(props{"shortcut": described(textRange(1, 50), "No spaces or slashes: the app offers it after /."), "content": textRange(1, 65536)}, "shortcut", "content"),
+		"CannedReplyUpdate": input(props{"shortcut": textRange(1, 50), "content": textRange(1, 65536)}),
+		"SettingsRequest":   input(props{"agentVisibility": enum(domain.AgentVisibilities.Strings()...)}),
 	}
 }
 

@@ -36,6 +36,12 @@ var routes = table(
 	query(ops.OpLabelDelete, queries.DeleteLabel),
 	query(ops.OpConversationLabels, queries.SetConversationLabels),
 	query(ops.OpCustomerLabels, queries.SetCustomerLabels),
+	query(ops.OpCannedCreate, queries.CreateCannedReply),
+	query(ops.OpCannedList, queries.ListCannedReplies),
+	query(ops.OpCannedGet, queries.GetCannedReply),
+	query(ops.OpCannedUpdate, queries.UpdateCannedReply),
+	query(ops.OpCannedDelete, queries.DeleteCannedReply),
+	query(ops.OpCannedRender, queries.RenderCannedReply),
 
 	query(ops.OpChannelCreate, queries.CreateChannel),
 	query(ops.OpChannelList, queries.ListChannels),
