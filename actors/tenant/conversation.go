@@ -63,6 +63,12 @@ func (c *conversationActor) Receive(ctx actor.Context) {
 			return
 		}
 		msg.run(c, ctx)
+	case *convReentry:
+		c.inflight--
+		msg.fn(ctx)
+		if c.stopping && c.inflight == 0 {
+			ctx.Stop(ctx.Self())
+		}
 	case *writeDone:
 		c.inflight--
 		msg.job.then(ctx, msg.err)

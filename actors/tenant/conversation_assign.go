@@ -3,7 +3,6 @@ package tenant
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/google/uuid"
@@ -15,9 +14,38 @@ import (
 )
 
 // assign hands the chat to a team member (or to nobody) under the team's rules (domain.Viewer.CheckAssign).
-// The assignee must be on the team: one primary-key read of the master database, on this chat's actor only.
-// Those who could see the chat before and those who can now hear assignment_changed and conversation_updated.
+// The assignee must be on the team: a read of the master database, off the mailbox; the rules are checked
+// again against the chat as it is when the answer comes back. Those who could see the chat before and those
+// who can now hear assignment_changed and conversation_updated.
 func (c *conversationActor) assign(ctx actor.Context, viewer domain.Viewer, in ops.AssignInput, done func(persistence.Conversation, error)) {
+	if sameAssignee(c.conv.Assignee, in.UserID) {
+		done(c.conv, nil)
+		return
+	}
+	if err := viewer.CheckAssign(c.conv.Assignee, in.UserID); err != nil {
+		done(persistence.Conversation{}, err)
+		return
+	}
+	if in.UserID == nil {
+		c.commitAssign(ctx, viewer, in, done)
+		return
+	}
+	tenantID, master := c.tenantID, c.node.Deps().Master
+	convAsync(c, ctx, func(cx context.Context) (persistence.User, error) { return master.GetUser(cx, tenantID, *in.UserID) },
+		func(ctx actor.Context, _ persistence.User, err error) {
+			if errors.Is(err, domain.ErrNotFound) {
+				err = domain.InvalidField("userId", "is not a member of this team")
+			}
+			if err != nil {
+				done(persistence.Conversation{}, err)
+				return
+			}
+			c.commitAssign(ctx, viewer, in, done)
+		})
+}
+
+// commitAssign writes the assignment, checking the rules against the chat as it is now.
+func (c *conversationActor) commitAssign(ctx actor.Context, viewer domain.Viewer, in ops.AssignInput, done func(persistence.Conversation, error)) {
 	previous := c.conv.Assignee
 	if sameAssignee(previous, in.UserID) {
 		done(c.conv, nil)
@@ -26,12 +54,6 @@ func (c *conversationActor) assign(ctx actor.Context, viewer domain.Viewer, in o
 	if err := viewer.CheckAssign(previous, in.UserID); err != nil {
 		done(persistence.Conversation{}, err)
 		return
-	}
-	if in.UserID != nil {
-		if err := c.checkMember(*in.UserID); err != nil {
-			done(persistence.Conversation{}, err)
-			return
-		}
 	}
 	var stored *uuid.UUID
 	c.write(ctx, func(b *pgx.Batch) { persistence.QueueAssign(b, c.chatID, in.UserID, &stored) }, func(ctx actor.Context, err error) {
@@ -50,19 +72,6 @@ func (c *conversationActor) assign(ctx actor.Context, viewer domain.Viewer, in o
 			PreviousAssignee: previous, AssignedBy: by, Conversation: c.conv}, audience)
 		c.node.PublishTo(c.tenantID, ops.EventConversationUpdated, c.conv, audience)
 	})
-}
-
-// checkMember makes sure a user id names a member of this tenant's team.
-func (c *conversationActor) checkMember(userID uuid.UUID) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if _, err := c.node.Deps().Master.GetUser(ctx, c.tenantID, userID); err != nil {
-		if errors.Is(err, domain.ErrNotFound) {
-			return domain.InvalidField("userId", "is not a member of this team")
-		}
-		return err
-	}
-	return nil
 }
 
 // sameAssignee reports whether two optional user ids are the same (both nobody included).

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
-	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/google/uuid"
@@ -22,12 +21,53 @@ const maxMentions = 20
 
 // note stores an internal note: never sent to a channel (it is not in the outbox and no session hears of
 // it), never unread, and not the chat's last message. Those who may see the conversation hear note_added;
-// each mentioned user (who must be on the team and able to see the conversation) hears mention.
+// each mentioned user (who must be on the team and able to see the conversation) hears mention. The
+// mentioned users are read from the master database off the mailbox.
 func (c *conversationActor) note(ctx actor.Context, viewer domain.Viewer, in ops.NoteInput, done func(ops.NoteResult, error)) {
-	mentions, err := c.checkMentions(in.Mentions)
-	if err != nil {
-		done(ops.NoteResult{}, err)
+	ids := slices.Compact(slices.SortedFunc(slices.Values(in.Mentions), func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) }))
+	if len(ids) > maxMentions {
+		done(ops.NoteResult{}, domain.InvalidField("mentions", "may name at most 20 users"))
 		return
+	}
+	if len(ids) == 0 {
+		c.commitNote(ctx, viewer, in, nil, done)
+		return
+	}
+	tenantID, master := c.tenantID, c.node.Deps().Master
+	convAsync(c, ctx, func(cx context.Context) ([]persistence.User, error) {
+		users := make([]persistence.User, 0, len(ids))
+		for _, id := range ids {
+			u, err := master.GetUser(cx, tenantID, id)
+			if errors.Is(err, domain.ErrNotFound) {
+				return nil, domain.InvalidField("mentions", id.String()+" is not a member of this team")
+			}
+			if err != nil {
+				return nil, err
+			}
+			users = append(users, u)
+		}
+		return users, nil
+	}, func(ctx actor.Context, users []persistence.User, err error) {
+		if err != nil {
+			done(ops.NoteResult{}, err)
+			return
+		}
+		c.commitNote(ctx, viewer, in, users, done)
+	})
+}
+
+// commitNote writes the note once its mentions are known; whether each mentioned user may see the
+// conversation is decided on the chat as it is now (a mention must not reveal a conversation its reader
+// could not open).
+func (c *conversationActor) commitNote(ctx actor.Context, viewer domain.Viewer, in ops.NoteInput, users []persistence.User,
+	done func(ops.NoteResult, error)) {
+	var mentions []uuid.UUID
+	for _, u := range users {
+		if !(domain.Viewer{UserID: u.UserID, Role: u.Role}).CanSee(c.visibility.Get(), c.conv.Assignee) {
+			done(ops.NoteResult{}, domain.InvalidField("mentions", u.UserID.String()+" cannot see this conversation"))
+			return
+		}
+		mentions = append(mentions, u.UserID)
 	}
 	var author *uuid.UUID
 	if viewer.UserID != uuid.Nil {
@@ -55,28 +95,4 @@ func (c *conversationActor) note(ctx actor.Context, viewer domain.Viewer, in ops
 			c.node.PublishTo(c.tenantID, ops.EventMention, ev, who)
 		}
 	})
-}
-
-// checkMentions de-duplicates the mentioned users and makes sure each is on the team and may see this
-// conversation (a mention must not reveal a conversation its reader could not open).
-func (c *conversationActor) checkMentions(ids []uuid.UUID) ([]uuid.UUID, error) {
-	out := slices.Compact(slices.SortedFunc(slices.Values(ids), func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) }))
-	if len(out) > maxMentions {
-		return nil, domain.InvalidField("mentions", "may name at most 20 users")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	for _, id := range out {
-		u, err := c.node.Deps().Master.GetUser(ctx, c.tenantID, id)
-		if errors.Is(err, domain.ErrNotFound) {
-			return nil, domain.InvalidField("mentions", id.String()+" is not a member of this team")
-		}
-		if err != nil {
-			return nil, err
-		}
-		if !(domain.Viewer{UserID: u.UserID, Role: u.Role}).CanSee(c.visibility.Get(), c.conv.Assignee) {
-			return nil, domain.InvalidField("mentions", id.String()+" cannot see this conversation")
-		}
-	}
-	return out, nil
 }
