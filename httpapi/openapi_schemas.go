@@ -125,8 +125,14 @@ func inboundMessage() js {
 		"platformMessageId": textRange(1, 200),
 		"from": input(props{"platformCustomerId": textRange(1, 200), "fullName": text(200), "phone": text(50)},
 			"platformCustomerId"),
-		"contentType": enum(contentTypes...), "content": textRange(1, 65536), "metadata": jsonObject(), "timestamp": timestamp(),
-	}, "platformMessageId", "from", "content")
+		"contentType": enum(contentTypes...),
+		"content":     described(textRange(0, 65536), "The text; required unless media is sent, whose caption it then is."),
+		"metadata":    jsonObject(), "timestamp": timestamp(),
+		"media": described(input(props{
+			"data":     js{"type": "string", "format": "byte", "description": "The file's bytes, base64; the whole call stays within AEZEN_MAX_BODY_BYTES."},
+			"mimeType": described(text(200), "The declared type; the bytes must agree (415 otherwise)."),
+			"fileName": text(255)}, "data"), "A file the customer sent: stored in the tenant's media store; contentType defaults from its type."),
+	}, "platformMessageId", "from")
 }
 
 func whatsappStatus() js {

@@ -63,6 +63,8 @@ type NewInbound struct {
 	Content           string
 	Metadata          json.RawMessage
 	Timestamp         time.Time
+	// MediaID is the stored file of a media message.
+	MediaID *uuid.UUID
 }
 
 // InboundResult is what storing an inbound message did. A duplicate stored nothing and carries the first copy.
@@ -79,8 +81,8 @@ const (
 	// one statement. Its first column says whether the message was a duplicate; a duplicate comes back as
 	// the copy stored first.
 	sqlInsertInbound = `WITH ins AS (
-			INSERT INTO messages (message_id, chat_id, platform_message_id, sender_type, content_type, content, metadata, timestamp, status)
-			VALUES ($1, $2, $3, 'CUSTOMER', $4, $5, $6, $7, 'RECEIVED')
+			INSERT INTO messages (message_id, chat_id, platform_message_id, sender_type, content_type, content, metadata, timestamp, status, media_id)
+			VALUES ($1, $2, $3, 'CUSTOMER', $4, $5, $6, $7, 'RECEIVED', $9)
 			ON CONFLICT (platform_message_id) DO NOTHING
 			RETURNING *),
 		bump AS (UPDATE chats SET unread_count = unread_count + 1, last_message = $8,
@@ -97,7 +99,7 @@ const (
 // QueueInbound adds the statement that stores an inbound message to b; out is filled when the batch runs.
 func QueueInbound(b *pgx.Batch, in NewInbound, out *InboundResult) {
 	b.Queue(sqlInsertInbound, in.MessageID, in.ChatID, in.PlatformMessageID, in.ContentType, in.Content,
-		jsonOrNil(in.Metadata), in.Timestamp, Preview(in.ContentType, in.Content)).QueryRow(func(row pgx.Row) error {
+		jsonOrNil(in.Metadata), in.Timestamp, Preview(in.ContentType, in.Content), in.MediaID).QueryRow(func(row pgx.Row) error {
 		var err error
 		out.Message, err = scanMessageAfter(row, &out.Duplicate, &out.UnreadCount, &out.ChatStatus)
 		return err

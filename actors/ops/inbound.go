@@ -33,9 +33,21 @@ type InboundInput struct {
 	PlatformMessageID string          `json:"platformMessageId" validate:"required,max=200"`
 	From              InboundSender   `json:"from" validate:"required"`
 	ContentType       string          `json:"contentType" validate:"omitempty,contenttype"`
-	Content           string          `json:"content" validate:"required,max=65536"`
+	Content           string          `json:"content" validate:"max=65536"`
 	Metadata          json.RawMessage `json:"metadata,omitempty"`
 	Timestamp         *time.Time      `json:"timestamp"`
+	// Media is a file the customer sent (content is then its caption, and may be empty).
+	Media *InboundMedia `json:"media,omitempty"`
+	// StoredMediaID is set by the tenant once Media is in its store (never read from a client).
+	StoredMediaID *uuid.UUID `json:"-"`
+}
+
+// InboundMedia is a file an API channel's integration delivers inline: its bytes (base64 in JSON, within
+// AEZEN_MAX_BODY_BYTES for the whole call), the type it declares (checked against the bytes) and its name.
+type InboundMedia struct {
+	Data     []byte `json:"data" validate:"required"`
+	MimeType string `json:"mimeType" validate:"omitempty,max=200"`
+	FileName string `json:"fileName" validate:"omitempty,max=255"`
 }
 
 // InboundSender identifies the customer who wrote an inbound message.

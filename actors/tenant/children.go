@@ -95,6 +95,8 @@ func (t *tenantActor) receiveInternal(ctx actor.Context) {
 		}
 	case *contactResolved:
 		t.contactResolved(ctx, msg)
+	case *inboundMediaStored:
+		t.inboundMediaStored(ctx, msg)
 	case *channels.SendReport:
 		t.reportStatus(ctx, msg.ChatID, msg.Change)
 	case *queries.ChannelChanged:

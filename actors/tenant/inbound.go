@@ -58,6 +58,10 @@ func (t *tenantActor) signedInbound(ctx actor.Context, _ node.Caller, in ops.Sig
 			done(ops.InboundResult{}, err)
 			return
 		}
+		if msg.Media != nil {
+			t.storeInboundMedia(ctx, in.ChannelID, msg, done)
+			return
+		}
 		t.acceptInbound(ctx, in.ChannelID, msg, done)
 	})
 }
@@ -65,6 +69,9 @@ func (t *tenantActor) signedInbound(ctx actor.Context, _ node.Caller, in ops.Sig
 // checkInboundText refuses text a message must not carry (see domain.CheckText).
 func checkInboundText(msg *ops.InboundInput) error {
 	var bad []domain.FieldError
+	if msg.Content == "" && msg.Media == nil {
+		bad = append(bad, domain.FieldError{Field: "content", Message: "is required (or media)"})
+	}
 	bad = append(bad, domain.CheckText("content", &msg.Content)...)
 	bad = append(bad, domain.CheckText("platformMessageId", &msg.PlatformMessageID)...)
 	bad = append(bad, domain.CheckText("from.platformCustomerId", &msg.From.PlatformCustomerID)...)
@@ -190,7 +197,7 @@ func (t *tenantActor) deliverInbound(ctx actor.Context, chatID uuid.UUID, msg op
 	}
 	nm := persistence.NewInbound{MessageID: uuid.Must(uuid.NewV7()), ChatID: chatID,
 		PlatformMessageID: msg.PlatformMessageID, ContentType: contentType, Content: msg.Content,
-		Metadata: msg.Metadata, Timestamp: ts}
+		Metadata: msg.Metadata, Timestamp: ts, MediaID: msg.StoredMediaID}
 	t.toConversation(ctx, chatID, chatRequest("conversation.inbound", nm, (*conversationActor).inbound, done))
 }
 

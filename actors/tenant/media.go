@@ -1,11 +1,18 @@
 package tenant
 
 import (
+	"bytes"
+	"context"
+	"strings"
 	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/aezen/engine/actors/ops"
+	"github.com/aezen/engine/domain"
 	"github.com/aezen/engine/media"
 	"github.com/aezen/engine/media/pgstore"
 )
@@ -21,4 +28,66 @@ func (t *tenantActor) openMedia(pool *pgxpool.Pool) {
 	t.signer = media.NewSigner(cfg.JWTSecret, cfg.MediaURLTTL, cfg.PublicURL)
 	tenantID, signer := t.tenantID, t.signer
 	t.store.MediaURL = func(id uuid.UUID) string { return signer.URL(tenantID, id, time.Now()) }
+}
+
+// inboundMediaStored continues an inbound API-channel message once its file is in the store.
+type inboundMediaStored struct {
+	channelID uuid.UUID
+	msg       ops.InboundInput
+	done      func(ops.InboundResult, error)
+	err       error
+}
+
+// storeInboundMedia puts the file of an inbound message into the tenant's store off the mailbox (the type
+// is sniffed from the bytes, as for uploads), then hands the message on like any other, with its media.
+func (t *tenantActor) storeInboundMedia(ctx actor.Context, channelID uuid.UUID, msg ops.InboundInput, done func(ops.InboundResult, error)) {
+	cfg := t.node.Deps().Config
+	store, self, root := t.media, ctx.Self(), ctx.ActorSystem().Root
+	go func() {
+		res := &inboundMediaStored{channelID: channelID, msg: msg, done: done}
+		defer func() { root.Send(self, res) }()
+		policy := media.NewPolicy(cfg.MediaMaxBytes, cfg.MediaAllowedTypes)
+		if int64(len(msg.Media.Data)) > cfg.MediaMaxBytes {
+			res.err = media.ErrTooLarge
+			return
+		}
+		typ, r, err := policy.Sniff(bytes.NewReader(msg.Media.Data), msg.Media.MimeType)
+		if err != nil {
+			res.err = err
+			return
+		}
+		c, cancel := context.WithTimeout(context.Background(), cfg.RequestTimeout)
+		defer cancel()
+		obj, err := store.Put(c, r, media.PutInput{MimeType: typ, FileName: msg.Media.FileName, MaxBytes: cfg.MediaMaxBytes})
+		if err != nil {
+			res.err = err
+			return
+		}
+		res.msg.StoredMediaID = &obj.MediaID
+		res.msg.Media = nil
+		if res.msg.ContentType == "" || res.msg.ContentType == domain.ContentText {
+			res.msg.ContentType = contentTypeOf(typ)
+		}
+	}()
+}
+
+func (t *tenantActor) inboundMediaStored(ctx actor.Context, m *inboundMediaStored) {
+	if m.err != nil {
+		m.done(ops.InboundResult{}, m.err)
+		return
+	}
+	t.acceptInbound(ctx, m.channelID, m.msg, m.done)
+}
+
+// contentTypeOf is the message content type of a file type.
+func contentTypeOf(mimeType string) string {
+	switch {
+	case strings.HasPrefix(mimeType, "image/"):
+		return domain.ContentImage
+	case strings.HasPrefix(mimeType, "video/"):
+		return domain.ContentVideo
+	case strings.HasPrefix(mimeType, "audio/"):
+		return domain.ContentAudio
+	}
+	return domain.ContentFile
 }
