@@ -46,7 +46,7 @@ func TestIdempotencyKeysAreScopedToUserAndPath(t *testing.T) {
 	if r.Status != http.StatusUnprocessableEntity || r.ErrorCode() != "idempotency_key_reused" {
 		t.Fatalf("same key, different body: %d %s", r.Status, r.Body)
 	}
-	r = e.Do("POST", "/api/conversations/"+one.ChatID+"/send", owner.Token, map[string]any{"content": "for chat one", "contentType": "FILE"}, "Idempotency-Key: shared-key")
+	r = e.Do("POST", "/api/conversations/"+one.ChatID+"/send", owner.Token, map[string]any{"content": "for chat one", "contentType": "LOCATION"}, "Idempotency-Key: shared-key")
 	if r.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("same key, different content type: %d %s", r.Status, r.Body)
 	}
