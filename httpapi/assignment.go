@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
 
@@ -66,4 +68,32 @@ func (s *Server) updateSettings(c *fiber.Ctx) error {
 		return err
 	}
 	return call(s, c, fiber.StatusOK, ops.OpSettingsUpdate, ops.SettingsInput{AgentVisibility: req.AgentVisibility})
+}
+
+// statusRequest is the body of POST /api/conversations/:chatId/status.
+type statusRequest struct {
+	Status       string     `json:"status" validate:"required,chatstatus"`
+	SnoozedUntil *time.Time `json:"snoozedUntil"`
+}
+
+// setConversationStatus opens, resolves, closes or snoozes a conversation (PENDING with snoozedUntil, a
+// time in the future; PENDING without it waits with no time).
+func (s *Server) setConversationStatus(c *fiber.Ctx) error {
+	id, err := pathUUID(c, "chatId")
+	if err != nil {
+		return err
+	}
+	var req statusRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	if req.SnoozedUntil != nil {
+		switch {
+		case req.Status != domain.ChatPending:
+			return domain.InvalidField("snoozedUntil", "goes with status PENDING only")
+		case !req.SnoozedUntil.After(time.Now()):
+			return domain.InvalidField("snoozedUntil", "must be in the future")
+		}
+	}
+	return call(s, c, fiber.StatusOK, ops.OpConversationStatus, ops.StatusInput{ChatID: id, Status: req.Status, SnoozedUntil: req.SnoozedUntil})
 }

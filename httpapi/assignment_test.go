@@ -288,3 +288,63 @@ func TestCustomerMessageReopensResolvedConversation(t *testing.T) {
 		t.Fatalf("status %s, want CLOSED", c.Status)
 	}
 }
+
+func TestConversationStatusAndSnooze(t *testing.T) {
+	e := testkit.StartDefault(t)
+	owner := e.SignUp()
+	recv := testkit.NewWebhookReceiver(t)
+	ch := e.CreateAPIChannel(owner.Token, recv.URL)
+	in, _ := ch.Inbound("s1", "cust-s", "hello")
+	path := "/api/conversations/" + in.ChatID + "/status"
+	ws := e.DialWS(owner.Token)
+
+	var conv assignedConversation
+	e.Must(http.StatusOK, "POST", path, owner.Token, map[string]any{"status": "RESOLVED"}, &conv)
+	if conv.Status != "RESOLVED" {
+		t.Fatalf("status %s", conv.Status)
+	}
+	testkit.Eventually(t, 5*time.Second, "conversation_updated RESOLVED", func() bool {
+		for _, f := range ws.Frames("conversation_updated") {
+			if strings.Contains(string(f.Data), `"status":"RESOLVED"`) {
+				return true
+			}
+		}
+		return false
+	})
+	for _, bad := range []map[string]any{{"status": "DONE"}, {}, {"status": "OPEN", "snoozedUntil": time.Now().Add(time.Hour)},
+		{"status": "PENDING", "snoozedUntil": time.Now().Add(-time.Minute)}} {
+		if r := e.Do("POST", path, owner.Token, bad); r.Status != http.StatusBadRequest {
+			t.Fatalf("status %v: %d %s", bad, r.Status, r.Body)
+		}
+	}
+	stranger := e.SignUp()
+	if r := e.Do("POST", path, stranger.Token, map[string]any{"status": "OPEN"}); r.Status != http.StatusNotFound {
+		t.Fatalf("another tenant: %d", r.Status)
+	}
+
+	// Snoozed briefly: PENDING with snoozedUntil, then OPEN once the time has passed.
+	until := time.Now().Add(1500 * time.Millisecond).UTC()
+	e.Must(http.StatusOK, "POST", path, owner.Token, map[string]any{"status": "PENDING", "snoozedUntil": until}, &conv)
+	if conv.Status != "PENDING" || conv.SnoozedUntil == nil {
+		t.Fatalf("snoozed: %+v", conv)
+	}
+	if ids := inboxIDs(t, e, owner.Token, "?status=PENDING"); !slices.Equal(ids, []string{in.ChatID}) {
+		t.Fatalf("status=PENDING while snoozed: %v", ids)
+	}
+	testkit.Eventually(t, 10*time.Second, "the snooze to pass", func() bool {
+		var c assignedConversation
+		e.Must(http.StatusOK, "GET", "/api/conversations/"+in.ChatID, owner.Token, nil, &c)
+		return c.Status == "OPEN" && c.SnoozedUntil == nil
+	})
+	if ids := inboxIDs(t, e, owner.Token, "?status=OPEN"); !slices.Equal(ids, []string{in.ChatID}) {
+		t.Fatalf("status=OPEN after the snooze: %v", ids)
+	}
+
+	// Snoozed for long: the customer's message opens it at once.
+	e.Must(http.StatusOK, "POST", path, owner.Token, map[string]any{"status": "PENDING", "snoozedUntil": time.Now().Add(24 * time.Hour)}, nil)
+	ch.Inbound("s2", "cust-s", "are you there?")
+	e.Must(http.StatusOK, "GET", "/api/conversations/"+in.ChatID, owner.Token, nil, &conv)
+	if conv.Status != "OPEN" || conv.SnoozedUntil != nil {
+		t.Fatalf("after the customer wrote: %+v", conv)
+	}
+}

@@ -20,6 +20,7 @@ func (s *Server) conversationRoutes(r fiber.Router) {
 	r.Post("/conversations/:chatId/read", s.markRead)
 	r.Post("/conversations/:chatId/assign", s.assignConversation)
 	r.Post("/conversations/:chatId/notes", s.addNote)
+	r.Post("/conversations/:chatId/status", s.setConversationStatus)
 	r.Put("/conversations/:chatId/labels", setLabelsHandler(s, ops.OpConversationLabels, "chatId"))
 	s.labelRoutes(r)
 	s.cannedRoutes(r)

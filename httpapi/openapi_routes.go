@@ -61,6 +61,9 @@ var apiOps = []apiOp{
 		notes: "Stored as a message with senderType NOTE (status RECEIVED, read): never sent to the customer or a webhook, never unread, not the conversation's lastMessage. " +
 			"Those who may see the conversation hear note_added; each mentioned user (on the team and able to see the conversation, else 400) hears mention.",
 		body: "NoteRequest", status: http.StatusCreated, reply: "NoteResult"},
+	{method: "POST", path: "/api/conversations/{chatId}/status", tag: "inbox", summary: "Open, resolve, close or snooze the conversation",
+		notes: "PENDING with snoozedUntil (in the future) snoozes it: it shows OPEN again once that time has passed, or at once when the customer writes. " +
+			"A customer's message also reopens a RESOLVED conversation. Publishes conversation_updated.", body: "StatusRequest", reply: "Conversation"},
 	{method: "PUT", path: "/api/conversations/{chatId}/labels", tag: "inbox", summary: "Replace the conversation's labels",
 		notes: "Publishes conversation_updated.", body: "SetLabelsRequest", reply: "Conversation"},
 	{method: "GET", path: "/api/labels", tag: "team", summary: "The team's labels, by name", reply: "LabelList"},

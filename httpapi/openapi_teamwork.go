@@ -24,7 +24,9 @@ func teamworkSchemas() js {
 		"CannedReplyPage":   offsetPage("CannedReply"),
 		"CannedReplyCreate": input(props{"shortcut": described(textRange(1, 50), "No spaces or slashes: the app offers it after /."), "content": textRange(1, 65536)}, "shortcut", "content"),
 		"CannedReplyUpdate": input(props{"shortcut": textRange(1, 50), "content": textRange(1, 65536)}),
-		"SettingsRequest":   input(props{"agentVisibility": enum(domain.AgentVisibilities.Strings()...)}),
+		"StatusRequest": input(props{"status": enum(domain.ChatStatuses.Strings()...),
+			"snoozedUntil": described(timestamp(), "With status PENDING: when the conversation opens again.")}, "status"),
+		"SettingsRequest": input(props{"agentVisibility": enum(domain.AgentVisibilities.Strings()...)}),
 	}
 }
 

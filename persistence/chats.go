@@ -49,19 +49,24 @@ type ConversationFilter struct {
 	Cursor string
 }
 
+// effectiveStatus is a chat's status as the inbox shows it: a snoozed chat whose time has passed is OPEN
+// again, without a timer (the row itself is set OPEN by the next change, a customer's message first).
+const effectiveStatus = `(CASE WHEN c.snoozed_until <= now() THEN 'OPEN'::chat_status ELSE c.status END)`
+
 // chatLabelRefs is the labels of chat c, as JSON.
 var chatLabelRefs = labelRefsOf("chat_labels", "chat_id", "c.chat_id")
 
 var conversationSelect = `SELECT c.chat_id, c.channel_id, c.customer_id, ch.platform_type::text, cu.full_name,
 	coalesce(cu.phone, cu.platform_customer_id), cu.platform_customer_id, c.platform_chat_id, c.user_id,
-	c.last_message, c.last_message_at, c.unread_count, c.status::text, c.snoozed_until, c.started_at,
+	c.last_message, c.last_message_at, c.unread_count, ` + effectiveStatus + `::text,
+	CASE WHEN c.snoozed_until > now() THEN c.snoozed_until END, c.started_at,
 	` + chatLabelRefs + `
 	FROM chats c JOIN customers cu ON cu.customer_id = c.customer_id JOIN channels ch ON ch.channel_id = c.channel_id`
 
 var (
 	sqlGetConversation   = conversationSelect + ` WHERE c.chat_id = $1`
 	sqlListConversations = conversationSelect + `
-		WHERE ($1::chat_status IS NULL OR c.status = $1)
+		WHERE ($1::chat_status IS NULL OR ` + effectiveStatus + ` = $1)
 		  AND ($2::text IS NULL OR cu.full_name ILIKE $2 OR cu.phone ILIKE $2 OR cu.platform_customer_id ILIKE $2 OR c.last_message ILIKE $2)
 		  AND ($3::timestamptz IS NULL OR (coalesce(c.last_message_at, c.started_at), c.chat_id) < ($3, $4::uuid))
 		  AND (NOT $6 OR c.user_id IS NULL)

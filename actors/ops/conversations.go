@@ -2,6 +2,7 @@ package ops
 
 import (
 	"encoding/json"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -18,7 +19,16 @@ var (
 	OpConversationTyping   = Declare[TypingInput, None]("conversation.typing")
 	OpConversationAssign   = Declare[AssignInput, persistence.Conversation]("conversation.assign")
 	OpConversationNote     = Declare[NoteInput, NoteResult]("conversation.note")
+	OpConversationStatus   = Declare[StatusInput, persistence.Conversation]("conversation.status")
 )
+
+// StatusInput is the payload of OpConversationStatus: a new status, and for a snooze (PENDING) the time the
+// conversation opens again.
+type StatusInput struct {
+	ChatID       uuid.UUID  `json:"chatId"`
+	Status       string     `json:"status"`
+	SnoozedUntil *time.Time `json:"snoozedUntil,omitempty"`
+}
 
 // AssignInput is the payload of OpConversationAssign: the team member to assign the chat to, or nil for nobody.
 type AssignInput struct {

@@ -78,3 +78,19 @@ func (c *conversationActor) commitAssign(ctx actor.Context, viewer domain.Viewer
 func sameAssignee(a, b *uuid.UUID) bool {
 	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
 }
+
+// setStatus moves the chat to a status; PENDING with snoozedUntil snoozes it until then (the inbox shows it
+// OPEN once the time has passed, and a customer's message reopens it at once). Everyone who may see the chat
+// hears conversation_updated.
+func (c *conversationActor) setStatus(ctx actor.Context, in ops.StatusInput, done func(persistence.Conversation, error)) {
+	var out persistence.StatusResult
+	c.write(ctx, func(b *pgx.Batch) { persistence.QueueSetStatus(b, c.chatID, in.Status, in.SnoozedUntil, &out) }, func(ctx actor.Context, err error) {
+		if err != nil {
+			done(persistence.Conversation{}, err)
+			return
+		}
+		c.conv.Status, c.conv.SnoozedUntil = out.Status, out.SnoozedUntil
+		done(c.conv, nil)
+		c.publish(ops.EventConversationUpdated, c.conv)
+	})
+}
