@@ -154,3 +154,5 @@ require (
 	sigs.k8s.io/structured-merge-diff/v4 v4.2.3 // indirect
 	sigs.k8s.io/yaml v1.3.0 // indirect
 )
+
+replace github.com/asynkron/protoactor-go => ./third_party/protoactor-go

@@ -25,6 +25,7 @@ type Cluster struct {
 	binary  string
 	cfgEnv  []string
 	members []*Member
+	raceDir string
 	Cfg     struct{ OpsToken, MasterDB, DatabaseURL string }
 }
 
@@ -55,7 +56,7 @@ func BuildBinary(pkgDir, dir string, race bool) (string, error) {
 
 // NewCluster prepares n members (not started) running binary.
 func NewCluster(t testing.TB, binary string, n int) *Cluster {
-	c := &Cluster{t: t, binary: binary}
+	c := &Cluster{t: t, binary: binary, raceDir: t.TempDir()}
 	c.Cfg.DatabaseURL = DatabaseURL(t)
 	c.Cfg.MasterDB = "aezen_test_" + randomHex(6)
 	c.Cfg.OpsToken = randomHex(16)
@@ -86,12 +87,15 @@ func NewCluster(t testing.TB, binary string, n int) *Cluster {
 		"AEZEN_CLUSTER_TLS_CA=" + tlsFiles.CA,
 		"AEZEN_CLUSTER_TLS_CERT=" + tlsFiles.Cert,
 		"AEZEN_CLUSTER_TLS_KEY=" + tlsFiles.Key,
-		"GORACE=exitcode=0 log_path=" + filepath.Join(t.TempDir(), "race"),
+		// A -race binary writes each report to raceDir/race.<pid> as it happens; the clean-up fails the
+		// test on any (a member killed with SIGKILL never reaches the exit code the detector would set).
+		"GORACE=log_path=" + filepath.Join(c.raceDir, "race"),
 	}
 	t.Cleanup(func() {
 		for _, m := range c.members {
 			c.Kill(m.Index)
 		}
+		c.failOnRaceReports()
 		if t.Failed() {
 			for _, m := range c.members {
 				t.Logf("member %d log (tail):\n%s", m.Index, tail(m.log.String(), 4000))
@@ -102,6 +106,21 @@ func NewCluster(t testing.TB, binary string, n int) *Cluster {
 		DropDatabases(t, cfg)
 	})
 	return c
+}
+
+// failOnRaceReports fails the test with every race report the members' race detectors wrote.
+func (c *Cluster) failOnRaceReports() {
+	files, _ := filepath.Glob(filepath.Join(c.raceDir, "race.*"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			c.t.Errorf("reading race report %s: %v", f, err)
+			continue
+		}
+		if len(bytes.TrimSpace(b)) > 0 {
+			c.t.Errorf("a cluster member's race detector reported (%s):\n%s", filepath.Base(f), b)
+		}
+	}
 }
 
 // Member returns member i.
