@@ -65,7 +65,8 @@ func (s *Service) CurrentRole(ctx context.Context, tenantID, userID uuid.UUID, t
 				return accessEntry{missing: true}, nil
 			}
 			if err != nil {
-				return nil, err
+				// An outage is a 503 with Retry-After, not a 500, once the cached entry has expired.
+				return nil, persistence.Classify(err)
 			}
 			return accessEntry{access: acc}, nil
 		})
