@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fasthttp/websocket"
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/aezen/engine/internal/testkit"
@@ -140,14 +142,54 @@ func TestTokenAttacksAreRefused(t *testing.T) {
 	otherTenant["tid"] = "00000000-0000-0000-0000-000000000001"
 	tampered := tamperPayload(t, acct.Token, otherTenant)
 
+	// Every protected surface checks the token the same way: routes that read, a route that writes, and the
+	// WebSocket upgrade with the token in the query or in Sec-WebSocket-Protocol. The real token works on
+	// each first, so a refusal below is the token's doing.
+	protected := []struct {
+		method, path string
+		body         any
+		ok           int
+	}{
+		{"GET", "/api/auth/me", nil, http.StatusOK},
+		{"GET", "/api/conversations", nil, http.StatusOK},
+		{"GET", "/api/users", nil, http.StatusOK},
+		{"GET", "/api/integrations/whatsapp/status", nil, http.StatusOK},
+		{"POST", "/api/products", map[string]any{"name": "Mallory's mug", "price": "1", "currency": "USD"}, http.StatusCreated},
+	}
+	for _, p := range protected {
+		if r := e.Do(p.method, p.path, acct.Token, p.body); r.Status != p.ok {
+			t.Fatalf("%s %s with the real token: %d %s", p.method, p.path, r.Status, r.Body)
+		}
+	}
+	for _, viaProtocol := range []bool{false, true} {
+		if status, err := dialWS(e, acct.Token, viaProtocol); err != nil {
+			t.Fatalf("WebSocket with the real token (in Sec-WebSocket-Protocol: %v): %d %v", viaProtocol, status, err)
+		}
+	}
+	var products struct {
+		Data []json.RawMessage `json:"data"`
+	}
+	e.Must(http.StatusOK, "GET", "/api/products", acct.Token, nil, &products)
+	made := len(products.Data)
+
 	for name, tok := range map[string]string{"alg none": none, "HS512": hs512, "re-signed": resigned, "expired": expired,
 		"tampered payload": tampered, "garbage": "abc.def.ghi"} {
 		t.Run(name, func(t *testing.T) {
-			r := e.Do("GET", "/api/auth/me", tok, nil)
-			if r.Status != http.StatusUnauthorized {
-				t.Fatalf("status %d: %s", r.Status, r.Body)
+			for _, p := range protected {
+				if r := e.Do(p.method, p.path, tok, p.body); r.Status != http.StatusUnauthorized || r.ErrorCode() != "unauthorized" {
+					t.Errorf("%s %s: %d %s", p.method, p.path, r.Status, r.Body)
+				}
+			}
+			for _, viaProtocol := range []bool{false, true} {
+				if status, err := dialWS(e, tok, viaProtocol); err == nil || status != http.StatusUnauthorized {
+					t.Errorf("WebSocket (token in Sec-WebSocket-Protocol: %v): status %d, %v", viaProtocol, status, err)
+				}
 			}
 		})
+	}
+	e.Must(http.StatusOK, "GET", "/api/products", acct.Token, nil, &products)
+	if len(products.Data) != made {
+		t.Fatalf("refused tokens created products: %d, want %d", len(products.Data), made)
 	}
 	if r := e.Do("GET", "/api/auth/me", "", nil); r.Status != http.StatusUnauthorized {
 		t.Fatalf("no token: %d", r.Status)
@@ -155,6 +197,27 @@ func TestTokenAttacksAreRefused(t *testing.T) {
 	if r := e.Do("GET", "/api/users", "", nil, "Authorization: Basic abc"); r.Status != http.StatusUnauthorized {
 		t.Fatalf("basic auth: %d", r.Status)
 	}
+}
+
+// dialWS opens the engine's WebSocket with token in the query or as a subprotocol and closes it; it returns
+// the HTTP status of the upgrade's answer.
+func dialWS(e *testkit.Engine, token string, viaProtocol bool) (int, error) {
+	url := "ws" + strings.TrimPrefix(e.BaseURL, "http") + "/ws"
+	d := &websocket.Dialer{HandshakeTimeout: 10 * time.Second}
+	if viaProtocol {
+		d.Subprotocols = []string{"aezen.v1", token}
+	} else {
+		url += "?token=" + token
+	}
+	conn, res, err := d.Dial(url, nil)
+	status := 0
+	if res != nil {
+		status = res.StatusCode
+	}
+	if conn != nil {
+		conn.Close()
+	}
+	return status, err
 }
 
 // tamperPayload swaps a token's payload while keeping its original signature.

@@ -135,7 +135,13 @@ func (s *Server) wsWriter(conn *websocket.Conn, c *wsClient, done chan struct{})
 		case <-c.gone:
 			text := map[int]string{closeServiceRestart: "node restarting, reconnect", closeTryAgainLater: "client too slow, reconnect and reload",
 				closeUnauthorized: "token expired or revoked, log in again"}[c.reason]
-			_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(c.reason, text), time.Now().Add(time.Second))
+			// A client dropped for falling behind has a full socket by definition: its close frame waits behind
+			// the frames already sent, so it gets as long as any frame, or the client never learns why (1006).
+			wait := time.Second
+			if c.reason == closeTryAgainLater {
+				wait = wsWriteWait
+			}
+			_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(c.reason, text), time.Now().Add(wait))
 			return
 		}
 	}

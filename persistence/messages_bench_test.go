@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -18,10 +17,7 @@ import (
 // it when the test ends; it returns the server URL and the name.
 func emptyDatabase(tb testing.TB, prefix string) (string, string) {
 	tb.Helper()
-	url := os.Getenv("AEZEN_TEST_DATABASE_URL")
-	if url == "" {
-		tb.Skip("AEZEN_TEST_DATABASE_URL is not set (make test starts a server)")
-	}
+	url := testDatabaseURL(tb)
 	ctx := context.Background()
 	admin, err := NewAdmin(ctx, url)
 	if err != nil {

@@ -2,7 +2,6 @@ package persistence
 
 import (
 	"context"
-	"os"
 	"testing"
 
 	"github.com/google/uuid"
@@ -10,10 +9,7 @@ import (
 )
 
 func TestUUIDCodecRoundTrips(t *testing.T) {
-	url := os.Getenv("AEZEN_TEST_DATABASE_URL")
-	if url == "" {
-		t.Skip("AEZEN_TEST_DATABASE_URL is not set (make test starts a server)")
-	}
+	url := testDatabaseURL(t)
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {

@@ -39,13 +39,26 @@ type WhatsmeowFactory struct {
 // setOSInfo names the engine on the phone's list of linked devices; it runs once, before any client exists.
 var setOSInfo sync.Once
 
+// WhatsmeowOption adjusts a WhatsmeowFactory.
+type WhatsmeowOption func(*http.Transport)
+
+// WithDialer opens every connection of the factory's clients (the WhatsApp websocket, version checks)
+// with dial instead of a plain TCP dial to the address asked for. Tests point it at a closed loopback port
+// to run the real client offline wherever they run.
+func WithDialer(dial func(ctx context.Context, network, addr string) (net.Conn, error)) WhatsmeowOption {
+	return func(t *http.Transport) { t.DialContext = dial }
+}
+
 // NewWhatsmeowFactory creates the factory a node uses for WhatsApp channels.
-func NewWhatsmeowFactory(log *slog.Logger) *WhatsmeowFactory {
+func NewWhatsmeowFactory(log *slog.Logger, opts ...WhatsmeowOption) *WhatsmeowFactory {
 	setOSInfo.Do(func() { store.SetOSInfo("AEZEN", [3]uint32{1, 0, 0}) })
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.DialContext = (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext
 	transport.TLSHandshakeTimeout = 10 * time.Second
 	transport.ResponseHeaderTimeout = 15 * time.Second
+	for _, opt := range opts {
+		opt(transport)
+	}
 	return &WhatsmeowFactory{log: log, http: &http.Client{Transport: transport}, versionWait: 10 * time.Minute}
 }
 

@@ -60,22 +60,81 @@ func TestHandlerAcksOnlyCommittedMessages(t *testing.T) {
 	}
 }
 
+// TestQRCodesRotate: whatsmeow hands over a batch of codes; each is shown in turn (the first for 60
+// seconds, the others for 20, shortened here), and when the last expires the pairing attempt ends.
+// Pairing stops the rotation.
 func TestQRCodesRotate(t *testing.T) {
 	c, got := newTestClient(t)
 	start := time.Now()
 	c.handle(&events.QR{Codes: []string{"2@first", "2@second"}})
-	first := (<-got).(WAQRCode)
-	if first.Code != "2@first" || first.ExpiresAt.Sub(start) < 59*time.Second || first.ExpiresAt.Sub(start) > 61*time.Second {
-		t.Fatalf("first code %+v", first)
+	if first := nextEvent(t, got, time.Second).(WAQRCode); first.Code != "2@first" ||
+		first.ExpiresAt.Sub(start) < 59*time.Second || first.ExpiresAt.Sub(start) > 61*time.Second {
+		t.Fatalf("first code with the real timings %+v", first)
 	}
+
+	const firstTTL, nextTTL = 300 * time.Millisecond, 150 * time.Millisecond
+	c.qr.mu.Lock()
+	c.qr.firstTTL, c.qr.nextTTL = firstTTL, nextTTL
+	c.qr.mu.Unlock()
+	// A new batch replaces the running rotation.
+	start = time.Now()
+	c.handle(&events.QR{Codes: []string{"2@a", "2@b", "2@c"}})
+	shown := start
+	for i, want := range []string{"2@a", "2@b", "2@c"} {
+		ttl := nextTTL
+		if i == 0 {
+			ttl = firstTTL
+		}
+		ev := nextEvent(t, got, 5*time.Second)
+		code, ok := ev.(WAQRCode)
+		if !ok || code.Code != want {
+			t.Fatalf("code %d: got %#v, want %s", i, ev, want)
+		}
+		if i > 0 {
+			before := firstTTL // how long the code before this one was shown
+			if i > 1 {
+				before = nextTTL
+			}
+			if since := time.Since(shown); since < before-10*time.Millisecond {
+				t.Fatalf("code %s shown %s after the one before, which was to stay %s", want, since, before)
+			}
+		}
+		shown = time.Now()
+		if d := code.ExpiresAt.Sub(shown); d > ttl || d < ttl-100*time.Millisecond {
+			t.Fatalf("code %s expires in %s, want %s", want, d, ttl)
+		}
+	}
+	if ev := nextEvent(t, got, 5*time.Second); ev != (WAQRTimeout{}) {
+		t.Fatalf("after the last code: %#v", ev)
+	}
+	if time.Since(shown) < nextTTL-10*time.Millisecond {
+		t.Fatalf("the attempt ended %s after the last code, before it expired", time.Since(shown))
+	}
+
 	// Pairing stops the rotation: no further code, no timeout.
+	c.handle(&events.QR{Codes: []string{"2@x", "2@y"}})
+	if code, ok := nextEvent(t, got, 5*time.Second).(WAQRCode); !ok || code.Code != "2@x" {
+		t.Fatalf("first code of the last batch: %#v", code)
+	}
 	c.handle(&events.PairSuccess{ID: own})
-	if ev := <-got; ev != (WAPaired{JID: "4915112345678@s.whatsapp.net"}) {
+	if ev := nextEvent(t, got, time.Second); ev != (WAPaired{JID: "4915112345678@s.whatsapp.net"}) {
 		t.Fatalf("after pairing: %#v", ev)
 	}
 	select {
 	case ev := <-got:
 		t.Fatalf("unexpected event after pairing: %#v", ev)
-	case <-time.After(100 * time.Millisecond):
+	case <-time.After(firstTTL + 2*nextTTL + 200*time.Millisecond):
+	}
+}
+
+// nextEvent waits for the client's next event.
+func nextEvent(t *testing.T, got chan WhatsAppEvent, timeout time.Duration) WhatsAppEvent {
+	t.Helper()
+	select {
+	case ev := <-got:
+		return ev
+	case <-time.After(timeout):
+		t.Fatalf("no event within %s", timeout)
+		return nil
 	}
 }

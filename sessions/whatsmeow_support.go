@@ -1,6 +1,7 @@
 package sessions
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -57,6 +58,8 @@ func ErrorDetail(err error) string {
 type qrRotation struct {
 	mu     sync.Mutex
 	stopCh chan struct{}
+	// firstTTL and nextTTL replace the 60 and 20 seconds when set (tests watch a rotation in milliseconds).
+	firstTTL, nextTTL time.Duration
 }
 
 func (q *qrRotation) start(codes []string, emit func(WhatsAppEvent), expired func()) {
@@ -64,12 +67,13 @@ func (q *qrRotation) start(codes []string, emit func(WhatsAppEvent), expired fun
 	q.mu.Lock()
 	stop := make(chan struct{})
 	q.stopCh = stop
+	first, next := cmp.Or(q.firstTTL, 60*time.Second), cmp.Or(q.nextTTL, 20*time.Second)
 	q.mu.Unlock()
 	go func() {
 		for i, code := range codes {
-			ttl := 20 * time.Second
+			ttl := next
 			if i == 0 {
-				ttl = 60 * time.Second
+				ttl = first
 			}
 			emit(WAQRCode{Code: code, ExpiresAt: time.Now().Add(ttl)})
 			select {
