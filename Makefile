@@ -71,7 +71,7 @@ bench-pg:
 	@if [ -z "$${BENCH_DATABASE_URL:-}" ]; then $(PG) start $(PG_BENCH) $(PG_BENCH_PORT); fi
 
 bench: bench-pg bench-web
-	@export DATABASE_URL="$${BENCH_DATABASE_URL:-$$($(PG) url $(PG_BENCH) $(PG_BENCH_PORT))}"; $(GO) run ./cmd/aezen bench
+	@export DATABASE_URL="$${BENCH_DATABASE_URL:-$$($(PG) url $(PG_BENCH) $(PG_BENCH_PORT))}"; $(GO) run ./cmd/aezen-bench
 
 # The web inbox in Chromium (web/e2e/bench_test.go): inbound POST → visible in the open chat (p50/p99 over
 # 200 messages) and the first render of an inbox of 10,000 conversations. Part of make bench.
@@ -81,7 +81,7 @@ bench-web: bench-pg web
 	$(GO) test ./web/e2e/ -run '^$$' -bench . -benchtime 1x -timeout 20m
 
 bench-quick: bench-pg
-	@export DATABASE_URL="$${BENCH_DATABASE_URL:-$$($(PG) url $(PG_BENCH) $(PG_BENCH_PORT))}"; $(GO) run ./cmd/aezen bench -quick
+	@export DATABASE_URL="$${BENCH_DATABASE_URL:-$$($(PG) url $(PG_BENCH) $(PG_BENCH_PORT))}"; $(GO) run ./cmd/aezen-bench -quick
 
 # Regenerates protos/*.pb.go with buf and protoc-gen-go, installed into bin/tools by go install.
 proto:

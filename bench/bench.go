@@ -1,4 +1,4 @@
-// Package bench is `aezen bench`: it measures a node of the engine against the machine's own limits (the
+// Package bench is the benchmark suite (cmd/aezen-bench, make bench): it measures a node of the engine against the machine's own limits (the
 // PostgreSQL ceiling for the engine's write pattern), then a cluster of three member processes, and prints
 // one table, also written as JSON. It creates its own master databases and tenants on the server named by
 // DATABASE_URL and drops them at the end.
@@ -16,7 +16,7 @@ import (
 	"time"
 )
 
-// Options are the command-line flags of `aezen bench`.
+// Options are the command-line flags of aezen-bench.
 type Options struct {
 	Quick bool
 	// Out is the JSON file; a dated copy is written next to it.
@@ -32,6 +32,8 @@ type Options struct {
 	SendRate float64
 	// Profiles of the bench process (engine and load generators together), for finding what limits a figure.
 	CPUProfile, MutexProfile, BlockProfile, AllocProfile string
+	// NodeBinary is the engine binary the cluster phase runs its members from; empty builds cmd/aezen.
+	NodeBinary string
 }
 
 // sizes are the dimensions of one run.
@@ -73,7 +75,7 @@ var quick = sizes{tenants: 10, chats: 20, ceilingWindow: 3 * time.Second, ingest
 
 var phases = []string{"ceiling", "ingest", "send", "fanout", "tenants", "cluster"}
 
-// Run is `aezen bench [flags]`.
+// Run is `aezen-bench [flags]`.
 func Run(args []string) error {
 	var o Options
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
@@ -86,6 +88,7 @@ func Run(args []string) error {
 	fs.StringVar(&o.MutexProfile, "mutexprofile", "", "write a mutex contention profile of the run")
 	fs.StringVar(&o.BlockProfile, "blockprofile", "", "write a blocking profile of the run")
 	fs.StringVar(&o.AllocProfile, "allocprofile", "", "write an allocation profile of the run")
+	fs.StringVar(&o.NodeBinary, "node", "", "engine binary for the cluster phase's members (default: go build ./cmd/aezen)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

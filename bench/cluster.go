@@ -77,11 +77,16 @@ type FailoverStats struct {
 	StoredUnacked int64 `json:"storedUnacked"`
 }
 
-// runClusterPhase starts three members from the bench's own binary, signs tenants up through them,
-// measures ingest across members, kills the busiest member and measures the failover. It always stops
-// the members and drops the databases it created.
+// runClusterPhase starts three members from the engine binary, signs tenants up through them, measures
+// ingest across members, kills the busiest member and measures the failover. It always stops the members
+// and drops the databases it created.
 func (e *env) runClusterPhase(ctx context.Context, o Options, sz sizes, res *Results) (err error) {
-	binary, err := os.Executable()
+	binDir, err := os.MkdirTemp("", "aezen-bench-node-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(binDir)
+	binary, err := nodeBinary(ctx, o, binDir)
 	if err != nil {
 		return err
 	}

@@ -33,8 +33,8 @@ type member struct {
 	exited                     chan struct{}
 }
 
-// benchCluster is three members on loopback, started from the bench's own binary with automanaged
-// discovery, like testkit.Cluster does for the tests.
+// benchCluster is three members on loopback, started from the engine binary (nodeBinary) with
+// automanaged discovery, like testkit.Cluster does for the tests.
 type benchCluster struct {
 	binary   string
 	env      []string

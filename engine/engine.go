@@ -113,7 +113,7 @@ func (e *Engine) Stop() {
 // Option adjusts a node's services before it starts (tests use it to plug in fakes).
 type Option func(*node.Deps)
 
-// WithWhatsApp replaces the real WhatsApp client factory, e.g. with sessions.FakeWhatsApp in tests.
+// WithWhatsApp replaces the real WhatsApp client factory, e.g. with the test kit's fakewhatsapp.WhatsApp.
 func WithWhatsApp(f sessions.WhatsAppFactory) Option {
 	return func(d *node.Deps) { d.Channels.WhatsApp = f }
 }

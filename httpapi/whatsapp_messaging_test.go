@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aezen/engine/internal/testkit"
+	"github.com/aezen/engine/internal/testkit/fakewhatsapp"
 	"github.com/aezen/engine/sessions"
 )
 
@@ -24,7 +25,7 @@ func waText(id, chat, name, text string) sessions.WAMessage {
 		ContentType: "TEXT", Text: text}
 }
 
-func deliver(t *testing.T, fake *sessions.FakeWhatsApp, channelID uuid.UUID, m sessions.WAMessage) bool {
+func deliver(t *testing.T, fake *fakewhatsapp.WhatsApp, channelID uuid.UUID, m sessions.WAMessage) bool {
 	t.Helper()
 	acked, err := fake.Deliver(channelID, m)
 	if err != nil {
@@ -268,7 +269,7 @@ func TestWhatsAppSendsWaitForTheConnection(t *testing.T) {
 func TestWhatsAppSendsArePaced(t *testing.T) {
 	cfg := testkit.Config(t)
 	cfg.WhatsAppSendRate, cfg.WhatsAppSendBurst = 10, 1
-	fake := sessions.NewFakeWhatsApp()
+	fake := fakewhatsapp.New()
 	testkit.UseWhatsApp(cfg, fake)
 	e := testkit.Start(t, cfg)
 	acct := e.SignUp()

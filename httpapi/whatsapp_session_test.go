@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aezen/engine/internal/testkit"
+	"github.com/aezen/engine/internal/testkit/fakewhatsapp"
 	"github.com/aezen/engine/persistence"
 	"github.com/aezen/engine/sessions"
 )
@@ -21,7 +22,7 @@ import (
 // device stored earlier, without a QR code; a send committed before the restart goes out once.
 func TestWhatsAppRestoresAfterRestart(t *testing.T) {
 	cfg := testkit.Config(t)
-	fake := sessions.NewFakeWhatsApp()
+	fake := fakewhatsapp.New()
 	testkit.UseWhatsApp(cfg, fake)
 	e := testkit.Start(t, cfg)
 	acct := e.SignUp()

@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aezen/engine/internal/testkit"
+	"github.com/aezen/engine/internal/testkit/fakewhatsapp"
 	"github.com/aezen/engine/sessions"
 )
 
@@ -25,9 +26,9 @@ type connectionStatus struct {
 }
 
 // startWithFakeWhatsApp starts an engine whose WhatsApp is a fake the test scripts.
-func startWithFakeWhatsApp(t *testing.T) (*testkit.Engine, *sessions.FakeWhatsApp) {
+func startWithFakeWhatsApp(t *testing.T) (*testkit.Engine, *fakewhatsapp.WhatsApp) {
 	cfg := testkit.Config(t)
-	fake := sessions.NewFakeWhatsApp()
+	fake := fakewhatsapp.New()
 	testkit.UseWhatsApp(cfg, fake)
 	return testkit.Start(t, cfg), fake
 }

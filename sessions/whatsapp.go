@@ -160,6 +160,10 @@ type WAMedia struct {
 	MediaType string `json:"mediaType"`
 }
 
+// OnDone sets what Done calls. A WhatsAppClient sets it before handing the message to the engine (the
+// whatsmeow client here; the test kit's fake WhatsApp from outside the package).
+func (m *WAMessage) OnDone(ack func(committed bool)) { m.ack = ack }
+
 // Done tells the client whether the message is committed; only a committed message is acknowledged.
 func (m *WAMessage) Done(committed bool) {
 	if m.ack != nil {

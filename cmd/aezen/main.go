@@ -1,5 +1,6 @@
 // Command aezen runs the AEZEN messaging engine: `aezen serve` starts a node, `aezen migrate` upgrades the
-// master and every tenant database, `aezen bench` runs the benchmark suite.
+// master and every tenant database. The benchmark suite is a binary of its own (cmd/aezen-bench), so that
+// this one carries no benchmark.
 package main
 
 import (
@@ -9,11 +10,9 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/debug"
 	"runtime/pprof"
 	"syscall"
 
-	"github.com/aezen/engine/bench"
 	"github.com/aezen/engine/config"
 	"github.com/aezen/engine/engine"
 	"github.com/aezen/engine/httpapi"
@@ -26,24 +25,14 @@ const usage = `usage: aezen <command>
 commands:
   serve     start a node: HTTP API on AEZEN_HTTP_ADDR, member of the cluster
   migrate   upgrade the master database and every tenant database to the latest schema
-  bench     run the benchmark suite (see make bench)
   cluster-ca DIR
             write a new cluster CA and a member certificate into DIR (ca.crt, ca.key, member.crt,
             member.key) for AEZEN_CLUSTER_TLS_CA/_CERT/_KEY; refuses to overwrite an existing ca.crt
   openapi   print the OpenAPI document of a development node (the web app's types are generated from it)
 `
 
-// defaultGCPercent is the garbage collector's target when GOGC is not set. A node's live heap is small (about
-// 60 MB with 100 busy tenants and 5,000 active chats) while it allocates a few hundred MB a second under load:
-// with Go's default of 100 it collected every two seconds, and requests slowed during each mark phase (the
-// slow seconds of the bench's 1,000 sends/s run lined up with the collections). 400 collects a quarter as
-// often for a few hundred MB more memory; GOGC=100 restores Go's default.
-const defaultGCPercent = 400
-
 func main() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(defaultGCPercent)
-	}
+	engine.TuneGC()
 	if len(os.Args) < 2 {
 		fmt.Fprint(os.Stderr, usage)
 		os.Exit(2)
@@ -54,8 +43,6 @@ func main() {
 		err = serve()
 	case "migrate":
 		err = migrate()
-	case "bench":
-		err = runBench(os.Args[2:])
 	case "cluster-ca":
 		err = clusterCA(os.Args[2:])
 	case "openapi":
@@ -174,8 +161,6 @@ func migrate() error {
 		fmt.Printf("tenant %s (%s): at version %d\n", t.TenantID, t.DatabaseName, persistence.TenantSchema.LatestVersion())
 	})
 }
-
-func runBench(args []string) error { return bench.Run(args) }
 
 // clusterCA writes a cluster CA and one member certificate that every member may share.
 func clusterCA(args []string) error {

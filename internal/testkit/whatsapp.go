@@ -11,6 +11,7 @@ import (
 
 	"github.com/aezen/engine/config"
 	"github.com/aezen/engine/engine"
+	"github.com/aezen/engine/internal/testkit/fakewhatsapp"
 	"github.com/aezen/engine/persistence"
 	"github.com/aezen/engine/sessions"
 )
@@ -19,7 +20,7 @@ import (
 // configuration, it survives a node restart on the same cfg, as a device store in the database would.
 var whatsappFactories sync.Map
 
-// UseWhatsApp makes every engine started with cfg use f (typically a sessions.FakeWhatsApp the test owns)
+// UseWhatsApp makes every engine started with cfg use f (typically a fakewhatsapp.WhatsApp the test owns)
 // instead of the real whatsmeow client.
 func UseWhatsApp(cfg *config.Config, f sessions.WhatsAppFactory) {
 	whatsappFactories.Store(cfg, f)
@@ -70,7 +71,7 @@ func (e *Engine) WaitWhatsAppStatus(token, want string, timeout time.Duration) W
 
 // ConnectWhatsApp toggles the tenant's WhatsApp on and plays the phone scanning the QR code with the fake;
 // it returns the channel once the status is CONNECTED.
-func (e *Engine) ConnectWhatsApp(token string, fake *sessions.FakeWhatsApp, jid string) uuid.UUID {
+func (e *Engine) ConnectWhatsApp(token string, fake *fakewhatsapp.WhatsApp, jid string) uuid.UUID {
 	e.t.Helper()
 	var res struct {
 		ChannelID uuid.UUID `json:"channelId"`

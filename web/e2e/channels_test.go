@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aezen/engine/internal/testkit"
+	"github.com/aezen/engine/internal/testkit/fakewhatsapp"
 	"github.com/aezen/engine/sessions"
 )
 
@@ -17,7 +18,7 @@ import (
 func TestWhatsAppQRDialog(t *testing.T) {
 	b := Setup(t)
 	cfg := testkit.Config(t)
-	fake := sessions.NewFakeWhatsApp()
+	fake := fakewhatsapp.New()
 	testkit.UseWhatsApp(cfg, fake)
 	e := testkit.Start(t, cfg)
 	p := b.NewPage(t, e.BaseURL)
