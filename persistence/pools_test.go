@@ -1,0 +1,100 @@
+package persistence
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// TestConnectionBudgetHoldsAcrossTenants runs more busy tenants than the node-wide budget allows
+// connections, from many goroutines at once (under -race in make test): every query gets through, because
+// idle connections of other tenants are reclaimed, and neither the manager's count nor PostgreSQL's own
+// (pg_stat_activity) ever goes over the budget.
+func TestConnectionBudgetHoldsAcrossTenants(t *testing.T) {
+	const budget, tenants, workers, queries = 3, 6, 3, 15
+	ctx := context.Background()
+	var url string
+	names := make([]string, tenants)
+	for i := range names {
+		url, names[i] = emptyDatabase(t, "aezen_test_budget_")
+	}
+	m := NewPoolManager(url, budget, 2)
+	pools := make([]*pgxpool.Pool, tenants)
+	for i, name := range names {
+		p, err := m.Open(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pools[i] = p
+		t.Cleanup(func() { m.Close(p) })
+	}
+	admin, err := NewAdmin(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+
+	// Samples both counts while the tenants work.
+	var maxOpen, maxServer atomic.Int64
+	stop := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+			if n := m.OpenConns(); n > maxOpen.Load() {
+				maxOpen.Store(n)
+			}
+			var n int64
+			if err := admin.pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE datname = ANY($1)`, names).Scan(&n); err == nil && n > maxServer.Load() {
+				maxServer.Store(n)
+			}
+		}
+	}()
+
+	var wg sync.WaitGroup
+	var failures atomic.Int64
+	var firstErr atomic.Value
+	for _, p := range pools {
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range queries {
+					qctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+					_, err := p.Exec(qctx, `SELECT pg_sleep(0.005)`)
+					cancel()
+					if err != nil {
+						failures.Add(1)
+						firstErr.CompareAndSwap(nil, err)
+					}
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	close(stop)
+	<-sampled
+
+	if n := failures.Load(); n > 0 {
+		t.Fatalf("%d of %d queries failed, first: %v", n, tenants*workers*queries, firstErr.Load())
+	}
+	if maxOpen.Load() > budget || maxServer.Load() > budget {
+		t.Fatalf("over the budget of %d: the manager counted up to %d open, PostgreSQL up to %d", budget, maxOpen.Load(), maxServer.Load())
+	}
+	c := m.Counters()
+	if c.Waits == 0 || c.Reclaimed == 0 {
+		t.Fatalf("%d tenants on a budget of %d never waited or reclaimed: %+v", tenants, budget, c)
+	}
+	if maxOpen.Load() == 0 || maxServer.Load() == 0 {
+		t.Fatal("the sampler saw no connection at all")
+	}
+}
