@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -125,12 +126,12 @@ func TestWebSocketRequests(t *testing.T) {
 	}
 }
 
-// TestSlowWebSocketClientDoesNotStallOthers: one client reads far slower than its events come; the engine
-// keeps serving the other client in full and, once the slow one's queue overflows, closes it with 1013
-// (try again later) behind the frames already on their way. The slow client reads a frame every 200 ms, so
-// no single write waits long, until the engine has counted the drop; then it drains at full speed. (A client
-// that stops reading altogether cannot be told anything: its connection is cut once a write has waited
-// wsWriteWait.)
+// TestSlowWebSocketClientDoesNotStallOthers: one client stops reading while events pour in (four senders at
+// once); the engine keeps serving the other client in full and, once the slow one's queue overflows, closes
+// it with 1013 (try again later) behind the frames already on their way. The slow client resumes reading
+// as soon as /metrics counts the drop: a close frame cannot reach a client that never reads again (its
+// connection is cut once a write has waited wsWriteWait, 10 s), nor one that reads so slowly that the
+// engine's ping waits that long behind the backlog.
 func TestSlowWebSocketClientDoesNotStallOthers(t *testing.T) {
 	e := testkit.StartDefault(t)
 	acct := e.SignUp()
@@ -164,6 +165,11 @@ func TestSlowWebSocketClientDoesNotStallOthers(t *testing.T) {
 	}
 	ended := make(chan result, 1)
 	go func() {
+		select {
+		case <-dropped:
+		case <-stopWatch:
+			return
+		}
 		read := 0
 		for {
 			_ = slow.SetReadDeadline(time.Now().Add(60 * time.Second))
@@ -172,19 +178,30 @@ func TestSlowWebSocketClientDoesNotStallOthers(t *testing.T) {
 				return
 			}
 			read++
-			select {
-			case <-dropped:
-			case <-time.After(200 * time.Millisecond):
-			}
 		}
 	}()
 
 	big := strings.Repeat("x", 16<<10)
 	const n = 1200
-	for i := 0; i < n; i++ {
-		if _, r := ch.Inbound(fmt.Sprintf("s-%d", i), fmt.Sprintf("cust-%d", i%20), big); r.Status != http.StatusAccepted {
-			t.Fatalf("inbound %d: %d", i, r.Status)
-		}
+	const senders = 4
+	var flood sync.WaitGroup
+	failed := make(chan string, senders)
+	for w := range senders {
+		flood.Add(1)
+		go func() {
+			defer flood.Done()
+			for i := w; i < n; i += senders {
+				if _, r := ch.Inbound(fmt.Sprintf("s-%d", i), fmt.Sprintf("cust-%d", i%20), big); r.Status != http.StatusAccepted {
+					failed <- fmt.Sprintf("inbound %d: %d %s", i, r.Status, r.Body)
+					return
+				}
+			}
+		}()
+	}
+	flood.Wait()
+	close(failed)
+	for f := range failed {
+		t.Fatal(f)
 	}
 	fast.WaitFrames("incoming_message", n, 30*time.Second)
 
