@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -89,6 +90,13 @@ func (m *PoolManager) MaxConns() int { return cap(m.tokens) }
 
 // Open creates a pool for one tenant database. Connections are made lazily and closed when idle.
 func (m *PoolManager) Open(ctx context.Context, database string) (*pgxpool.Pool, error) {
+	return m.OpenAt(ctx, database, 0)
+}
+
+// OpenAt is Open for a tenant activation of the given epoch (its lease): every connection carries the
+// epoch (the aezen.epoch setting), and the tenant database refuses its writes once a newer activation has
+// moved the fence. Epoch 0 sets nothing.
+func (m *PoolManager) OpenAt(ctx context.Context, database string, epoch int64) (*pgxpool.Pool, error) {
 	dbURL, err := WithDatabase(m.serverURL, database)
 	if err != nil {
 		return nil, err
@@ -102,6 +110,9 @@ func (m *PoolManager) Open(ctx context.Context, database string) (*pgxpool.Pool,
 	cfg.MaxConnIdleTime = 30 * time.Second
 	cfg.HealthCheckPeriod = 10 * time.Second
 	cfg.AfterConnect = afterConnect
+	if epoch > 0 {
+		cfg.ConnConfig.RuntimeParams["aezen.epoch"] = strconv.FormatInt(epoch, 10)
+	}
 	use := &poolUse{}
 	use.lastRelease.Store(time.Now().UnixNano())
 	// A release tracer runs inline; an AfterRelease hook would make pgxpool return every connection to

@@ -57,6 +57,10 @@ func NewAnswer(out any, err error, log *slog.Logger, op, requestID string) *Answ
 	if err == nil {
 		return &Answer{Out: out}
 	}
+	if persistence.IsStaleEpoch(err) {
+		// The fence refused a write of an activation that lost its lease: Call retries elsewhere.
+		err = ErrTenantElsewhere
+	}
 	err = persistence.Classify(err)
 	de := domain.AsError(err)
 	switch {

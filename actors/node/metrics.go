@@ -9,6 +9,12 @@ var (
 	metricClusterRequestErrors = promauto.NewCounter(prometheus.CounterOpts{
 		Name: "aezen_cluster_request_errors_total", Help: "Requests to tenant grains that failed after retries.",
 	})
+	metricLeaseRefused = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "aezen_tenant_lease_refused_total", Help: "Activations refused because another member held the tenant's lease.",
+	})
+	metricLeaseLost = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "aezen_tenant_lease_lost_total", Help: "Tenant actors stopped because their lease was lost.",
+	})
 	metricClusterRetries = promauto.NewCounter(prometheus.CounterOpts{
 		Name: "aezen_cluster_request_retries_total", Help: "Requests to tenant grains retried (member lost, grain moving).",
 	})

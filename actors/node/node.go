@@ -64,6 +64,7 @@ type Node struct {
 	members  atomic.Pointer[[]string]
 	topology atomic.Pointer[cluster.ClusterTopology]
 	local    localTenants
+	leases   leases
 	leaving  memberWatch
 }
 
@@ -122,6 +123,7 @@ func StartNode(deps *Deps, opts NodeOptions) (*Node, error) {
 	n.gateway = gw
 	n.stop = make(chan struct{})
 	go n.wakeLoop(n.stop)
+	go n.leaseLoop(n.stop)
 	return n, nil
 }
 
@@ -182,7 +184,7 @@ func (n *Node) ask(ctx context.Context, tenantID uuid.UUID, cmd *Command) (any, 
 			return nil, &domain.Error{Code: domain.CodeUnavailable, Message: "tenant did not answer in time, try again"}
 		}
 		res, err := n.attempt(tenantID.String(), cmd, min(remaining, attemptTimeout))
-		if err == nil && res != nil {
+		if err == nil && res != nil && !activeElsewhere(res) {
 			metricClusterRequestSeconds.Observe(time.Since(start).Seconds())
 			return res, nil
 		}

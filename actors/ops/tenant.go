@@ -11,9 +11,11 @@ var OpTenantDescribe = Declare[None, TenantDescription]("tenant.describe")
 
 // TenantDescription is a tenant actor and its children as operators see them.
 type TenantDescription struct {
-	TenantID      string                    `json:"tenantId"`
-	Name          string                    `json:"name"`
-	Member        string                    `json:"member"`
+	TenantID string `json:"tenantId"`
+	Name     string `json:"name"`
+	Member   string `json:"member"`
+	// Epoch is the activation's tenant lease: each activation anywhere takes a higher one.
+	Epoch         int64                     `json:"epoch"`
 	ActivatedAt   time.Time                 `json:"activatedAt"`
 	LastCommandAt *time.Time                `json:"lastCommandAt"`
 	IdleSeconds   float64                   `json:"idleSeconds"`

@@ -10,7 +10,7 @@ import (
 )
 
 func (t *tenantActor) describe(ctx actor.Context) ops.TenantDescription {
-	d := ops.TenantDescription{TenantID: t.tenantID.String(), Name: t.tenant.Name, Member: ctx.ActorSystem().Address(),
+	d := ops.TenantDescription{TenantID: t.tenantID.String(), Name: t.tenant.Name, Member: ctx.ActorSystem().Address(), Epoch: t.epoch,
 		ActivatedAt: t.activatedAt, Commands: t.commands, Conversations: []ops.ConversationDescription{}, Sessions: []ops.SessionDescription{}}
 	if !t.lastCommandAt.IsZero() {
 		last := t.lastCommandAt

@@ -7,7 +7,6 @@ import (
 	"github.com/aezen/engine/actors/node"
 	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/actors/queries"
-	"github.com/aezen/engine/domain"
 )
 
 // routes is the routing table: for every operation of package ops, where it runs.
@@ -110,9 +109,7 @@ func (t *tenantActor) describeOp(ctx actor.Context, _ node.Caller, _ ops.None, d
 // suspend stops the tenant's actor for good: commands already queued are refused, and the next activation
 // refuses to start (the master database says SUSPENDED).
 func (t *tenantActor) suspend(ctx actor.Context, _ node.Caller, _ ops.None, done func(ops.None, error)) {
-	t.failed = errTenantSuspended
+	t.failed = node.ErrTenantSuspended
 	done(ops.None{}, nil)
 	ctx.Poison(ctx.Self())
 }
-
-var errTenantSuspended = domain.Forbidden("tenant is suspended")

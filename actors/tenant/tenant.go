@@ -66,6 +66,8 @@ type tenantActor struct {
 	// with it instead of running on for a tenant that is gone.
 	life    context.Context
 	endLife context.CancelFunc
+	// epoch is this activation's tenant lease (node/leases.go); 0 until it is taken.
+	epoch int64
 }
 
 // Props are the tenant grain's props, for node.NodeOptions.Tenant: the grain supervises its children as
@@ -119,6 +121,16 @@ func (t *tenantActor) Receive(ctx actor.Context) {
 			t.node.Deps().Pools.Close(t.store.Pool)
 			metricActiveTenants.Dec()
 		}
+		if t.epoch != 0 {
+			if err := t.node.ReleaseLease(t.tenantID, t.epoch); err != nil {
+				t.log.Warn("releasing the tenant lease (it expires by itself)", "err", err)
+			}
+		}
+	case *node.LeaseLost:
+		if t.failed == nil {
+			t.failed = msg.Reason
+			ctx.Poison(ctx.Self())
+		}
 	default:
 		t.receiveInternal(ctx)
 	}
@@ -142,18 +154,33 @@ func (t *tenantActor) activate(ctx actor.Context, identity string) error {
 		return err
 	}
 	if tenant.Status == persistence.TenantSuspended {
-		return errTenantSuspended
+		return node.ErrTenantSuspended
 	}
 	t.tenant = tenant
+	// At most one activation in the cluster: take the tenant's lease first (node/leases.go).
+	if t.epoch, err = t.node.AcquireLease(c, id); err != nil {
+		return err
+	}
 	pool, conn, err := t.connect(c, tenant.DatabaseName)
 	if err != nil {
 		return err
 	}
 	err = persistence.Migrate(c, conn.Conn(), persistence.TenantSchema)
-	conn.Release()
 	if err != nil {
+		conn.Release()
 		deps.Pools.Close(pool)
 		return fmt.Errorf("migrating tenant database: %w", err)
+	}
+	// From here on the tenant database refuses the writes of any older activation; this waits for the
+	// write transactions an older one still has running.
+	moved, err := persistence.MoveFence(c, conn.Conn(), t.epoch)
+	conn.Release()
+	if err != nil || !moved {
+		deps.Pools.Close(pool)
+		if err != nil {
+			return fmt.Errorf("moving the tenant's activation fence: %w", err)
+		}
+		return node.ErrTenantElsewhere
 	}
 	if tenant.Status == persistence.TenantProvisioning {
 		if err := deps.Master.SetTenantStatus(c, id, persistence.TenantActive); err != nil {
@@ -175,6 +202,7 @@ func (t *tenantActor) activate(ctx actor.Context, identity string) error {
 	metricActiveTenants.Inc()
 	t.activatedAt = time.Now()
 	t.node.TenantStarted(id, ctx.Self())
+	t.node.LeaseHeld(id, t.epoch, ctx.Self())
 	metricActivationSeconds.Observe(time.Since(start).Seconds())
 	ctx.SetReceiveTimeout(deps.Config.TenantIdleTimeout)
 	t.afterActivation(ctx)
@@ -187,7 +215,7 @@ func (t *tenantActor) activate(ctx actor.Context, identity string) error {
 // first would cost every activation a query on the admin connection.
 func (t *tenantActor) connect(c context.Context, database string) (*pgxpool.Pool, *pgxpool.Conn, error) {
 	deps := t.node.Deps()
-	pool, err := deps.Pools.Open(c, database)
+	pool, err := deps.Pools.OpenAt(c, database, t.epoch)
 	if err != nil {
 		return nil, nil, fmt.Errorf("opening tenant pool: %w", err)
 	}

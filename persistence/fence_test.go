@@ -1,0 +1,61 @@
+package persistence
+
+import (
+	"context"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// TestFenceRefusesWritesOfAStaleActivation: once a newer activation moved the tenant database's fence, the
+// connections of the older one cannot write; the newer one and connections without an epoch can.
+func TestFenceRefusesWritesOfAStaleActivation(t *testing.T) {
+	ctx := context.Background()
+	url, name := emptyDatabase(t, "aezen_test_fence_")
+	if err := MigrateDatabase(ctx, url, name, TenantSchema); err != nil {
+		t.Fatal(err)
+	}
+	pools := NewPoolManager(url, 8, 2)
+	insert := `INSERT INTO products (product_id, user_id, name, price, currency) VALUES (gen_random_uuid(), gen_random_uuid(), $1, 1, 'USD')`
+	open := func(epoch int64) *pgx.Conn {
+		p, err := pools.OpenAt(ctx, name, epoch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { pools.Close(p) })
+		c, err := p.Acquire(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(c.Release)
+		return c.Conn()
+	}
+	first := open(1)
+	if ok, err := MoveFence(ctx, first, 1); !ok || err != nil {
+		t.Fatalf("first activation moving the fence: %v %v", ok, err)
+	}
+	if _, err := first.Exec(ctx, insert, "by epoch 1"); err != nil {
+		t.Fatalf("current activation's write: %v", err)
+	}
+	second := open(2)
+	if ok, err := MoveFence(ctx, second, 2); !ok || err != nil {
+		t.Fatalf("second activation moving the fence: %v %v", ok, err)
+	}
+	_, err := first.Exec(ctx, insert, "by stale epoch 1")
+	if !IsStaleEpoch(err) {
+		t.Fatalf("stale activation's write: %v, want SQLSTATE AZ001", err)
+	}
+	if _, err := second.Exec(ctx, insert, "by epoch 2"); err != nil {
+		t.Fatalf("new activation's write: %v", err)
+	}
+	if ok, _ := MoveFence(ctx, first, 1); ok {
+		t.Fatal("an older activation moved the fence back")
+	}
+	if _, err := open(0).Exec(ctx, insert, "by a tool"); err != nil {
+		t.Fatalf("connection without an epoch: %v", err)
+	}
+	var n int
+	if err := second.QueryRow(ctx, `SELECT count(*) FROM products WHERE name LIKE 'by stale%'`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("stale rows: %d %v", n, err)
+	}
+}

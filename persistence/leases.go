@@ -1,0 +1,132 @@
+package persistence
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// The tenant lease (master database): at most one activation of a tenant holds it at a time.
+const (
+	// sqlAcquireTenantLease takes a tenant's lease with the next epoch when it is free (released or expired).
+	sqlAcquireTenantLease = `INSERT INTO tenant_leases (tenant_id, holder, epoch, expires_at)
+		VALUES ($1, $2, 1, now() + make_interval(secs => $3))
+		ON CONFLICT (tenant_id) DO UPDATE SET holder = EXCLUDED.holder, epoch = tenant_leases.epoch + 1,
+			acquired_at = now(), expires_at = EXCLUDED.expires_at
+		WHERE tenant_leases.expires_at <= now()
+		RETURNING epoch`
+	sqlRecordActivation = `INSERT INTO tenant_activations (tenant_id, epoch, holder) VALUES ($1, $2, $3)`
+	// sqlRenewLeases extends the leases a member still holds, in one statement for all of them, and reads
+	// each tenant's status so that a suspension also reaches active tenants.
+	sqlRenewLeases = `UPDATE tenant_leases l SET expires_at = now() + make_interval(secs => $4)
+		FROM unnest($2::uuid[], $3::bigint[]) AS mine (tenant_id, epoch), tenants t
+		WHERE l.tenant_id = mine.tenant_id AND l.epoch = mine.epoch AND l.holder = $1 AND l.expires_at > now()
+			AND t.tenant_id = l.tenant_id
+		RETURNING l.tenant_id, t.status`
+	sqlReleaseTenantLease = `UPDATE tenant_leases SET expires_at = now() WHERE tenant_id = $1 AND epoch = $2 AND expires_at > now()`
+	sqlEndActivation      = `UPDATE tenant_activations SET ended_at = clock_timestamp() WHERE tenant_id = $1 AND epoch = $2 AND ended_at IS NULL`
+	// sqlMoveFence makes the tenant database accept only this epoch's writes; it waits for the write
+	// transactions of older epochs still running (they hold the fence row FOR SHARE).
+	sqlMoveFence = `UPDATE activation_fence SET epoch = $1 WHERE epoch < $1`
+)
+
+// AcquireTenantLease takes a tenant's lease for holder (a member's address) for ttl, and records the
+// activation. ok is false when another activation holds an unexpired lease.
+func (m *Master) AcquireTenantLease(ctx context.Context, tenantID uuid.UUID, holder string, ttl time.Duration) (epoch int64, ok bool, err error) {
+	err = m.InTx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, sqlAcquireTenantLease, tenantID, holder, ttl.Seconds()).Scan(&epoch)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, sqlRecordActivation, tenantID, epoch, holder)
+		return err
+	})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, false, nil
+	}
+	return epoch, err == nil, err
+}
+
+// HeldLease is a lease a member believes it holds.
+type HeldLease struct {
+	TenantID uuid.UUID
+	Epoch    int64
+}
+
+// RenewTenantLeases extends the leases of holder for ttl. It returns the status of each tenant whose lease
+// was renewed; a lease missing from the answer was lost (expired and taken, or released).
+func (m *Master) RenewTenantLeases(ctx context.Context, holder string, leases []HeldLease, ttl time.Duration) (map[uuid.UUID]string, error) {
+	ids := make([]uuid.UUID, len(leases))
+	epochs := make([]int64, len(leases))
+	for i, l := range leases {
+		ids[i], epochs[i] = l.TenantID, l.Epoch
+	}
+	rows, err := m.Pool.Query(ctx, sqlRenewLeases, holder, ids, epochs, ttl.Seconds())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make(map[uuid.UUID]string, len(leases))
+	for rows.Next() {
+		var id uuid.UUID
+		var status string
+		if err := rows.Scan(&id, &status); err != nil {
+			return nil, err
+		}
+		out[id] = status
+	}
+	return out, rows.Err()
+}
+
+// ReleaseTenantLease frees a lease at passivation, so that the next activation anywhere takes it at once.
+func (m *Master) ReleaseTenantLease(ctx context.Context, tenantID uuid.UUID, epoch int64) error {
+	return m.InTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, sqlReleaseTenantLease, tenantID, epoch); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, sqlEndActivation, tenantID, epoch)
+		return err
+	})
+}
+
+// Activation is one lease of a tenant, from tenant_activations.
+type Activation struct {
+	Epoch     int64
+	Holder    string
+	StartedAt time.Time
+	EndedAt   *time.Time
+}
+
+// TenantActivations lists a tenant's activations, oldest first.
+func (m *Master) TenantActivations(ctx context.Context, tenantID uuid.UUID) ([]Activation, error) {
+	rows, err := m.Pool.Query(ctx, `SELECT epoch, holder, started_at, ended_at FROM tenant_activations WHERE tenant_id = $1 ORDER BY epoch`, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Activation, error) {
+		var a Activation
+		err := r.Scan(&a.Epoch, &a.Holder, &a.StartedAt, &a.EndedAt)
+		return a, err
+	})
+}
+
+// MoveFence makes the tenant database refuse writes of activations older than epoch. It returns false when
+// a newer activation already moved it (this one is stale).
+func MoveFence(ctx context.Context, conn *pgx.Conn, epoch int64) (bool, error) {
+	tag, err := conn.Exec(ctx, sqlMoveFence, epoch)
+	if err != nil {
+		return false, err
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// IsStaleEpoch reports whether err is the tenant database refusing a write of an activation that lost its
+// lease (SQLSTATE AZ001 from the fence trigger).
+func IsStaleEpoch(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "AZ001"
+}
