@@ -47,22 +47,29 @@ type inboundDone = func(ops.InboundResult, error)
 // signedInbound answers ops.OpChannelInbound: an integration's signed inbound message.
 func (t *tenantActor) signedInbound(ctx actor.Context, _ node.Caller, in ops.SignedInbound, done inboundDone) {
 	t.withChannel(ctx, in.ChannelID, func(ctx actor.Context, info *channelInfo, err error) {
-		var msg ops.InboundInput
-		if err == nil {
-			err = t.verifySigned(info, in, &msg)
-		}
-		if err == nil {
-			err = checkInboundText(&msg)
-		}
 		if err != nil {
 			done(ops.InboundResult{}, err)
 			return
 		}
-		if msg.Media != nil {
-			t.storeInboundMedia(ctx, in.ChannelID, msg, done)
-			return
-		}
-		t.acceptInbound(ctx, in.ChannelID, msg, done)
+		// The HMAC over a body of up to 1 MB, its decoding and checks run off the mailbox (signed_calls.go).
+		offMailbox(t, ctx, func() (ops.InboundInput, error) {
+			var msg ops.InboundInput
+			err := t.verifySigned(info, in, &msg)
+			if err == nil {
+				err = checkInboundText(&msg)
+			}
+			return msg, err
+		}, func(ctx actor.Context, msg ops.InboundInput, err error) {
+			if err != nil {
+				done(ops.InboundResult{}, err)
+				return
+			}
+			if msg.Media != nil {
+				t.storeInboundMedia(ctx, in.ChannelID, msg, done)
+				return
+			}
+			t.acceptInbound(ctx, in.ChannelID, msg, done)
+		})
 	})
 }
 
@@ -106,16 +113,17 @@ func (t *tenantActor) verifySigned(info *channelInfo, in ops.SignedInbound, v an
 // statusCallback answers ops.OpChannelStatus: an integration's signed delivery or read receipt.
 func (t *tenantActor) statusCallback(ctx actor.Context, _ node.Caller, in ops.SignedInbound, done func(ops.StatusResult, error)) {
 	t.withChannel(ctx, in.ChannelID, func(ctx actor.Context, info *channelInfo, err error) {
-		var cb ops.StatusCallback
-		if err == nil {
-			err = t.verifySigned(info, in, &cb)
-		}
 		if err != nil {
 			done(ops.StatusResult{}, err)
 			return
 		}
+		// The signature is checked off the mailbox (signed_calls.go), then the message looked up.
+		var cb ops.StatusCallback
 		store := t.store
 		async(t, ctx, t.dbTimeout(), func(c context.Context) (persistence.Message, error) {
+			if err := t.verifySigned(info, in, &cb); err != nil {
+				return persistence.Message{}, err
+			}
 			return store.GetMessageByPlatformID(c, cb.PlatformMessageID)
 		}, func(ctx actor.Context, m persistence.Message, err error) {
 			if err != nil {

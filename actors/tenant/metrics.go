@@ -6,6 +6,11 @@ import (
 )
 
 var (
+	metricMailboxSeconds = promauto.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "aezen_tenant_mailbox_seconds",
+		Help:    "Time a tenant actor's mailbox spends on one operation handled on it (not the work it hands to goroutines or conversation actors).",
+		Buckets: []float64{0.00001, 0.0001, 0.001, 0.005, 0.02, 0.1},
+	}, []string{"op"})
 	metricActiveTenants = promauto.NewGauge(prometheus.GaugeOpts{
 		Name: "aezen_tenant_actors_active", Help: "Tenant actors active on this member.",
 	})

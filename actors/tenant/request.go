@@ -20,6 +20,8 @@ type request struct {
 	op     string
 	caller node.Caller
 	in     any
+	// payload is the input still in JSON, for a lazy route (it decodes off the mailbox).
+	payload []byte
 	// sender receives the answer; nil for work the engine asked for itself (nobody waits).
 	sender *actor.PID
 }
@@ -30,6 +32,8 @@ type route struct {
 	op     string
 	decode func(payload []byte) (any, error)
 	run    func(t *tenantActor, ctx actor.Context, r *request)
+	// lazy routes decode a remote input themselves, off the mailbox (signed_calls.go).
+	lazy bool
 }
 
 // answerer returns the typed function that answers r; it may be called from any goroutine, once.

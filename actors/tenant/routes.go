@@ -48,8 +48,8 @@ var routes = table(
 	query(ops.OpChannelGet, queries.GetChannel),
 	query(ops.OpChannelUpdate, queries.UpdateChannel),
 	query(ops.OpChannelDelete, queries.DeleteChannel),
-	onTenant(ops.OpChannelInbound, (*tenantActor).signedInbound),
-	onTenant(ops.OpChannelStatus, (*tenantActor).statusCallback),
+	onTenantLazy(ops.OpChannelInbound, (*tenantActor).signedInbound),
+	onTenantLazy(ops.OpChannelStatus, (*tenantActor).statusCallback),
 	onTenant(ops.OpChannelIngest, (*tenantActor).ingest),
 	onTenant(ops.OpChannelDevInbound, (*tenantActor).devInbound),
 

@@ -250,7 +250,9 @@ func (t *tenantActor) dispatch(ctx actor.Context, r *request, payload []byte) {
 		ctx.Respond(node.NewAnswer(nil, domain.BadRequest("unknown operation %q", r.op), t.log, r.op, r.caller.RequestID))
 		return
 	}
-	if payload != nil {
+	if payload != nil && rt.lazy {
+		r.payload = payload
+	} else if payload != nil {
 		in, err := rt.decode(payload)
 		if err != nil {
 			ctx.Respond(node.NewAnswer(nil, err, t.log, r.op, r.caller.RequestID))
@@ -262,7 +264,9 @@ func (t *tenantActor) dispatch(ctx actor.Context, r *request, payload []byte) {
 		t.lastCommandAt = time.Now()
 		t.commands++
 	}
+	start := time.Now()
 	rt.run(t, ctx, r)
+	metricMailboxSeconds.WithLabelValues(r.op).Observe(time.Since(start).Seconds())
 }
 
 func (t *tenantActor) scope(ctx actor.Context, caller node.Caller) *queries.Scope {
