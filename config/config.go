@@ -65,6 +65,11 @@ type Config struct {
 	WebhookMaxAttempts  int           `env:"AEZEN_WEBHOOK_MAX_ATTEMPTS" envDefault:"8"`
 	WebhookBackoff      time.Duration `env:"AEZEN_WEBHOOK_BACKOFF" envDefault:"500ms"`
 	WebhookMaxBackoff   time.Duration `env:"AEZEN_WEBHOOK_MAX_BACKOFF" envDefault:"30s"`
+	// OutboundQueuePerChannel and OutboundQueuePerTenant bound the ids of pending webhook deliveries an API
+	// channel session keeps in memory (its content is read from the outbox when sent); the rest wait in the
+	// outbox table and are read when there is room.
+	OutboundQueuePerChannel int `env:"AEZEN_OUTBOUND_QUEUE_PER_CHANNEL" envDefault:"1000"`
+	OutboundQueuePerTenant  int `env:"AEZEN_OUTBOUND_QUEUE_PER_TENANT" envDefault:"5000"`
 
 	// SignatureTolerance is how far the timestamp of a signed call (X-Aezen-Timestamp) may be from now.
 	SignatureTolerance time.Duration `env:"AEZEN_SIGNATURE_TOLERANCE" envDefault:"5m"`
@@ -226,6 +231,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Production() && c.ClusterProvider != "none" && tlsSet != 3 {
 		add("AEZEN_CLUSTER_TLS_CA, AEZEN_CLUSTER_TLS_CERT and AEZEN_CLUSTER_TLS_KEY are required in production with a multi-member provider: members accept only peers with a certificate of the cluster CA (aezen cluster-ca makes one)")
+	}
+	if c.OutboundQueuePerChannel < 1 || c.OutboundQueuePerTenant < c.OutboundQueuePerChannel {
+		add("AEZEN_OUTBOUND_QUEUE_PER_CHANNEL must be at least 1 and AEZEN_OUTBOUND_QUEUE_PER_TENANT at least as large")
 	}
 	if c.WhatsAppSendRate <= 0 || c.WhatsAppSendBurst < 1 {
 		add("AEZEN_WHATSAPP_SEND_RATE must be > 0 and AEZEN_WHATSAPP_SEND_BURST >= 1")

@@ -211,6 +211,13 @@ const (
 			JOIN customers cu ON cu.customer_id = c.customer_id
 			WHERE c.channel_id = $1) pending
 		ORDER BY seq LIMIT $2`
+	sqlPendingIDs = `SELECT o.message_id, o.chat_id FROM outbox o JOIN chats c ON c.chat_id = o.chat_id
+		WHERE c.channel_id = $1 ORDER BY o.seq LIMIT $2`
+	sqlPendingMessage = `SELECT ` + messageColumns + `, recipient FROM (
+			SELECT m.*, coalesce(c.platform_chat_id, cu.platform_customer_id) AS recipient
+			FROM outbox o JOIN messages m ON m.message_id = o.message_id JOIN chats c ON c.chat_id = o.chat_id
+			JOIN customers cu ON cu.customer_id = c.customer_id
+			WHERE o.message_id = $1) pending`
 )
 
 // ListMessages returns a page of a chat's messages before the cursor, oldest to newest within the page, and
@@ -275,6 +282,32 @@ func (s *TenantStore) PendingMessages(ctx context.Context, channelID uuid.UUID, 
 			&m.Timestamp, &m.Status, &m.IsRead, &m.Error, &m.Seq, &m.Media, &p.To)
 		return p, err
 	})
+}
+
+// PendingRef is an outbound message waiting to be sent, by id only.
+type PendingRef struct {
+	MessageID, ChatID uuid.UUID
+}
+
+// PendingIDs lists the ids of a channel's outbound messages still waiting to be sent, oldest first.
+func (s *TenantStore) PendingIDs(ctx context.Context, channelID uuid.UUID, limit int) ([]PendingRef, error) {
+	rows, err := s.Pool.Query(ctx, sqlPendingIDs, channelID, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (PendingRef, error) {
+		var p PendingRef
+		return p, r.Scan(&p.MessageID, &p.ChatID)
+	})
+}
+
+// PendingMessage loads one outbound message if it is still waiting to be sent (domain.ErrNotFound if not).
+func (s *TenantStore) PendingMessage(ctx context.Context, messageID uuid.UUID) (PendingOutbound, error) {
+	var p PendingOutbound
+	m := &p.Message
+	err := s.Pool.QueryRow(ctx, sqlPendingMessage, messageID).Scan(&m.MessageID, &m.ChatID, &m.PlatformMessageID, &m.SenderType,
+		&m.ContentType, &m.Content, &m.Metadata, &m.Timestamp, &m.Status, &m.IsRead, &m.Error, &m.Seq, &m.Media, &p.To)
+	return p, translate(err, "pending message")
 }
 
 // Preview is the text an inbox shows as a chat's last message.

@@ -3,7 +3,9 @@ package channels
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -16,45 +18,107 @@ import (
 	"github.com/aezen/engine/sessions"
 )
 
-// apiSession delivers an API channel's outbound messages to its webhook, one at a time and in order. A
-// failed delivery is retried with exponential backoff; the message becomes SENT on a 2xx answer and FAILED
-// after the last attempt. Every delivery of a message carries the same event id, so receivers can drop repeats.
+// apiSession delivers an API channel's outbound messages to its webhook, one at a time, oldest first.
+//
+// Memory is bounded: the session keeps only the ids of pending messages, at most
+// AEZEN_OUTBOUND_QUEUE_PER_CHANNEL of them, and the tenant's sessions together at most
+// AEZEN_OUTBOUND_QUEUE_PER_TENANT. A message's content is read from the outbox when it is sent. Messages
+// beyond the bounds wait in the outbox table (where every PENDING message is listed anyway) and are read
+// when the queue has room again.
+//
+// A failing message does not hold up the others: each message has its own attempts and backoff, and after
+// any failure the channel pauses for AEZEN_WEBHOOK_BACKOFF before its next delivery, so a receiver that is
+// down is not hammered. A message becomes SENT on a 2xx answer and FAILED after its last attempt. Every
+// delivery of a message carries the same event id, so receivers can drop repeats; a message that failed
+// once may arrive after later ones.
 type apiSession struct {
 	node      *node.Node
 	store     *persistence.TenantStore
 	channelID uuid.UUID
 	log       *slog.Logger
+	// tenantQueued counts the ids held by all API sessions of the tenant; stats is what operators see.
+	tenantQueued *atomic.Int64
+	stats        *APIQueueStats
 
 	url, secret string
 	loadErr     error
-	queue       []sessions.Outbound
+	queue       []*pendingSend
 	known       map[uuid.UUID]bool
-	attempt     int
+	// overflow is set when a pending message was left in the outbox for lack of room.
+	overflow bool
+	loading  bool
+	// refillAfter spaces out refills that found nothing new (the outbox's head is messages just settled,
+	// whose status change is not committed yet).
+	refillAfter time.Time
 	busy        bool
+	pausedTil   time.Time
+	timerAt     time.Time
+	// settled remembers the messages this session reported SENT or FAILED in the last settledFor: until the
+	// status change is committed they are still in the outbox, and a refill must not queue them again.
+	settled map[uuid.UUID]time.Time
+}
+
+const settledFor = 30 * time.Second
+
+// pendingSend is one message waiting for delivery: its id, chat and its own retry schedule.
+type pendingSend struct {
+	id, chatID uuid.UUID
+	attempt    int
+	notBefore  time.Time
+}
+
+// APIQueueStats is an API session's queue as operators see it (ops tenant description).
+type APIQueueStats struct {
+	Queued   atomic.Int64
+	Overflow atomic.Bool
+}
+
+// MarshalJSON shows the stats in the session's status.
+func (s *APIQueueStats) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		QueuedIDs int64 `json:"queuedIds"`
+		InOutbox  bool  `json:"moreInOutbox"`
+	}{s.Queued.Load(), s.Overflow.Load()})
 }
 
 type deliveryResult struct {
-	msg sessions.Outbound
-	err error
+	send *pendingSend
+	err  error
+	// gone is set when the message was no longer pending (sent or removed meanwhile).
+	gone bool
+}
+
+// outboxLoaded answers a read of the outbox's pending ids.
+type outboxLoaded struct {
+	refs  []persistence.PendingRef
+	limit int
+	err   error
 }
 
 func (s *apiSession) Receive(ctx actor.Context) {
 	switch msg := ctx.Message().(type) {
 	case *actor.Started:
 		s.known = make(map[uuid.UUID]bool)
+		s.settled = make(map[uuid.UUID]time.Time)
 		s.start(ctx)
+	case *actor.Stopped, *actor.Restarting:
+		s.tenantQueued.Add(-int64(len(s.queue)))
+		s.queue = nil
+		s.stats.Queued.Store(0)
 	case *OutboundReady:
-		s.enqueue(msg.Msg)
+		s.enqueue(msg.Msg.MessageID, msg.Msg.ChatID)
 		s.kick(ctx)
+	case *outboxLoaded:
+		s.loaded(ctx, msg)
 	case *deliveryResult:
 		s.delivered(ctx, msg)
 	case *retryAt:
-		s.busy = false
+		s.timerAt = time.Time{}
 		s.kick(ctx)
 	}
 }
 
-// start loads the channel and the outbox that earlier runs left pending.
+// start loads the channel and the ids of the messages that earlier runs left pending.
 func (s *apiSession) start(ctx actor.Context) {
 	c, cancel := context.WithTimeout(context.Background(), s.node.Deps().Config.RequestTimeout)
 	defer cancel()
@@ -72,14 +136,171 @@ func (s *apiSession) start(ctx actor.Context) {
 		s.log.Error("API channel session cannot start", "channel_id", s.channelID, "err", err)
 		return
 	}
-	pending, err := s.store.PendingMessages(c, s.channelID, 10000)
-	if err != nil {
-		s.log.Error("loading pending sends", "err", err)
+	s.overflow = true
+	s.refill(ctx)
+}
+
+// room is how many more ids this session may hold.
+func (s *apiSession) room() int {
+	cfg := s.node.Deps().Config
+	return min(cfg.OutboundQueuePerChannel-len(s.queue), cfg.OutboundQueuePerTenant-int(s.tenantQueued.Load()))
+}
+
+func (s *apiSession) enqueue(id, chatID uuid.UUID) {
+	if s.known[id] {
+		return
 	}
-	for _, p := range pending {
-		s.enqueue(outboundFromPending(p))
+	if _, done := s.settled[id]; done {
+		return
+	}
+	if s.room() <= 0 {
+		// It is in the outbox; refill reads it when there is room.
+		s.overflow = true
+		s.stats.Overflow.Store(true)
+		return
+	}
+	s.known[id] = true
+	s.queue = append(s.queue, &pendingSend{id: id, chatID: chatID})
+	s.tenantQueued.Add(1)
+	s.stats.Queued.Store(int64(len(s.queue)))
+}
+
+func (s *apiSession) remove(p *pendingSend) {
+	for i, q := range s.queue {
+		if q == p {
+			s.queue = append(s.queue[:i], s.queue[i+1:]...)
+			delete(s.known, p.id)
+			s.tenantQueued.Add(-1)
+			s.stats.Queued.Store(int64(len(s.queue)))
+			return
+		}
+	}
+}
+
+// refill reads pending ids from the outbox, off the mailbox, when messages were left there and the queue
+// has room for a good share of them.
+func (s *apiSession) refill(ctx actor.Context) {
+	cfg := s.node.Deps().Config
+	if !s.overflow || s.loading || s.loadErr != nil || s.room() < max(1, cfg.OutboundQueuePerChannel/2) && len(s.queue) > 0 {
+		return
+	}
+	now := time.Now()
+	if s.room() <= 0 || now.Before(s.refillAfter) {
+		// The tenant's other channels hold its whole budget, or the last refill found nothing new: look
+		// again in a while.
+		at := now.Add(200 * time.Millisecond)
+		if s.refillAfter.After(at) {
+			at = s.refillAfter
+		}
+		s.schedule(ctx, at)
+		return
+	}
+	for id, at := range s.settled {
+		if now.Sub(at) > settledFor {
+			delete(s.settled, id)
+		}
+	}
+	s.loading = true
+	limit := len(s.queue) + s.room()
+	self, root, store, channelID := ctx.Self(), ctx.ActorSystem().Root, s.store, s.channelID
+	node.Dispatcher.Schedule(func() {
+		c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		refs, err := store.PendingIDs(c, channelID, limit)
+		root.Send(self, &outboxLoaded{refs: refs, limit: limit, err: err})
+	})
+}
+
+func (s *apiSession) loaded(ctx actor.Context, msg *outboxLoaded) {
+	s.loading = false
+	if msg.err != nil {
+		s.log.Error("reading pending sends from the outbox", "channel_id", s.channelID, "err", msg.err)
+		s.schedule(ctx, time.Now().Add(s.node.Deps().Config.WebhookMaxBackoff))
+		return
+	}
+	// A full page may have left more behind; enqueue sets overflow again for ids it has no room for.
+	s.overflow = len(msg.refs) >= msg.limit
+	s.stats.Overflow.Store(s.overflow)
+	before := len(s.queue)
+	for _, r := range msg.refs {
+		s.enqueue(r.MessageID, r.ChatID)
+	}
+	if s.overflow && len(s.queue) == before {
+		s.refillAfter = time.Now().Add(200 * time.Millisecond)
 	}
 	s.kick(ctx)
+}
+
+// kick starts the next delivery: the oldest message whose backoff is over, unless the channel is pausing
+// after a failure.
+func (s *apiSession) kick(ctx actor.Context) {
+	s.refill(ctx)
+	if s.busy || len(s.queue) == 0 || s.loadErr != nil {
+		return
+	}
+	if s.url == "" {
+		for _, p := range append([]*pendingSend(nil), s.queue...) {
+			s.report(ctx, p, domain.StatusFailed, "channel has no webhookUrl")
+			s.remove(p)
+		}
+		s.refill(ctx)
+		return
+	}
+	now := time.Now()
+	if now.Before(s.pausedTil) {
+		s.schedule(ctx, s.pausedTil)
+		return
+	}
+	var next *pendingSend
+	earliest := time.Time{}
+	for _, p := range s.queue {
+		if !p.notBefore.After(now) {
+			next = p
+			break
+		}
+		if earliest.IsZero() || p.notBefore.Before(earliest) {
+			earliest = p.notBefore
+		}
+	}
+	if next == nil {
+		s.schedule(ctx, earliest)
+		return
+	}
+	s.busy = true
+	self, root := ctx.Self(), ctx.ActorSystem().Root
+	hook, store, channelID := s.node.Deps().Channels.Webhook, s.store, s.channelID
+	target, secret, timeout := s.url, s.secret, s.node.Deps().Config.WebhookTimeout
+	// Off the mailbox, on a warm goroutine (a new goroutine grew its stack inside the HTTP client every time):
+	// read the message from the outbox, then post it.
+	node.Dispatcher.Schedule(func() {
+		c, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		p, err := store.PendingMessage(c, next.id)
+		if errors.Is(err, domain.ErrNotFound) {
+			root.Send(self, &deliveryResult{send: next, gone: true})
+			return
+		}
+		if err == nil {
+			m := outboundFromPending(p)
+			if m.Media != nil && store.MediaURL != nil {
+				// Signed now, not when queued: a message that waited (retries, a restart) still gets a fresh link.
+				m.Media.URL = store.MediaURL(m.Media.MediaID)
+			}
+			body, _ := json.Marshal(ops.WebhookEvent{EventID: m.MessageID.String(), Event: "message.outbound", ChannelID: channelID, Message: m})
+			err = hook.Post(c, target, secret, m.MessageID.String(), body)
+		}
+		root.Send(self, &deliveryResult{send: next, err: err})
+	})
+}
+
+// schedule wakes the session at `at` (once, however often it is asked for the same or a later time).
+func (s *apiSession) schedule(ctx actor.Context, at time.Time) {
+	if !s.timerAt.IsZero() && !s.timerAt.After(at) {
+		return
+	}
+	s.timerAt = at
+	self, root := ctx.Self(), ctx.ActorSystem().Root
+	time.AfterFunc(time.Until(at), func() { root.Send(self, &retryAt{at: at}) })
 }
 
 func outboundFromPending(p persistence.PendingOutbound) sessions.Outbound {
@@ -99,75 +320,37 @@ func MediaOf(m *persistence.MessageMedia) *sessions.OutboundMedia {
 	return &sessions.OutboundMedia{MediaID: m.MediaID, MimeType: m.MimeType, Size: m.Size, FileName: m.FileName, URL: m.URL}
 }
 
-func (s *apiSession) enqueue(m sessions.Outbound) {
-	if s.known[m.MessageID] {
-		return
-	}
-	s.known[m.MessageID] = true
-	s.queue = append(s.queue, m)
-}
-
-func (s *apiSession) kick(ctx actor.Context) {
-	if s.busy || len(s.queue) == 0 || s.loadErr != nil {
-		return
-	}
-	if s.url == "" {
-		for _, m := range s.queue {
-			s.report(ctx, m, domain.StatusFailed, "channel has no webhookUrl")
-		}
-		s.queue = nil
-		return
-	}
-	s.busy = true
-	m := s.queue[0]
-	if m.Media != nil && s.store.MediaURL != nil {
-		// Signed now, not when queued: a message that waited (retries, a restart) still gets a fresh link.
-		m.Media.URL = s.store.MediaURL(m.Media.MediaID)
-	}
-	self, root := ctx.Self(), ctx.ActorSystem().Root
-	body, _ := json.Marshal(ops.WebhookEvent{EventID: m.MessageID.String(), Event: "message.outbound", ChannelID: s.channelID, Message: m})
-	hook := s.node.Deps().Channels.Webhook
-	target, secret := s.url, s.secret
-	// Off the mailbox, on a warm goroutine (a new goroutine grew its stack inside the HTTP client every time).
-	node.Dispatcher.Schedule(func() {
-		c, cancel := context.WithTimeout(context.Background(), s.node.Deps().Config.WebhookTimeout)
-		defer cancel()
-		root.Send(self, &deliveryResult{msg: m, err: hook.Post(c, target, secret, m.MessageID.String(), body)})
-	})
-}
-
 func (s *apiSession) delivered(ctx actor.Context, res *deliveryResult) {
-	cfg := s.node.Deps().Config
-	if res.err == nil {
-		s.report(ctx, res.msg, domain.StatusSent, "")
-		s.next(ctx)
-		return
-	}
-	s.attempt++
-	if s.attempt >= cfg.WebhookMaxAttempts {
-		s.log.Warn("webhook delivery failed for good", "channel_id", s.channelID, "message_id", res.msg.MessageID, "err", res.err)
-		// The message shows a category; the detail (hosts, addresses, the DNS server) stays in the log.
-		s.report(ctx, res.msg, domain.StatusFailed, sessions.DeliveryError(res.err))
-		s.next(ctx)
-		return
-	}
-	backoff := min(cfg.WebhookBackoff<<(s.attempt-1), cfg.WebhookMaxBackoff)
-	self, root := ctx.Self(), ctx.ActorSystem().Root
-	time.AfterFunc(backoff, func() { root.Send(self, &retryAt{at: time.Now()}) })
-}
-
-func (s *apiSession) next(ctx actor.Context) {
-	delete(s.known, s.queue[0].MessageID)
-	s.queue = s.queue[1:]
-	s.attempt = 0
 	s.busy = false
+	cfg := s.node.Deps().Config
+	p := res.send
+	switch {
+	case res.gone:
+		s.remove(p)
+	case res.err == nil:
+		s.report(ctx, p, domain.StatusSent, "")
+		s.remove(p)
+	default:
+		p.attempt++
+		s.pausedTil = time.Now().Add(cfg.WebhookBackoff)
+		if p.attempt >= cfg.WebhookMaxAttempts {
+			s.log.Warn("webhook delivery failed for good", "channel_id", s.channelID, "message_id", p.id, "err", res.err)
+			// The message shows a category; the detail (hosts, addresses, the DNS server) stays in the log.
+			s.report(ctx, p, domain.StatusFailed, sessions.DeliveryError(res.err))
+			s.remove(p)
+		} else {
+			p.notBefore = time.Now().Add(min(cfg.WebhookBackoff<<(p.attempt-1), cfg.WebhookMaxBackoff))
+		}
+	}
 	s.kick(ctx)
 }
 
-func (s *apiSession) report(ctx actor.Context, m sessions.Outbound, status domain.MessageStatus, errText string) {
-	change := persistence.StatusChange{MessageID: &m.MessageID, Status: status}
+func (s *apiSession) report(ctx actor.Context, p *pendingSend, status domain.MessageStatus, errText string) {
+	id := p.id
+	s.settled[id] = time.Now()
+	change := persistence.StatusChange{MessageID: &id, Status: status}
 	if errText != "" {
 		change.Error = &errText
 	}
-	ctx.Send(ctx.Parent(), &SendReport{ChatID: m.ChatID, Change: change})
+	ctx.Send(ctx.Parent(), &SendReport{ChatID: p.chatID, Change: change})
 }

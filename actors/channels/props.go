@@ -6,6 +6,7 @@ package channels
 
 import (
 	"log/slog"
+	"sync/atomic"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/google/uuid"
@@ -15,10 +16,13 @@ import (
 	"github.com/aezen/engine/persistence"
 )
 
-// APISessionProps builds the session of an API channel.
-func APISessionProps(n *node.Node, store *persistence.TenantStore, channelID uuid.UUID, log *slog.Logger) *actor.Props {
+// APISessionProps builds the session of an API channel. tenantQueued counts the pending-send ids all API
+// sessions of the tenant hold (bounded by AEZEN_OUTBOUND_QUEUE_PER_TENANT); stats is what operators see of
+// this session's queue.
+func APISessionProps(n *node.Node, store *persistence.TenantStore, channelID uuid.UUID, log *slog.Logger,
+	tenantQueued *atomic.Int64, stats *APIQueueStats) *actor.Props {
 	return actor.PropsFromProducer(func() actor.Actor {
-		return &apiSession{node: n, store: store, channelID: channelID, log: log}
+		return &apiSession{node: n, store: store, channelID: channelID, log: log, tenantQueued: tenantQueued, stats: stats}
 	}, actor.WithDispatcher(node.Dispatcher))
 }
 

@@ -20,9 +20,12 @@ func (t *tenantActor) session(ctx actor.Context, channelID uuid.UUID, platform s
 		return s
 	}
 	var props *actor.Props
+	var status any
 	switch platform {
 	case domain.PlatformAPI:
-		props = channels.APISessionProps(t.node, t.store, channelID, t.log)
+		stats := &channels.APIQueueStats{}
+		status = stats
+		props = channels.APISessionProps(t.node, t.store, channelID, t.log, &t.outboundQueued, stats)
 	case domain.PlatformWhatsApp:
 		// The lease holder names this node and this session; a restart after a crash keeps it, so the
 		// restarted session takes over its own lease at once.
@@ -30,7 +33,7 @@ func (t *tenantActor) session(ctx actor.Context, channelID uuid.UUID, platform s
 	default:
 		return nil
 	}
-	s := &sessionRef{pid: ctx.Spawn(props), platform: platform}
+	s := &sessionRef{pid: ctx.Spawn(props), platform: platform, status: status}
 	t.sessions[channelID] = s
 	return s
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -66,6 +67,8 @@ type tenantActor struct {
 	// with it instead of running on for a tenant that is gone.
 	life    context.Context
 	endLife context.CancelFunc
+	// outboundQueued counts the pending-send ids its API channel sessions hold (channels/api.go).
+	outboundQueued atomic.Int64
 	// epoch is this activation's tenant lease (node/leases.go); 0 until it is taken.
 	epoch int64
 }

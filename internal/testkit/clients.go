@@ -135,6 +135,7 @@ type WebhookReceiver struct {
 	Secret string
 	mu     sync.Mutex
 	down   bool
+	failIf func(body []byte) bool
 	got    []Delivery
 	calls  int
 }
@@ -147,7 +148,7 @@ func NewWebhookReceiver(t testing.TB) *WebhookReceiver {
 		w.mu.Lock()
 		defer w.mu.Unlock()
 		w.calls++
-		if w.down {
+		if w.down || (w.failIf != nil && w.failIf(body)) {
 			rw.WriteHeader(http.StatusServiceUnavailable)
 			return
 		}
@@ -164,6 +165,13 @@ func NewWebhookReceiver(t testing.TB) *WebhookReceiver {
 func (w *WebhookReceiver) SetDown(down bool) {
 	w.mu.Lock()
 	w.down = down
+	w.mu.Unlock()
+}
+
+// FailIf makes the receiver refuse the deliveries whose body matches (nil: none).
+func (w *WebhookReceiver) FailIf(match func(body []byte) bool) {
+	w.mu.Lock()
+	w.failIf = match
 	w.mu.Unlock()
 }
 
