@@ -51,6 +51,13 @@ func TestFenceRefusesWritesOfAStaleActivation(t *testing.T) {
 	if ok, _ := MoveFence(ctx, first, 1); ok {
 		t.Fatal("an older activation moved the fence back")
 	}
+	// A migration on the stale activation's connection is not held to its epoch, and the epoch is back after.
+	if err := MigrateTenantUnfenced(ctx, first); err != nil {
+		t.Fatalf("migrating on a fenced connection: %v", err)
+	}
+	if _, err := first.Exec(ctx, insert, "by stale epoch 1 again"); !IsStaleEpoch(err) {
+		t.Fatalf("stale activation's write after a migration: %v, want SQLSTATE AZ001", err)
+	}
 	if _, err := open(0).Exec(ctx, insert, "by a tool"); err != nil {
 		t.Fatalf("connection without an epoch: %v", err)
 	}

@@ -130,3 +130,17 @@ func IsStaleEpoch(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "AZ001"
 }
+
+// MigrateTenantUnfenced migrates a tenant database on an activation's connection with the connection's epoch
+// cleared for the while: the fence is moved only after the migrations (the first of them creates it), so a
+// migration that writes rows must not be held to the old epoch.
+func MigrateTenantUnfenced(ctx context.Context, conn *pgx.Conn) error {
+	if _, err := conn.Exec(ctx, "SET aezen.epoch = ''"); err != nil {
+		return err
+	}
+	err := Migrate(ctx, conn, TenantSchema)
+	if _, resetErr := conn.Exec(ctx, "RESET aezen.epoch"); err == nil {
+		err = resetErr
+	}
+	return err
+}

@@ -168,7 +168,7 @@ func (t *tenantActor) activate(ctx actor.Context, identity string) error {
 	if err != nil {
 		return err
 	}
-	err = persistence.Migrate(c, conn.Conn(), persistence.TenantSchema)
+	err = persistence.MigrateTenantUnfenced(c, conn.Conn())
 	if err != nil {
 		conn.Release()
 		deps.Pools.Close(pool)
