@@ -1,7 +1,7 @@
 -- tenant_leases: at most one active tenant actor in the cluster. An activation takes the lease (a new,
 -- higher epoch) only when it is free: released by a passivation, or expired because its holder stopped
 -- renewing it (killed). The epoch is also written into the tenant database's activation_fence, so that a
--- stale activation's writes are refused there (see tenant migration 008).
+-- stale activation's writes are refused there (see tenant migration 009).
 CREATE TABLE tenant_leases (
     tenant_id   uuid PRIMARY KEY REFERENCES tenants (tenant_id) ON DELETE CASCADE,
     holder      text NOT NULL,
