@@ -120,6 +120,7 @@ func (s *Service) SetTenantStatus(ctx context.Context, tenantID uuid.UUID, statu
 		return Tenant{}, err
 	}
 	s.access.forgetAll()
+	s.keys.forgetAll()
 	t, err := s.master.GetTenant(ctx, tenantID)
 	return tenantView(t), err
 }

@@ -20,6 +20,7 @@ type Service struct {
 	master *persistence.Master
 	admin  *persistence.Admin
 	access *accessCache
+	keys   *keyCache
 	// dummyHash is compared against when an email is unknown, so that a login takes as long whether or not
 	// the email exists.
 	dummyHash []byte
@@ -28,7 +29,7 @@ type Service struct {
 // New builds the service on the node's master and admin connections.
 func New(cfg *config.Config, master *persistence.Master, admin *persistence.Admin) *Service {
 	dummy, _ := bcrypt.GenerateFromPassword([]byte("not-a-real-password"), bcrypt.DefaultCost)
-	return &Service{cfg: cfg, master: master, admin: admin, dummyHash: dummy, access: newAccessCache()}
+	return &Service{cfg: cfg, master: master, admin: admin, dummyHash: dummy, access: newAccessCache(), keys: newKeyCache()}
 }
 
 // User is a team member as the API shows it (never the password hash).

@@ -134,6 +134,7 @@ func (s *Service) UpdateUser(ctx context.Context, by Actor, id uuid.UUID, in Use
 		return User{}, err
 	}
 	s.access.forget(id)
+	s.keys.forgetAll() // the user's keys follow their role and existence
 	return userView(updated), nil
 }
 
@@ -162,6 +163,7 @@ func (s *Service) DeleteUser(ctx context.Context, by Actor, id uuid.UUID) (err e
 		return persistence.DeleteUser(ctx, tx, by.TenantID, id)
 	})
 	s.access.forget(id)
+	s.keys.forgetAll() // the user's keys follow their role and existence
 	return err
 }
 

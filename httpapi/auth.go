@@ -34,7 +34,13 @@ type principal struct {
 	Role     string
 	Version  int
 	Expires  time.Time
+	// APIKey is set when the caller authenticated with an API key instead of a JWT: it is re-checked like a
+	// token's user (revoked, expired, creator removed or demoted, tenant suspended).
+	APIKey string
 }
+
+// noExpiry stands for "never" in a principal whose API key has no expiresAt.
+var noExpiry = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
 
 type authenticator struct {
 	key      []byte
@@ -88,11 +94,39 @@ func (a *authenticator) verify(token string) (principal, error) {
 // currentAccess checks a verified token against the user's current access (deleted, password changed,
 // tenant suspended) and gives the principal the user's current role.
 func (s *Server) currentAccess(ctx context.Context, p principal) (principal, error) {
+	if p.APIKey != "" {
+		return s.keyAccess(ctx, p.APIKey)
+	}
 	role, err := s.accounts.CurrentRole(ctx, p.TenantID, p.UserID, p.Version)
 	if err != nil {
 		return principal{}, err
 	}
 	p.Role = role
+	return p, nil
+}
+
+// authenticate turns a bearer credential (a JWT or an API key) into the caller with their current role.
+func (s *Server) authenticate(ctx context.Context, token string) (principal, error) {
+	if accounts.IsAPIKey(token) {
+		return s.keyAccess(ctx, token)
+	}
+	p, err := s.auth.verify(token)
+	if err != nil {
+		return principal{}, err
+	}
+	return s.currentAccess(ctx, p)
+}
+
+// keyAccess checks an API key: the request acts as the key's creator with the key's role.
+func (s *Server) keyAccess(ctx context.Context, key string) (principal, error) {
+	ka, err := s.accounts.APIKeyAccess(ctx, key)
+	if err != nil {
+		return principal{}, err
+	}
+	p := principal{UserID: ka.UserID, TenantID: ka.TenantID, Role: ka.Role, Expires: noExpiry, APIKey: key}
+	if ka.ExpiresAt != nil {
+		p.Expires = *ka.ExpiresAt
+	}
 	return p, nil
 }
 
@@ -102,13 +136,10 @@ func (s *Server) requireAuth(c *fiber.Ctx) error {
 	h := c.Get(fiber.HeaderAuthorization)
 	token, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok || token == "" {
-		return &domain.Error{Code: domain.CodeUnauthorized, Message: "Authorization: Bearer <token> is required"}
+		return &domain.Error{Code: domain.CodeUnauthorized, Message: "Authorization: Bearer <token or API key> is required"}
 	}
-	p, err := s.auth.verify(token)
+	p, err := s.authenticate(c.UserContext(), token)
 	if err != nil {
-		return err
-	}
-	if p, err = s.currentAccess(c.UserContext(), p); err != nil {
 		return err
 	}
 	c.Locals(principalKey{}, p)

@@ -131,7 +131,8 @@ func buildOpenAPI(development bool) js {
 			"schemas":   apiSchemas(),
 			"responses": errorResponses(),
 			"securitySchemes": js{
-				"user":     js{"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "The token of POST /api/auth/login or /api/auth/register."},
+				"user": js{"type": "http", "scheme": "bearer", "description": "The JWT of POST /api/auth/login or /api/auth/register, or an API key " +
+					"(aezk_…, from POST /api/api-keys), which acts as the user who created it with the key's role."},
 				"operator": js{"type": "http", "scheme": "bearer", "description": "AEZEN_OPS_TOKEN, for operators only."},
 				"signature": js{"type": "apiKey", "in": "header", "name": "X-Aezen-Signature", "description": "sha256=<hex HMAC-SHA256, with the API channel's " +
 					"webhook secret, of \"<timestamp>.<raw body>\">, where <timestamp> is the Unix time in seconds sent in X-Aezen-Timestamp; " +

@@ -21,6 +21,9 @@ var apiOps = []apiOp{
 	// Accounts and team.
 	{method: "POST", path: "/api/auth/register", tag: "auth", summary: "Sign up: create a tenant and its owner", auth: authPublic, body: "RegisterRequest", status: http.StatusCreated, reply: "AuthResponse", errors: []int{http.StatusConflict, http.StatusTooManyRequests, http.StatusServiceUnavailable}},
 	{method: "POST", path: "/api/auth/login", tag: "auth", summary: "Log in", auth: authPublic, body: "LoginRequest", reply: "AuthResponse", errors: []int{http.StatusUnauthorized, http.StatusTooManyRequests, http.StatusServiceUnavailable}},
+	{method: "GET", path: "/api/api-keys", tag: "auth", summary: "The team's API keys (owners and admins; never the keys themselves)", reply: "APIKeyList", errors: []int{http.StatusForbidden}},
+	{method: "POST", path: "/api/api-keys", tag: "auth", summary: "Create an API key (owners and admins, a role no higher than the caller's): the key is shown once", body: "APIKeyCreate", status: http.StatusCreated, reply: "APIKeyCreated", errors: []int{http.StatusForbidden, http.StatusConflict}},
+	{method: "DELETE", path: "/api/api-keys/{keyId}", tag: "auth", summary: "Revoke an API key: refused at once on this member, within 2 s on every other", status: http.StatusNoContent, errors: []int{http.StatusForbidden}},
 	{method: "GET", path: "/api/auth/me", tag: "auth", summary: "The caller and their tenant", reply: "Me"},
 	{method: "GET", path: "/api/users", tag: "users", summary: "List the team", reply: "UserList"},
 	{method: "POST", path: "/api/users", tag: "users", summary: "Add a team member (owners and admins)", body: "CreateUserRequest", status: http.StatusCreated, reply: "User", errors: []int{http.StatusForbidden, http.StatusConflict}},
@@ -198,7 +201,7 @@ func include(relations ...string) param {
 }
 
 var apiTags = []js{
-	{"name": "auth", "description": "Sign up, log in, the current user."},
+	{"name": "auth", "description": "Sign up, log in, the current user, API keys for integrations."},
 	{"name": "users", "description": "The tenant's team."},
 	{"name": "team", "description": "How the team works: settings such as which conversations agents see."},
 	{"name": "channels", "description": "Connected channels (seed connectedChannels), and the signed endpoints of API channels."},

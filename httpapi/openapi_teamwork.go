@@ -26,6 +26,11 @@ func teamworkSchemas() js {
 		"CannedReplyUpdate": input(props{"shortcut": textRange(1, 50), "content": textRange(1, 65536)}),
 		"StatusRequest": input(props{"status": enum(domain.ChatStatuses.Strings()...),
 			"snoozedUntil": described(timestamp(), "With status PENDING: when the conversation opens again.")}, "status"),
+		"APIKey":        apiKeySchema(false),
+		"APIKeyCreated": apiKeySchema(true),
+		"APIKeyList":    object(props{"data": array(ref("APIKey"))}, "data"),
+		"APIKeyCreate": input(props{"name": textRange(1, 200), "role": described(enum(domain.Roles.Strings()...), "At most the caller's own role."),
+			"expiresAt": described(timestamp(), "Optional; in the future. Without it the key works until revoked.")}, "name", "role"),
 		"SettingsRequest": input(props{"agentVisibility": enum(domain.AgentVisibilities.Strings()...)}),
 	}
 }
@@ -33,4 +38,19 @@ func teamworkSchemas() js {
 // hexColor is a CSS hex color.
 func hexColor() js {
 	return js{"type": "string", "pattern": "^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$", "example": "#1f883d"}
+}
+
+// apiKeySchema is an API key as listed, or (withKey) as answered once at creation.
+func apiKeySchema(withKey bool) js {
+	p := props{"id": uuidSchema(), "name": text(200), "role": enum(domain.Roles.Strings()...),
+		"prefix":    described(text(11), "The key's first characters, to recognise it."),
+		"createdBy": described(uuidSchema(), "The user the key acts as (removing them revokes their keys)."),
+		"createdAt": timestamp(), "expiresAt": null(timestamp()),
+		"lastUsedAt": described(null(timestamp()), "Last use, recorded at most once a minute.")}
+	req := []string{"id", "name", "role", "prefix", "createdBy", "createdAt", "expiresAt", "lastUsedAt"}
+	if withKey {
+		p["key"] = described(text(0), "The key: send it as Authorization: Bearer <key>. It is shown only in this answer.")
+		req = append(req, "key")
+	}
+	return object(p, req...)
 }

@@ -97,6 +97,7 @@ func (s *Server) routes() {
 	authed := api.Group("", s.requireAuth)
 	authed.Get("/auth/me", s.me)
 	s.teamRoutes(authed)
+	s.apiKeyRoutes(authed)
 	s.conversationRoutes(authed)
 	s.channelRoutes(authed)
 	s.entityRoutes(authed)

@@ -24,12 +24,16 @@ const (
 )
 
 // wsUpgrade authenticates a WebSocket request before the upgrade: the token comes from the `token` query
-// parameter or from Sec-WebSocket-Protocol ("aezen.v1, <jwt>"). A bad or missing token is a plain 401.
+// parameter, from `Authorization: Bearer` or from Sec-WebSocket-Protocol ("aezen.v1, <jwt>"); an API key is
+// accepted wherever a JWT is. A bad or missing token is a plain 401.
 func (s *Server) wsUpgrade(c *fiber.Ctx) error {
 	if !websocket.IsWebSocketUpgrade(c) {
 		return fiber.ErrUpgradeRequired
 	}
 	token := c.Query("token")
+	if h, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer "); ok && token == "" {
+		token = h
+	}
 	if token == "" {
 		for _, p := range strings.Split(c.Get("Sec-WebSocket-Protocol"), ",") {
 			if p = strings.TrimSpace(p); p != "" && p != wsSubprotocol {
@@ -40,11 +44,8 @@ func (s *Server) wsUpgrade(c *fiber.Ctx) error {
 	if token == "" {
 		return &domain.Error{Code: domain.CodeUnauthorized, Message: "a token is required (query parameter token or Sec-WebSocket-Protocol)"}
 	}
-	p, err := s.auth.verify(token)
+	p, err := s.authenticate(c.UserContext(), token)
 	if err != nil {
-		return err
-	}
-	if p, err = s.currentAccess(c.UserContext(), p); err != nil {
 		return err
 	}
 	if a := s.hub.admits(p.TenantID, p.UserID, s.wsLimits()); a == userFull || a == tenantFull {

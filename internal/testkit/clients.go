@@ -43,8 +43,17 @@ func (e *Client) DialWS(token string) *WSClient {
 
 // DialWSRaw connects and returns the error instead of failing the test.
 func (e *Client) DialWSRaw(token string) (*WSClient, error) {
-	url := "ws" + strings.TrimPrefix(e.BaseURL, "http") + "/ws?token=" + token
-	conn, res, err := websocket.DefaultDialer.Dial(url, nil)
+	return e.dialWS("/ws?token="+token, nil)
+}
+
+// DialWSBearer connects with the credential (a JWT or an API key) in an Authorization: Bearer header.
+func (e *Client) DialWSBearer(credential string) (*WSClient, error) {
+	return e.dialWS("/ws", http.Header{"Authorization": {"Bearer " + credential}})
+}
+
+func (e *Client) dialWS(path string, header http.Header) (*WSClient, error) {
+	url := "ws" + strings.TrimPrefix(e.BaseURL, "http") + path
+	conn, res, err := websocket.DefaultDialer.Dial(url, header)
 	if err != nil {
 		if res != nil {
 			body, _ := io.ReadAll(res.Body)
