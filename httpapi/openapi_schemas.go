@@ -59,7 +59,7 @@ func apiSchemas() js {
 			"cannedReplyId": described(uuidSchema(), "Send this canned reply, its variables filled, instead of content."),
 			"contentType":   described(enum(contentTypes...), "TEXT by default; IMAGE, VIDEO, AUDIO, FILE and STICKER need mediaId."),
 			"metadata":      jsonObject(),
-			"mediaId":       described(uuidSchema(), "A READY file of POST /api/media whose type fits contentType (image/* for IMAGE, video/* for VIDEO, audio/* for AUDIO, image/webp for STICKER, any for FILE).")}),
+			"mediaId":       described(uuidSchema(), "A READY file of POST /api/media whose type fits contentType (image/* for IMAGE, video/* for VIDEO, audio/* for AUDIO, image/webp for STICKER, any for FILE). On WhatsApp, Ogg/Opus AUDIO goes out as a voice note, and AUDIO and STICKER take no caption (content).")}),
 		"SendResult": object(props{"message": ref("Message")}, "message"),
 		"Media": object(props{"mediaId": uuidSchema(), "mimeType": text(0), "size": integer(0, 0), "fileName": text(0),
 			"sha256":    described(text(0), "Hex SHA-256 of the bytes; also the ETag of GET /api/media/{mediaId}."),

@@ -3,6 +3,8 @@ package persistence
 import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/aezen/engine/media"
 )
 
 // TenantStore reads and writes one tenant's database. Its methods live in one file per entity.
@@ -12,6 +14,9 @@ type TenantStore struct {
 	// MediaURL signs a link to one of the tenant's media (set by the tenant at activation; nil leaves
 	// links empty).
 	MediaURL func(mediaID uuid.UUID) string
+	// Media is the tenant's file store (set by the tenant at activation), for the channel sessions that
+	// stream files to and from their platform.
+	Media media.Store
 }
 
 // SignMessage fills the signed URL of a message's media.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"strings"
 	"time"
@@ -48,6 +49,11 @@ type WhatsAppClient interface {
 	// SendText sends a text (or a caption) with the message id chosen before the send, so that a retried
 	// send carries the same id and the recipient's phone drops the repeat.
 	SendText(ctx context.Context, to, id, text string) error
+	// UploadMedia encrypts and uploads the file r yields for a message of kind (IMAGE, VIDEO, AUDIO, FILE or
+	// STICKER), streaming (never the whole file in memory), and describes the upload for SendMedia.
+	UploadMedia(ctx context.Context, kind string, r io.Reader) (*WAMedia, error)
+	// SendMedia sends an uploaded file as a message of its kind, with the id chosen before the send.
+	SendMedia(ctx context.Context, to, id string, m WAOutMedia) error
 	// MarkRead sends read receipts for messages of one chat (sender is needed in groups only).
 	MarkRead(ctx context.Context, chat, sender string, ids []string, at time.Time) error
 	// SetTyping shows (on) or hides the typing indicator in a chat.

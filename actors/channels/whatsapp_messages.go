@@ -57,6 +57,8 @@ type (
 	waSendDone struct {
 		msg sessions.Outbound
 		err error
+		// uploaded is the file this attempt uploaded, kept for the message's retries.
+		uploaded *sessions.WAMedia
 	}
 	// waSendNext resumes the outbox after pacing or a retry pause.
 	waSendNext struct{}

@@ -27,10 +27,13 @@ type outbox struct {
 	busy    bool
 	paced   bool
 	limiter *rate.Limiter
+	// uploaded keeps a file's upload while its message is retried, so a retry sends it without uploading again.
+	uploaded map[uuid.UUID]*sessions.WAMedia
 }
 
 func (o *outbox) initOutbox(l *rate.Limiter) {
 	o.known, o.sent, o.limiter = map[uuid.UUID]bool{}, map[uuid.UUID]time.Time{}, l
+	o.uploaded = map[uuid.UUID]*sessions.WAMedia{}
 }
 
 func (s *whatsappSession) receiveOutbox(ctx actor.Context) {
@@ -120,13 +123,8 @@ func (s *whatsappSession) kick(ctx actor.Context) {
 	}
 	s.paced = false
 	s.busy = true
-	m, client := s.queue[0], s.client
-	text := m.Content
-	go func() {
-		c, cancel := context.WithTimeout(context.Background(), s.waTimeout())
-		defer cancel()
-		root.Send(self, &waSendDone{msg: m, err: client.SendText(c, m.To, m.PlatformMessageID, text)})
-	}()
+	send := s.sendFunc(s.queue[0], s.client)
+	go func() { root.Send(self, send()) }()
 }
 
 // sendDone reports SENT, retries a transient failure with the same id, or reports FAILED after the last try.
@@ -134,6 +132,9 @@ func (s *whatsappSession) sendDone(ctx actor.Context, res *waSendDone) {
 	s.busy = false
 	if len(s.queue) == 0 || s.queue[0].MessageID != res.msg.MessageID {
 		return
+	}
+	if res.uploaded != nil {
+		s.uploaded[res.msg.MessageID] = res.uploaded
 	}
 	if res.err == nil {
 		s.sent[res.msg.MessageID] = time.Now()
@@ -175,6 +176,7 @@ func (s *whatsappSession) next(ctx actor.Context) {
 		s.pruneSent()
 	}
 	delete(s.known, s.queue[0].MessageID)
+	delete(s.uploaded, s.queue[0].MessageID)
 	s.queue = s.queue[1:]
 	s.attempt = 0
 	s.kick(ctx)

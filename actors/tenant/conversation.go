@@ -125,9 +125,8 @@ func (c *conversationActor) send(ctx actor.Context, in ops.SendInput, done func(
 	if sender == "" {
 		sender = domain.SenderAgent
 	}
-	if in.MediaID != nil && c.conv.Platform != domain.PlatformAPI {
-		// Only the API channel delivers files so far; a WhatsApp session would send the caption alone.
-		done(ops.SendResult{}, domain.InvalidField("mediaId", "files can be sent on API channels only for now (this chat is on "+c.conv.Platform+")"))
+	if err := checkMediaSend(c.conv.Platform, in); err != nil {
+		done(ops.SendResult{}, err)
 		return
 	}
 	nm := persistence.NewOutbound{

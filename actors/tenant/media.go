@@ -15,6 +15,7 @@ import (
 	"github.com/aezen/engine/domain"
 	"github.com/aezen/engine/media"
 	"github.com/aezen/engine/media/pgstore"
+	"github.com/aezen/engine/sessions"
 )
 
 // uploadIdle is how long an upload may wait for its next piece before it is dropped.
@@ -24,6 +25,7 @@ const uploadIdle = 30 * time.Second
 func (t *tenantActor) openMedia(pool *pgxpool.Pool) {
 	cfg := t.node.Deps().Config
 	t.media = pgstore.New(pool)
+	t.store.Media = t.media
 	t.uploads = media.NewUploads(uploadIdle)
 	t.signer = media.NewSigner(cfg.JWTSecret, cfg.MediaURLTTL, cfg.PublicURL)
 	tenantID, signer := t.tenantID, t.signer
@@ -90,4 +92,23 @@ func contentTypeOf(mimeType string) string {
 		return domain.ContentAudio
 	}
 	return domain.ContentFile
+}
+
+// checkMediaSend refuses a file send the chat's channel cannot deliver as asked: API and WhatsApp channels
+// send files; WhatsApp shows no caption on audio (voice notes) and stickers, so a caption there is a 400
+// rather than text the customer would never see.
+func checkMediaSend(platform string, in ops.SendInput) error {
+	if in.MediaID == nil {
+		return nil
+	}
+	switch platform {
+	case domain.PlatformAPI:
+		return nil
+	case domain.PlatformWhatsApp:
+		if in.Content != "" && !sessions.CaptionAllowed(in.ContentType) {
+			return domain.InvalidField("content", "WhatsApp shows no caption on "+in.ContentType+" messages; send the text separately")
+		}
+		return nil
+	}
+	return domain.InvalidField("mediaId", "files cannot be sent on "+platform+" channels")
 }

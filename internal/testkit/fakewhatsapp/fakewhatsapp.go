@@ -26,6 +26,8 @@ type WhatsApp struct {
 	sendErrs   []error
 	crashes    int
 	sent       []Sent
+	uploads    []Upload
+	uploadErrs []error
 	reads      []Read
 	typing     []Typing
 	pairPhones []string
@@ -38,8 +40,10 @@ type Sent struct {
 	ChannelID uuid.UUID
 	To, ID    string
 	Text      string
-	Err       error
-	At        time.Time
+	// Media is set for a file send: what the message carried.
+	Media *sessions.WAOutMedia
+	Err   error
+	At    time.Time
 }
 
 // Read is a read receipt a fake client sent.
