@@ -141,20 +141,25 @@ func need(t testing.TB, ok bool, format string, args ...any) {
 	}
 }
 
-// Choose selects the option of a select element whose text contains label, as a user would.
+// Choose selects the option of a select element whose text contains label, as a user would, waiting for
+// the option to be there (options often come from a query still loading).
 func (p *Page) Choose(sel Node, label string) {
 	p.t.Helper()
-	var ok bool
-	err := p.Call(sel, `function(label){
+	p.Focus(sel)
+	p.Eventually(fmt.Sprintf("an option %q to choose", label), func() bool {
+		var ok bool
+		err := p.Call(sel, `function(label){
 		const opt = [...this.options].find(o => o.text.includes(label));
-		if (!opt) return false;
+		if (!opt || this.disabled) return false;
 		Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, "value").set.call(this, opt.value);
 		this.dispatchEvent(new Event("change", {bubbles: true}));
 		return true;
 	}`, &ok, label)
-	if err != nil || !ok {
-		p.t.Fatalf("choosing %q: %v", label, err)
-	}
+		if err != nil {
+			p.t.Fatalf("choosing %q: %v", label, err)
+		}
+		return ok
+	})
 }
 
 // Shows waits for an element with role whose rendered text contains text (for roles named by their author

@@ -93,7 +93,7 @@ func TestSignUpLiveInboxAndReply(t *testing.T) {
 	status := p.FindName("combobox", "Status")
 	p.Choose(status, "Closed")
 	p.Eventually("no closed conversations", func() bool { return len(p.All("link", p.FindName("list", "Conversations"))) == 0 })
-	p.Choose(status, "All")
+	p.Choose(status, "Any status")
 	p.Eventually("both conversations again", func() bool { return len(p.All("link", p.FindName("list", "Conversations"))) == 2 })
 
 	search := p.FindName("searchbox", "Search conversations")

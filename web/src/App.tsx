@@ -6,6 +6,7 @@ import { session, useToken } from "./session";
 import { Live, useLiveState } from "./live";
 import { AuthPage } from "./pages/AuthPage";
 import { InboxPage } from "./pages/InboxPage";
+import { Toasts } from "./components/Toasts";
 
 // Screens other than the inbox load on first visit, keeping the first load small.
 const ChannelsPage = lazy(() => import("./pages/ChannelsPage"));
@@ -91,6 +92,7 @@ function SignedIn({ token }: { token: string }) {
               </Routes>
             </Suspense>
           </main>
+          <Toasts />
         </div>
       </LiveContext.Provider>
     </MeContext.Provider>

@@ -5,7 +5,10 @@ import type { Conversation, Message } from "./api/client";
 
 export type ConversationPage = { data: Conversation[]; nextCursor: string | null };
 export type MessagePage = { data: Message[]; nextCursor: string | null };
-export type ConversationFilter = { status: string; search: string };
+/** The inbox's filters: status ("" any), search text, assignee ("" anyone, "none", or a user id: "Me" is the
+ * signed-in user's id, so that an event can be matched without asking the engine) and label ("" any, or an id). */
+export type ConversationFilter = { status: string; search: string; assignee: string; label: string };
+export const noFilter: ConversationFilter = { status: "", search: "", assignee: "", label: "" };
 
 export const keys = {
   conversations: (f?: ConversationFilter) => (f ? ["conversations", f] : ["conversations"]) as readonly unknown[],
@@ -72,8 +75,12 @@ export function setMessageStatus(qc: QueryClient, chatId: string, messageId: str
   });
 }
 
-function matches(f: ConversationFilter, c: Conversation): boolean {
+/** Whether a conversation belongs in a list with filter f (the engine's rules for status, assignee, label). */
+export function matches(f: ConversationFilter, c: Conversation): boolean {
   if (f.status && c.status !== f.status) return false;
+  if (f.assignee === "none" && c.assignee) return false;
+  if (f.assignee && f.assignee !== "none" && c.assignee !== f.assignee) return false;
+  if (f.label && !(c.labels ?? []).some((l) => l.labelId === f.label)) return false;
   if (f.search) {
     const q = f.search.toLowerCase();
     return [c.contactName, c.contactNumber, c.platformCustomerId, c.lastMessage].some((v) => v?.toLowerCase().includes(q));
@@ -87,7 +94,7 @@ export function upsertConversation(qc: QueryClient, c: Conversation) {
   qc.setQueryData(keys.conversation(c.chatId), c);
   for (const [key, old] of qc.getQueriesData<InfiniteData<ConversationPage>>({ queryKey: keys.conversations() })) {
     if (!old) continue;
-    const f = (key[1] ?? { status: "", search: "" }) as ConversationFilter;
+    const f = { ...noFilter, ...(key[1] as Partial<ConversationFilter> | undefined) };
     let prev: Conversation | undefined;
     const pages = old.pages.map((p) => ({
       ...p,

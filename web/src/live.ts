@@ -6,6 +6,7 @@ import type { QueryClient } from "@tanstack/react-query";
 import type { Conversation, Message, WhatsAppStatus } from "./api/client";
 import { keys, setMessageStatus, upsertConversation, upsertMessage } from "./cache";
 import { session } from "./session";
+import { toastStore } from "./toasts";
 
 export type LiveState = "connecting" | "online" | "offline";
 
@@ -109,6 +110,32 @@ export class Live {
         // A channel the cached list does not know yet (created elsewhere): read the list again.
         const channels = this.qc.getQueryData<{ data: { channelId: string }[] }>(["channels"]);
         if (channels && !channels.data.some((ch) => ch.channelId === c.channelId)) void this.qc.invalidateQueries({ queryKey: ["channels"] });
+        break;
+      }
+      case "assignment_changed": {
+        // The conversation as it is now: the lists filtered by assignee gain or lose it.
+        const d = f.data as { chatId: string; conversation: Conversation };
+        upsertConversation(this.qc, d.conversation);
+        break;
+      }
+      case "note_added": {
+        const d = f.data as { message: Message };
+        upsertMessage(this.qc, d.message);
+        break;
+      }
+      case "mention": {
+        // Only the mentioned user gets this event: tell them who and where.
+        const d = f.data as { chatId: string; message: Message; authorId?: string | null };
+        upsertMessage(this.qc, d.message);
+        const users = this.qc.getQueryData<{ data: { userId: string; fullName?: string | null; email: string }[] }>(["users"]);
+        const author = users?.data.find((u) => u.userId === d.authorId);
+        const who = author ? author.fullName || author.email : "A teammate";
+        const text = d.message.content;
+        toastStore.push({
+          text: `${who} mentioned you in a note`,
+          detail: text.length > 120 ? text.slice(0, 119) + "…" : text,
+          link: { to: "/inbox/" + d.chatId, label: "Open the conversation" },
+        });
         break;
       }
       case "qr": {

@@ -13,6 +13,11 @@ export type Product = Schemas["Product"];
 export type Order = Schemas["Order"];
 export type Customer = Schemas["Customer"];
 export type WhatsAppStatus = Schemas["WhatsAppStatus"];
+export type Label = Schemas["Label"];
+export type LabelRef = Schemas["LabelRef"];
+export type CannedReply = Schemas["CannedReply"];
+export type Settings = Schemas["Settings"];
+export type MessageMedia = Schemas["MessageMedia"];
 
 /** An answer in the API's error envelope: {error: {code, message, fields}}. */
 export class ApiError extends Error {

@@ -1,14 +1,15 @@
 import { Fragment, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { Link } from "react-router-dom";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, errorText, newKey, unwrap, type Conversation, type Message } from "../api/client";
-import { keys, upsertConversation, upsertMessage } from "../cache";
-import { clock, dayLabel, sameDay } from "../format";
-import { drafts } from "../session";
+import { api, errorText, unwrap, type Conversation } from "../api/client";
+import { keys, upsertConversation } from "../cache";
+import { dayLabel, sameDay, shortTime } from "../format";
 import { useLive } from "../App";
 import { CustomerPanel } from "./CustomerPanel";
-
-const statusLabel: Record<string, string> = { PENDING: "Pending", SENT: "Sent", DELIVERED: "Delivered", READ: "Read", FAILED: "Failed" };
+import { ConversationActions } from "./ConversationActions";
+import { MessageItem } from "./MessageItem";
+import { Composer } from "./Composer";
+import { statusLabels } from "./ConversationFilters";
 
 /** One conversation: its history (older pages on scroll up), the composer and the customer panel. */
 export function ChatView({ chatId }: { chatId: string }) {
@@ -84,8 +85,13 @@ export function ChatView({ chatId }: { chatId: string }) {
           </Link>
           <div className="grow">
             <h2>{name}</h2>
-            {c && <span className="muted">{c.platform === "WHATSAPP" ? "WhatsApp" : c.platform} · {c.status.toLowerCase()}</span>}
+            {c && (
+              <span className="muted">
+                {c.platform === "WHATSAPP" ? "WhatsApp" : c.platform} · {c.snoozedUntil ? `snoozed until ${shortTime(c.snoozedUntil)}` : statusLabels[c.status].toLowerCase()}
+              </span>
+            )}
           </div>
+          {c && <ConversationActions conversation={c} />}
           <button className="ghost" aria-expanded={panel} onClick={() => setPanel(!panel)}>
             Customer
           </button>
@@ -114,136 +120,6 @@ export function ChatView({ chatId }: { chatId: string }) {
       </section>
       {panel && c && <CustomerPanel conversation={c} onClose={() => setPanel(false)} />}
     </>
-  );
-}
-
-function MessageItem({ m, customer, chatId }: { m: Message; customer: string; chatId: string }) {
-  const send = useSend(chatId);
-  const out = m.senderType !== "CUSTOMER";
-  return (
-    <li className={"msg " + (out ? "out" : "in")}>
-      <span className="meta">
-        <span className="sender">{out ? (m.senderType === "SYSTEM" ? "System" : "Team") : customer}</span>{" "}
-        <time dateTime={m.timestamp}>{clock(m.timestamp)}</time>
-      </span>
-      <p className="body">{m.content}</p>
-      {out && m.status in statusLabel && (
-        <span className={"status s-" + m.status.toLowerCase()}>
-          {statusLabel[m.status]}
-          {m.status === "FAILED" && (
-            <>
-              {m.error ? `: ${m.error}` : ""}{" "}
-              <button className="link" onClick={() => send.mutate({ content: m.content, key: m.messageId.startsWith("tmp-") ? m.messageId.slice(4) : newKey() })}>
-                Retry
-              </button>
-            </>
-          )}
-        </span>
-      )}
-    </li>
-  );
-}
-
-/** Sends with an Idempotency-Key; the message shows at once as PENDING and is reconciled by its
- * clientMessageId when the engine's copy arrives (answer or live event, whichever is first). */
-function useSend(chatId: string) {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: ({ content, key }: { content: string; key: string }) =>
-      unwrap(
-        api.POST("/api/conversations/{chatId}/send", {
-          params: { path: { chatId }, header: { "Idempotency-Key": key } },
-          body: { content, metadata: { clientMessageId: key } },
-        }),
-      ),
-    onMutate: ({ content, key }) => {
-      const optimistic: Message = {
-        messageId: "tmp-" + key,
-        chatId,
-        platformMessageId: null,
-        senderType: "AGENT",
-        contentType: "TEXT",
-        content,
-        metadata: { clientMessageId: key },
-        timestamp: new Date().toISOString(),
-        status: "PENDING",
-        isRead: true,
-      };
-      upsertMessage(qc, optimistic);
-    },
-    onSuccess: (res) => upsertMessage(qc, res.message),
-    onError: (err, { content, key }) => {
-      qc.setQueryData(keys.messages(chatId), (old: { pages: { data: Message[] }[] } | undefined) =>
-        old
-          ? { ...old, pages: old.pages.map((p) => ({ ...p, data: p.data.map((x) => (x.messageId === "tmp-" + key ? { ...x, content, status: "FAILED" as const, error: errorText(err) } : x)) })) }
-          : old,
-      );
-    },
-  });
-}
-
-function Composer({ chatId }: { chatId: string }) {
-  const live = useLive();
-  const send = useSend(chatId);
-  const [text, setText] = useState(() => drafts.get(chatId));
-  // The text as of the last keystroke, read and cleared synchronously: a second click in the same moment
-  // finds it empty even before React renders, so nothing is sent twice.
-  const current = useRef(text);
-  const typingUntil = useRef(0);
-  const stopTimer = useRef<ReturnType<typeof setTimeout>>();
-  useEffect(() => () => clearTimeout(stopTimer.current), []);
-  const typing = (on: boolean) => live?.send("typing", { chatId, on });
-  const change = (v: string) => {
-    setText(v);
-    current.current = v;
-    drafts.set(chatId, v);
-    const now = Date.now();
-    if (now > typingUntil.current) {
-      typing(true);
-      typingUntil.current = now + 3000;
-    }
-    clearTimeout(stopTimer.current);
-    stopTimer.current = setTimeout(() => {
-      typing(false);
-      typingUntil.current = 0;
-    }, 4000);
-  };
-  const submit = () => {
-    const content = current.current.trim();
-    if (!content) return;
-    current.current = "";
-    setText("");
-    drafts.set(chatId, "");
-    clearTimeout(stopTimer.current);
-    typing(false);
-    typingUntil.current = 0;
-    send.mutate({ content, key: newKey() });
-  };
-  return (
-    <form
-      className="composer"
-      onSubmit={(e) => {
-        e.preventDefault();
-        submit();
-      }}
-    >
-      <textarea
-        aria-label="Message"
-        placeholder="Write a reply…  (Enter sends, Shift+Enter breaks the line)"
-        rows={2}
-        value={text}
-        onChange={(e) => change(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
-            e.preventDefault();
-            submit();
-          }
-        }}
-      />
-      <button type="submit" className="primary" disabled={!text.trim()}>
-        Send
-      </button>
-    </form>
   );
 }
 

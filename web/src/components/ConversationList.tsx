@@ -5,6 +5,9 @@ import { Link } from "react-router-dom";
 import { api, errorText, unwrap, type Conversation } from "../api/client";
 import { keys, type ConversationFilter } from "../cache";
 import { shortTime } from "../format";
+import { useMe } from "../App";
+import { useMemberName } from "../hooks/team";
+import { LabelChips } from "./LabelChips";
 
 /** The inbox list, newest activity first, virtualized: only the rows in view are in the page. */
 export function ConversationList({ filter, selected, onOpen }: { filter: ConversationFilter; selected?: string; onOpen: (chatId: string) => void }) {
@@ -13,13 +16,25 @@ export function ConversationList({ filter, selected, onOpen }: { filter: Convers
     queryFn: ({ pageParam }) =>
       unwrap(
         api.GET("/api/conversations", {
-          params: { query: { limit: 100, cursor: pageParam || undefined, status: (filter.status || undefined) as Conversation["status"] | undefined, search: filter.search || undefined } },
+          params: {
+            query: {
+              limit: 100,
+              cursor: pageParam || undefined,
+              status: (filter.status || undefined) as Conversation["status"] | undefined,
+              search: filter.search || undefined,
+              assignee: filter.assignee || undefined,
+              label: filter.label || undefined,
+            },
+          },
         }),
       ),
     initialPageParam: "",
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const items = q.data?.pages.flatMap((p) => p.data) ?? [];
+  const me = useMe();
+  const memberName = useMemberName();
+  const assigneeText = (id: string | null) => (!id ? "" : id === me.user.userId ? "you" : memberName(id));
   // Channel names for the rows (the same query the Channels screen uses).
   const channels = useQuery({ queryKey: ["channels"], queryFn: () => unwrap(api.GET("/api/channels", { params: { query: { limit: 200 } } })) });
   const channelName = (c: Conversation) =>
@@ -81,10 +96,12 @@ export function ConversationList({ filter, selected, onOpen }: { filter: Convers
                   <strong className="conv-name" id={"conv-" + c.chatId}>
                     {name}
                   </strong>
+                  <LabelChips labels={c.labels} />
                   <time className="muted">{c.lastMessageAt ? shortTime(c.lastMessageAt) : ""}</time>
                 </span>
                 <span className="conv-bottom">
                   <span className="conv-last muted">{c.lastMessage ?? "No messages"}</span>
+                  {c.assignee && <span className="assignee">Assigned to {assigneeText(c.assignee)}</span>}
                   <span className="chip">{channelName(c)}</span>
                   {c.unreadCount > 0 && (
                     <span className="badge" aria-label={`${c.unreadCount} unread`}>

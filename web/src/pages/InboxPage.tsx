@@ -2,18 +2,14 @@ import { useEffect, useRef, useState } from "react";
 import { useNavigate, useParams } from "react-router-dom";
 import { ConversationList } from "../components/ConversationList";
 import { ChatView } from "../components/ChatView";
-import type { ConversationFilter } from "../cache";
-import type { Conversation } from "../api/client";
-
-// Every chat status of the API: a status added there and not here fails the build.
-const statusLabels: Record<Conversation["status"], string> = { OPEN: "Open", PENDING: "Pending", RESOLVED: "Resolved", CLOSED: "Closed" };
-const statuses = ["", ...Object.keys(statusLabels)] as ("" | Conversation["status"])[];
+import { ConversationFilters } from "../components/ConversationFilters";
+import { noFilter, type ConversationFilter } from "../cache";
 
 /** The inbox: conversation list, the open chat and its customer panel. On a phone, one pane at a time. */
 export function InboxPage() {
   const { chatId } = useParams();
   const navigate = useNavigate();
-  const [status, setStatus] = useState("");
+  const [filters, setFilters] = useState<ConversationFilter>(noFilter);
   const [search, setSearch] = useState("");
   const [debounced, setDebounced] = useState("");
   const searchRef = useRef<HTMLInputElement>(null);
@@ -33,7 +29,7 @@ export function InboxPage() {
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, []);
-  const filter: ConversationFilter = { status, search: debounced };
+  const filter: ConversationFilter = { ...filters, search: debounced };
   return (
     <div className={"inbox" + (chatId ? " has-chat" : "")}>
       <section className="list-pane" aria-label="Inbox">
@@ -46,14 +42,8 @@ export function InboxPage() {
             value={search}
             onChange={(e) => setSearch(e.target.value)}
           />
-          <select aria-label="Status" value={status} onChange={(e) => setStatus(e.target.value)}>
-            {statuses.map((s) => (
-              <option key={s} value={s}>
-                {s ? statusLabels[s] : "All"}
-              </option>
-            ))}
-          </select>
         </div>
+        <ConversationFilters filter={filters} onChange={setFilters} />
         <ConversationList filter={filter} selected={chatId} onOpen={(id) => navigate("/inbox/" + id)} />
       </section>
       {chatId ? (
