@@ -24,6 +24,7 @@ func (s *Server) conversationRoutes(r fiber.Router) {
 	r.Put("/conversations/:chatId/labels", setLabelsHandler(s, ops.OpConversationLabels, "chatId"))
 	s.labelRoutes(r)
 	s.cannedRoutes(r)
+	r.Get("/search", s.search)
 	r.Get("/settings", s.getSettings)
 	r.Put("/settings", managersOnly("change the team's settings"), s.updateSettings)
 }

@@ -69,6 +69,18 @@ var apiOps = []apiOp{
 			"A customer's message also reopens a RESOLVED conversation. Publishes conversation_updated.", body: "StatusRequest", reply: "Conversation"},
 	{method: "PUT", path: "/api/conversations/{chatId}/labels", tag: "inbox", summary: "Replace the conversation's labels",
 		notes: "Publishes conversation_updated.", body: "SetLabelsRequest", reply: "Conversation"},
+	{method: "GET", path: "/api/search", tag: "inbox", summary: "Full-text search over messages, notes and customers, grouped by conversation",
+		notes: "Every word of q must match (in any order, any case, accents ignored: \"informacao\" finds \"informação\"); a word of two or more characters also matches " +
+			"as the start of a longer one (\"infor\" finds \"informação\"). Words are runs of letters and digits, anything else separates them; nothing in q is query syntax. " +
+			"A query of digits and phone punctuation only (\"+55 11 99999-8888\") also matches the digits written together, as customers' phones are indexed by their digits. " +
+			"Messages and internal notes match by their text (a media message by its caption), customers by name, email, phone and platform id; a customer's match shows in each of their conversations. " +
+			"Conversations come newest activity first, like the inbox, each with hitCount and its first 3 hits (the customer's first, then the newest messages and notes). " +
+			"Only conversations the caller may see are searched (an agent under ASSIGNED_AND_UNASSIGNED finds nothing in a colleague's conversations). " +
+			"Excerpts are HTML: see SearchHit.excerpt.",
+		reply: "SearchPage", params: []param{
+			{name: "q", in: "query", required: true, desc: "The words to find: 1 to 200 characters, at most 10 words (400 otherwise, in the error envelope).", schema: textRange(1, 200)},
+			query("limit", "Conversations per page, 1 to 50 (default 20).", integer(1, 50)),
+			query("cursor", "nextCursor of the previous page.", text(0))}},
 	{method: "GET", path: "/api/labels", tag: "team", summary: "The team's labels, by name", reply: "LabelList"},
 	{method: "POST", path: "/api/labels", tag: "team", summary: "Create a label (owners and admins)", body: "LabelCreate", status: http.StatusCreated, reply: "Label", errors: []int{http.StatusForbidden, http.StatusConflict}},
 	{method: "GET", path: "/api/labels/{labelId}", tag: "team", summary: "One label", reply: "Label"},

@@ -31,6 +31,27 @@ func teamworkSchemas() js {
 		"APIKeyList":    object(props{"data": array(ref("APIKey"))}, "data"),
 		"APIKeyCreate": input(props{"name": textRange(1, 200), "role": described(enum(domain.Roles.Strings()...), "At most the caller's own role."),
 			"expiresAt": described(timestamp(), "Optional; in the future. Without it the key works until revoked.")}, "name", "role"),
+		"SearchPage": described(cursorPage("SearchConversation"), "Conversations with hits, newest activity first."),
+		"SearchConversation": object(props{"chatId": uuidSchema(), "channelId": uuidSchema(), "platform": enum(platforms...),
+			"status":        enum(domain.ChatStatuses.Strings()...),
+			"snoozedUntil":  described(null(timestamp()), "Set while the conversation is snoozed."),
+			"assignee":      null(uuidSchema()),
+			"lastMessageAt": null(timestamp()), "startedAt": timestamp(),
+			"customer": ref("SearchCustomer"),
+			"hitCount": described(integer(1, 0), "How many of the conversation's messages and notes match, plus 1 when its customer does."),
+			"hits":     described(array(ref("SearchHit")), "The first 3 hits at most: the customer's first, then the newest messages and notes.")},
+			"chatId", "channelId", "platform", "status", "snoozedUntil", "assignee", "lastMessageAt", "startedAt", "customer", "hitCount", "hits"),
+		"SearchCustomer": object(props{"customerId": uuidSchema(), "fullName": null(text(0)), "email": null(text(0)), "phone": null(text(0)),
+			"platformCustomerId": text(0), "avatarUrl": null(text(0))}, "customerId", "fullName", "email", "phone", "platformCustomerId", "avatarUrl"),
+		"SearchHit": object(props{
+			"kind":      described(enum("message", "note", "customer"), "message: a customer's, agent's or system message; note: an internal note; customer: the conversation's customer (name, email, phone, platform id)."),
+			"messageId": described(uuidSchema(), "The message or note; absent for a customer hit."),
+			"excerpt": described(text(0), "HTML, safe to insert as is: the matched text with every character HTML-escaped (&amp; &lt; &gt; &#34; &#39;) and each matched word "+
+				"wrapped in <mark> and </mark>, the only markup it contains. A long text is cut to about 30 words from around its best match; "+
+				"what looks like an HTML tag in it is left out, and ¿ ¡ « » curly quotes, ellipses and dashes show as spaces; "+
+				"a customer hit is their name, email, phone (digits only) and platform id joined by \" · \"."),
+			"createdAt": described(timestamp(), "When the message or note was written; for a customer, when they were first seen.")},
+			"kind", "excerpt", "createdAt"),
 		"SettingsRequest": input(props{"agentVisibility": enum(domain.AgentVisibilities.Strings()...)}),
 	}
 }

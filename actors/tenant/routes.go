@@ -27,6 +27,7 @@ var routes = table(
 	onChatBy(ops.OpConversationAssign, func(in ops.AssignInput) uuid.UUID { return in.ChatID }, (*conversationActor).assign),
 	onChat(ops.OpConversationStatus, func(in ops.StatusInput) uuid.UUID { return in.ChatID }, (*conversationActor).setStatus),
 	onChatBy(ops.OpConversationNote, func(in ops.NoteInput) uuid.UUID { return in.ChatID }, (*conversationActor).note),
+	query(ops.OpSearch, queries.Search),
 	query(ops.OpSettingsGet, queries.GetSettings),
 	query(ops.OpSettingsUpdate, queries.UpdateSettings),
 	query(ops.OpLabelCreate, queries.CreateLabel),
