@@ -117,6 +117,15 @@ var apiOps = []apiOp{
 	{method: "POST", path: "/api/integrations/whatsapp/pair-phone", tag: "whatsapp", summary: "Pair by phone number instead of QR code", body: "PairPhoneRequest", reply: "PairPhoneResult", errors: []int{http.StatusForbidden, http.StatusConflict}},
 	{method: "POST", path: "/api/integrations/whatsapp/logout", tag: "whatsapp", summary: "Unlink the WhatsApp device", reply: "WhatsAppStatus", errors: []int{http.StatusForbidden}},
 	{method: "POST", path: "/api/integrations/whatsapp/send", tag: "whatsapp", summary: "Send a text to a phone number", body: "WhatsAppSendRequest", status: http.StatusAccepted, reply: "SendResult", params: []param{idempotencyKey}, errors: []int{http.StatusConflict, http.StatusUnprocessableEntity}},
+	{method: "POST", path: "/api/channels/{channelId}/whatsapp/connect", tag: "whatsapp", summary: "Switch this WhatsApp number's session on (owners and admins)",
+		notes: "Idempotent: a session already on stays as it is. Without a linked device the status becomes WAITING_QR and qr events carry this channelId. " +
+			"404 for a channel the tenant does not have, 409 for a channel of another platform or an inactive one.",
+		reply: "WhatsAppStatus", errors: []int{http.StatusForbidden, http.StatusNotFound, http.StatusConflict}},
+	{method: "POST", path: "/api/channels/{channelId}/whatsapp/disconnect", tag: "whatsapp", summary: "Switch this WhatsApp number's session off, keeping its linked device (owners and admins)", reply: "WhatsAppStatus", errors: []int{http.StatusForbidden, http.StatusNotFound, http.StatusConflict}},
+	{method: "GET", path: "/api/channels/{channelId}/whatsapp/status", tag: "whatsapp", summary: "This WhatsApp number's connection status", reply: "WhatsAppStatus", errors: []int{http.StatusNotFound, http.StatusConflict}},
+	{method: "GET", path: "/api/channels/{channelId}/whatsapp/qr.png", tag: "whatsapp", summary: "This number's pairing QR code as an image (404 when none is waiting)", reply: replyPNG, errors: []int{http.StatusNotFound, http.StatusConflict}},
+	{method: "POST", path: "/api/channels/{channelId}/whatsapp/pair-phone", tag: "whatsapp", summary: "Pair this number by phone number instead of QR code (owners and admins)", body: "PairPhoneRequest", reply: "PairPhoneResult", errors: []int{http.StatusForbidden, http.StatusNotFound, http.StatusConflict}},
+	{method: "POST", path: "/api/channels/{channelId}/whatsapp/logout", tag: "whatsapp", summary: "Unlink this number's WhatsApp device (owners and admins)", reply: "WhatsAppStatus", errors: []int{http.StatusForbidden, http.StatusNotFound, http.StatusConflict}},
 
 	// Development only.
 	{method: "POST", path: "/api/dev/channels/{channelId}/customer-message", tag: "channels", summary: "Play the customer of an API channel (development only; owners and admins)",
@@ -219,7 +228,7 @@ var apiTags = []js{
 	{"name": "channels", "description": "Connected channels (seed connectedChannels), and the signed endpoints of API channels."},
 	{"name": "inbox", "description": "Conversations as the inbox shows them: unread counts, sending, marking read."},
 	{"name": "media", "description": "Files in the tenant's media store: uploads for sending, and received files. Every media object carries a signed, expiring url."},
-	{"name": "whatsapp", "description": "The tenant's WhatsApp connection."},
+	{"name": "whatsapp", "description": "The tenant's WhatsApp numbers: one session per WHATSAPP channel; /api/integrations/whatsapp acts on the default (oldest) one."},
 	{"name": "products", "description": "The catalogue."},
 	{"name": "customers", "description": "End customers met on the channels."},
 	{"name": "orders", "description": "Orders with their items."},

@@ -25,7 +25,9 @@ type WAOpenRequest struct {
 	ChannelID uuid.UUID
 	// DB is the tenant's pool: the device store lives in the tenant database, never in local files.
 	DB *pgxpool.Pool
-	// JID is the device stored for this channel by an earlier pairing ("" for a new device).
+	// JID is the device stored for this channel by an earlier pairing ("" for a new device): its own JID
+	// (number:device@server), which is what WAPaired and WAConnected report as Device. A bare number JID
+	// (what sessions stored before devices were told apart) finds that number's device when there is one.
 	JID string
 	// OnEvent receives the connection's events. It is called on the client's own goroutines and must not
 	// block: hand the event to a mailbox. A WAMessage must be answered with Done once it is committed.
@@ -81,6 +83,7 @@ type WAQRTimeout struct{}
 // WAPaired says a phone scanned the code (or entered the pairing code) and the device is now stored.
 type WAPaired struct {
 	JID          string
+	Device       string // the device's own JID (number:device@server), what WAOpenRequest.JID should name later
 	BusinessName string
 	Platform     string
 }
@@ -91,6 +94,7 @@ type WAPairError struct{ Reason string }
 // WAConnected says the connection is up and logged in as JID.
 type WAConnected struct {
 	JID      string
+	Device   string // the device's own JID, with its device number
 	Phone    string
 	PushName string
 }

@@ -76,16 +76,10 @@ func (f *WhatsmeowFactory) Open(ctx context.Context, req WAOpenRequest) (WhatsAp
 		_ = db.Close()
 		return nil, fmt.Errorf("preparing the whatsmeow store: %w", err)
 	}
-	var device *store.Device
-	if req.JID != "" {
-		jid, err := types.ParseJID(req.JID)
-		if err == nil {
-			device, err = container.GetDevice(ctx, jid)
-		}
-		if err != nil {
-			_ = db.Close()
-			return nil, fmt.Errorf("loading the stored device: %w", err)
-		}
+	device, err := storedDevice(ctx, container, req.JID)
+	if err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("loading the stored device: %w", err)
 	}
 	if device == nil {
 		device = container.NewDevice()
@@ -104,6 +98,37 @@ func (f *WhatsmeowFactory) Open(ctx context.Context, req WAOpenRequest) (WhatsAp
 	cli.BackgroundEventCtx = c.ctx
 	cli.AddEventHandlerWithSuccessStatus(c.handle)
 	return c, nil
+}
+
+// storedDevice finds the device of jid in the tenant's store (nil when there is none). The store is keyed
+// by the device's own JID (number:device@server); several channels of a tenant share the store, each with
+// its own device. A bare number JID, as sessions stored it before, finds that number's only device.
+func storedDevice(ctx context.Context, container *sqlstore.Container, raw string) (*store.Device, error) {
+	if raw == "" {
+		return nil, nil
+	}
+	jid, err := types.ParseJID(raw)
+	if err != nil {
+		return nil, err
+	}
+	device, err := container.GetDevice(ctx, jid)
+	if err != nil || device != nil || jid.Device != 0 {
+		return device, err
+	}
+	all, err := container.GetAllDevices(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var found *store.Device
+	for _, d := range all {
+		if d.ID != nil && d.ID.User == jid.User && d.ID.Server == jid.Server {
+			if found != nil {
+				return nil, fmt.Errorf("several devices of %s are stored; pair the channel again", jid)
+			}
+			found = d
+		}
+	}
+	return found, nil
 }
 
 // refreshVersion fetches the current WhatsApp Web version once it can (WhatsApp refuses outdated clients
@@ -333,7 +358,7 @@ func translateEvent(raw any, own types.JID, now time.Time) WhatsAppEvent {
 		}
 		return waQRCodes{codes: append([]string(nil), evt.Codes...)}
 	case *events.PairSuccess:
-		return WAPaired{JID: evt.ID.ToNonAD().String(), BusinessName: evt.BusinessName, Platform: evt.Platform}
+		return WAPaired{JID: evt.ID.ToNonAD().String(), Device: evt.ID.String(), BusinessName: evt.BusinessName, Platform: evt.Platform}
 	case *events.PairError:
 		return WAPairError{Reason: errText(evt.Error)}
 	case *events.QRScannedWithoutMultidevice:
@@ -341,7 +366,7 @@ func translateEvent(raw any, own types.JID, now time.Time) WhatsAppEvent {
 	case *events.Connected:
 		ev := WAConnected{}
 		if !own.IsEmpty() {
-			ev.JID = own.ToNonAD().String()
+			ev.JID, ev.Device = own.ToNonAD().String(), own.String()
 			ev.Phone = WhatsAppPhone(ev.JID)
 		}
 		return ev

@@ -117,7 +117,7 @@ func TestQRCodesRotate(t *testing.T) {
 		t.Fatalf("first code of the last batch: %#v", code)
 	}
 	c.handle(&events.PairSuccess{ID: own})
-	if ev := nextEvent(t, got, time.Second); ev != (WAPaired{JID: "4915112345678@s.whatsapp.net"}) {
+	if ev := nextEvent(t, got, time.Second); ev != (WAPaired{JID: "4915112345678@s.whatsapp.net", Device: "4915112345678:7@s.whatsapp.net"}) {
 		t.Fatalf("after pairing: %#v", ev)
 	}
 	select {

@@ -129,7 +129,7 @@ func TestTranslateConnectionEvents(t *testing.T) {
 		ev   any
 		want WhatsAppEvent
 	}{
-		{&events.Connected{}, WAConnected{JID: "4915112345678@s.whatsapp.net", Phone: "+4915112345678"}},
+		{&events.Connected{}, WAConnected{JID: "4915112345678@s.whatsapp.net", Device: "4915112345678:7@s.whatsapp.net", Phone: "+4915112345678"}},
 		{&events.Disconnected{}, WADisconnected{Reason: "connection to WhatsApp lost"}},
 		{&events.LoggedOut{OnConnect: true, Reason: events.ConnectFailureLoggedOut}, WALoggedOut{Reason: "401: logged out from another device"}},
 		{&events.StreamReplaced{}, WAStreamReplaced{}},
@@ -139,7 +139,7 @@ func TestTranslateConnectionEvents(t *testing.T) {
 		{&events.ConnectFailure{Reason: events.ConnectFailureServiceUnavailable, Message: "later"},
 			WAConnectFailure{Code: 503, Reason: "503: unknown error (later)", Temporary: true}},
 		{&events.ConnectFailure{Reason: events.ConnectFailureBadUserAgent}, WAConnectFailure{Code: 409, Reason: "409: client user agent was rejected"}},
-		{&events.PairSuccess{ID: own, Platform: "android"}, WAPaired{JID: "4915112345678@s.whatsapp.net", Platform: "android"}},
+		{&events.PairSuccess{ID: own, Platform: "android"}, WAPaired{JID: "4915112345678@s.whatsapp.net", Device: "4915112345678:7@s.whatsapp.net", Platform: "android"}},
 		{&events.PairError{Error: errors.New("bad signature")}, WAPairError{Reason: "bad signature"}},
 		{&events.PushName{JID: customer, NewPushName: "Ada L."}, WAPushName{JID: customer.String(), Name: "Ada L."}},
 		{&events.QR{Codes: []string{"2@a", "2@b"}}, waQRCodes{codes: []string{"2@a", "2@b"}}},

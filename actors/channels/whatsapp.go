@@ -1,6 +1,7 @@
 package channels
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -55,6 +56,7 @@ type whatsappSession struct {
 	nextRetry  *time.Time
 	lastSeen   *time.Time
 	jid        string
+	device     string // the linked device's JID (with its device number): the key of its whatsmeow store
 	hasDevice  bool
 	qr         *ops.WhatsAppQR
 	pairs      []*WAPairPhone
@@ -78,6 +80,8 @@ func (s *whatsappSession) Receive(ctx actor.Context) {
 		msg.Done(s.snapshot(true), nil)
 	case *WAToggle:
 		s.toggle(ctx, msg)
+	case *WAConnect:
+		s.switchTo(ctx, msg)
 	case *WAPairPhone:
 		s.requestPairing(ctx, msg)
 	case *WALogout:
@@ -123,7 +127,7 @@ func (s *whatsappSession) started(ctx actor.Context) {
 		return
 	}
 	meta := ReadChannelMeta(ch.Metadata)
-	s.jid, s.hasDevice, s.lastSeen = meta.JID, meta.HasDevice, meta.LastSeenAt
+	s.jid, s.device, s.hasDevice, s.lastSeen = meta.JID, meta.DeviceJID, meta.HasDevice, meta.LastSeenAt
 	switch meta.Status {
 	case ops.WAStatusLoggedOut, ops.WAStatusBanned, ops.WAStatusOutdated:
 		s.status, s.lastError = meta.Status, meta.LastError
@@ -161,7 +165,7 @@ func (s *whatsappSession) connect(ctx actor.Context) {
 	s.setStatus(ops.WAStatusConnecting)
 	gen, needLease, client := s.gen, !s.leaseHeld, s.client
 	self, root := ctx.Self(), ctx.ActorSystem().Root
-	store, channelID, holder, jid := s.store, s.channelID, s.holder, s.jid
+	store, channelID, holder, jid := s.store, s.channelID, s.holder, cmp.Or(s.device, s.jid)
 	factory := s.node.Deps().Channels.WhatsApp
 	clientID := waSeq.Add(1)
 	log := s.log
@@ -351,7 +355,8 @@ func (s *whatsappSession) snapshot(withQR bool) ops.WhatsAppStatus {
 
 // persist writes what a restore needs into the channel's metadata (and the device JID as its platform id).
 func (s *whatsappSession) persist() {
-	meta := channelMeta{Status: s.status, AutoConnect: s.want, HasDevice: s.hasDevice, JID: s.jid, LastError: s.lastError, LastSeenAt: s.lastSeen}
+	meta := channelMeta{Status: s.status, AutoConnect: s.want, HasDevice: s.hasDevice, JID: s.jid, DeviceJID: s.device,
+		LastError: s.lastError, LastSeenAt: s.lastSeen}
 	var platformID *string
 	if s.jid != "" {
 		platformID = &s.jid

@@ -1,6 +1,7 @@
 package channels
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -21,7 +22,7 @@ func (s *whatsappSession) event(ctx actor.Context, ev sessions.WhatsAppEvent) {
 	case sessions.WAQRTimeout:
 		s.halt(ctx, ops.WAStatusDisconnected, "the QR code expired before it was scanned; connect again for a new one")
 	case sessions.WAPaired:
-		s.jid, s.hasDevice, s.qr = e.JID, true, nil
+		s.jid, s.device, s.hasDevice, s.qr = e.JID, e.Device, true, nil
 		s.log.Info("WhatsApp device paired", "phone_platform", e.Platform)
 		s.persist()
 	case sessions.WAPairError:
@@ -36,7 +37,7 @@ func (s *whatsappSession) event(ctx actor.Context, ev sessions.WhatsAppEvent) {
 		}
 		s.retryLater(ctx, e.Reason)
 	case sessions.WALoggedOut:
-		s.hasDevice, s.jid = false, ""
+		s.hasDevice, s.jid, s.device = false, "", ""
 		s.halt(ctx, ops.WAStatusLoggedOut, "logged out: "+e.Reason)
 	case sessions.WABanned:
 		s.halt(ctx, ops.WAStatusBanned, "banned by WhatsApp: "+e.Reason)
@@ -88,6 +89,9 @@ func (s *whatsappSession) connected(ctx actor.Context, e sessions.WAConnected) {
 	}
 	if e.JID != "" {
 		s.jid = e.JID
+	}
+	if e.Device != "" {
+		s.device = e.Device
 	}
 	s.hasDevice = s.client.HasDevice()
 	s.seen()
@@ -163,6 +167,19 @@ func (s *whatsappSession) toggle(ctx actor.Context, req *WAToggle) {
 	req.Done(ops.ToggleResult{ChannelID: s.channelID, Status: s.status}, nil)
 }
 
+// switchTo switches the session on or off as asked and answers with its status; unlike toggle, asking
+// twice does the same as asking once.
+func (s *whatsappSession) switchTo(ctx actor.Context, req *WAConnect) {
+	switch {
+	case req.On && !s.want:
+		s.reconnects = 0
+		s.start(ctx)
+	case !req.On && s.want:
+		s.halt(ctx, ops.WAStatusDisconnected, "")
+	}
+	req.Done(s.snapshot(true), nil)
+}
+
 // requestPairing answers with a pairing code once WhatsApp waits for one (connecting first if needed).
 func (s *whatsappSession) requestPairing(ctx actor.Context, req *WAPairPhone) {
 	switch {
@@ -208,7 +225,7 @@ func (s *whatsappSession) logout(ctx actor.Context, req *WALogout) {
 	client := s.client
 	s.client, s.clientID = nil, 0
 	self, root := ctx.Self(), ctx.ActorSystem().Root
-	factory, store, channelID, jid, log := s.node.Deps().Channels.WhatsApp, s.store, s.channelID, s.jid, s.log
+	factory, store, channelID, jid, log := s.node.Deps().Channels.WhatsApp, s.store, s.channelID, cmp.Or(s.device, s.jid), s.log
 	hasDevice := s.hasDevice
 	go func() {
 		c, cancel := context.WithTimeout(context.Background(), s.waTimeout())
@@ -232,7 +249,7 @@ func (s *whatsappSession) loggedOut(ctx actor.Context, msg *waLogoutDone) {
 		s.halt(ctx, ops.WAStatusError, "logout failed: "+msg.err.Error())
 		return
 	}
-	s.hasDevice, s.jid = false, ""
+	s.hasDevice, s.jid, s.device = false, "", ""
 	s.halt(ctx, ops.WAStatusLoggedOut, "")
 	msg.req.Done(s.snapshot(false), nil)
 }

@@ -14,12 +14,14 @@ import (
 // channelMeta is what a WhatsApp session keeps in its channel's metadata (under "whatsapp"), so that any
 // node can restore it: whether it should run, whether a device is stored, and the last status.
 type channelMeta struct {
-	Status      string     `json:"status"`
-	AutoConnect bool       `json:"autoConnect"`
-	HasDevice   bool       `json:"hasDevice"`
-	JID         string     `json:"jid,omitempty"`
-	LastError   string     `json:"lastError,omitempty"`
-	LastSeenAt  *time.Time `json:"lastSeenAt,omitempty"`
+	Status      string `json:"status"`
+	AutoConnect bool   `json:"autoConnect"`
+	HasDevice   bool   `json:"hasDevice"`
+	JID         string `json:"jid,omitempty"`
+	// DeviceJID is the linked device's own JID (number:device@server), the key of its whatsmeow store.
+	DeviceJID  string     `json:"deviceJid,omitempty"`
+	LastError  string     `json:"lastError,omitempty"`
+	LastSeenAt *time.Time `json:"lastSeenAt,omitempty"`
 }
 
 // Messages of the WhatsApp session actor (local to one node).
@@ -94,6 +96,11 @@ type (
 	}
 	// WAToggle switches the session on or off.
 	WAToggle struct{ Done func(ops.ToggleResult, error) }
+	// WAConnect switches the session on (On) or off; a session already so is left as it is.
+	WAConnect struct {
+		On   bool
+		Done func(ops.WhatsAppStatus, error)
+	}
 	// WAPairPhone asks for a pairing code for a phone number.
 	WAPairPhone struct {
 		Phone string

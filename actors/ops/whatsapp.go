@@ -6,14 +6,23 @@ import (
 	"github.com/google/uuid"
 )
 
-// WhatsApp operations: tenant actor operations, since they touch the state of the tenant's session actor.
+// WhatsApp operations: tenant actor operations, since they touch the state of a channel's session actor.
+// Each names its WhatsApp channel (WhatsAppTarget); uuid.Nil names the tenant's default one, which is what
+// /api/integrations/whatsapp/* acts on (the oldest WhatsApp channel, created by the first connect).
 var (
-	OpWhatsAppToggle    = Declare[None, ToggleResult]("whatsapp.toggle")
-	OpWhatsAppStatus    = Declare[None, WhatsAppStatus]("whatsapp.status")
-	OpWhatsAppPairPhone = Declare[PairPhoneInput, PairPhoneResult]("whatsapp.pair_phone")
-	OpWhatsAppLogout    = Declare[None, WhatsAppStatus]("whatsapp.logout")
-	OpWhatsAppSend      = Declare[WhatsAppSendInput, SendResult]("whatsapp.send")
+	OpWhatsAppToggle     = Declare[WhatsAppTarget, ToggleResult]("whatsapp.toggle")
+	OpWhatsAppConnect    = Declare[WhatsAppTarget, WhatsAppStatus]("whatsapp.connect")
+	OpWhatsAppDisconnect = Declare[WhatsAppTarget, WhatsAppStatus]("whatsapp.disconnect")
+	OpWhatsAppStatus     = Declare[WhatsAppTarget, WhatsAppStatus]("whatsapp.status")
+	OpWhatsAppPairPhone  = Declare[PairPhoneInput, PairPhoneResult]("whatsapp.pair_phone")
+	OpWhatsAppLogout     = Declare[WhatsAppTarget, WhatsAppStatus]("whatsapp.logout")
+	OpWhatsAppSend       = Declare[WhatsAppSendInput, SendResult]("whatsapp.send")
 )
+
+// WhatsAppTarget names the WhatsApp channel an operation acts on; uuid.Nil is the tenant's default one.
+type WhatsAppTarget struct {
+	ChannelID uuid.UUID `json:"channelId"`
+}
 
 // Statuses of a WhatsApp session. What the status says is what the connection is doing.
 const (
@@ -64,7 +73,8 @@ type ToggleResult struct {
 
 // PairPhoneInput is the payload of OpWhatsAppPairPhone.
 type PairPhoneInput struct {
-	Phone string `json:"phone" validate:"required,min=7,max=32"`
+	ChannelID uuid.UUID `json:"channelId"` // uuid.Nil: the default WhatsApp channel
+	Phone     string    `json:"phone" validate:"required,min=7,max=32"`
 }
 
 // PairPhoneResult answers OpWhatsAppPairPhone: the code to enter on the phone.
@@ -74,7 +84,8 @@ type PairPhoneResult struct {
 
 // WhatsAppSendInput is the payload of OpWhatsAppSend: a text to a phone number.
 type WhatsAppSendInput struct {
-	To             string `json:"to" validate:"required,max=32"`
-	Content        string `json:"content" validate:"required,max=65536"`
-	IdempotencyKey string `json:"idempotencyKey,omitempty"`
+	ChannelID      uuid.UUID `json:"channelId"` // uuid.Nil: the default WhatsApp channel
+	To             string    `json:"to" validate:"required,max=32"`
+	Content        string    `json:"content" validate:"required,max=65536"`
+	IdempotencyKey string    `json:"idempotencyKey,omitempty"`
 }

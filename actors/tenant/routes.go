@@ -88,6 +88,8 @@ var routes = table(
 	query(ops.OpMediaRead, queries.MediaRead),
 
 	onTenant(ops.OpWhatsAppToggle, (*tenantActor).whatsappToggle),
+	onTenant(ops.OpWhatsAppConnect, (*tenantActor).whatsappConnect),
+	onTenant(ops.OpWhatsAppDisconnect, (*tenantActor).whatsappDisconnect),
 	onTenant(ops.OpWhatsAppStatus, (*tenantActor).whatsappStatus),
 	onTenant(ops.OpWhatsAppLogout, (*tenantActor).whatsappLogout),
 	onTenant(ops.OpWhatsAppPairPhone, (*tenantActor).whatsappPairPhone),

@@ -15,9 +15,10 @@ import (
 	"github.com/aezen/engine/sessions"
 )
 
-// whatsappToggle answers ops.OpWhatsAppToggle: connect (creating the channel on first use) or disconnect.
-func (t *tenantActor) whatsappToggle(ctx actor.Context, caller node.Caller, _ ops.None, done func(ops.ToggleResult, error)) {
-	t.whatsappSession(ctx, caller, true, func(ctx actor.Context, pid *actor.PID, err error) {
+// whatsappToggle answers ops.OpWhatsAppToggle: connect (creating the default channel on first use) or
+// disconnect.
+func (t *tenantActor) whatsappToggle(ctx actor.Context, caller node.Caller, in ops.WhatsAppTarget, done func(ops.ToggleResult, error)) {
+	t.whatsappSession(ctx, caller, in.ChannelID, true, func(ctx actor.Context, pid *actor.PID, err error) {
 		if err != nil {
 			done(ops.ToggleResult{}, err)
 			return
@@ -26,9 +27,35 @@ func (t *tenantActor) whatsappToggle(ctx actor.Context, caller node.Caller, _ op
 	})
 }
 
+// whatsappConnect answers ops.OpWhatsAppConnect: switch the channel's session on (creating the default
+// channel on first use when none is named); a session already on is left as it is.
+func (t *tenantActor) whatsappConnect(ctx actor.Context, caller node.Caller, in ops.WhatsAppTarget, done func(ops.WhatsAppStatus, error)) {
+	t.whatsappSession(ctx, caller, in.ChannelID, true, func(ctx actor.Context, pid *actor.PID, err error) {
+		if err != nil {
+			done(ops.WhatsAppStatus{}, err)
+			return
+		}
+		ctx.Send(pid, &channels.WAConnect{On: true, Done: done})
+	})
+}
+
+// whatsappDisconnect answers ops.OpWhatsAppDisconnect: switch the channel's session off, keeping its device.
+func (t *tenantActor) whatsappDisconnect(ctx actor.Context, caller node.Caller, in ops.WhatsAppTarget, done func(ops.WhatsAppStatus, error)) {
+	t.whatsappSession(ctx, caller, in.ChannelID, false, func(ctx actor.Context, pid *actor.PID, err error) {
+		switch {
+		case err != nil:
+			done(ops.WhatsAppStatus{}, err)
+		case pid == nil:
+			done(ops.WhatsAppStatus{Status: ops.WAStatusDisconnected}, nil)
+		default:
+			ctx.Send(pid, &channels.WAConnect{On: false, Done: done})
+		}
+	})
+}
+
 // whatsappStatus answers ops.OpWhatsAppStatus from the session (DISCONNECTED when there is no channel).
-func (t *tenantActor) whatsappStatus(ctx actor.Context, caller node.Caller, _ ops.None, done func(ops.WhatsAppStatus, error)) {
-	t.whatsappSession(ctx, caller, false, func(ctx actor.Context, pid *actor.PID, err error) {
+func (t *tenantActor) whatsappStatus(ctx actor.Context, caller node.Caller, in ops.WhatsAppTarget, done func(ops.WhatsAppStatus, error)) {
+	t.whatsappSession(ctx, caller, in.ChannelID, false, func(ctx actor.Context, pid *actor.PID, err error) {
 		switch {
 		case err != nil:
 			done(ops.WhatsAppStatus{}, err)
@@ -41,8 +68,8 @@ func (t *tenantActor) whatsappStatus(ctx actor.Context, caller node.Caller, _ op
 }
 
 // whatsappLogout answers ops.OpWhatsAppLogout: unlink the device (DISCONNECTED when there is no channel).
-func (t *tenantActor) whatsappLogout(ctx actor.Context, caller node.Caller, _ ops.None, done func(ops.WhatsAppStatus, error)) {
-	t.whatsappSession(ctx, caller, false, func(ctx actor.Context, pid *actor.PID, err error) {
+func (t *tenantActor) whatsappLogout(ctx actor.Context, caller node.Caller, in ops.WhatsAppTarget, done func(ops.WhatsAppStatus, error)) {
+	t.whatsappSession(ctx, caller, in.ChannelID, false, func(ctx actor.Context, pid *actor.PID, err error) {
 		switch {
 		case err != nil:
 			done(ops.WhatsAppStatus{}, err)
@@ -64,7 +91,7 @@ func (t *tenantActor) whatsappPairPhone(ctx actor.Context, caller node.Caller, i
 		done(ops.PairPhoneResult{}, err)
 		return
 	}
-	t.whatsappSession(ctx, caller, true, func(ctx actor.Context, pid *actor.PID, err error) {
+	t.whatsappSession(ctx, caller, in.ChannelID, true, func(ctx actor.Context, pid *actor.PID, err error) {
 		if err != nil {
 			done(ops.PairPhoneResult{}, err)
 			return
@@ -73,17 +100,32 @@ func (t *tenantActor) whatsappPairPhone(ctx actor.Context, caller node.Caller, i
 	})
 }
 
-// whatsappSession calls then with the session of the tenant's WhatsApp channel, started when needed (and
-// the channel created when create is set and there is none); a nil pid without an error when there is no
-// channel.
-func (t *tenantActor) whatsappSession(ctx actor.Context, caller node.Caller, create bool,
+// whatsappSession calls then with the session of a WhatsApp channel, started when needed: the channel
+// named, or with uuid.Nil the tenant's default one (created when create is set and there is none; a nil
+// pid without an error when there is none). A named channel must be a WhatsApp channel of the tenant (404
+// otherwise, 409 for another platform's), and active to be switched on (create).
+func (t *tenantActor) whatsappSession(ctx actor.Context, caller node.Caller, channelID uuid.UUID, create bool,
 	then func(ctx actor.Context, pid *actor.PID, err error)) {
-	t.whatsappChannel(ctx, caller, create, func(ctx actor.Context, channelID uuid.UUID, err error) {
+	found := func(ctx actor.Context, channelID uuid.UUID, err error) {
 		if err != nil || channelID == uuid.Nil {
 			then(ctx, nil, err)
 			return
 		}
 		then(ctx, t.session(ctx, channelID, domain.PlatformWhatsApp).pid, nil)
+	}
+	if channelID == uuid.Nil {
+		t.whatsappChannel(ctx, caller, create, found)
+		return
+	}
+	t.withChannel(ctx, channelID, func(ctx actor.Context, info *channelInfo, err error) {
+		switch {
+		case err != nil:
+		case info.platform != domain.PlatformWhatsApp:
+			err = domain.Conflict("channel %s is a %s channel, not a WhatsApp channel", channelID, info.platform)
+		case create && !info.active:
+			err = domain.Conflict("channel %s is not active; activate it (PUT /api/channels/%s {isActive: true}) first", channelID, channelID)
+		}
+		found(ctx, channelID, err)
 	})
 }
 
@@ -94,7 +136,7 @@ type waLookup struct {
 	then   func(ctx actor.Context, channelID uuid.UUID, err error)
 }
 
-// whatsappChannel calls then with the tenant's (first) WhatsApp channel, found (or, with create, created)
+// whatsappChannel calls then with the tenant's default WhatsApp channel (its oldest one), found (or, with create, created)
 // off the mailbox and then remembered; uuid.Nil when it has none and create is off. Lookups wait for the
 // one in flight, so two connects at once create one channel.
 func (t *tenantActor) whatsappChannel(ctx actor.Context, caller node.Caller, create bool,
@@ -175,7 +217,7 @@ func (t *tenantActor) whatsappSend(ctx actor.Context, caller node.Caller, in ops
 			t.toConversation(ctx, chatID, chatRequest(ops.OpConversationSend.Name(), in, (*conversationActor).send, done))
 		})
 	}
-	t.whatsappChannel(ctx, caller, false, func(ctx actor.Context, channelID uuid.UUID, err error) {
+	t.whatsappSendChannel(ctx, caller, in.ChannelID, func(ctx actor.Context, channelID uuid.UUID, err error) {
 		if err == nil && channelID == uuid.Nil {
 			err = domain.Conflict("the tenant has no WhatsApp channel; connect WhatsApp first")
 		}
@@ -199,5 +241,24 @@ func (t *tenantActor) whatsappSend(ctx actor.Context, caller node.Caller, in ops
 			t.contacts[key] = chatID
 			send(ctx, chatID)
 		})
+	})
+}
+
+// whatsappSendChannel calls then with the channel a send to a phone number goes through: the one named
+// (which must be one of the tenant's WhatsApp channels) or the default one.
+func (t *tenantActor) whatsappSendChannel(ctx actor.Context, caller node.Caller, channelID uuid.UUID,
+	then func(ctx actor.Context, channelID uuid.UUID, err error)) {
+	if channelID == uuid.Nil {
+		t.whatsappChannel(ctx, caller, false, then)
+		return
+	}
+	t.withChannel(ctx, channelID, func(ctx actor.Context, info *channelInfo, err error) {
+		switch {
+		case errors.Is(err, domain.ErrNotFound):
+			err = domain.InvalidField("channelId", "no such channel")
+		case err == nil && info.platform != domain.PlatformWhatsApp:
+			err = domain.InvalidField("channelId", "is not a WhatsApp channel")
+		}
+		then(ctx, channelID, err)
 	})
 }

@@ -104,3 +104,44 @@ func (e *Engine) TenantDB(tenantID string) *pgxpool.Pool {
 	e.t.Cleanup(pool.Close)
 	return pool
 }
+
+// CreateWhatsAppChannel adds a WHATSAPP channel (another number of the tenant) and returns its id.
+func (e *Client) CreateWhatsAppChannel(token, name string) uuid.UUID {
+	e.t.Helper()
+	var ch struct {
+		ChannelID uuid.UUID `json:"channelId"`
+	}
+	e.Must(http.StatusCreated, "POST", "/api/channels", token, map[string]any{"platformType": "WHATSAPP", "channelName": name}, &ch)
+	return ch.ChannelID
+}
+
+// ChannelWhatsAppStatus reads one WhatsApp channel's status (/api/channels/:channelId/whatsapp/status).
+func (e *Client) ChannelWhatsAppStatus(token string, channelID uuid.UUID) WhatsAppState {
+	e.t.Helper()
+	var st WhatsAppState
+	e.Must(http.StatusOK, "GET", "/api/channels/"+channelID.String()+"/whatsapp/status", token, nil, &st)
+	return st
+}
+
+// WaitChannelWhatsAppStatus polls one channel's status until it is want and returns it.
+func (e *Client) WaitChannelWhatsAppStatus(token string, channelID uuid.UUID, want string, timeout time.Duration) WhatsAppState {
+	e.t.Helper()
+	var st WhatsAppState
+	Eventually(e.t, timeout, "WhatsApp status "+want+" of channel "+channelID.String(), func() bool {
+		st = e.ChannelWhatsAppStatus(token, channelID)
+		return st.Status == want
+	})
+	return st
+}
+
+// ConnectWhatsAppChannel connects one WhatsApp channel through its own route and plays its phone scanning
+// the QR code with the fake; it returns once the channel is CONNECTED.
+func (e *Client) ConnectWhatsAppChannel(token string, fake *fakewhatsapp.WhatsApp, channelID uuid.UUID, jid string) WhatsAppState {
+	e.t.Helper()
+	e.Must(http.StatusOK, "POST", "/api/channels/"+channelID.String()+"/whatsapp/connect", token, nil, nil)
+	e.WaitChannelWhatsAppStatus(token, channelID, "WAITING_QR", 5*time.Second)
+	if err := fake.Pair(channelID, jid); err != nil {
+		e.t.Fatal(err)
+	}
+	return e.WaitChannelWhatsAppStatus(token, channelID, "CONNECTED", 5*time.Second)
+}

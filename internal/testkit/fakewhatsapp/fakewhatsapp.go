@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -99,7 +100,7 @@ func (c *Client) Connect() error {
 	jid := f.devices[c.channelID]
 	var ev sessions.WhatsAppEvent
 	if jid != "" {
-		ev = sessions.WAConnected{JID: jid, Phone: sessions.WhatsAppPhone(jid)}
+		ev = sessions.WAConnected{JID: jid, Device: deviceJID(jid), Phone: sessions.WhatsAppPhone(jid)}
 	} else {
 		f.qrSequence++
 		f.qrs[c.channelID]++
@@ -236,8 +237,8 @@ func (f *WhatsApp) Pair(channelID uuid.UUID, jid string) error {
 	f.mu.Lock()
 	f.devices[channelID] = jid
 	f.mu.Unlock()
-	c.emit(sessions.WAPaired{JID: jid, Platform: "android"})
-	c.emit(sessions.WAConnected{JID: jid, Phone: sessions.WhatsAppPhone(jid)})
+	c.emit(sessions.WAPaired{JID: jid, Device: deviceJID(jid), Platform: "android"})
+	c.emit(sessions.WAConnected{JID: jid, Device: deviceJID(jid), Phone: sessions.WhatsAppPhone(jid)})
 	return nil
 }
 
@@ -373,4 +374,10 @@ func (f *WhatsApp) PairPhones() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]string(nil), f.pairPhones...)
+}
+
+// deviceJID is the linked device's own JID for a number's JID: the fake always links device 1.
+func deviceJID(jid string) string {
+	user, server, _ := strings.Cut(jid, "@")
+	return user + ":1@" + server
 }
