@@ -18,18 +18,19 @@ import (
 type Service struct {
 	cfg    *config.Config
 	master *persistence.Master
-	admin  *persistence.Admin
-	access *accessCache
-	keys   *keyCache
+	// servers are the PostgreSQL servers that hold tenant databases.
+	servers *persistence.Servers
+	access  *accessCache
+	keys    *keyCache
 	// dummyHash is compared against when an email is unknown, so that a login takes as long whether or not
 	// the email exists.
 	dummyHash []byte
 }
 
-// New builds the service on the node's master and admin connections.
-func New(cfg *config.Config, master *persistence.Master, admin *persistence.Admin) *Service {
+// New builds the service on the node's master database and tenant database servers.
+func New(cfg *config.Config, master *persistence.Master, servers *persistence.Servers) *Service {
 	dummy, _ := bcrypt.GenerateFromPassword([]byte("not-a-real-password"), bcrypt.DefaultCost)
-	return &Service{cfg: cfg, master: master, admin: admin, dummyHash: dummy, access: newAccessCache(), keys: newKeyCache()}
+	return &Service{cfg: cfg, master: master, servers: servers, dummyHash: dummy, access: newAccessCache(), keys: newKeyCache()}
 }
 
 // User is a team member as the API shows it (never the password hash).

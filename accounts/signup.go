@@ -34,12 +34,20 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) (_ Tenant, _ User, err 
 	}
 	name, email := strings.TrimSpace(in.BusinessName), strings.TrimSpace(in.Email)
 	tenantID := uuid.Must(uuid.NewV7())
+	place, err := s.master.PlaceTenant(ctx, s.cfg.DBPlacement, s.servers.Names())
+	if err != nil {
+		return Tenant{}, User{}, err
+	}
+	server, err := s.servers.Get(place)
+	if err != nil {
+		return Tenant{}, User{}, err
+	}
 	var tenant persistence.Tenant
 	var owner persistence.User
 	err = s.master.InTx(ctx, func(tx pgx.Tx) error {
 		var err error
 		tenant, err = persistence.InsertTenant(ctx, tx, persistence.Tenant{TenantID: tenantID, Name: name,
-			DatabaseName: persistence.TenantDatabaseName(tenantID), Status: persistence.TenantProvisioning})
+			DatabaseName: persistence.TenantDatabaseName(tenantID), Status: persistence.TenantProvisioning, Server: server.Name})
 		if err != nil {
 			return err
 		}
@@ -53,9 +61,9 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) (_ Tenant, _ User, err 
 	if err != nil {
 		return Tenant{}, User{}, err
 	}
-	if err := s.createTenantDatabase(ctx, tenant); err != nil {
+	if err := s.createTenantDatabase(ctx, server, tenant); err != nil {
 		cleanup := context.WithoutCancel(ctx)
-		if dropErr := s.admin.DropDatabase(cleanup, tenant.DatabaseName); dropErr == nil {
+		if dropErr := server.Admin.DropDatabase(cleanup, tenant.DatabaseName); dropErr == nil {
 			_ = s.master.DeleteTenant(cleanup, tenantID)
 		}
 		return Tenant{}, User{}, fmt.Errorf("provisioning tenant database: %w", err)
@@ -64,11 +72,11 @@ func (s *Service) SignUp(ctx context.Context, in SignUp) (_ Tenant, _ User, err 
 	return tenantView(tenant), userView(owner), nil
 }
 
-func (s *Service) createTenantDatabase(ctx context.Context, t persistence.Tenant) error {
-	if _, err := s.admin.EnsureDatabase(ctx, t.DatabaseName); err != nil {
+func (s *Service) createTenantDatabase(ctx context.Context, server *persistence.Server, t persistence.Tenant) error {
+	if _, err := server.Admin.EnsureDatabase(ctx, t.DatabaseName); err != nil {
 		return err
 	}
-	if err := persistence.MigrateDatabase(ctx, s.cfg.DatabaseURL, t.DatabaseName, persistence.TenantSchema); err != nil {
+	if err := persistence.MigrateDatabase(ctx, server.URL, t.DatabaseName, persistence.TenantSchema); err != nil {
 		return err
 	}
 	return s.master.SetTenantStatus(ctx, t.TenantID, persistence.TenantActive)
@@ -82,9 +90,12 @@ func (s *Service) MigrateAll(ctx context.Context, report func(tenant persistence
 	}
 	var failed int
 	for _, t := range tenants {
-		_, err := s.admin.EnsureDatabase(ctx, t.DatabaseName)
+		server, err := s.servers.Get(t.Server)
 		if err == nil {
-			err = persistence.MigrateDatabase(ctx, s.cfg.DatabaseURL, t.DatabaseName, persistence.TenantSchema)
+			_, err = server.Admin.EnsureDatabase(ctx, t.DatabaseName)
+		}
+		if err == nil {
+			err = persistence.MigrateDatabase(ctx, server.URL, t.DatabaseName, persistence.TenantSchema)
 		}
 		if err == nil && t.Status == persistence.TenantProvisioning {
 			err = s.master.SetTenantStatus(ctx, t.TenantID, persistence.TenantActive)

@@ -73,7 +73,7 @@ var quick = sizes{tenants: 10, chats: 20, ceilingWindow: 3 * time.Second, ingest
 	sendSteps: []float64{500}, stepWarm: time.Second, stepWindow: 3 * time.Second,
 	clusterTenants: 10, clusterChats: 10, clusterWarm: 2 * time.Second, clusterWindow: 6 * time.Second}
 
-var phases = []string{"ceiling", "ingest", "send", "fanout", "tenants", "cluster"}
+var phases = []string{"ceiling", "ingest", "send", "fanout", "tenants", "servers", "cluster"}
 
 // Run is `aezen-bench [flags]`.
 func Run(args []string) error {
@@ -166,6 +166,11 @@ func run(ctx context.Context, o Options, url string) (res *Results, err error) {
 	if o.wants("tenants") && ctx.Err() == nil {
 		if err := e.tenantPhases(ctx, sz, res); err != nil {
 			fail("tenants", err)
+		}
+	}
+	if o.wants("servers") && ctx.Err() == nil {
+		if err := e.runServersPhase(ctx, res); err != nil {
+			fail("servers", err)
 		}
 	}
 	// Last: its members are separate processes with a master database of their own, and running it after

@@ -27,6 +27,7 @@ type Results struct {
 	Tenants   *TenantsResult `json:"tenants,omitempty"`
 	Fanout    *FanoutResult  `json:"fanout,omitempty"`
 	Cluster   *ClusterResult `json:"cluster,omitempty"`
+	Servers   *ServersResult `json:"servers,omitempty"`
 	Targets   []Target       `json:"targets"`
 	Notes     []string       `json:"notes,omitempty"`
 	Errors    []string       `json:"errors,omitempty"`
@@ -71,6 +72,10 @@ func (r *Results) evaluate() {
 	}
 	if c := r.Cluster; c != nil {
 		r.Notes = append(r.Notes, c.note())
+	}
+	if s := r.Servers; s != nil {
+		add(fmt.Sprintf("tenant move pause, %s messages", thousands(float64(s.MovedMessages))), fmt.Sprintf("%.0f ms", s.PausedMs),
+			"< 5 s, nothing lost", s.PausedMs > 0 && s.PausedMs < 5000 && s.Missing == 0 && s.Errors == 0 && s.RowsMatch)
 	}
 	if f := r.Fanout; f != nil {
 		add(fmt.Sprintf("fan-out commit → frame p99, %d clients", f.Clients), msf(f.CommitToFrame.P99), "< 10 ms, every frame",
@@ -174,6 +179,9 @@ func (r *Results) Print(w io.Writer) {
 	}
 	if c := r.Cluster; c != nil {
 		c.print(row)
+	}
+	if s := r.Servers; s != nil {
+		s.print(row)
 	}
 	_ = tw.Flush()
 	fmt.Fprintln(w)

@@ -47,7 +47,15 @@ type Config struct {
 	// DBMaxConns bounds the Postgres connections this node opens to tenant databases, whatever the tenant count.
 	DBMaxConns int `env:"AEZEN_DB_MAX_CONNS" envDefault:"64"`
 	// TenantMaxConns bounds one tenant's pool.
-	TenantMaxConns          int           `env:"AEZEN_TENANT_MAX_CONNS" envDefault:"4"`
+	TenantMaxConns int `env:"AEZEN_TENANT_MAX_CONNS" envDefault:"4"`
+	// DBServers lists further PostgreSQL servers for tenant databases (name=URL,…; see DBServerList). Each
+	// server has its own AEZEN_DB_MAX_CONNS budget on every node.
+	DBServers string `env:"AEZEN_DB_SERVERS"`
+	// DBPlacement picks the server of a new tenant: "least-tenants" or the name of one server.
+	DBPlacement string `env:"AEZEN_DB_PLACEMENT" envDefault:"least-tenants"`
+	// PGBin is the directory of pg_dump and pg_restore for `aezen tenant move`; empty: the newest
+	// /usr/lib/postgresql/*/bin, else $PATH.
+	PGBin                   string        `env:"AEZEN_PG_BIN"`
 	TenantIdleTimeout       time.Duration `env:"AEZEN_TENANT_IDLE_TIMEOUT" envDefault:"10m"`
 	ConversationIdleTimeout time.Duration `env:"AEZEN_CONVERSATION_IDLE_TIMEOUT" envDefault:"2m"`
 	RequestTimeout          time.Duration `env:"AEZEN_REQUEST_TIMEOUT" envDefault:"10s"`
@@ -254,6 +262,7 @@ func (c *Config) Validate() error {
 			add("AEZEN_PUBLIC_URL must be an http(s) origin such as https://inbox.example.com")
 		}
 	}
+	c.validateServers(add)
 	if len(problems) > 0 {
 		return errors.New("configuration problems:\n  - " + strings.Join(problems, "\n  - "))
 	}

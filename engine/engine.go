@@ -45,9 +45,9 @@ func Start(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Op
 		deps.Close()
 		return nil, err
 	}
-	acc := accounts.New(cfg, deps.Master, deps.Admin)
+	acc := accounts.New(cfg, deps.Master, deps.Servers)
 	server := httpapi.NewServer(httpapi.Services{Config: cfg, Log: log, Node: node, Accounts: acc, Hub: hub,
-		Metrics: poolGauges(deps.Pools)})
+		Metrics: poolGauges(deps.Servers)})
 	return &Engine{Deps: deps, Node: node, Accounts: acc, Hub: hub, Server: server}, nil
 }
 
@@ -62,20 +62,27 @@ func OpenDeps(ctx context.Context, cfg *config.Config, log *slog.Logger) (*node.
 	if err != nil {
 		return nil, err
 	}
-	admin, err := persistence.NewAdmin(ctx, cfg.DatabaseURL)
+	servers, err := OpenServers(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
+	def, _ := servers.Get(persistence.DefaultServer)
+	admin := def.Admin
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := admin.Ping(pingCtx); err != nil {
-		admin.Close()
+		servers.Close()
 		return nil, fmt.Errorf("PostgreSQL at DATABASE_URL does not answer: %w", err)
 	}
 	master, err := persistence.OpenMaster(ctx, admin, cfg.DatabaseURL, cfg.MasterDB, 16)
 	if err != nil {
-		admin.Close()
+		servers.Close()
 		return nil, err
+	}
+	if err := master.RegisterServers(ctx, servers.Names()); err != nil {
+		master.Close()
+		servers.Close()
+		return nil, fmt.Errorf("recording the database servers in the master database: %w", err)
 	}
 	webhook := sessions.NewWebhook(cfg.WebhookTimeout, cfg.AllowPrivateWebhooks())
 	webhook.Untimed = cfg.SignatureLegacy
@@ -84,23 +91,57 @@ func OpenDeps(ctx context.Context, cfg *config.Config, log *slog.Logger) (*node.
 		Config:   cfg,
 		Admin:    admin,
 		Master:   master,
-		Pools:    persistence.NewPoolManager(cfg.DatabaseURL, cfg.DBMaxConns, cfg.TenantMaxConns),
+		Pools:    def.Pools,
+		Servers:  servers,
 		Cipher:   cipher,
 		Channels: channels,
 		Log:      log,
 	}, nil
 }
 
-// poolGauges are the /metrics gauges of the node's tenant database connections.
-func poolGauges(pools *persistence.PoolManager) []prometheus.Collector {
-	return []prometheus.Collector{
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "aezen_tenant_pools_open", Help: "Tenant database pools open on this member."},
-			func() float64 { return float64(pools.OpenPools()) }),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "aezen_tenant_connections_open", Help: "Tenant database connections open on this member."},
-			func() float64 { return float64(pools.OpenConns()) }),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "aezen_tenant_connections_max", Help: "Bound on tenant database connections of this member."},
-			func() float64 { return float64(pools.MaxConns()) }),
+// OpenServers opens the tenant database servers of cfg (DATABASE_URL as "default", then AEZEN_DB_SERVERS),
+// each with its own connection budget of AEZEN_DB_MAX_CONNS.
+func OpenServers(ctx context.Context, cfg *config.Config) (*persistence.Servers, error) {
+	list, err := cfg.DBServerList()
+	if err != nil {
+		return nil, err
 	}
+	specs := make([]persistence.ServerSpec, len(list))
+	for i, s := range list {
+		specs[i] = persistence.ServerSpec{Name: s.Name, URL: s.URL}
+	}
+	return persistence.OpenServers(ctx, specs, cfg.DBMaxConns, cfg.TenantMaxConns)
+}
+
+// poolGauges are the /metrics gauges of the node's tenant database connections, per server (label server).
+func poolGauges(servers *persistence.Servers) []prometheus.Collector {
+	var out []prometheus.Collector
+	for _, name := range servers.Names() {
+		pools := must(servers.Get(name)).Pools
+		labels := prometheus.Labels{"server": name}
+		out = append(out,
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "aezen_tenant_pools_open", ConstLabels: labels,
+				Help: "Tenant database pools open on this member, per database server."},
+				func() float64 { return float64(pools.OpenPools()) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "aezen_tenant_connections_open", ConstLabels: labels,
+				Help: "Tenant database connections open on this member, per database server."},
+				func() float64 { return float64(pools.OpenConns()) }),
+			prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "aezen_tenant_connections_max", ConstLabels: labels,
+				Help: "Bound on tenant database connections of this member, per database server."},
+				func() float64 { return float64(pools.MaxConns()) }),
+			prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "aezen_tenant_connection_waits_total", ConstLabels: labels,
+				Help: "Tenant database dials that found this server's connection budget exhausted."},
+				func() float64 { return float64(pools.Counters().Waits) }),
+		)
+	}
+	return out
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
 
 // Stop drains WebSocket clients, stops serving, passivates this node's tenants and closes the databases.
@@ -120,5 +161,5 @@ func WithWhatsApp(f sessions.WhatsAppFactory) Option {
 
 // MigrateAll upgrades every tenant database to the latest schema (aezen migrate); report hears each one.
 func MigrateAll(ctx context.Context, cfg *config.Config, deps *node.Deps, report func(persistence.Tenant, error)) error {
-	return accounts.New(cfg, deps.Master, deps.Admin).MigrateAll(ctx, report)
+	return accounts.New(cfg, deps.Master, deps.Servers).MigrateAll(ctx, report)
 }

@@ -200,7 +200,7 @@ func TestOperatorEndpoints(t *testing.T) {
 	e.Must(http.StatusOK, "GET", "/readyz", "", nil, nil)
 	r := e.Must(http.StatusOK, "GET", "/metrics", "", nil, nil)
 	for _, want := range []string{`aezen_http_requests_total{method="GET",route="/api/conversations",status="200"}`,
-		"aezen_tenant_actors_active", "aezen_tenant_pools_open 1", "aezen_tenant_connections_open", "aezen_actor_restarts_total"} {
+		"aezen_tenant_actors_active", `aezen_tenant_pools_open{server="default"} 1`, "aezen_tenant_connections_open", "aezen_actor_restarts_total"} {
 		if !strings.Contains(string(r.Body), want) {
 			t.Fatalf("metrics lack %q", want)
 		}

@@ -13,20 +13,28 @@ import (
 // The tenant lease (master database): at most one activation of a tenant holds it at a time.
 const (
 	// sqlAcquireTenantLease takes a tenant's lease with the next epoch when it is free (released or expired).
+	// sqlAcquireTenantLease takes a tenant's lease with the next epoch when it is free (released or expired)
+	// and no move of the tenant is under way, unless the holder is that move.
 	sqlAcquireTenantLease = `INSERT INTO tenant_leases (tenant_id, holder, epoch, expires_at)
-		VALUES ($1, $2, 1, now() + make_interval(secs => $3))
+		SELECT $1::uuid, $2::text, 1, now() + make_interval(secs => $3::float8)
+		WHERE NOT EXISTS (SELECT 1 FROM tenant_moves m WHERE m.tenant_id = $1 AND m.expires_at > now() AND m.holder <> $2)
 		ON CONFLICT (tenant_id) DO UPDATE SET holder = EXCLUDED.holder, epoch = tenant_leases.epoch + 1,
 			acquired_at = now(), expires_at = EXCLUDED.expires_at
 		WHERE tenant_leases.expires_at <= now()
 		RETURNING epoch`
-	sqlRecordActivation = `INSERT INTO tenant_activations (tenant_id, epoch, holder) VALUES ($1, $2, $3)`
+	// sqlRecordActivation also reads the tenant's server, in a statement of its own: its snapshot is taken
+	// after the lease was, so it sees the server a move switched to before releasing its lease.
+	sqlRecordActivation = `INSERT INTO tenant_activations (tenant_id, epoch, holder) VALUES ($1, $2, $3)
+		RETURNING (SELECT server FROM tenants WHERE tenant_id = $1)`
 	// sqlRenewLeases extends the leases a member still holds, in one statement for all of them, and reads
-	// each tenant's status so that a suspension also reaches active tenants.
+	// each tenant's status so that a suspension also reaches active tenants; a tenant being moved reads
+	// MOVING, so that its member stops it.
 	sqlRenewLeases = `UPDATE tenant_leases l SET expires_at = now() + make_interval(secs => $4)
 		FROM unnest($2::uuid[], $3::bigint[]) AS mine (tenant_id, epoch), tenants t
 		WHERE l.tenant_id = mine.tenant_id AND l.epoch = mine.epoch AND l.holder = $1 AND l.expires_at > now()
 			AND t.tenant_id = l.tenant_id
-		RETURNING l.tenant_id, t.status`
+		RETURNING l.tenant_id, CASE WHEN EXISTS (SELECT 1 FROM tenant_moves m WHERE m.tenant_id = l.tenant_id
+			AND m.expires_at > now() AND m.holder <> $1) THEN 'MOVING' ELSE t.status END`
 	sqlReleaseTenantLease = `UPDATE tenant_leases SET expires_at = now() WHERE tenant_id = $1 AND epoch = $2 AND expires_at > now()`
 	sqlEndActivation      = `UPDATE tenant_activations SET ended_at = clock_timestamp() WHERE tenant_id = $1 AND epoch = $2 AND ended_at IS NULL`
 	// sqlMoveFence makes the tenant database accept only this epoch's writes; it waits for the write
@@ -34,21 +42,31 @@ const (
 	sqlMoveFence = `UPDATE activation_fence SET epoch = $1 WHERE epoch < $1`
 )
 
+// LeaseMoving is the status RenewTenantLeases reports for a tenant whose database is being moved: its
+// member stops it (it is not a status of the tenants table).
+const LeaseMoving = "MOVING"
+
+// TenantLease is a tenant lease taken by AcquireTenantLease.
+type TenantLease struct {
+	Epoch int64
+	// Server is where the tenant's database lives, read after the lease was taken.
+	Server string
+}
+
 // AcquireTenantLease takes a tenant's lease for holder (a member's address) for ttl, and records the
-// activation. ok is false when another activation holds an unexpired lease.
-func (m *Master) AcquireTenantLease(ctx context.Context, tenantID uuid.UUID, holder string, ttl time.Duration) (epoch int64, ok bool, err error) {
+// activation. ok is false when another activation holds an unexpired lease or a move is under way.
+func (m *Master) AcquireTenantLease(ctx context.Context, tenantID uuid.UUID, holder string, ttl time.Duration) (lease TenantLease, ok bool, err error) {
 	err = m.InTx(ctx, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, sqlAcquireTenantLease, tenantID, holder, ttl.Seconds()).Scan(&epoch)
+		err := tx.QueryRow(ctx, sqlAcquireTenantLease, tenantID, holder, ttl.Seconds()).Scan(&lease.Epoch)
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, sqlRecordActivation, tenantID, epoch, holder)
-		return err
+		return tx.QueryRow(ctx, sqlRecordActivation, tenantID, lease.Epoch, holder).Scan(&lease.Server)
 	})
 	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, false, nil
+		return TenantLease{}, false, nil
 	}
-	return epoch, err == nil, err
+	return lease, err == nil, err
 }
 
 // HeldLease is a lease a member believes it holds.

@@ -21,16 +21,18 @@ type Tenant struct {
 	TenantID     uuid.UUID `json:"tenantId"`
 	Name         string    `json:"name"`
 	DatabaseName string    `json:"-"`
-	Status       string    `json:"status"`
-	CreatedAt    time.Time `json:"createdAt"`
-	UpdatedAt    time.Time `json:"updatedAt"`
+	// Server is the name of the PostgreSQL server that holds the tenant's database (config.DBServerList).
+	Server    string    `json:"-"`
+	Status    string    `json:"status"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
 }
 
-const tenantColumns = `tenant_id, name, database_name, status, created_at, updated_at`
+const tenantColumns = `tenant_id, name, database_name, status, created_at, updated_at, server`
 
 const (
-	sqlInsertTenant = `INSERT INTO tenants (tenant_id, name, database_name, status)
-		VALUES ($1, $2, $3, $4) RETURNING ` + tenantColumns
+	sqlInsertTenant = `INSERT INTO tenants (tenant_id, name, database_name, status, server)
+		VALUES ($1, $2, $3, $4, $5) RETURNING ` + tenantColumns
 	sqlGetTenant       = `SELECT ` + tenantColumns + ` FROM tenants WHERE tenant_id = $1`
 	sqlListTenants     = `SELECT ` + tenantColumns + ` FROM tenants ORDER BY created_at, tenant_id`
 	sqlSetTenantStatus = `UPDATE tenants SET status = $2, updated_at = now() WHERE tenant_id = $1`
@@ -39,13 +41,16 @@ const (
 
 func scanTenant(row pgx.Row) (Tenant, error) {
 	var t Tenant
-	err := row.Scan(&t.TenantID, &t.Name, &t.DatabaseName, &t.Status, &t.CreatedAt, &t.UpdatedAt)
+	err := row.Scan(&t.TenantID, &t.Name, &t.DatabaseName, &t.Status, &t.CreatedAt, &t.UpdatedAt, &t.Server)
 	return t, translate(err, "tenant")
 }
 
-// InsertTenant adds a tenant row inside tx.
+// InsertTenant adds a tenant row inside tx (on server "default" when t.Server is empty).
 func InsertTenant(ctx context.Context, tx pgx.Tx, t Tenant) (Tenant, error) {
-	return scanTenant(tx.QueryRow(ctx, sqlInsertTenant, t.TenantID, t.Name, t.DatabaseName, t.Status))
+	if t.Server == "" {
+		t.Server = DefaultServer
+	}
+	return scanTenant(tx.QueryRow(ctx, sqlInsertTenant, t.TenantID, t.Name, t.DatabaseName, t.Status, t.Server))
 }
 
 // GetTenant loads one tenant.

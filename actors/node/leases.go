@@ -78,17 +78,18 @@ func (n *Node) LeaseReleased(id uuid.UUID, epoch int64) {
 func (n *Node) leaseRefused() { metricLeaseRefused.Inc() }
 
 // AcquireLease takes a tenant's lease for an activation on this member; ErrTenantElsewhere when another
-// activation holds it.
-func (n *Node) AcquireLease(ctx context.Context, tenantID uuid.UUID) (int64, error) {
-	epoch, ok, err := n.deps.Master.AcquireTenantLease(ctx, tenantID, n.Address(), LeaseTTL)
+// activation holds it or the tenant's database is being moved (Call retries: the move's pause). The lease
+// says which server holds the tenant's database now.
+func (n *Node) AcquireLease(ctx context.Context, tenantID uuid.UUID) (persistence.TenantLease, error) {
+	lease, ok, err := n.deps.Master.AcquireTenantLease(ctx, tenantID, n.Address(), LeaseTTL)
 	if err != nil {
-		return 0, err
+		return lease, err
 	}
 	if !ok {
 		n.leaseRefused()
-		return 0, ErrTenantElsewhere
+		return lease, ErrTenantElsewhere
 	}
-	return epoch, nil
+	return lease, nil
 }
 
 // ReleaseLease frees an activation's lease at passivation, so that the next activation, anywhere, need
@@ -154,6 +155,10 @@ func (n *Node) renewLeases() {
 			n.System.Root.Send(h.pid, &LeaseLost{Reason: ErrTenantElsewhere})
 		case status == persistence.TenantSuspended:
 			n.System.Root.Send(h.pid, &LeaseLost{Reason: ErrTenantSuspended})
+		case status == persistence.LeaseMoving:
+			// A move waits for the lease: the tenant stops (its writer commits what it holds) and releases it.
+			n.deps.Log.Info("tenant database moving: stopping the tenant here", "tenant_id", id)
+			n.System.Root.Send(h.pid, &LeaseLost{Reason: ErrTenantElsewhere})
 		}
 	}
 }

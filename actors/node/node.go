@@ -41,10 +41,12 @@ type EventSink interface {
 
 // Deps are the node-wide services actors use.
 type Deps struct {
-	Config   *config.Config
+	Config *config.Config
+	// Admin and Pools are those of the "default" server (DATABASE_URL); a tenant's own server is in Servers.
 	Admin    *persistence.Admin
 	Master   *persistence.Master
 	Pools    *persistence.PoolManager
+	Servers  *persistence.Servers
 	Cipher   *persistence.Cipher
 	Channels *sessions.Registry
 	Log      *slog.Logger
@@ -279,7 +281,11 @@ func (f levelFilter) WithGroup(g string) slog.Handler {
 // Close releases the node-wide database connections.
 func (d *Deps) Close() {
 	d.Master.Close()
-	d.Admin.Close()
+	if d.Servers != nil {
+		d.Servers.Close() // the default server's Admin among them
+	} else {
+		d.Admin.Close()
+	}
 }
 
 // Deps are the node-wide services the node's actors share.

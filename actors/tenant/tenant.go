@@ -71,6 +71,8 @@ type tenantActor struct {
 	outboundQueued atomic.Int64
 	// epoch is this activation's tenant lease (node/leases.go); 0 until it is taken.
 	epoch int64
+	// server is the PostgreSQL server of the tenant's database (from the lease).
+	server *persistence.Server
 }
 
 // Props are the tenant grain's props, for node.NodeOptions.Tenant: the grain supervises its children as
@@ -121,7 +123,7 @@ func (t *tenantActor) Receive(ctx actor.Context) {
 			t.uploads.Close()
 		}
 		if t.store != nil {
-			t.node.Deps().Pools.Close(t.store.Pool)
+			t.server.Pools.Close(t.store.Pool)
 			metricActiveTenants.Dec()
 		}
 		if t.epoch != 0 {
@@ -160,10 +162,17 @@ func (t *tenantActor) activate(ctx actor.Context, identity string) error {
 		return node.ErrTenantSuspended
 	}
 	t.tenant = tenant
-	// At most one activation in the cluster: take the tenant's lease first (node/leases.go).
-	if t.epoch, err = t.node.AcquireLease(c, id); err != nil {
+	// At most one activation in the cluster: take the tenant's lease first (node/leases.go). The lease says
+	// which server holds the database: a move may have switched it since GetTenant.
+	lease, err := t.node.AcquireLease(c, id)
+	if err != nil {
 		return err
 	}
+	t.epoch = lease.Epoch
+	if t.server, err = deps.Servers.Get(lease.Server); err != nil {
+		return err
+	}
+	t.tenant.Server = lease.Server
 	pool, conn, err := t.connect(c, tenant.DatabaseName)
 	if err != nil {
 		return err
@@ -171,7 +180,7 @@ func (t *tenantActor) activate(ctx actor.Context, identity string) error {
 	err = persistence.MigrateTenantUnfenced(c, conn.Conn())
 	if err != nil {
 		conn.Release()
-		deps.Pools.Close(pool)
+		t.server.Pools.Close(pool)
 		return fmt.Errorf("migrating tenant database: %w", err)
 	}
 	// From here on the tenant database refuses the writes of any older activation; this waits for the
@@ -179,7 +188,7 @@ func (t *tenantActor) activate(ctx actor.Context, identity string) error {
 	moved, err := persistence.MoveFence(c, conn.Conn(), t.epoch)
 	conn.Release()
 	if err != nil || !moved {
-		deps.Pools.Close(pool)
+		t.server.Pools.Close(pool)
 		if err != nil {
 			return fmt.Errorf("moving the tenant's activation fence: %w", err)
 		}
@@ -187,7 +196,7 @@ func (t *tenantActor) activate(ctx actor.Context, identity string) error {
 	}
 	if tenant.Status == persistence.TenantProvisioning {
 		if err := deps.Master.SetTenantStatus(c, id, persistence.TenantActive); err != nil {
-			deps.Pools.Close(pool)
+			t.server.Pools.Close(pool)
 			return err
 		}
 		t.tenant.Status = persistence.TenantActive
@@ -195,7 +204,7 @@ func (t *tenantActor) activate(ctx actor.Context, identity string) error {
 	t.store = persistence.NewTenantStore(pool, deps.Cipher)
 	settings, err := t.store.GetSettings(c)
 	if err != nil {
-		deps.Pools.Close(pool)
+		t.server.Pools.Close(pool)
 		return fmt.Errorf("reading tenant settings: %w", err)
 	}
 	t.visibility = queries.NewVisibility(settings.AgentVisibility)
@@ -217,16 +226,15 @@ func (t *tenantActor) activate(ctx actor.Context, identity string) error {
 // hand, missed by a restore) is created empty, to be migrated like a new one; looking for it in pg_database
 // first would cost every activation a query on the admin connection.
 func (t *tenantActor) connect(c context.Context, database string) (*pgxpool.Pool, *pgxpool.Conn, error) {
-	deps := t.node.Deps()
-	pool, err := deps.Pools.OpenAt(c, database, t.epoch)
+	pool, err := t.server.Pools.OpenAt(c, database, t.epoch)
 	if err != nil {
 		return nil, nil, fmt.Errorf("opening tenant pool: %w", err)
 	}
 	conn, err := pool.Acquire(c)
 	if persistence.IsMissingDatabase(err) {
-		created, ensureErr := deps.Admin.EnsureDatabase(c, database)
+		created, ensureErr := t.server.Admin.EnsureDatabase(c, database)
 		if ensureErr != nil {
-			deps.Pools.Close(pool)
+			t.server.Pools.Close(pool)
 			return nil, nil, fmt.Errorf("creating the missing tenant database: %w", ensureErr)
 		}
 		if created {
@@ -235,7 +243,7 @@ func (t *tenantActor) connect(c context.Context, database string) (*pgxpool.Pool
 		conn, err = pool.Acquire(c)
 	}
 	if err != nil {
-		deps.Pools.Close(pool)
+		t.server.Pools.Close(pool)
 		return nil, nil, fmt.Errorf("connecting to the tenant database: %w", err)
 	}
 	return pool, conn, nil

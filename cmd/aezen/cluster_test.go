@@ -171,6 +171,12 @@ func (s *stream) finish() ([]string, time.Duration) {
 func assertStoredOnce(t *testing.T, c *testkit.Cluster, tenantID string, acked []string) {
 	t.Helper()
 	url, _ := persistence.WithDatabase(c.Cfg.DatabaseURL, persistence.TenantDatabaseName(uuid.MustParse(tenantID)))
+	assertStoredOnceAt(t, url, acked)
+}
+
+// assertStoredOnceAt is assertStoredOnce on the tenant database at url.
+func assertStoredOnceAt(t *testing.T, url string, acked []string) {
+	t.Helper()
 	conn, err := pgx.Connect(context.Background(), url)
 	if err != nil {
 		t.Fatal(err)

@@ -25,6 +25,8 @@ const usage = `usage: aezen <command>
 commands:
   serve     start a node: HTTP API on AEZEN_HTTP_ADDR, member of the cluster
   migrate   upgrade the master database and every tenant database to the latest schema
+  tenant list | move [--keep-source] TENANT_ID SERVER
+            list tenants with their database server; move a tenant's database to another server
   cluster-ca DIR
             write a new cluster CA and a member certificate into DIR (ca.crt, ca.key, member.crt,
             member.key) for AEZEN_CLUSTER_TLS_CA/_CERT/_KEY; refuses to overwrite an existing ca.crt
@@ -43,6 +45,8 @@ func main() {
 		err = serve()
 	case "migrate":
 		err = migrate()
+	case "tenant":
+		err = tenantCmd(os.Args[2:])
 	case "cluster-ca":
 		err = clusterCA(os.Args[2:])
 	case "openapi":

@@ -26,7 +26,7 @@ type Cluster struct {
 	cfgEnv  []string
 	members []*Member
 	raceDir string
-	Cfg     struct{ OpsToken, MasterDB, DatabaseURL string }
+	Cfg     struct{ OpsToken, MasterDB, DatabaseURL, DBServers string }
 }
 
 // Member is one process of a Cluster.
@@ -102,11 +102,20 @@ func NewCluster(t testing.TB, binary string, n int) *Cluster {
 			}
 		}
 		cfg := Config(t)
-		cfg.DatabaseURL, cfg.MasterDB = c.Cfg.DatabaseURL, c.Cfg.MasterDB
+		cfg.DatabaseURL, cfg.MasterDB, cfg.DBServers = c.Cfg.DatabaseURL, c.Cfg.MasterDB, c.Cfg.DBServers
 		DropDatabases(t, cfg)
 	})
 	return c
 }
+
+// UseServers gives the members (started after) further tenant database servers: AEZEN_DB_SERVERS.
+func (c *Cluster) UseServers(spec string) {
+	c.Cfg.DBServers = spec
+	c.cfgEnv = append(c.cfgEnv, "AEZEN_DB_SERVERS="+spec)
+}
+
+// Env is the members' configuration, for running other commands of the binary against the same cluster.
+func (c *Cluster) Env() []string { return append([]string(nil), c.cfgEnv...) }
 
 // failOnRaceReports fails the test with every race report the members' race detectors wrote.
 func (c *Cluster) failOnRaceReports() {

@@ -34,6 +34,17 @@ func DatabaseURL(t testing.TB) string {
 	return url
 }
 
+// SecondDatabaseURL returns a second test server's URL (AEZEN_TEST_DATABASE_URL_2, started by make test) for
+// the tests of tenants across servers, or fails the test with what to do.
+func SecondDatabaseURL(t testing.TB) string {
+	t.Helper()
+	url := os.Getenv("AEZEN_TEST_DATABASE_URL_2")
+	if url == "" {
+		t.Fatal("AEZEN_TEST_DATABASE_URL_2 is not set: run the tests with `make test`, which starts a second private PostgreSQL")
+	}
+	return url
+}
+
 // Config returns a test configuration on a fresh master database name.
 func Config(t testing.TB) *config.Config {
 	cfg := config.Defaults()
@@ -97,25 +108,28 @@ func (e *Engine) Stop() {
 	}
 }
 
-// DropDatabases removes the master database of cfg and every tenant database it lists.
+// DropDatabases removes the master database of cfg and every tenant database it lists, on its server.
 func DropDatabases(t testing.TB, cfg *config.Config) {
 	ctx := context.Background()
-	admin, err := persistence.NewAdmin(ctx, cfg.DatabaseURL)
+	servers, err := engine.OpenServers(ctx, cfg)
 	if err != nil {
 		t.Logf("cleanup: %v", err)
 		return
 	}
-	defer admin.Close()
+	defer servers.Close()
 	if url, err := persistence.WithDatabase(cfg.DatabaseURL, cfg.MasterDB); err == nil {
 		if m, err := persistence.OpenMasterExisting(ctx, url); err == nil {
 			tenants, _ := m.ListTenants(ctx)
 			m.Close()
 			for _, tn := range tenants {
-				_ = admin.DropDatabase(ctx, tn.DatabaseName)
+				if srv, err := servers.Get(tn.Server); err == nil {
+					_ = srv.Admin.DropDatabase(ctx, tn.DatabaseName)
+				}
 			}
 		}
 	}
-	_ = admin.DropDatabase(ctx, cfg.MasterDB)
+	def, _ := servers.Get(persistence.DefaultServer)
+	_ = def.Admin.DropDatabase(ctx, cfg.MasterDB)
 }
 
 // Response is an HTTP answer read in full.

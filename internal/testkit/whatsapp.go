@@ -86,14 +86,23 @@ func (e *Engine) ConnectWhatsApp(token string, fake *fakewhatsapp.WhatsApp, jid 
 	return res.ChannelID
 }
 
-// TenantDB opens a pool on a tenant's own database, for assertions; it is closed at cleanup.
+// TenantDB opens a pool on a tenant's own database (on the server the master database names now), for
+// assertions; it is closed at cleanup.
 func (e *Engine) TenantDB(tenantID string) *pgxpool.Pool {
 	e.t.Helper()
 	id, err := uuid.Parse(tenantID)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	url, err := persistence.WithDatabase(e.Cfg.DatabaseURL, persistence.TenantDatabaseName(id))
+	tn, err := e.Deps.Master.GetTenant(context.Background(), id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	server, err := e.Deps.Servers.Get(tn.Server)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	url, err := persistence.WithDatabase(server.URL, persistence.TenantDatabaseName(id))
 	if err != nil {
 		e.t.Fatal(err)
 	}
