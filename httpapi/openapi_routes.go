@@ -102,7 +102,8 @@ var apiOps = []apiOp{
 
 	// Media.
 	{method: "POST", path: "/api/media", tag: "media", summary: "Upload a file (multipart field file) into the tenant's media store", notes: "The type is sniffed from the bytes; identical bytes are stored once per tenant (a new mediaId, the same sha256). At most AEZEN_MEDIA_MAX_BYTES (413 above).", body: bodyFile, status: http.StatusCreated, reply: "Media", errors: []int{http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType}},
-	{method: "GET", path: "/api/media/{mediaId}", tag: "media", summary: "A stored file's bytes, with its type, length, ETag and single-range support", notes: "Authorized by the bearer token or by the signed, expiring url of the media object (no token needed: for <img src> and webhook receivers). Another tenant's media id is a 404; an expired or altered signed URL a 403.", auth: authUserOrURL, reply: replyFile, params: []param{
+	{method: "GET", path: "/api/media/{mediaId}", tag: "media", summary: "A stored file's bytes, with its type, length, ETag and single-range support", notes: "Authorized by the bearer token or by the signed, expiring url of the media object (no token needed: for <img src> and webhook receivers). Another tenant's media id is a 404; an expired or altered signed URL a 403. " +
+		"With the token, an agent under ASSIGNED_AND_UNASSIGNED gets a 404 for a file that only colleagues' conversations carry (a file no message carries yet is the team's); a signed URL is not narrowed.", auth: authUserOrURL, reply: replyFile, params: []param{
 		query("tenant", "Signed URL: the tenant the link was signed for.", uuidSchema()),
 		query("expires", "Signed URL: when the link expires (Unix seconds).", text(0)),
 		query("signature", "Signed URL: HMAC of the tenant, media id and expiry.", text(0)),

@@ -5,6 +5,8 @@ import (
 	"io"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/domain"
 	"github.com/aezen/engine/media"
@@ -46,6 +48,9 @@ func MediaUploadAbort(_ context.Context, s *Scope, in ops.MediaUpload) (ops.None
 
 // MediaStat answers ops.OpMediaStat with the object and its signed URL.
 func MediaStat(ctx context.Context, s *Scope, in ops.MediaRef) (media.Object, error) {
+	if err := s.mediaVisible(ctx, in.MediaID); err != nil {
+		return media.Object{}, err
+	}
 	obj, err := s.Media.Stat(ctx, in.MediaID)
 	if err != nil {
 		return media.Object{}, err
@@ -59,6 +64,9 @@ func MediaRead(ctx context.Context, s *Scope, in ops.MediaReadInput) (ops.MediaP
 	if in.Length <= 0 || in.Length > media.ChunkSize {
 		return ops.MediaPiece{}, domain.BadRequest("a media read is 1 to %d bytes", media.ChunkSize)
 	}
+	if err := s.mediaVisible(ctx, in.MediaID); err != nil {
+		return ops.MediaPiece{}, err
+	}
 	rc, err := s.Media.Get(ctx, in.MediaID, media.Range{Offset: in.Offset, Length: in.Length})
 	if err != nil {
 		return ops.MediaPiece{}, err
@@ -66,4 +74,23 @@ func MediaRead(ctx context.Context, s *Scope, in ops.MediaReadInput) (ops.MediaP
 	defer rc.Close()
 	data, err := io.ReadAll(rc)
 	return ops.MediaPiece{Data: data}, err
+}
+
+// mediaVisible applies the agent visibility rule to a media object: an agent who sees only their own and
+// unassigned conversations gets "not found" for a file that only others' conversations carry. A file no
+// message carries yet (uploaded, not sent) stays the tenant's, like before the rule. Signed URLs carry no
+// user: they were issued to someone who could see the message, and stay valid until they expire.
+func (s *Scope) mediaVisible(ctx context.Context, id uuid.UUID) error {
+	who := s.visibleTo()
+	if who == nil {
+		return nil
+	}
+	ok, err := s.Store.MediaVisibleTo(ctx, id, *who)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return media.NotFound()
+	}
+	return nil
 }
