@@ -13,6 +13,7 @@ const ChannelsPage = lazy(() => import("./pages/ChannelsPage"));
 const TeamPage = lazy(() => import("./pages/TeamPage"));
 const ProductsPage = lazy(() => import("./pages/ProductsPage"));
 const OrdersPage = lazy(() => import("./pages/OrdersPage"));
+const SettingsPage = lazy(() => import("./pages/SettingsPage"));
 
 type Me = Schemas["Me"];
 const MeContext = createContext<Me | null>(null);
@@ -65,6 +66,7 @@ function SignedIn({ token }: { token: string }) {
             <NavLink to="/team">Team</NavLink>
             <NavLink to="/products">Products</NavLink>
             <NavLink to="/orders">Orders</NavLink>
+            <NavLink to="/settings">Settings</NavLink>
             <span className="grow" />
             <span className="who" title={me.data.user.email}>
               {me.data.user.email} <small>({me.data.user.role.toLowerCase()})</small>
@@ -88,6 +90,7 @@ function SignedIn({ token }: { token: string }) {
                 <Route path="/team" element={<TeamPage />} />
                 <Route path="/products" element={<ProductsPage />} />
                 <Route path="/orders" element={<OrdersPage />} />
+                <Route path="/settings" element={<SettingsPage />} />
                 <Route path="*" element={<p className="center">Nothing here. <NavLink to="/inbox">Back to the inbox</NavLink></p>} />
               </Routes>
             </Suspense>

@@ -3,10 +3,11 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, errorText, unwrap, type Conversation } from "../api/client";
 import { upsertConversation } from "../cache";
 import { canManage, useMe } from "../App";
-import { memberName, useMemberName, useTeam } from "../hooks/team";
+import { memberName, useLabels, useMemberName, useTeam } from "../hooks/team";
 import { Dialog } from "./Dialog";
+import { LabelChips } from "./LabelChips";
 
-/** What the chat header offers: the assignee, the status actions (resolve, reopen, snooze). */
+/** What the chat header offers: the assignee, the status actions (resolve, reopen, snooze), the labels. */
 export function ConversationActions({ conversation }: { conversation: Conversation }) {
   const qc = useQueryClient();
   const [problem, setProblem] = useState<string | null>(null);
@@ -21,6 +22,7 @@ export function ConversationActions({ conversation }: { conversation: Conversati
     <div className="conv-actions">
       <AssigneeControl conversation={conversation} done={done} />
       <StatusActions conversation={conversation} done={done} />
+      <LabelsControl conversation={conversation} done={done} />
       {problem && (
         <p role="alert" className="error small">
           {problem}
@@ -150,5 +152,43 @@ function SnoozeDialog({ open, onOpenChange, onSnooze, busy }: { open: boolean; o
         Snooze until then
       </button>
     </Dialog>
+  );
+}
+
+/** The conversation's labels as chips, and a dialog to attach or detach any of the team's labels. */
+function LabelsControl({ conversation: c, done }: { conversation: Conversation; done: Done }) {
+  const [open, setOpen] = useState(false);
+  const labels = useLabels();
+  const set = useMutation({
+    mutationFn: (labelIds: string[]) => unwrap(api.PUT("/api/conversations/{chatId}/labels", { params: { path: { chatId: c.chatId } }, body: { labelIds } })),
+    ...done,
+  });
+  const current = new Set((c.labels ?? []).map((l) => l.labelId));
+  const toggle = (id: string, on: boolean) => {
+    const next = new Set(current);
+    if (on) next.add(id);
+    else next.delete(id);
+    set.mutate([...next]);
+  };
+  return (
+    <>
+      <LabelChips labels={c.labels} />
+      <button className="ghost" onClick={() => setOpen(true)}>
+        Labels
+      </button>
+      <Dialog open={open} onOpenChange={setOpen} title="Labels of the conversation">
+        {labels.data?.data.length === 0 && <p className="muted">No labels yet: owners and admins add them under Settings.</p>}
+        <fieldset className="stack plain-fieldset" disabled={set.isPending}>
+          <legend className="sr-only">Labels</legend>
+          {labels.data?.data.map((l) => (
+            <label key={l.labelId} className="inline">
+              <input type="checkbox" checked={current.has(l.labelId)} onChange={(e) => toggle(l.labelId, e.target.checked)} />
+              <span className="dot" style={{ background: l.color }} aria-hidden="true" />
+              {l.name}
+            </label>
+          ))}
+        </fieldset>
+      </Dialog>
+    </>
   );
 }

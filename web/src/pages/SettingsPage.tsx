@@ -1,0 +1,22 @@
+import { canManage, useMe } from "../App";
+import { LabelsSettings } from "../settings/LabelsSettings";
+import { CannedRepliesSettings } from "../settings/CannedRepliesSettings";
+import { TeamSettings } from "../settings/TeamSettings";
+import { ApiKeysSettings } from "../settings/ApiKeysSettings";
+
+/** The team's settings: labels and canned replies (everyone sees them, owners and admins change them), and
+ * for owners and admins the team's rules and API keys. */
+export default function SettingsPage() {
+  const me = useMe();
+  const manage = canManage(me);
+  return (
+    <div className="page settings">
+      <h1>Settings</h1>
+      {!manage && <p className="muted">Only owners and admins can change these.</p>}
+      <LabelsSettings manage={manage} />
+      <CannedRepliesSettings manage={manage} />
+      {manage && <TeamSettings />}
+      {manage && <ApiKeysSettings />}
+    </div>
+  );
+}
