@@ -68,7 +68,7 @@ var full = sizes{tenants: 100, chats: 50, ceilingWindow: 8 * time.Second, ingest
 
 var quick = sizes{tenants: 10, chats: 20, ceilingWindow: 3 * time.Second, ingestWarm: time.Second, ingestWindow: 5 * time.Second,
 	sendRate: 2000, sendWarm: time.Second, sendWindow: 5 * time.Second, satWorkers: 64, satWindow: 4 * time.Second,
-	provisioned: 1000, withDB: 50, cold: 40, fanClients: 1000, fanRate: 100, fanWarm: time.Second, fanWindow: 4 * time.Second,
+	provisioned: 1000, withDB: 100, cold: 40, fanClients: 1000, fanRate: 100, fanWarm: time.Second, fanWindow: 4 * time.Second,
 	batchRows: 100, webhookDrain: 5 * time.Second, phasePause: time.Second,
 	sendSteps: []float64{500}, stepWarm: time.Second, stepWindow: 3 * time.Second,
 	clusterTenants: 10, clusterChats: 10, clusterWarm: 2 * time.Second, clusterWindow: 6 * time.Second}
@@ -89,8 +89,12 @@ func Run(args []string) error {
 	fs.StringVar(&o.BlockProfile, "blockprofile", "", "write a blocking profile of the run")
 	fs.StringVar(&o.AllocProfile, "allocprofile", "", "write an allocation profile of the run")
 	fs.StringVar(&o.NodeBinary, "node", "", "engine binary for the cluster phase's members (default: go build ./cmd/aezen)")
+	holder := fs.Bool("ws-holder", false, "internal: hold the WebSocket clients of the tenants phase (a child process)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *holder {
+		return runWSHolder()
 	}
 	for _, p := range splitList(o.Only) {
 		if !contains(phases, p) {

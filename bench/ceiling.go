@@ -29,7 +29,17 @@ type CeilingResult struct {
 	// under this load, a floor for any latency the engine reports.
 	OnePerTxLatency Latency `json:"onePerTxLatency"`
 	BatchedLatency  Latency `json:"batchedLatency"`
+	// Floor is rows/s of the physical floor, measured in the same run on the same connections: a plain
+	// INSERT of the message row into the same table (same indexes), BatchRows per transaction, with no
+	// de-duplication, no chat work and nothing returned.
+	Floor        float64 `json:"floorRowsPerSecond"`
+	FloorCPU     *CPUUse `json:"floorCPU,omitempty"`
+	FloorLatency Latency `json:"floorLatency"`
 }
+
+// sqlFloorInsert is the floor's statement: the inbound message row as the engine stores it, nothing else.
+const sqlFloorInsert = `INSERT INTO messages (message_id, chat_id, platform_message_id, sender_type, content_type, content, timestamp)
+	VALUES ($1, $2, $3, 'CUSTOMER', 'TEXT', $4, $5)`
 
 // ceilingWorker owns one connection to one tenant database and writes into its share of the chats.
 type ceilingWorker struct {
@@ -47,6 +57,17 @@ func (w *ceilingWorker) queue(b *pgx.Batch, results []persistence.InboundResult)
 		persistence.QueueInbound(b, persistence.NewInbound{MessageID: uuid.Must(uuid.NewV7()), ChatID: chat,
 			PlatformMessageID: "c-" + strconv.Itoa(w.id) + "-" + strconv.Itoa(w.seq) + "-" + strconv.FormatInt(time.Now().UnixNano(), 10),
 			ContentType:       "TEXT", Content: content, Timestamp: time.Now().UTC()}, &results[i])
+	}
+}
+
+// queueFloor queues n plain message inserts (the floor).
+func (w *ceilingWorker) queueFloor(b *pgx.Batch, n int) {
+	for range n {
+		w.seq++
+		chat := w.chats[w.seq%len(w.chats)]
+		b.Queue(sqlFloorInsert, uuid.Must(uuid.NewV7()), chat,
+			"f-"+strconv.Itoa(w.id)+"-"+strconv.Itoa(w.seq)+"-"+strconv.FormatInt(time.Now().UnixNano(), 10),
+			"Hi, is my order "+strconv.Itoa(w.seq)+" on its way? Thanks!", time.Now().UTC())
 	}
 }
 
@@ -84,7 +105,7 @@ func (e *env) runCeiling(ctx context.Context, list []*tenant, conns, batchRows i
 		workers[i] = w
 	}
 	var errs atomic.Int64
-	measure := func(rowsPerTx int) (float64, *CPUUse, Latency) {
+	measure := func(rowsPerTx int, floor bool) (float64, *CPUUse, Latency) {
 		var lat Samples
 		var rows atomic.Int64
 		var wg sync.WaitGroup
@@ -102,7 +123,11 @@ func (e *env) runCeiling(ctx context.Context, list []*tenant, conns, batchRows i
 					// One pipelined batch is one transaction (implicit, committed at its Sync), as the
 					// engine's db writer commits a group.
 					b := &pgx.Batch{}
-					w.queue(b, results)
+					if floor {
+						w.queueFloor(b, rowsPerTx)
+					} else {
+						w.queue(b, results)
+					}
 					err := w.conn.SendBatch(ctx, b).Close()
 					if err != nil {
 						errs.Add(1)
@@ -116,10 +141,11 @@ func (e *env) runCeiling(ctx context.Context, list []*tenant, conns, batchRows i
 			}()
 		}
 		wg.Wait()
-		return float64(rows.Load()) / window.Seconds(), <-cpu, lat.Summary()
+		return perSecond(rows.Load(), window), <-cpu, lat.Summary()
 	}
-	res.OnePerTx, res.OnePerTxCPU, res.OnePerTxLatency = measure(1)
-	res.Batched, res.BatchedCPU, res.BatchedLatency = measure(batchRows)
+	res.OnePerTx, res.OnePerTxCPU, res.OnePerTxLatency = measure(1, false)
+	res.Batched, res.BatchedCPU, res.BatchedLatency = measure(batchRows, false)
+	res.Floor, res.FloorCPU, res.FloorLatency = measure(batchRows, true)
 	res.Errors = errs.Load()
 	return res, nil
 }

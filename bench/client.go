@@ -67,11 +67,12 @@ func (e *env) prepareTenants(ctx context.Context, list []*tenant) error {
 			}
 			t.token = login.Token
 			var ch struct {
-				ChannelID uuid.UUID `json:"channelId"`
+				ChannelID     uuid.UUID `json:"channelId"`
+				WebhookSecret string    `json:"webhookSecret"`
 			}
 			err := e.call(gctx, "POST", "/api/channels", t.token, map[string]any{"platformType": "API",
 				"channelName": "bench", "webhookUrl": e.hook.url}, &ch)
-			t.channel = ch.ChannelID
+			t.channel, t.secret = ch.ChannelID, ch.WebhookSecret
 			return err
 		})
 	}

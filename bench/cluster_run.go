@@ -108,7 +108,7 @@ func (c *benchCluster) ingestAndFailover(ctx context.Context, e *env, ps []*clus
 	}
 	watch.Store(nil)
 	in.Messages, in.Errors, in.Frames = messages.Load(), errs.Load(), w.frames.Load()
-	in.PerSecond = float64(in.Messages) / window.Seconds()
+	in.PerSecond = perSecond(in.Messages, window)
 	if s := sent.Load(); s > 0 {
 		in.CrossMember = float64(cross.Load()) / float64(s)
 	}

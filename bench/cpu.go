@@ -42,11 +42,28 @@ func (c *CPUUse) perOp(rate float64, what string) string {
 	if c == nil || rate <= 0 {
 		return ""
 	}
-	s := fmt.Sprintf("cpu per %s: bench process %.0f µs", what, c.Process/rate*1e6)
+	s := fmt.Sprintf("cpu per %s: bench process %.0f µs", what, microsPerOp(c.Process, rate))
 	if c.Postgres >= 0 {
-		s += fmt.Sprintf(", postgres %.0f µs", c.Postgres/rate*1e6)
+		s += fmt.Sprintf(", postgres %.0f µs", microsPerOp(c.Postgres, rate))
 	}
 	return s
+}
+
+// microsPerOp turns cores busy (CPU seconds per second) at rate operations per second into CPU microseconds
+// per operation; 0 when nothing was done.
+func microsPerOp(cores, rate float64) float64 {
+	if rate <= 0 {
+		return 0
+	}
+	return cores / rate * 1e6
+}
+
+// perSecond is n operations over window as a rate; 0 for an empty window.
+func perSecond(n int64, window time.Duration) float64 {
+	if window <= 0 {
+		return 0
+	}
+	return float64(n) / window.Seconds()
 }
 
 // cpuMeter reads cumulative CPU times; the difference of two readings is a CPUUse.

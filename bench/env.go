@@ -61,6 +61,7 @@ type tenant struct {
 	email   string
 	token   string
 	channel uuid.UUID
+	secret  string // the API channel's webhook secret, for signed inbound calls
 	chats   []uuid.UUID
 }
 
@@ -145,8 +146,9 @@ func (e *env) stopEngine() {
 }
 
 // provision inserts n tenants (and their owners) into the master database; with databases, it also creates
-// each tenant's database from the template, 8 at a time.
-func (e *env) provision(ctx context.Context, n int, databases bool) ([]*tenant, error) {
+// each tenant's database from the template, 8 at a time, and with checkpoint runs a CHECKPOINT after (the
+// messaging phases measure throughput, not the aftermath of copying databases; the tenants phase does not).
+func (e *env) provision(ctx context.Context, n int, databases, checkpoint bool) ([]*tenant, error) {
 	list := make([]*tenant, n)
 	for i := range list {
 		id := uuid.Must(uuid.NewV7())
@@ -178,8 +180,10 @@ func (e *env) provision(ctx context.Context, n int, databases bool) ([]*tenant, 
 		if err := e.createDatabases(ctx, list); err != nil {
 			return nil, err
 		}
-		// Copying databases writes their files to the WAL; checkpoint now rather than during a measurement.
-		_, _ = e.server.Exec(ctx, "CHECKPOINT")
+		if checkpoint {
+			// Copying databases writes their files to the WAL; checkpoint now rather than during a measurement.
+			_, _ = e.server.Exec(ctx, "CHECKPOINT")
+		}
 	}
 	e.mu.Lock()
 	e.tenants = append(e.tenants, list...)

@@ -2,7 +2,9 @@ package bench
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -10,14 +12,19 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/valyala/fasthttp"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/persistence"
+	"github.com/aezen/engine/sessions"
 )
 
 // IngestResult is the inbound figure: messages committed and emitted to WebSocket subscribers.
 type IngestResult struct {
+	// HTTP: the messages came as signed POST /api/channels/:id/inbound over loopback HTTP; otherwise through
+	// Node.Ingest in process.
+	HTTP           bool    `json:"http"`
 	Tenants        int     `json:"tenants"`
 	ChatsPerTenant int     `json:"chatsPerTenant"`
 	Producers      int     `json:"producers"`
@@ -90,8 +97,47 @@ func (e *env) warmUp(ctx context.Context, ps []*producer) (float64, error) {
 	return float64(len(ps)) / time.Since(start).Seconds(), err
 }
 
-// runIngest runs every producer for warm+window and measures the window.
-func (e *env) runIngest(ctx context.Context, ps []*producer, watch *atomic.Pointer[frameWatch], warm, window time.Duration) IngestResult {
+// ingestInProcess hands a producer's message to the node in process (Node.Ingest: no HTTP, no signature).
+func (e *env) ingestInProcess(ctx context.Context) func(*producer, time.Time) error {
+	return func(p *producer, at time.Time) error {
+		_, err := e.eng.Node.Ingest(ctx, p.t.id, p.t.channel, p.input(at))
+		return err
+	}
+}
+
+// ingestHTTP posts a producer's message as its integration would: a signed POST /api/channels/:id/inbound
+// to the node's HTTP server, answered 202 once committed.
+func (e *env) ingestHTTP() func(*producer, time.Time) error {
+	client := &fasthttp.Client{MaxConnsPerHost: 16384, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
+	return func(p *producer, at time.Time) error {
+		in := p.input(at)
+		body, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		req, res := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+		defer fasthttp.ReleaseRequest(req)
+		defer fasthttp.ReleaseResponse(res)
+		req.Header.SetMethod("POST")
+		req.SetRequestURI(e.baseURL + "/api/channels/" + p.t.channel.String() + "/inbound")
+		req.Header.SetContentType("application/json")
+		ts := time.Now().Unix()
+		req.Header.Set(sessions.TimestampHeader, strconv.FormatInt(ts, 10))
+		req.Header.Set(sessions.SignatureHeader, sessions.SignTimed(p.t.secret, ts, body))
+		req.SetBodyRaw(body)
+		if err := client.Do(req, res); err != nil {
+			return err
+		}
+		if res.StatusCode() != http.StatusAccepted {
+			return fmt.Errorf("inbound: %d %s", res.StatusCode(), res.Body())
+		}
+		return nil
+	}
+}
+
+// runIngest runs every producer for warm+window, each sending with send, and measures the window.
+func (e *env) runIngest(ctx context.Context, ps []*producer, watch *atomic.Pointer[frameWatch], warm, window time.Duration,
+	send func(*producer, time.Time) error) IngestResult {
 	w := &frameWatch{}
 	start := time.Now()
 	from, to := start.Add(warm), start.Add(warm+window)
@@ -115,7 +161,7 @@ func (e *env) runIngest(ctx context.Context, ps []*producer, watch *atomic.Point
 				if !at.Before(to) {
 					return
 				}
-				_, err := e.eng.Node.Ingest(ctx, p.t.id, p.t.channel, p.input(at))
+				err := send(p, at)
 				if at.Before(from) {
 					continue
 				}
@@ -137,7 +183,7 @@ func (e *env) runIngest(ctx context.Context, ps []*producer, watch *atomic.Point
 	}
 	watch.Store(nil)
 	res := IngestResult{Producers: len(ps), WindowSeconds: window.Seconds(), Messages: messages.Load(),
-		PerSecond: float64(messages.Load()) / window.Seconds(), Frames: w.frames.Load(), Errors: errs.Load(),
+		PerSecond: perSecond(messages.Load(), window), Frames: w.frames.Load(), Errors: errs.Load(),
 		ToFrame: w.samples.Summary(), ToAck: acks.Summary(), CPU: <-cpu}
 	if n1 > n0 {
 		res.JobsPerCommit = (sum1 - sum0) / float64(n1-n0)

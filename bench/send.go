@@ -155,7 +155,7 @@ func (s *sender) openLoop(cpu *cpuMeter, rate float64, warm, window time.Duratio
 	close(queue)
 	wg.Wait()
 	res.Requests, res.Errors = reqs.Load(), errs.Load()
-	res.PerSecond = float64(res.Requests-res.Errors) / window.Seconds()
+	res.PerSecond = perSecond(res.Requests-res.Errors, window)
 	res.Latency = lat.Summary()
 	res.CPU = <-cpuUse
 	res.ErrorKinds = s.takeErrors()
@@ -195,7 +195,7 @@ func (s *sender) closedLoop(cpu *cpuMeter, workers int, warm, window time.Durati
 	}
 	wg.Wait()
 	res.Requests, res.Errors = reqs.Load(), errs.Load()
-	res.PerSecond = float64(res.Requests-res.Errors) / window.Seconds()
+	res.PerSecond = perSecond(res.Requests-res.Errors, window)
 	res.Latency = lat.Summary()
 	res.CPU = <-cpuUse
 	res.ErrorKinds = s.takeErrors()

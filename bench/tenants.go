@@ -3,12 +3,15 @@ package bench
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"os"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -26,21 +29,27 @@ type TenantsResult struct {
 	WithDatabase   int     `json:"withDatabase"`
 	RowsSeconds    float64 `json:"rowsSeconds"`
 	DatabaseMsEach float64 `json:"createDatabaseMsEach"`
-	// CheckpointSeconds is the CHECKPOINT after provisioning, before the activations.
-	CheckpointSeconds float64 `json:"checkpointSeconds"`
-	ColdActivation    Latency `json:"coldActivation"`
-	Active            int     `json:"active"`
-	ActivateSeconds   float64 `json:"activateSeconds"`
-	RSSBeforeMB       float64 `json:"rssBeforeMB"`
-	RSSAfterMB        float64 `json:"rssAfterMB"`
-	RSSPerTenantKB    float64 `json:"rssPerTenantKB"`
-	HeapPerTenantKB   float64 `json:"heapPerTenantKB"`
-	Goroutines        int     `json:"goroutinesPerTenant"`
-	TenantDBConns     int     `json:"pgTenantConnections"`
-	ServerConns       int     `json:"pgServerConnections"`
-	EngineConns       int64   `json:"engineTenantConnections"`
-	MaxConns          int     `json:"dbMaxConns"`
-	EngineFixedConns  int     `json:"engineFixedConnections"`
+	// ColdActivation is never-activated tenants woken one at a time; ColdConcurrent as many others woken
+	// all at once (each sample is one tenant's own activation time).
+	ColdActivation Latency `json:"coldActivation"`
+	ColdConcurrent Latency `json:"coldConcurrent"`
+	// Conversations and Clients are what each active tenant has open during the memory measurement: chats
+	// with a live conversation actor (one inbound message each) and WebSocket clients (held by a child
+	// process, so that only the engine's end is in this process's memory).
+	Conversations    int     `json:"conversationsPerTenant"`
+	Clients          int     `json:"clientsPerTenant"`
+	Active           int     `json:"active"`
+	ActivateSeconds  float64 `json:"activateSeconds"`
+	RSSBeforeMB      float64 `json:"rssBeforeMB"`
+	RSSAfterMB       float64 `json:"rssAfterMB"`
+	RSSPerTenantKB   float64 `json:"rssPerTenantKB"`
+	HeapPerTenantKB  float64 `json:"heapPerTenantKB"`
+	Goroutines       int     `json:"goroutinesPerTenant"`
+	TenantDBConns    int     `json:"pgTenantConnections"`
+	ServerConns      int     `json:"pgServerConnections"`
+	EngineConns      int64   `json:"engineTenantConnections"`
+	MaxConns         int     `json:"dbMaxConns"`
+	EngineFixedConns int     `json:"engineFixedConnections"`
 	// Pool counts the tenant connections the node opened while activating, dials that waited for the
 	// budget, and idle connections it closed to make room.
 	Pool persistence.PoolCounters `json:"pool"`
@@ -84,9 +93,17 @@ func (e *env) activate(ctx context.Context, t *tenant) (time.Duration, error) {
 	return time.Since(start), err
 }
 
-// runTenants activates cold tenants one at a time (coldSamples of them), then the rest of active
-// concurrently, and measures memory and connections with them all active.
-func (e *env) runTenants(ctx context.Context, withDB []*tenant, coldSamples int, res *TenantsResult) error {
+// Per active tenant during the memory measurement (issue 17).
+const (
+	memConversations = 10
+	memClients       = 5
+)
+
+// runTenants activates cold tenants one at a time (coldSamples of them), then as many others all at once
+// (of the first fresh, never activated, ones),
+// then the rest 16 at a time; then gives every tenant memConversations open conversations and memClients
+// WebSocket clients and measures memory and connections.
+func (e *env) runTenants(ctx context.Context, withDB []*tenant, fresh, coldSamples int, res *TenantsResult) error {
 	res.MaxConns = e.cfg.DBMaxConns
 	res.EngineFixedConns = 16 + 2 // master pool + admin pool of a node (engine.OpenDeps)
 	before := readMem()
@@ -100,10 +117,38 @@ func (e *env) runTenants(ctx context.Context, withDB []*tenant, coldSamples int,
 		sh.Add(d)
 	}
 	res.ColdActivation = cold.Summary()
+	// All at once: every activation starts together (a burst after a member restart or a failover). Only
+	// never-activated tenants: the messaging tenants after them are woken by the node itself at its start
+	// (they have pending work in tenant_wakeups).
+	burst := withDB[coldSamples:max(coldSamples, min(fresh, 2*coldSamples))]
+	var conc Samples
+	var wg sync.WaitGroup
+	var burstErr atomic.Value
+	gate := make(chan struct{})
+	for _, t := range burst {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sh := conc.Shard()
+			<-gate
+			d, err := e.activate(ctx, t)
+			if err != nil {
+				burstErr.CompareAndSwap(nil, err)
+				return
+			}
+			sh.Add(d)
+		}()
+	}
+	close(gate)
+	wg.Wait()
+	if err, _ := burstErr.Load().(error); err != nil {
+		return fmt.Errorf("concurrent activations: %w", err)
+	}
+	res.ColdConcurrent = conc.Summary()
 	start := time.Now()
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(16)
-	for _, t := range withDB[coldSamples:] {
+	for _, t := range withDB[coldSamples+len(burst):] {
 		g.Go(func() error {
 			_, err := e.activate(gctx, t)
 			return err
@@ -114,6 +159,34 @@ func (e *env) runTenants(ctx context.Context, withDB []*tenant, coldSamples int,
 	}
 	res.ActivateSeconds = time.Since(start).Seconds()
 	res.Active = len(withDB)
+	say("tenants: %d conversations and %d WebSocket clients on each of the %d active tenants", memConversations, memClients, len(withDB))
+	if err := e.prepareTenants(ctx, withDB); err != nil {
+		return fmt.Errorf("logging in and creating channels: %w", err)
+	}
+	g, gctx = errgroup.WithContext(ctx)
+	g.SetLimit(64)
+	tokens := make([]string, 0, len(withDB)*memClients)
+	for ti, t := range withDB {
+		for range memClients {
+			tokens = append(tokens, t.token)
+		}
+		for ci := range memConversations {
+			p := &producer{t: t, ti: ti, ci: ci}
+			g.Go(func() error {
+				_, err := e.eng.Node.Ingest(gctx, t.id, t.channel, p.input(time.Now()))
+				return err
+			})
+		}
+	}
+	if err := g.Wait(); err != nil {
+		return fmt.Errorf("opening conversations: %w", err)
+	}
+	holder, err := holdWebSockets(ctx, e.baseURL, tokens)
+	if err != nil {
+		return err
+	}
+	defer holder.stop()
+	res.Conversations, res.Clients = memConversations, memClients
 	after := readMem()
 	n := float64(len(withDB))
 	res.RSSBeforeMB, res.RSSAfterMB = float64(before.rss)/(1<<20), float64(after.rss)/(1<<20)
@@ -122,7 +195,7 @@ func (e *env) runTenants(ctx context.Context, withDB []*tenant, coldSamples int,
 	res.Goroutines = int((float64(after.goroutines-before.goroutines) / n) + 0.5)
 	res.EngineConns = e.eng.Deps.Pools.OpenConns()
 	res.Pool = e.eng.Deps.Pools.Counters()
-	err := e.server.QueryRow(ctx, `SELECT count(*) FILTER (WHERE datname LIKE 'aezen\_t\_%'), count(*)
+	err = e.server.QueryRow(ctx, `SELECT count(*) FILTER (WHERE datname LIKE 'aezen\_t\_%'), count(*)
 		FROM pg_stat_activity WHERE backend_type = 'client backend'`).Scan(&res.TenantDBConns, &res.ServerConns)
 	return err
 }
