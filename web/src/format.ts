@@ -23,3 +23,10 @@ export function sameDay(a: Date, b: Date): boolean {
 export function money(amount: string, currency: string): string {
   return `${amount} ${currency}`;
 }
+
+/** A file size for people: 532 B, 14 KB, 3.2 MB. */
+export function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}

@@ -68,6 +68,19 @@ export async function unwrap<T>(call: Promise<Answer<T>>): Promise<T> {
   );
 }
 
+/** Uploads a file to the media store (POST /api/media, multipart field "file"); the answer names it for a
+ * send (mediaId) and carries its signed url. openapi-fetch does not stream multipart bodies, so this is a
+ * plain fetch with the same token and error handling. */
+export async function uploadMedia(file: File): Promise<Schemas["Media"]> {
+  const body = new FormData();
+  body.append("file", file, file.name);
+  const token = session.token();
+  const response = await fetch("/api/media", { method: "POST", body, headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  if (response.status === 401 && token) session.expire();
+  const json: unknown = await response.json().catch(() => undefined);
+  return unwrap(Promise.resolve({ data: json as Schemas["Media"], error: json, response }));
+}
+
 /** A short text for any error thrown by a query or mutation. */
 export function errorText(err: unknown): string {
   if (err instanceof ApiError) return err.message;

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, errorText, newKey, unwrap } from "../api/client";
+import { api, errorText, newKey, unwrap, uploadMedia, type Message } from "../api/client";
 import { upsertMessage } from "../cache";
 import { drafts } from "../session";
 import { useLive } from "../App";
@@ -8,6 +8,16 @@ import { useSend } from "../hooks/send";
 import { memberName, useTeam } from "../hooks/team";
 import { findTrigger, usePickerKeys, type Trigger } from "../hooks/picker";
 import { Suggestions, type Suggestion } from "./Suggestions";
+import { AttachFile } from "./AttachFile";
+
+/** The kind of message a file is sent as (the engine checks the same: image/* IMAGE, video/* VIDEO, audio/*
+ * AUDIO, anything else FILE). */
+function contentTypeOf(mime: string): Message["contentType"] {
+  if (mime.startsWith("image/")) return "IMAGE";
+  if (mime.startsWith("video/")) return "VIDEO";
+  if (mime.startsWith("audio/")) return "AUDIO";
+  return "FILE";
+}
 
 type Mode = "reply" | "note";
 
@@ -106,6 +116,17 @@ export function Composer({ chatId }: { chatId: string }) {
     },
   });
 
+  // A file is uploaded first, then sent with the text as its caption (audio takes no caption: the text stays).
+  const attach = useMutation({
+    mutationFn: (f: File) => uploadMedia(f),
+    onSuccess: (file) => {
+      const contentType = contentTypeOf(file.mimeType);
+      const caption = contentType === "AUDIO" ? "" : current.current.trim();
+      if (caption) clear();
+      send.mutate({ content: caption, key: newKey(), media: { contentType, file } });
+    },
+  });
+
   const pick = (s: Suggestion) => {
     if (!trigger) return;
     if (trigger.kind === "canned") {
@@ -140,7 +161,7 @@ export function Composer({ chatId }: { chatId: string }) {
     send.mutate({ content, key: newKey() });
   };
   const open = trigger !== null && (trigger.kind === "mention" || canned.isSuccess);
-  const failed = (note.isError && note.error) || (send.isError && send.variables?.cannedReplyId && send.error);
+  const failed = (note.isError && note.error) || (send.isError && send.variables?.cannedReplyId && send.error) || (attach.isError && attach.error);
   return (
     <form
       className={"composer" + (mode === "note" ? " note-mode" : "")}
@@ -159,12 +180,18 @@ export function Composer({ chatId }: { chatId: string }) {
       </div>
       {failed && (
         <p role="alert" className="error small composer-error">
-          {mode === "note" ? "The note was not saved: " : "Not sent: "}
+          {mode === "note" ? "The note was not saved: " : attach.isError ? "The file was not sent: " : "Not sent: "}
           {errorText(failed)}
         </p>
       )}
       {open && <Suggestions id={listId} label={trigger.kind === "mention" ? "Mention a team member" : "Canned replies"} items={items} active={keys.active} onPick={pick} />}
+      {attach.isPending && (
+        <p className="muted small composer-error" role="status">
+          Uploading {attach.variables?.name}…
+        </p>
+      )}
       <div className="composer-row">
+        {mode === "reply" && <AttachFile disabled={attach.isPending} onFile={(f) => attach.mutate(f)} />}
         <textarea
           ref={box}
           aria-label={mode === "note" ? "Internal note" : "Message"}

@@ -2,6 +2,7 @@ import { newKey, type Message } from "../api/client";
 import { clock } from "../format";
 import { useSend } from "../hooks/send";
 import { useMemberName } from "../hooks/team";
+import { MessageMedia } from "./MessageMedia";
 
 const statusLabel: Record<string, string> = { PENDING: "Pending", SENT: "Sent", DELIVERED: "Delivered", READ: "Read", FAILED: "Failed" };
 
@@ -34,7 +35,8 @@ function SentOrReceived({ m, customer, chatId }: { m: Message; customer: string;
         <span className="sender">{out ? (m.senderType === "SYSTEM" ? "System" : "Team") : customer}</span>{" "}
         <time dateTime={m.timestamp}>{clock(m.timestamp)}</time>
       </span>
-      <p className="body">{m.content}</p>
+      <MessageMedia m={m} />
+      {(m.content || !m.media) && <p className="body">{m.content}</p>}
       {out && m.status in statusLabel && (
         <span className={"status s-" + m.status.toLowerCase()}>
           {statusLabel[m.status]}
