@@ -44,6 +44,8 @@ const (
 	CodeInternal     = "internal"
 	// CodeIdempotencyReused: an Idempotency-Key came back with a different request than it was first used for.
 	CodeIdempotencyReused = "idempotency_key_reused"
+	// CodeNotOnWhatsApp: a send to a phone number that has no WhatsApp account.
+	CodeNotOnWhatsApp = "not_on_whatsapp"
 	// CodeUnsupportedType: a file's type (sniffed from its bytes) is not allowed, or is not the type declared.
 	CodeUnsupportedType = "unsupported_media_type"
 )

@@ -26,6 +26,7 @@ var statusByCode = map[string]int{
 
 	domain.CodeIdempotencyReused: fiber.StatusUnprocessableEntity,
 	domain.CodeUnsupportedType:   fiber.StatusUnsupportedMediaType,
+	domain.CodeNotOnWhatsApp:     fiber.StatusUnprocessableEntity,
 	codeRangeNotSatisfiable:      fiber.StatusRequestedRangeNotSatisfiable,
 }
 

@@ -264,7 +264,7 @@ var errorDescriptions = map[int]string{
 	http.StatusNotFound:                     "No such record in the caller's tenant.",
 	http.StatusConflict:                     "The request clashes with stored state: a unique value is taken, a record is still in use, or a status change is not allowed.",
 	http.StatusRequestEntityTooLarge:        "The body is larger than the configured limit.",
-	http.StatusUnprocessableEntity:          "The Idempotency-Key was already used by this user on this path with a different body.",
+	http.StatusUnprocessableEntity:          "idempotency_key_reused: the Idempotency-Key was already used by this user on this path with a different body; not_on_whatsapp: the WhatsApp recipient has no WhatsApp account.",
 	http.StatusUnsupportedMediaType:         "The file's type, sniffed from its bytes, is not accepted (AEZEN_MEDIA_ALLOWED_TYPES) or is not the type the request declared.",
 	http.StatusRequestedRangeNotSatisfiable: "The Range starts beyond the end of the file; Content-Range gives its size.",
 	http.StatusTooManyRequests:              "Too many requests (failed logins, sign-ups); Retry-After says when to try again.",

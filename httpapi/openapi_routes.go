@@ -117,7 +117,8 @@ var apiOps = []apiOp{
 	{method: "GET", path: "/api/integrations/whatsapp/qr.png", tag: "whatsapp", summary: "The pairing QR code as an image (404 when none is waiting)", reply: replyPNG, errors: []int{http.StatusNotFound}},
 	{method: "POST", path: "/api/integrations/whatsapp/pair-phone", tag: "whatsapp", summary: "Pair by phone number instead of QR code", body: "PairPhoneRequest", reply: "PairPhoneResult", errors: []int{http.StatusForbidden, http.StatusConflict}},
 	{method: "POST", path: "/api/integrations/whatsapp/logout", tag: "whatsapp", summary: "Unlink the WhatsApp device", reply: "WhatsAppStatus", errors: []int{http.StatusForbidden}},
-	{method: "POST", path: "/api/integrations/whatsapp/send", tag: "whatsapp", summary: "Send a text to a phone number", body: "WhatsAppSendRequest", status: http.StatusAccepted, reply: "SendResult", params: []param{idempotencyKey}, errors: []int{http.StatusConflict, http.StatusUnprocessableEntity}},
+	{method: "POST", path: "/api/integrations/whatsapp/send", tag: "whatsapp", summary: "Send a text to a phone number",
+		notes: "The number is checked with WhatsApp (cached per tenant) before anything is stored: one without a WhatsApp account is a 422 not_on_whatsapp.", body: "WhatsAppSendRequest", status: http.StatusAccepted, reply: "SendResult", params: []param{idempotencyKey}, errors: []int{http.StatusConflict, http.StatusUnprocessableEntity}},
 	{method: "POST", path: "/api/channels/{channelId}/whatsapp/connect", tag: "whatsapp", summary: "Switch this WhatsApp number's session on (owners and admins)",
 		notes: "Idempotent: a session already on stays as it is. Without a linked device the status becomes WAITING_QR and qr events carry this channelId. " +
 			"404 for a channel the tenant does not have, 409 for a channel of another platform or an inactive one.",

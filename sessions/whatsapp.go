@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -60,6 +61,9 @@ type WhatsAppClient interface {
 	MarkRead(ctx context.Context, chat, sender string, ids []string, at time.Time) error
 	// SetTyping shows (on) or hides the typing indicator in a chat.
 	SetTyping(ctx context.Context, chat string, on bool) error
+	// IsOnWhatsApp reports whether a phone-number JID has a WhatsApp account; the connection must be up
+	// (ErrWANotConnected otherwise). WhatsApp watches these lookups: callers cache the answers.
+	IsOnWhatsApp(ctx context.Context, jid string) (bool, error)
 	// HasDevice reports whether a paired device is stored, so that Connect logs in without a QR code.
 	HasDevice() bool
 	// JID is the paired device's own JID, or "".
@@ -211,6 +215,8 @@ var (
 	ErrWANotConnected = errors.New("whatsapp is not connected")
 	// ErrWABadRecipient is a recipient that is not a WhatsApp address; retrying cannot help.
 	ErrWABadRecipient = errors.New("recipient is not a WhatsApp number")
+	// ErrWANotOnWhatsApp is a phone number without a WhatsApp account (a bad recipient: never retried).
+	ErrWANotOnWhatsApp = fmt.Errorf("not_on_whatsapp: this phone number has no WhatsApp account (%w)", ErrWABadRecipient)
 )
 
 // WhatsAppJID turns a phone number in any common notation (+1 555-123 4567) into its WhatsApp JID, or ""

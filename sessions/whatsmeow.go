@@ -257,6 +257,29 @@ func (c *waClient) SetTyping(ctx context.Context, chat string, on bool) error {
 	return c.cli.SendChatPresence(ctx, jid, state, types.ChatPresenceMediaText)
 }
 
+func (c *waClient) IsOnWhatsApp(ctx context.Context, jid string) (bool, error) {
+	phone := WhatsAppPhone(jid)
+	if phone == "" {
+		return false, ErrWABadRecipient
+	}
+	if !c.cli.IsLoggedIn() {
+		return false, ErrWANotConnected
+	}
+	res, err := c.cli.IsOnWhatsApp(ctx, []string{phone})
+	if err != nil {
+		return false, err
+	}
+	for _, r := range res {
+		if r.IsIn {
+			return true, nil
+		}
+	}
+	if len(res) == 0 {
+		return false, errors.New("WhatsApp gave no answer about " + phone)
+	}
+	return false, nil
+}
+
 func (c *waClient) HasDevice() bool { return c.cli.Store.ID != nil }
 
 func (c *waClient) JID() string {

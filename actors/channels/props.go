@@ -28,9 +28,9 @@ func APISessionProps(n *node.Node, store *persistence.TenantStore, channelID uui
 
 // WhatsAppProps builds the session of a WhatsApp channel; holder names it in the channel's lease.
 func WhatsAppProps(n *node.Node, tenantID uuid.UUID, store *persistence.TenantStore, channelID uuid.UUID, holder string,
-	log *slog.Logger) *actor.Props {
+	numbers *WANumbers, log *slog.Logger) *actor.Props {
 	return actor.PropsFromProducer(func() actor.Actor {
-		return &whatsappSession{node: n, tenantID: tenantID, store: store, channelID: channelID, holder: holder,
+		return &whatsappSession{node: n, tenantID: tenantID, store: store, channelID: channelID, holder: holder, numbers: numbers,
 			log: log.With("channel_id", channelID.String(), "platform", domain.PlatformWhatsApp)}
 	})
 }

@@ -43,6 +43,7 @@ type whatsappSession struct {
 	channelID uuid.UUID
 	holder    string
 	log       *slog.Logger
+	numbers   *WANumbers // the tenant's cache of which numbers are on WhatsApp
 
 	want       bool // the session should be connected: the operator asked, or it was restored
 	live       bool // what the tenant was last told
@@ -82,6 +83,8 @@ func (s *whatsappSession) Receive(ctx actor.Context) {
 		s.toggle(ctx, msg)
 	case *WAConnect:
 		s.switchTo(ctx, msg)
+	case *WACheckNumber:
+		s.checkNumber(ctx, msg)
 	case *WAPairPhone:
 		s.requestPairing(ctx, msg)
 	case *WALogout:

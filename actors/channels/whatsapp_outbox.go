@@ -123,7 +123,7 @@ func (s *whatsappSession) kick(ctx actor.Context) {
 	}
 	s.paced = false
 	s.busy = true
-	send := s.sendFunc(s.queue[0], s.client)
+	send := s.checkedSend(s.queue[0], s.client, s.sendFunc(s.queue[0], s.client))
 	go func() { root.Send(self, send()) }()
 }
 

@@ -30,6 +30,8 @@ type conversationActor struct {
 	log      *slog.Logger
 	// visibility is the tenant's agent visibility setting (shared with the tenant actor).
 	visibility *queries.Visibility
+	// waNumbers is the tenant's cache of which phone numbers are on WhatsApp (shared with the tenant actor).
+	waNumbers *channels.WANumbers
 
 	conv     persistence.Conversation
 	loadErr  error
@@ -40,7 +42,7 @@ type conversationActor struct {
 func (t *tenantActor) conversationProps(chatID uuid.UUID) *actor.Props {
 	return actor.PropsFromProducer(func() actor.Actor {
 		return &conversationActor{node: t.node, tenantID: t.tenantID, chatID: chatID, store: t.store, writer: t.writer,
-			log: t.log.With("chat_id", chatID.String()), visibility: t.visibility}
+			log: t.log.With("chat_id", chatID.String()), visibility: t.visibility, waNumbers: t.waNumbers}
 	}, actor.WithDispatcher(node.Dispatcher))
 }
 
@@ -129,6 +131,10 @@ func (c *conversationActor) send(ctx actor.Context, in ops.SendInput, done func(
 		done(ops.SendResult{}, err)
 		return
 	}
+	if to := c.recipient(); c.conv.Platform == domain.PlatformWhatsApp && c.waNumbers.NotOn(to) {
+		done(ops.SendResult{}, errNotOnWhatsApp(to))
+		return
+	}
 	nm := persistence.NewOutbound{
 		MessageID:         uuid.Must(uuid.NewV7()),
 		ChatID:            c.chatID,
@@ -170,11 +176,16 @@ func (c *conversationActor) send(ctx actor.Context, in ops.SendInput, done func(
 	})
 }
 
-func (c *conversationActor) outbound(m persistence.Message) sessions.Outbound {
-	to := c.conv.PlatformCustomerID
+// recipient is the platform address the chat's messages go to.
+func (c *conversationActor) recipient() string {
 	if c.conv.PlatformChatID != nil {
-		to = *c.conv.PlatformChatID
+		return *c.conv.PlatformChatID
 	}
+	return c.conv.PlatformCustomerID
+}
+
+func (c *conversationActor) outbound(m persistence.Message) sessions.Outbound {
+	to := c.recipient()
 	pmid := ""
 	if m.PlatformMessageID != nil {
 		pmid = *m.PlatformMessageID

@@ -29,7 +29,7 @@ func (t *tenantActor) session(ctx actor.Context, channelID uuid.UUID, platform s
 	case domain.PlatformWhatsApp:
 		// The lease holder names this node and this session; a restart after a crash keeps it, so the
 		// restarted session takes over its own lease at once.
-		props = channels.WhatsAppProps(t.node, t.tenantID, t.store, channelID, ctx.ActorSystem().Address()+"/"+randomSuffix(), t.log)
+		props = channels.WhatsAppProps(t.node, t.tenantID, t.store, channelID, ctx.ActorSystem().Address()+"/"+randomSuffix(), t.waNumbers, t.log)
 	default:
 		return nil
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/aezen/engine/actors/channels"
 	"github.com/aezen/engine/actors/node"
 	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/actors/queries"
@@ -49,6 +50,8 @@ type tenantActor struct {
 	// waiting for its lookup (whatsapp.go).
 	waChannel uuid.UUID
 	waWaiting []waLookup
+	// waNumbers caches which phone numbers are on WhatsApp, for the sessions and conversation actors.
+	waNumbers *channels.WANumbers
 	// wakeWaiting holds what waits for the wakeup to be recorded (afterWakeup).
 	wakeWaiting []func(ctx actor.Context)
 	// recording and clearing are set while the wakeup is being written or removed (wakeups.go); idleCheck
@@ -91,6 +94,7 @@ func newTenantActor(n *node.Node) actor.Actor {
 		convs:     make(map[uuid.UUID]*conversationRef),
 		convByID:  make(map[string]uuid.UUID),
 		sessions:  make(map[uuid.UUID]*sessionRef),
+		waNumbers: channels.NewWANumbers(),
 		channels:  make(map[uuid.UUID]*channelInfo),
 		loading:   make(map[uuid.UUID]*channelLoad),
 		contacts:  make(map[contactKey]uuid.UUID),

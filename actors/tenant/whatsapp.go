@@ -3,6 +3,7 @@ package tenant
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/google/uuid"
@@ -225,22 +226,72 @@ func (t *tenantActor) whatsappSend(ctx actor.Context, caller node.Caller, in ops
 			fail(err)
 			return
 		}
-		key := contactKey{channelID: channelID, platformID: jid}
-		if chatID, ok := t.contacts[key]; ok {
-			send(ctx, chatID)
-			return
-		}
-		store, phone := t.store, sessions.WhatsAppPhone(jid)
-		async(t, ctx, t.dbTimeout(), func(c context.Context) (uuid.UUID, error) {
-			return store.ResolveContact(c, persistence.Contact{ChannelID: channelID, PlatformCustomerID: jid, Phone: &phone})
-		}, func(ctx actor.Context, chatID uuid.UUID, err error) {
+		t.checkNumber(ctx, channelID, jid, func(ctx actor.Context, err error) {
 			if err != nil {
 				fail(err)
 				return
 			}
-			t.contacts[key] = chatID
-			send(ctx, chatID)
+			t.sendToNumber(ctx, channelID, jid, send, fail)
 		})
+	})
+}
+
+// checkNumber refuses (422 not_on_whatsapp) a send to a phone number known, or found now through the
+// channel's session, not to be on WhatsApp: this is where a new chat starts, so nothing is stored for a
+// number nobody can reach. When WhatsApp cannot be asked (the session is not connected), the send is
+// accepted and the session checks again before sending it.
+func (t *tenantActor) checkNumber(ctx actor.Context, channelID uuid.UUID, jid string, then func(ctx actor.Context, err error)) {
+	if on, known := t.waNumbers.Known(jid); known {
+		if !on {
+			then(ctx, errNotOnWhatsApp(jid))
+		} else {
+			then(ctx, nil)
+		}
+		return
+	}
+	type answer struct{ on, known bool }
+	reply := make(chan answer, 1)
+	ctx.Send(t.session(ctx, channelID, domain.PlatformWhatsApp).pid, &channels.WACheckNumber{JID: jid,
+		Done: func(on, known bool) { reply <- answer{on, known} }})
+	async(t, ctx, t.node.Deps().Config.WhatsAppTimeout+time.Second, func(c context.Context) (answer, error) {
+		select {
+		case a := <-reply:
+			return a, nil
+		case <-c.Done():
+			return answer{}, nil
+		}
+	}, func(ctx actor.Context, a answer, _ error) {
+		if a.known && !a.on {
+			then(ctx, errNotOnWhatsApp(jid))
+			return
+		}
+		then(ctx, nil)
+	})
+}
+
+// errNotOnWhatsApp is the 422 of a send to a phone number without a WhatsApp account.
+func errNotOnWhatsApp(jid string) error {
+	return &domain.Error{Code: domain.CodeNotOnWhatsApp, Message: sessions.WhatsAppPhone(jid) + " is not on WhatsApp"}
+}
+
+// sendToNumber finds or creates the chat of a phone number on a WhatsApp channel and sends.
+func (t *tenantActor) sendToNumber(ctx actor.Context, channelID uuid.UUID, jid string, send func(ctx actor.Context, chatID uuid.UUID),
+	fail func(error)) {
+	key := contactKey{channelID: channelID, platformID: jid}
+	if chatID, ok := t.contacts[key]; ok {
+		send(ctx, chatID)
+		return
+	}
+	store, phone := t.store, sessions.WhatsAppPhone(jid)
+	async(t, ctx, t.dbTimeout(), func(c context.Context) (uuid.UUID, error) {
+		return store.ResolveContact(c, persistence.Contact{ChannelID: channelID, PlatformCustomerID: jid, Phone: &phone})
+	}, func(ctx actor.Context, chatID uuid.UUID, err error) {
+		if err != nil {
+			fail(err)
+			return
+		}
+		t.contacts[key] = chatID
+		send(ctx, chatID)
 	})
 }
 

@@ -25,6 +25,7 @@ type WhatsApp struct {
 	qrs        map[uuid.UUID]int
 	connectErr error
 	sendErrs   []error
+	numbers    numbers
 	crashes    int
 	sent       []Sent
 	uploads    []Upload
@@ -147,6 +148,8 @@ func (c *Client) SendText(_ context.Context, to, id, text string) error {
 	switch {
 	case !c.connected:
 		err = sessions.ErrWANotConnected
+	case f.numbers.notOn[to]:
+		err = errNoAccount
 	case len(f.sendErrs) > 0:
 		err, f.sendErrs = f.sendErrs[0], f.sendErrs[1:]
 	}

@@ -68,6 +68,8 @@ func (c *Client) SendMedia(_ context.Context, to, id string, m sessions.WAOutMed
 	switch {
 	case !c.connected:
 		err = sessions.ErrWANotConnected
+	case f.numbers.notOn[to]:
+		err = errNoAccount
 	case len(f.sendErrs) > 0:
 		err, f.sendErrs = f.sendErrs[0], f.sendErrs[1:]
 	}
