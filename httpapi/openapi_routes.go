@@ -66,7 +66,7 @@ var apiOps = []apiOp{
 		body: "NoteRequest", status: http.StatusCreated, reply: "NoteResult"},
 	{method: "POST", path: "/api/conversations/{chatId}/status", tag: "inbox", summary: "Open, resolve, close or snooze the conversation",
 		notes: "PENDING with snoozedUntil (in the future) snoozes it: it shows OPEN again once that time has passed, or at once when the customer writes. " +
-			"A customer's message also reopens a RESOLVED conversation. Publishes conversation_updated.", body: "StatusRequest", reply: "Conversation"},
+			"A customer's message also reopens a RESOLVED conversation. Publishes conversation_updated, and again when a snooze ends (status OPEN).", body: "StatusRequest", reply: "Conversation"},
 	{method: "PUT", path: "/api/conversations/{chatId}/labels", tag: "inbox", summary: "Replace the conversation's labels",
 		notes: "Publishes conversation_updated.", body: "SetLabelsRequest", reply: "Conversation"},
 	{method: "GET", path: "/api/search", tag: "inbox", summary: "Full-text search over messages, notes and customers, grouped by conversation",

@@ -2,6 +2,7 @@ package persistence
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -28,6 +29,41 @@ func (m *Master) ClearWakeup(ctx context.Context, tenantID uuid.UUID) error {
 // Wakeups lists the tenants that must be active.
 func (m *Master) Wakeups(ctx context.Context) ([]uuid.UUID, error) {
 	rows, err := m.Pool.Query(ctx, sqlListWakeups)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+}
+
+const (
+	sqlSetTimer        = `INSERT INTO tenant_timers (tenant_id, due_at) VALUES ($1, $2) ON CONFLICT (tenant_id) DO UPDATE SET due_at = EXCLUDED.due_at`
+	sqlSetTimerEarlier = `INSERT INTO tenant_timers (tenant_id, due_at) VALUES ($1, $2) ON CONFLICT (tenant_id) DO UPDATE SET due_at = LEAST(tenant_timers.due_at, EXCLUDED.due_at)`
+	sqlClearTimer      = `DELETE FROM tenant_timers WHERE tenant_id = $1`
+	sqlTakeDueTimers   = `DELETE FROM tenant_timers WHERE due_at <= now() RETURNING tenant_id`
+)
+
+// SetTimer records the next moment a tenant has work without a request (replacing the one recorded).
+func (m *Master) SetTimer(ctx context.Context, tenantID uuid.UUID, at time.Time) error {
+	_, err := m.Pool.Exec(ctx, sqlSetTimer, tenantID, at)
+	return err
+}
+
+// SetTimerEarlier records at unless an earlier moment is recorded already.
+func (m *Master) SetTimerEarlier(ctx context.Context, tenantID uuid.UUID, at time.Time) error {
+	_, err := m.Pool.Exec(ctx, sqlSetTimerEarlier, tenantID, at)
+	return err
+}
+
+// ClearTimer records that a tenant has nothing due.
+func (m *Master) ClearTimer(ctx context.Context, tenantID uuid.UUID) error {
+	_, err := m.Pool.Exec(ctx, sqlClearTimer, tenantID)
+	return err
+}
+
+// TakeDueTimers removes and lists the tenants whose moment has come: the caller activates them, and each
+// records its next moment again. Taking the rows makes one member of a cluster do it.
+func (m *Master) TakeDueTimers(ctx context.Context) ([]uuid.UUID, error) {
+	rows, err := m.Pool.Query(ctx, sqlTakeDueTimers)
 	if err != nil {
 		return nil, err
 	}

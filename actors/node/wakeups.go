@@ -25,7 +25,7 @@ func (n *Node) wakeLoop(stop <-chan struct{}) {
 	}
 }
 
-// WakeTenants activates every tenant listed in tenant_wakeups once.
+// WakeTenants activates every tenant listed in tenant_wakeups once, and those whose tenant_timers row is due.
 func (n *Node) WakeTenants() {
 	ctx, cancel := context.WithTimeout(context.Background(), n.deps.Config.ActivationTimeout)
 	defer cancel()
@@ -34,6 +34,14 @@ func (n *Node) WakeTenants() {
 		n.deps.Log.Warn("listing tenants to wake", "err", err)
 		return
 	}
+	// Tenants whose timer is due (a snooze ending): the rows are taken, and each tenant records its next
+	// moment again once active. Should the activation fail, the snooze's end is applied (and published) at
+	// the tenant's next activation; reads show the conversation OPEN from its snoozedUntil on regardless.
+	due, err := n.deps.Master.TakeDueTimers(ctx)
+	if err != nil {
+		n.deps.Log.Warn("listing tenants with due timers", "err", err)
+	}
+	ids = append(ids, due...)
 	for _, id := range ids {
 		if _, err := Call(ctx, n, id, Caller{}, ops.OpTenantInfo, ops.None{}); err != nil {
 			n.deps.Log.Warn("waking tenant", "tenant_id", id, "err", err)

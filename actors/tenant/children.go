@@ -2,6 +2,7 @@ package tenant
 
 import (
 	"context"
+	"log/slog"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/google/uuid"
@@ -103,6 +104,10 @@ func (t *tenantActor) receiveInternal(ctx actor.Context) {
 		t.forgetChannel(ctx, msg)
 	case *restoreSessionsNow:
 		t.restoreSessions(ctx)
+	case *snoozeDue:
+		t.checkSnoozes(ctx, true)
+	case *snoozeSet:
+		t.snoozed(ctx, msg.at)
 	case *pendingChannels:
 		for _, ch := range msg.channels {
 			t.session(ctx, ch.ChannelID, ch.PlatformType)
@@ -121,7 +126,8 @@ type pendingChannels struct {
 type restoreSessionsNow struct{}
 
 // afterActivation resumes what a previous activation left: channels with pending sends get their session
-// started, which drains the outbox from the database; then the sessions that were connected are restored.
+// started, which drains the outbox from the database; then the sessions that were connected are restored,
+// and snoozes that ended meanwhile are ended.
 // The two lookups run one after the other: run at once, they opened a second connection per activation,
 // and with the node's connection budget full each such dial closed another tenant's connection.
 func (t *tenantActor) afterActivation(ctx actor.Context) {
@@ -131,25 +137,33 @@ func (t *tenantActor) afterActivation(ctx actor.Context) {
 	log := t.log
 	life, timeout := t.life, t.node.Deps().Config.ActivationTimeout
 	go func() {
-		defer root.Send(self, &restoreSessionsNow{})
 		c, cancel := context.WithTimeout(life, timeout)
 		defer cancel()
-		ids, err := store.ChannelsWithPendingMessages(c)
-		if err != nil {
-			log.Error("looking for pending sends", "err", err)
-			return
-		}
-		var channels []persistence.Channel
-		for _, id := range ids {
-			ch, err := store.GetChannel(c, id)
-			if err == nil {
-				channels = append(channels, ch)
-			}
-		}
-		if len(channels) > 0 {
-			root.Send(self, &pendingChannels{channels: channels})
-		}
+		pendingSends(c, store, log, func(msg any) { root.Send(self, msg) })
+		root.Send(self, &restoreSessionsNow{})
+		// Then the snoozes that ended while the tenant slept (snooze.go).
+		scan, err := store.SnoozeScan(c)
+		root.Send(self, &reentry{fn: func(ctx actor.Context) { t.applySnoozeScan(ctx, scan, err, false) }})
 	}()
+}
+
+// pendingSends finds the channels with unsent messages and sends them to the tenant as pendingChannels.
+func pendingSends(c context.Context, store *persistence.TenantStore, log *slog.Logger, send func(any)) {
+	ids, err := store.ChannelsWithPendingMessages(c)
+	if err != nil {
+		log.Error("looking for pending sends", "err", err)
+		return
+	}
+	var channels []persistence.Channel
+	for _, id := range ids {
+		ch, err := store.GetChannel(c, id)
+		if err == nil {
+			channels = append(channels, ch)
+		}
+	}
+	if len(channels) > 0 {
+		send(&pendingChannels{channels: channels})
+	}
 }
 
 func (t *tenantActor) hasLiveSessions() bool {

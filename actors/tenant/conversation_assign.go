@@ -80,8 +80,8 @@ func sameAssignee(a, b *uuid.UUID) bool {
 }
 
 // setStatus moves the chat to a status; PENDING with snoozedUntil snoozes it until then (the inbox shows it
-// OPEN once the time has passed, and a customer's message reopens it at once). Everyone who may see the chat
-// hears conversation_updated.
+// OPEN once the time has passed, and a customer's message reopens it at once; the tenant's timer ends it
+// with an event, snooze.go). Everyone who may see the chat hears conversation_updated.
 func (c *conversationActor) setStatus(ctx actor.Context, in ops.StatusInput, done func(persistence.Conversation, error)) {
 	var out persistence.StatusResult
 	c.write(ctx, func(b *pgx.Batch) { persistence.QueueSetStatus(b, c.chatID, in.Status, in.SnoozedUntil, &out) }, func(ctx actor.Context, err error) {
@@ -92,5 +92,8 @@ func (c *conversationActor) setStatus(ctx actor.Context, in ops.StatusInput, don
 		c.conv.Status, c.conv.SnoozedUntil = out.Status, out.SnoozedUntil
 		done(c.conv, nil)
 		c.publish(ops.EventConversationUpdated, c.conv)
+		if out.SnoozedUntil != nil {
+			ctx.Send(ctx.Parent(), &snoozeSet{at: *out.SnoozedUntil})
+		}
 	})
 }

@@ -76,6 +76,9 @@ type tenantActor struct {
 	epoch int64
 	// server is the PostgreSQL server of the tenant's database (from the lease).
 	server *persistence.Server
+	// snoozeNext is when the timer snoozeTimer fires: the end of the next snooze (snooze.go); zero when none.
+	snoozeNext  time.Time
+	snoozeTimer *time.Timer
 }
 
 // Props are the tenant grain's props, for node.NodeOptions.Tenant: the grain supervises its children as
@@ -122,6 +125,7 @@ func (t *tenantActor) Receive(ctx actor.Context) {
 		t.childTerminated(ctx, msg.Who)
 	case *actor.Stopped:
 		t.endLife()
+		t.stopSnoozeTimer()
 		t.node.TenantStopped(t.tenantID, ctx.Self())
 		if t.uploads != nil {
 			t.uploads.Close()
