@@ -14,6 +14,7 @@ const TeamPage = lazy(() => import("./pages/TeamPage"));
 const ProductsPage = lazy(() => import("./pages/ProductsPage"));
 const OrdersPage = lazy(() => import("./pages/OrdersPage"));
 const SettingsPage = lazy(() => import("./pages/SettingsPage"));
+const SearchPage = lazy(() => import("./pages/SearchPage"));
 
 type Me = Schemas["Me"];
 const MeContext = createContext<Me | null>(null);
@@ -62,6 +63,7 @@ function SignedIn({ token }: { token: string }) {
           <nav className="rail" aria-label="Main">
             <span className="brand" title={me.data.tenant.name}>AEZEN</span>
             <NavLink to="/inbox">Inbox</NavLink>
+            <NavLink to="/search">Search</NavLink>
             <NavLink to="/channels">Channels</NavLink>
             <NavLink to="/team">Team</NavLink>
             <NavLink to="/products">Products</NavLink>
@@ -91,6 +93,7 @@ function SignedIn({ token }: { token: string }) {
                 <Route path="/products" element={<ProductsPage />} />
                 <Route path="/orders" element={<OrdersPage />} />
                 <Route path="/settings" element={<SettingsPage />} />
+                <Route path="/search" element={<SearchPage />} />
                 <Route path="*" element={<p className="center">Nothing here. <NavLink to="/inbox">Back to the inbox</NavLink></p>} />
               </Routes>
             </Suspense>

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { useNavigate, useParams } from "react-router-dom";
+import { Link, useNavigate, useParams } from "react-router-dom";
 import { ConversationList } from "../components/ConversationList";
 import { ChatView } from "../components/ChatView";
 import { ConversationFilters } from "../components/ConversationFilters";
@@ -44,6 +44,11 @@ export function InboxPage() {
           />
         </div>
         <ConversationFilters filter={filters} onChange={setFilters} />
+        {debounced && (
+          <Link className="pad-x small" to={"/search?q=" + encodeURIComponent(debounced)}>
+            Search all messages for “{debounced}”
+          </Link>
+        )}
         <ConversationList filter={filter} selected={chatId} onOpen={(id) => navigate("/inbox/" + id)} />
       </section>
       {chatId ? (
