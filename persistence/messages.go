@@ -133,7 +133,7 @@ const sqlInsertOutbound = `WITH ins AS (
 		INSERT INTO messages (message_id, chat_id, platform_message_id, sender_type, content_type, content,
 			metadata, status, is_read, idempotency_key, media_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, 'PENDING', true, $8, $10)
-		ON CONFLICT (idempotency_key) DO NOTHING RETURNING *),
+		ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING *),
 	listed AS (INSERT INTO outbox (message_id, chat_id, seq) SELECT message_id, chat_id, seq FROM ins),
 	bump AS (UPDATE chats SET last_message = $9, last_message_at = now() WHERE chat_id = $2 AND EXISTS (SELECT 1 FROM ins))
 	SELECT true, ` + messageColumns + ` FROM ins
