@@ -83,6 +83,26 @@ func sameAssignee(a, b *uuid.UUID) bool {
 // OPEN once the time has passed, and a customer's message reopens it at once; the tenant's timer ends it
 // with an event, snooze.go). Everyone who may see the chat hears conversation_updated.
 func (c *conversationActor) setStatus(ctx actor.Context, in ops.StatusInput, done func(persistence.Conversation, error)) {
+	if in.SnoozedUntil == nil {
+		c.commitStatus(ctx, in, done)
+		return
+	}
+	// A snooze's end is recorded in the master database before the snooze is committed, so that the tenant
+	// is woken for it even if it stops right after answering (a record whose snooze then fails to commit
+	// only wakes the tenant for nothing).
+	tenantID, master, at := c.tenantID, c.node.Deps().Master, *in.SnoozedUntil
+	convAsync(c, ctx, func(cx context.Context) (struct{}, error) { return struct{}{}, master.SetTimerEarlier(cx, tenantID, at) },
+		func(ctx actor.Context, _ struct{}, err error) {
+			if err != nil {
+				done(persistence.Conversation{}, err)
+				return
+			}
+			c.commitStatus(ctx, in, done)
+		})
+}
+
+// commitStatus writes the status and tells everyone who may see the chat.
+func (c *conversationActor) commitStatus(ctx actor.Context, in ops.StatusInput, done func(persistence.Conversation, error)) {
 	var out persistence.StatusResult
 	c.write(ctx, func(b *pgx.Batch) { persistence.QueueSetStatus(b, c.chatID, in.Status, in.SnoozedUntil, &out) }, func(ctx actor.Context, err error) {
 		if err != nil {

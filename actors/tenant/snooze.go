@@ -55,21 +55,21 @@ func (t *tenantActor) applySnoozeScan(ctx actor.Context, scan persistence.Snooze
 	switch {
 	case scan.Next != nil && (t.snoozeNext.IsZero() || scan.Next.Before(t.snoozeNext)):
 		t.armSnooze(ctx, *scan.Next)
-		t.recordTimer(ctx, *scan.Next, false)
+		t.recordTimer(ctx, *scan.Next)
 	case scan.Next != nil:
-		t.recordTimer(ctx, t.snoozeNext, false)
+		t.recordTimer(ctx, t.snoozeNext)
 	case fromTimer && t.snoozeNext.IsZero():
 		t.clearTimer(ctx)
 	}
 }
 
-// snoozed is told by a conversation actor that its chat was snoozed: the timer moves earlier if needed.
+// snoozed is told by a conversation actor that its chat was snoozed: the timer moves earlier if needed
+// (the conversation actor recorded the moment in the master database before committing the snooze).
 func (t *tenantActor) snoozed(ctx actor.Context, at time.Time) {
 	if !t.snoozeNext.IsZero() && !at.Before(t.snoozeNext) {
 		return
 	}
 	t.armSnooze(ctx, at)
-	t.recordTimer(ctx, at, true)
 }
 
 // armSnooze sets the local timer to at.
@@ -89,14 +89,10 @@ func (t *tenantActor) stopSnoozeTimer() {
 	}
 }
 
-// recordTimer writes the next end to the master database, off the mailbox; earlier keeps an earlier
-// moment already recorded (a snooze set while another, sooner one is pending).
-func (t *tenantActor) recordTimer(ctx actor.Context, at time.Time, earlier bool) {
+// recordTimer writes the next end to the master database, off the mailbox.
+func (t *tenantActor) recordTimer(ctx actor.Context, at time.Time) {
 	master, id := t.node.Deps().Master, t.tenantID
 	async(t, ctx, t.dbTimeout(), func(c context.Context) (struct{}, error) {
-		if earlier {
-			return struct{}{}, master.SetTimerEarlier(c, id, at)
-		}
 		return struct{}{}, master.SetTimer(c, id, at)
 	}, func(_ actor.Context, _ struct{}, err error) {
 		if err != nil {
