@@ -91,7 +91,9 @@ func (c *conversationActor) setStatus(ctx actor.Context, in ops.StatusInput, don
 	// is woken for it even if it stops right after answering (a record whose snooze then fails to commit
 	// only wakes the tenant for nothing).
 	tenantID, master, at := c.tenantID, c.node.Deps().Master, *in.SnoozedUntil
-	convAsync(c, ctx, func(cx context.Context) (struct{}, error) { return struct{}{}, master.SetTimerEarlier(cx, tenantID, at) },
+	convAsync(c, ctx, func(cx context.Context) (struct{}, error) {
+		return struct{}{}, master.SetTimerEarlier(cx, tenantID, at)
+	},
 		func(ctx actor.Context, _ struct{}, err error) {
 			if err != nil {
 				done(persistence.Conversation{}, err)
