@@ -105,7 +105,7 @@ func TestAssignFiltersAndStatus(t *testing.T) {
 	owner.Axe("snooze dialog")
 	owner.Click(owner.FindName("button", "Snooze until then", dialog))
 	owner.Eventually("the header to say snoozed", func() bool { return strings.Contains(owner.chatHeader(), "snoozed until") })
-	owner.Choose(owner.FindName("combobox", "Status", inbox), "Snoozed")
+	owner.Choose(owner.FindName("combobox", "Status", inbox), "Pending")
 	owner.waitRows("only the snoozed conversation", "Customer dana")
 	var got struct {
 		Status       string  `json:"status"`

@@ -1,5 +1,6 @@
 const time = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
 const date = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short" });
+const dateAndTime = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
 const day = new Intl.DateTimeFormat(undefined, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
 
 /** The time for today's dates, the day otherwise. */
@@ -29,4 +30,10 @@ export function fileSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** The time for today's dates, else the day and the time (when a snooze ends). */
+export function whenAt(iso: string): string {
+  const d = new Date(iso);
+  return sameDay(d, new Date()) ? time.format(d) : dateAndTime.format(d);
 }

@@ -3,7 +3,7 @@ import { Link } from "react-router-dom";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, errorText, unwrap, type Conversation } from "../api/client";
 import { keys, upsertConversation } from "../cache";
-import { dayLabel, sameDay, shortTime } from "../format";
+import { dayLabel, sameDay, whenAt } from "../format";
 import { useLive } from "../App";
 import { CustomerPanel } from "./CustomerPanel";
 import { ConversationActions } from "./ConversationActions";
@@ -87,7 +87,7 @@ export function ChatView({ chatId }: { chatId: string }) {
             <h2>{name}</h2>
             {c && (
               <span className="muted">
-                {c.platform === "WHATSAPP" ? "WhatsApp" : c.platform} · {c.snoozedUntil ? `snoozed until ${shortTime(c.snoozedUntil)}` : statusLabels[c.status].toLowerCase()}
+                {c.platform === "WHATSAPP" ? "WhatsApp" : c.platform} · {c.snoozedUntil ? `snoozed until ${whenAt(c.snoozedUntil)}` : statusLabels[c.status].toLowerCase()}
               </span>
             )}
           </div>

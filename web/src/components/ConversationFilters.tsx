@@ -4,7 +4,7 @@ import { useMe } from "../App";
 import { memberName, useLabels, useTeam } from "../hooks/team";
 
 // Every chat status of the API: a status added there and not here fails the build.
-export const statusLabels: Record<Conversation["status"], string> = { OPEN: "Open", PENDING: "Snoozed / pending", RESOLVED: "Resolved", CLOSED: "Closed" };
+export const statusLabels: Record<Conversation["status"], string> = { OPEN: "Open", PENDING: "Pending", RESOLVED: "Resolved", CLOSED: "Closed" };
 const statuses = ["", ...Object.keys(statusLabels)] as ("" | Conversation["status"])[];
 
 /** The inbox's filters: status, assignee (anyone, me, unassigned, a member) and label; the engine applies
