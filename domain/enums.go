@@ -117,6 +117,11 @@ var ContentTypes = newEnum("contenttype", ContentText, ContentImage, ContentVide
 // are stored; a received file is PENDING while it downloads and FAILED if it could not be.
 var MediaStates = newEnum[string]("mediastate", "PENDING", "READY", "FAILED")
 
+// MessageOrigins say where a business message was sent from (tenant type message_origin; a message's
+// origin): AEZEN through the engine (the inbox, the API, a canned reply), PHONE from the business's
+// WhatsApp phone or another device linked to the number. Customers' messages and notes have none.
+var MessageOrigins = newEnum[string]("messageorigin", "AEZEN", "PHONE")
+
 // ChatStatus is where a chat stands in the team's work (seed chatStatusEnum).
 type ChatStatus = string
 

@@ -77,7 +77,9 @@ func entitySchemas() js {
 			"metadata": null(jsonObject()), "timestamp": timestamp(),
 			"status": enum(messageStatuses...), "isRead": boolean(),
 			"error": described(text(0), "Why the last send failed, when it did."),
-			"media": described(ref("MessageMedia"), "The file of an IMAGE, VIDEO, AUDIO, FILE or STICKER message (content is then its caption).")},
+			"media": described(ref("MessageMedia"), "The file of an IMAGE, VIDEO, AUDIO, FILE or STICKER message (content is then its caption)."),
+			"origin": null(described(enum(domain.MessageOrigins.Strings()...), "Where a business message was sent from: AEZEN through the engine, "+
+				"PHONE from the WhatsApp phone or another linked device; null on customers' messages and notes."))},
 			"messageId", "chatId", "platformMessageId", "senderType", "contentType", "content", "metadata", "timestamp",
 			"status", "isRead"),
 		"MessageMedia": object(props{"mediaId": uuidSchema(), "mimeType": text(0), "size": integer(0, 0), "fileName": text(0),

@@ -49,6 +49,7 @@ func TestSQLEnumsMatchTheDomain(t *testing.T) {
 		"message_content_type": domain.ContentTypes.Strings(),
 		"message_status":       domain.MessageStatuses.Strings(),
 		"media_state":          domain.MediaStates.Strings(),
+		"message_origin":       domain.MessageOrigins.Strings(),
 	} {
 		if got := enumRange(t, tenant, typ); !slices.Equal(got, want) {
 			t.Errorf("tenant type %s is %v; domain says %v", typ, got, want)

@@ -24,6 +24,9 @@ type Message struct {
 	Status            string          `json:"status"`
 	IsRead            bool            `json:"isRead"`
 	Error             *string         `json:"error,omitempty"`
+	// Origin says where a business message was sent from (domain.MessageOrigins): AEZEN through the engine,
+	// PHONE from the WhatsApp phone or another linked device; nil on customers' messages and notes.
+	Origin *string `json:"origin"`
 	// Media is the file of an IMAGE, VIDEO, AUDIO, FILE or STICKER message (Content is then its caption).
 	Media *MessageMedia `json:"media,omitempty"`
 	Seq   int64         `json:"-"`
@@ -42,16 +45,22 @@ type MessageMedia struct {
 }
 
 const messageColumns = `message_id, chat_id, platform_message_id, sender_type::text, content_type::text, content, metadata,
-	timestamp, status::text, is_read, last_error, seq, CASE WHEN media_id IS NULL THEN NULL ELSE message_media(media_id) END`
+	timestamp, status::text, is_read, last_error, seq, CASE WHEN media_id IS NULL THEN NULL ELSE message_media(media_id) END,
+	coalesce(origin::text, CASE WHEN sender_type IN ('AGENT', 'SYSTEM') THEN 'AEZEN' END)`
 
 func scanMessage(row pgx.Row) (Message, error) { return scanMessageAfter(row) }
 
 // scanMessageAfter reads the columns of lead, then messageColumns.
 func scanMessageAfter(row pgx.Row, lead ...any) (Message, error) {
 	var m Message
-	err := row.Scan(append(lead, &m.MessageID, &m.ChatID, &m.PlatformMessageID, &m.SenderType, &m.ContentType, &m.Content,
-		&m.Metadata, &m.Timestamp, &m.Status, &m.IsRead, &m.Error, &m.Seq, &m.Media)...)
+	err := row.Scan(append(lead, messageFields(&m)...)...)
 	return m, translate(err, "message")
+}
+
+// messageFields are the scan targets of messageColumns.
+func messageFields(m *Message) []any {
+	return []any{&m.MessageID, &m.ChatID, &m.PlatformMessageID, &m.SenderType, &m.ContentType, &m.Content,
+		&m.Metadata, &m.Timestamp, &m.Status, &m.IsRead, &m.Error, &m.Seq, &m.Media, &m.Origin}
 }
 
 // NewInbound is a customer's message to store.
@@ -65,6 +74,8 @@ type NewInbound struct {
 	Timestamp         time.Time
 	// MediaID is the stored file of a media message.
 	MediaID *uuid.UUID
+	// FromPhone makes it a message the business sent from its phone (QueuePhoneSent), not a customer's.
+	FromPhone bool
 }
 
 // InboundResult is what storing an inbound message did. A duplicate stored nothing and carries the first copy.
@@ -99,6 +110,33 @@ const (
 // QueueInbound adds the statement that stores an inbound message to b; out is filled when the batch runs.
 func QueueInbound(b *pgx.Batch, in NewInbound, out *InboundResult) {
 	b.Queue(sqlInsertInbound, in.MessageID, in.ChatID, in.PlatformMessageID, in.ContentType, in.Content,
+		jsonOrNil(in.Metadata), in.Timestamp, Preview(in.ContentType, in.Content), in.MediaID).QueryRow(func(row pgx.Row) error {
+		var err error
+		out.Message, err = scanMessageAfter(row, &out.Duplicate, &out.UnreadCount, &out.ChatStatus)
+		return err
+	})
+}
+
+// sqlInsertPhoneSent stores a message the business sent from its phone (or another linked device): an AGENT
+// message, SENT and read, origin PHONE, unless its platform id is known (the engine's own send of it, or a
+// re-delivery), and moves the chat's last message; it neither counts as unread nor reopens the chat.
+const sqlInsertPhoneSent = `WITH ins AS (
+		INSERT INTO messages (message_id, chat_id, platform_message_id, sender_type, content_type, content, metadata, timestamp,
+			status, is_read, media_id, origin)
+		VALUES ($1, $2, $3, 'AGENT', $4, $5, $6, $7, 'SENT', true, $9, 'PHONE')
+		ON CONFLICT (platform_message_id) DO NOTHING
+		RETURNING *),
+	bump AS (UPDATE chats SET last_message = CASE WHEN last_message_at IS NULL OR ins.timestamp >= last_message_at THEN $8 ELSE last_message END,
+		last_message_at = greatest(last_message_at, ins.timestamp)
+		FROM ins WHERE chats.chat_id = $2 RETURNING chats.unread_count, chats.status::text)
+	SELECT false, (SELECT unread_count FROM bump), (SELECT status FROM bump), ` + messageColumns + ` FROM ins
+	UNION ALL
+	SELECT true, 0, '', ` + messageColumns + ` FROM messages WHERE platform_message_id = $3 AND NOT EXISTS (SELECT 1 FROM ins)`
+
+// QueuePhoneSent adds the statement that stores a message the business sent from its phone to b (see
+// sqlInsertPhoneSent); out is filled when the batch runs, Duplicate when the platform id was known.
+func QueuePhoneSent(b *pgx.Batch, in NewInbound, out *InboundResult) {
+	b.Queue(sqlInsertPhoneSent, in.MessageID, in.ChatID, in.PlatformMessageID, in.ContentType, in.Content,
 		jsonOrNil(in.Metadata), in.Timestamp, Preview(in.ContentType, in.Content), in.MediaID).QueryRow(func(row pgx.Row) error {
 		var err error
 		out.Message, err = scanMessageAfter(row, &out.Duplicate, &out.UnreadCount, &out.ChatStatus)
@@ -278,8 +316,7 @@ func (s *TenantStore) PendingMessages(ctx context.Context, channelID uuid.UUID, 
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (PendingOutbound, error) {
 		var p PendingOutbound
 		m := &p.Message
-		err := r.Scan(&m.MessageID, &m.ChatID, &m.PlatformMessageID, &m.SenderType, &m.ContentType, &m.Content, &m.Metadata,
-			&m.Timestamp, &m.Status, &m.IsRead, &m.Error, &m.Seq, &m.Media, &p.To)
+		err := r.Scan(append(messageFields(m), &p.To)...)
 		return p, err
 	})
 }
@@ -305,8 +342,7 @@ func (s *TenantStore) PendingIDs(ctx context.Context, channelID uuid.UUID, limit
 func (s *TenantStore) PendingMessage(ctx context.Context, messageID uuid.UUID) (PendingOutbound, error) {
 	var p PendingOutbound
 	m := &p.Message
-	err := s.Pool.QueryRow(ctx, sqlPendingMessage, messageID).Scan(&m.MessageID, &m.ChatID, &m.PlatformMessageID, &m.SenderType,
-		&m.ContentType, &m.Content, &m.Metadata, &m.Timestamp, &m.Status, &m.IsRead, &m.Error, &m.Seq, &m.Media, &p.To)
+	err := s.Pool.QueryRow(ctx, sqlPendingMessage, messageID).Scan(append(messageFields(m), &p.To)...)
 	return p, translate(err, "pending message")
 }
 

@@ -143,12 +143,14 @@ type WAPushName struct {
 	Name string
 }
 
-// WAMessage is a customer's message. The client acknowledges it to WhatsApp only after Done(true); until
+// WAMessage is a customer's message, or (FromMe) one the business sent from the phone or another linked
+// device, filed under its recipient's Chat. The client acknowledges it to WhatsApp only after Done(true); until
 // then (or after Done(false)) WhatsApp keeps it and delivers it again on the next connection.
 type WAMessage struct {
 	ID        string
 	Chat      string // the customer's JID (a phone-number JID when WhatsApp tells us one)
 	Sender    string
+	FromMe    bool
 	PushName  string
 	Timestamp time.Time
 	// ContentType is one of the engine's content types (TEXT, IMAGE, VIDEO, AUDIO, FILE, LOCATION, STICKER).

@@ -420,7 +420,7 @@ func translateEvent(raw any, own types.JID, now time.Time) WhatsAppEvent {
 	case *events.Receipt:
 		return translateReceipt(evt)
 	case *events.Message:
-		return translateMessage(evt)
+		return translateMessage(evt, own)
 	}
 	return nil
 }

@@ -11,21 +11,26 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// translateMessage keeps a customer's direct message: its text, or a media message's caption and what is
-// needed to download the media later. Our own messages (sent from the phone), groups, broadcasts, status
-// updates, newsletters and messages without content the inbox shows (reactions, protocol messages) are
-// left out; they are still acknowledged.
-func translateMessage(evt *events.Message) WhatsAppEvent {
+// translateMessage keeps a direct message: a customer's, or one the business sent from the phone or another
+// linked device (FromMe, filed in the chat of its recipient), with its text, or a media message's caption
+// and what is needed to download the media later. Groups, broadcasts, status updates, newsletters, notes to
+// the business's own number and messages without content the inbox shows (reactions, protocol messages)
+// are left out; they are still acknowledged. own is this device's JID.
+func translateMessage(evt *events.Message, own types.JID) WhatsAppEvent {
 	info := evt.Info
-	if info.IsFromMe || info.IsGroup || evt.Message == nil || info.Edit != "" || evt.IsEdit ||
+	if info.IsGroup || evt.Message == nil || info.Edit != "" || evt.IsEdit ||
 		info.Chat.Server == types.BroadcastServer || info.Chat.Server == types.NewsletterServer ||
 		info.Chat.Server == types.GroupServer {
 		return nil
 	}
-	m := &WAMessage{ID: info.ID, Chat: customerJID(info.MessageSource).String(), Sender: info.Sender.ToNonAD().String(),
-		PushName: info.PushName, Timestamp: info.Timestamp}
-	if m.PushName == "-" {
-		m.PushName = ""
+	chat := customerJID(info.MessageSource)
+	if info.IsFromMe && (chat.User == own.User || chat.User == info.Sender.User) {
+		return nil // "message yourself"
+	}
+	m := &WAMessage{ID: info.ID, Chat: chat.String(), Sender: info.Sender.ToNonAD().String(),
+		PushName: info.PushName, Timestamp: info.Timestamp, FromMe: info.IsFromMe}
+	if m.PushName == "-" || m.FromMe {
+		m.PushName = "" // on our own messages it is the business's name, not the customer's
 	}
 	msg := evt.Message
 	switch {
@@ -80,8 +85,14 @@ func media(d downloadable, kind whatsmeow.MediaType, fileName string) *WAMedia {
 
 // customerJID is the address the engine files a customer under: their phone-number JID when WhatsApp
 // tells us one (a chat may be addressed by a LID, with the phone number as the alternative), else the chat.
+// The alternative is the sender's on a customer's message and the recipient's on our own (whose sender's
+// alternative is the business's own number).
 func customerJID(src types.MessageSource) types.JID {
-	for _, j := range []types.JID{src.Chat, src.SenderAlt, src.RecipientAlt} {
+	alt := src.SenderAlt
+	if src.IsFromMe {
+		alt = src.RecipientAlt
+	}
+	for _, j := range []types.JID{src.Chat, alt} {
 		if j.Server == types.DefaultUserServer && j.User != "" {
 			return j.ToNonAD()
 		}

@@ -86,15 +86,15 @@ func TestTranslatePrefersThePhoneNumberOverALID(t *testing.T) {
 
 func TestTranslateLeavesOutWhatTheInboxDoesNotShow(t *testing.T) {
 	text := &waE2E.Message{Conversation: proto.String("x")}
-	fromMe := directInfo("F1")
-	fromMe.IsFromMe = true
+	self := directInfo("F1")
+	self.IsFromMe, self.Chat, self.Sender = true, own.ToNonAD(), own
 	group := directInfo("G1")
 	group.Chat, group.IsGroup = types.NewJID("120363000000000000", types.GroupServer), true
 	status := directInfo("S1")
 	status.Chat = types.StatusBroadcastJID
 	reaction := &waE2E.Message{ReactionMessage: &waE2E.ReactionMessage{Text: proto.String("👍")}}
 	for name, ev := range map[string]any{
-		"from me":   &events.Message{Info: fromMe, Message: text},
+		"to myself": &events.Message{Info: self, Message: text},
 		"group":     &events.Message{Info: group, Message: text},
 		"status":    &events.Message{Info: status, Message: text},
 		"reaction":  &events.Message{Info: directInfo("R1"), Message: reaction},
@@ -152,5 +152,27 @@ func TestTranslateConnectionEvents(t *testing.T) {
 	}
 	if got := translateEvent(&events.Connected{}, types.EmptyJID, now); got != (WAConnected{}) {
 		t.Errorf("connected before pairing: %#v", got)
+	}
+}
+
+// TestTranslateMessagesSentFromThePhone: a message the business sent from the phone (or another linked
+// device) is kept, marked FromMe, in the chat of its recipient (their phone number when the chat is a LID,
+// never the business's own number), without the business's push name.
+func TestTranslateMessagesSentFromThePhone(t *testing.T) {
+	text := &waE2E.Message{Conversation: proto.String("on my way")}
+	info := directInfo("P1")
+	info.IsFromMe, info.Sender, info.PushName = true, own, "Acme"
+	m, ok := translateEvent(&events.Message{Info: info, Message: text}, own, now).(*WAMessage)
+	if !ok || !m.FromMe || m.Chat != customer.String() || m.Text != "on my way" || m.PushName != "" {
+		t.Fatalf("phone-sent message: %#v", m)
+	}
+	// Addressed by the customer's LID: the recipient's phone number is the alternative; the sender's is ours.
+	info.Chat, info.RecipientAlt, info.SenderAlt = customerLID, customer, own.ToNonAD()
+	if m := translateEvent(&events.Message{Info: info, Message: text}, own, now).(*WAMessage); m.Chat != customer.String() {
+		t.Fatalf("phone-sent message to a LID filed under %q", m.Chat)
+	}
+	info.RecipientAlt = types.EmptyJID
+	if m := translateEvent(&events.Message{Info: info, Message: text}, own, now).(*WAMessage); m.Chat != customerLID.String() {
+		t.Fatalf("phone-sent message to a LID without alternative filed under %q", m.Chat)
 	}
 }

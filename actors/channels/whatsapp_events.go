@@ -110,10 +110,10 @@ func (s *whatsappSession) connected(ctx actor.Context, e sessions.WAConnected) {
 // inbound hands a customer's message to the tenant and acknowledges it to WhatsApp once the conversation
 // actor has committed it: the tenant replies to a future, whose answer settles the message.
 func (s *whatsappSession) inbound(ctx actor.Context, m *sessions.WAMessage) {
-	s.numbers.Put(m.Chat, true) // whoever writes to us is on WhatsApp: replies need no lookup
+	s.numbers.Put(m.Chat, true) // whoever writes to us (or we wrote to from the phone) is on WhatsApp
 	in := ops.InboundInput{PlatformMessageID: m.ID, From: ops.InboundSender{PlatformCustomerID: m.Chat}, ContentType: m.ContentType,
-		Content: m.Text, Metadata: m.Metadata()}
-	if m.PushName != "" {
+		Content: m.Text, Metadata: m.Metadata(), FromPhone: m.FromMe}
+	if m.PushName != "" && !m.FromMe { // on a phone-sent message it is the business's own name
 		name := m.PushName
 		in.From.FullName = &name
 	}

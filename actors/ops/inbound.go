@@ -40,6 +40,9 @@ type InboundInput struct {
 	Media *InboundMedia `json:"media,omitempty"`
 	// StoredMediaID is set by the tenant once Media is in its store (never read from a client).
 	StoredMediaID *uuid.UUID `json:"-"`
+	// FromPhone marks a message the business sent from its WhatsApp phone or another linked device: stored
+	// as an AGENT message with origin PHONE (set by the WhatsApp session only, never read from a client).
+	FromPhone bool `json:"-"`
 }
 
 // InboundMedia is a file an API channel's integration delivers inline: its bytes (base64 in JSON, within

@@ -196,6 +196,10 @@ func (c *conversationActor) outbound(m persistence.Message) sessions.Outbound {
 
 // inbound commits a customer's message (de-duplicated by its platform id) and answers once it is durable.
 func (c *conversationActor) inbound(ctx actor.Context, msg persistence.NewInbound, done func(ops.InboundResult, error)) {
+	if msg.FromPhone {
+		c.phoneSent(ctx, msg, done)
+		return
+	}
 	out := &persistence.InboundResult{}
 	c.write(ctx, func(b *pgx.Batch) { persistence.QueueInbound(b, msg, out) }, func(ctx actor.Context, err error) {
 		if err != nil {
@@ -260,5 +264,33 @@ func (c *conversationActor) markRead(ctx actor.Context, _ ops.ChatRef, done func
 		if len(ids) > 0 && c.conv.PlatformChatID != nil {
 			ctx.Send(ctx.Parent(), &channels.ReadReceipts{ChannelID: c.conv.ChannelID, PlatformChatID: *c.conv.PlatformChatID, IDs: ids})
 		}
+	})
+}
+
+// phoneSent commits a message the business sent from its WhatsApp phone or another linked device: an AGENT
+// message with origin PHONE, already SENT, that is not unread and does not reopen the chat. Its WhatsApp id
+// de-duplicates it against the engine's own sends (stored with that id before they went out) and against
+// re-deliveries; clients hear it as a message_status with the message, like a send from the inbox.
+func (c *conversationActor) phoneSent(ctx actor.Context, msg persistence.NewInbound, done func(ops.InboundResult, error)) {
+	out := &persistence.InboundResult{}
+	c.write(ctx, func(b *pgx.Batch) { persistence.QueuePhoneSent(b, msg, out) }, func(ctx actor.Context, err error) {
+		if err != nil {
+			done(ops.InboundResult{}, err)
+			return
+		}
+		done(ops.InboundResult{MessageID: out.Message.MessageID, ChatID: c.chatID, Duplicate: out.Duplicate}, nil)
+		if out.Duplicate {
+			return
+		}
+		metricMessages.WithLabelValues("out").Inc()
+		m := out.Message
+		c.store.SignMessage(&m)
+		if c.conv.LastMessageAt == nil || !m.Timestamp.Before(*c.conv.LastMessageAt) {
+			preview := persistence.Preview(m.ContentType, m.Content)
+			c.conv.LastMessage, c.conv.LastMessageAt = &preview, &m.Timestamp
+		}
+		c.publish(ops.EventMessageStatus, ops.MessageStatusEvent{MessageID: m.MessageID, ChatID: m.ChatID,
+			PlatformMessageID: m.PlatformMessageID, Status: m.Status, Message: &m})
+		c.publish(ops.EventConversationUpdated, c.conv)
 	})
 }

@@ -205,7 +205,7 @@ func (t *tenantActor) deliverInbound(ctx actor.Context, chatID uuid.UUID, msg op
 	}
 	nm := persistence.NewInbound{MessageID: uuid.Must(uuid.NewV7()), ChatID: chatID,
 		PlatformMessageID: msg.PlatformMessageID, ContentType: contentType, Content: msg.Content,
-		Metadata: msg.Metadata, Timestamp: ts, MediaID: msg.StoredMediaID}
+		Metadata: msg.Metadata, Timestamp: ts, MediaID: msg.StoredMediaID, FromPhone: msg.FromPhone}
 	t.toConversation(ctx, chatID, chatRequest("conversation.inbound", nm, (*conversationActor).inbound, done))
 }
 
