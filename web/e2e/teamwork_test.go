@@ -122,3 +122,33 @@ func (p *Page) openChatID() string {
 	p.Eval(`location.pathname`, &path)
 	return strings.TrimPrefix(path, "/inbox/")
 }
+
+// TestAgentLosesHiddenConversation: under "only their own and unassigned", an agent's inbox drops a
+// conversation live when it is assigned to a colleague, and gains it back when it is unassigned.
+func TestAgentLosesHiddenConversation(t *testing.T) {
+	b := Setup(t)
+	e := testkit.StartDefault(t)
+	owner := b.NewPage(t, e.BaseURL)
+	owner.SignUp("Acme", "owner-"+testkit.RandomID()+"@example.com", "correct-horse-battery")
+	token := owner.Token()
+	var me struct {
+		User struct {
+			UserID string `json:"userId"`
+		} `json:"user"`
+	}
+	e.Must(http.StatusOK, "GET", "/api/auth/me", token, nil, &me)
+	e.Must(http.StatusOK, "PUT", "/api/settings", token, map[string]any{"agentVisibility": "ASSIGNED_AND_UNASSIGNED"}, nil)
+	agentEmail := "agent-" + testkit.RandomID() + "@example.com"
+	e.Must(http.StatusCreated, "POST", "/api/users", token, map[string]any{"email": agentEmail, "password": "correct-horse-battery", "role": "AGENT"}, nil)
+	ch := e.CreateAPIChannel(token, testkit.NewWebhookReceiver(t).URL)
+	dana, _ := ch.Inbound("m-1", "dana", "Where is my parcel?")
+	ch.Inbound("m-2", "eli", "Do you ship to Lisbon?")
+
+	agent := b.NewPage(t, e.BaseURL)
+	agent.LogIn(agentEmail, "correct-horse-battery")
+	agent.waitRows("both unassigned conversations", "Customer dana", "Customer eli")
+	e.Must(http.StatusOK, "POST", "/api/conversations/"+dana.ChatID+"/assign", token, map[string]any{"userId": me.User.UserID}, nil)
+	agent.waitRows("dana to leave the agent's inbox", "Customer eli")
+	e.Must(http.StatusOK, "POST", "/api/conversations/"+dana.ChatID+"/assign", token, map[string]any{"userId": nil}, nil)
+	agent.waitRows("dana to come back once unassigned", "Customer dana", "Customer eli")
+}

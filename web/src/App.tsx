@@ -53,6 +53,9 @@ function SignedIn({ token }: { token: string }) {
     return () => l.stop();
   }, [qc, token]);
   const state = useLiveState(live);
+  // The team's rules, read by the live connection (an agent who sees only their own conversations drops one
+  // assigned to a colleague).
+  useQuery({ queryKey: ["settings"], queryFn: () => unwrap(api.GET("/api/settings")) });
 
   if (me.isPending) return <p className="center muted">Loading…</p>;
   if (me.isError || !me.data) return <p className="center" role="alert">Could not load your account. <button onClick={() => me.refetch()}>Retry</button></p>;

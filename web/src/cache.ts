@@ -116,3 +116,11 @@ export function upsertConversation(qc: QueryClient, c: Conversation) {
     qc.setQueryData(key, { ...old, pages });
   }
 }
+
+/** Takes a conversation out of every cached inbox list (it became hidden from this user). */
+export function removeConversation(qc: QueryClient, chatId: string) {
+  for (const [key, old] of qc.getQueriesData<InfiniteData<ConversationPage>>({ queryKey: keys.conversations() })) {
+    if (!old) continue;
+    qc.setQueryData(key, { ...old, pages: old.pages.map((p) => ({ ...p, data: p.data.filter((x) => x.chatId !== chatId) })) });
+  }
+}

@@ -4,7 +4,7 @@
 import { useSyncExternalStore } from "react";
 import type { QueryClient } from "@tanstack/react-query";
 import type { Conversation, Message, WhatsAppStatus } from "./api/client";
-import { keys, setMessageStatus, upsertConversation, upsertMessage } from "./cache";
+import { keys, removeConversation, setMessageStatus, upsertConversation, upsertMessage } from "./cache";
 import { session } from "./session";
 import { toastStore } from "./toasts";
 
@@ -88,6 +88,16 @@ export class Live {
     this.ws?.close(1000);
   }
 
+  /** Whether the engine's visibility rule hides a conversation from this user: an agent, under
+   * ASSIGNED_AND_UNASSIGNED, and it is assigned to someone else. */
+  private hiddenFromMe(c: Conversation): boolean {
+    const me = this.qc.getQueryData<{ user: { userId: string; role: string } }>(["me"]);
+    const settings = this.qc.getQueryData<{ agentVisibility: string }>(["settings"]);
+    return (
+      me?.user.role === "AGENT" && settings?.agentVisibility === "ASSIGNED_AND_UNASSIGNED" && !!c.assignee && c.assignee !== me.user.userId
+    );
+  }
+
   private apply(f: Frame) {
     switch (f.event) {
       case "incoming_message": {
@@ -106,7 +116,8 @@ export class Live {
       }
       case "conversation_updated": {
         const c = f.data as Conversation;
-        upsertConversation(this.qc, c);
+        if (this.hiddenFromMe(c)) removeConversation(this.qc, c.chatId);
+        else upsertConversation(this.qc, c);
         // A channel the cached list does not know yet (created elsewhere): read the list again.
         const channels = this.qc.getQueryData<{ data: { channelId: string }[] }>(["channels"]);
         if (channels && !channels.data.some((ch) => ch.channelId === c.channelId)) void this.qc.invalidateQueries({ queryKey: ["channels"] });
@@ -115,7 +126,14 @@ export class Live {
       case "assignment_changed": {
         // The conversation as it is now: the lists filtered by assignee gain or lose it.
         const d = f.data as { chatId: string; conversation: Conversation };
-        upsertConversation(this.qc, d.conversation);
+        if (this.hiddenFromMe(d.conversation)) {
+          // An agent who sees only their own and unassigned conversations lost this one to a colleague.
+          removeConversation(this.qc, d.chatId);
+          void this.qc.invalidateQueries({ queryKey: keys.conversation(d.chatId) });
+          void this.qc.invalidateQueries({ queryKey: keys.messages(d.chatId) });
+        } else {
+          upsertConversation(this.qc, d.conversation);
+        }
         break;
       }
       case "note_added": {
