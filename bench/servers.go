@@ -30,6 +30,12 @@ type ServersResult struct {
 	PausedMs   float64 `json:"pausedMs"`
 	StoppingMs float64 `json:"stoppingMs"`
 	CopyMs     float64 `json:"copyMs"`
+	// TransferMs is the pg_dump | pg_restore part of the copy, VerifyMs the row counts on both sides.
+	TransferMs float64 `json:"transferMs"`
+	VerifyMs   float64 `json:"verifyMs"`
+	// IndexesMs is the deferred (non-unique) indexes built after the switch, while the tenant serves.
+	IndexesMs       float64 `json:"indexesAfterSwitchMs"`
+	DeferredIndexes int     `json:"deferredIndexes"`
 	// LongestWaitMs is the longest a customer message waited to be acknowledged across the move, as the
 	// writer saw it; Acked messages were acknowledged during the run, Missing of them are not on the new
 	// server (must be 0), Errors are messages that failed for good.
@@ -200,6 +206,8 @@ func (e *env) runServersPhase(ctx context.Context, res *Results) (err error) {
 	}
 	out.MovedMessages = movedMessages
 	out.PausedMs, out.StoppingMs, out.CopyMs = ms(rep.Paused), ms(rep.Stopping), ms(rep.Copy)
+	out.TransferMs, out.VerifyMs = ms(rep.Transfer), ms(rep.Verify)
+	out.IndexesMs, out.DeferredIndexes = ms(rep.Indexes), rep.DeferredIndexes
 	out.LongestWaitMs, out.Acked, out.Errors = ms(worst), int64(len(acked)), errs.Load()
 
 	dst, err := pgx.Connect(ctx, mustWithDatabase(url2, moved.DatabaseName))
@@ -240,7 +248,9 @@ func mustWithDatabase(serverURL, db string) string {
 func (s *ServersResult) print(row func(...string)) {
 	row("servers", "tenants per server (least-tenants placement)", fmt.Sprintf("%v", s.TenantsPerServer))
 	row("servers", fmt.Sprintf("move of a tenant with %s messages, a customer writing", thousands(float64(s.MovedMessages))),
-		fmt.Sprintf("paused %.0f ms (stopping %.0f, copy %.0f); longest wait for an ack %.0f ms", s.PausedMs, s.StoppingMs, s.CopyMs, s.LongestWaitMs))
+		fmt.Sprintf("paused %.0f ms (stopping %.0f, copy %.0f of which dump|restore %.0f, counts %.0f); longest wait for an ack %.0f ms",
+			s.PausedMs, s.StoppingMs, s.CopyMs, s.TransferMs, s.VerifyMs, s.LongestWaitMs))
+	row("servers", fmt.Sprintf("  %d indexes built after the switch, the tenant serving", s.DeferredIndexes), fmt.Sprintf("%.0f ms", s.IndexesMs))
 	row("servers", "  messages acknowledged across the move", fmt.Sprintf("%d acked, %d missing, %d failed, rows match: %v",
 		s.Acked, s.Missing, s.Errors, s.RowsMatch))
 }

@@ -43,6 +43,12 @@ type MoveReport struct {
 	// Paused bounds the write pause: from the claim (after which the tenant takes no new write once its
 	// member sees the claim) to the switch, after which the next request activates it on the new server.
 	Paused time.Duration
+	// Transfer is the pg_dump | pg_restore part of Copy, Verify the row counts.
+	Transfer, Verify time.Duration
+	// Indexes is the time to build the deferred indexes on the new server after the switch (the tenant
+	// serves meanwhile), DeferredIndexes how many there were.
+	Indexes         time.Duration
+	DeferredIndexes int
 	// Rows counts the rows copied, per table (checked equal on both sides).
 	Rows map[string]int64
 }
@@ -191,16 +197,25 @@ func MoveTenant(ctx context.Context, master *Master, servers *Servers, tenantID 
 		return rep, fmt.Errorf("moving the activation fence of the old database (moved %v): %w", moved, err)
 	}
 
-	// (3) Copy. A database left by an earlier failed move is dropped first.
+	// (3) Copy. A database left by an earlier failed move is dropped first. Indexes that enforce nothing
+	// (not unique, no constraint) are left out of the copy and built after the switch, concurrently: the
+	// full-text index alone took most of a copy's time, and they change no query's answer.
+	deferred, err := deferrableIndexes(moveCtx, srcConn)
+	if err != nil {
+		return rep, err
+	}
 	if err := dst.Admin.DropDatabase(moveCtx, tenant.DatabaseName); err != nil {
 		return rep, err
 	}
 	if _, err := dst.Admin.EnsureDatabase(moveCtx, tenant.DatabaseName); err != nil {
 		return rep, fmt.Errorf("creating the database on %s: %w", dst.Name, err)
 	}
-	if err := dumpRestore(moveCtx, bin, srcURL, dstURL); err != nil {
+	began := time.Now()
+	if err := dumpRestore(moveCtx, bin, srcURL, dstURL, deferred); err != nil {
 		return rep, err
 	}
+	rep.Transfer = time.Since(began)
+	began = time.Now()
 	dstConn, err := pgx.Connect(moveCtx, dstURL)
 	if err != nil {
 		return rep, err
@@ -209,6 +224,7 @@ func MoveTenant(ctx context.Context, master *Master, servers *Servers, tenantID 
 	if rep.Rows, err = compareRowCounts(moveCtx, srcConn, dstConn); err != nil {
 		return rep, err
 	}
+	rep.Verify = time.Since(began)
 
 	// (4) Switch.
 	if err := master.SwitchTenantServer(moveCtx, tenantID, dst.Name, lease.Epoch); err != nil {
@@ -217,9 +233,17 @@ func MoveTenant(ctx context.Context, master *Master, servers *Servers, tenantID 
 	switched = true
 	rep.Paused = time.Since(claimed)
 	rep.Copy = rep.Paused - rep.Stopping
-	logf("tenant %s now lives on %s (paused %s: stopping %s, copy %s)", tenantID, dst.Name,
-		rep.Paused.Round(time.Millisecond), rep.Stopping.Round(time.Millisecond), rep.Copy.Round(time.Millisecond))
+	logf("tenant %s now lives on %s (paused %s: stopping %s, copy %s); building %d indexes", tenantID, dst.Name,
+		rep.Paused.Round(time.Millisecond), rep.Stopping.Round(time.Millisecond), rep.Copy.Round(time.Millisecond), len(deferred))
 	srcConn.Close(context.WithoutCancel(ctx))
+	began = time.Now()
+	rep.DeferredIndexes = len(deferred)
+	if err := buildIndexes(context.WithoutCancel(ctx), dstConn, deferred); err != nil {
+		return rep, fmt.Errorf("tenant %s now lives on %s, but building its indexes there failed (the old database is kept; "+
+			"build them by hand): %w", tenantID, dst.Name, err)
+	}
+	rep.Indexes = time.Since(began)
+	logf("built %d indexes on %s in %s", len(deferred), dst.Name, rep.Indexes.Round(time.Millisecond))
 	if !opt.KeepSource {
 		if err := src.Admin.DropDatabase(context.WithoutCancel(ctx), tenant.DatabaseName); err != nil {
 			logf("warning: the old database %s on %s was not dropped: %v", tenant.DatabaseName, src.Name, err)
@@ -260,29 +284,84 @@ func renewMove(ctx context.Context, master *Master, tenantID uuid.UUID, opt Move
 	}
 }
 
-// dumpRestore copies a database with pg_dump (custom format) piped into pg_restore, restored in one
-// transaction: the target is either a whole copy or empty.
-func dumpRestore(ctx context.Context, bin, srcURL, dstURL string) error {
-	dump := exec.CommandContext(ctx, filepath.Join(bin, "pg_dump"), "--format=custom", "--no-owner", "--no-privileges", "--dbname="+srcURL)
-	restore := exec.CommandContext(ctx, filepath.Join(bin, "pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error",
-		"--single-transaction", "--dbname="+dstURL)
-	pipe, err := dump.StdoutPipe()
+// index is one index of the copied database, by name, with its definition.
+type index struct{ name, def string }
+
+// deferrableIndexes lists the indexes of the public schema that enforce nothing: not unique, not behind a
+// constraint.
+func deferrableIndexes(ctx context.Context, conn *pgx.Conn) ([]index, error) {
+	rows, err := conn.Query(ctx, `SELECT i.relname, pg_get_indexdef(i.oid)
+		FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_namespace n ON n.oid = i.relnamespace
+		WHERE n.nspname = 'public' AND NOT x.indisunique AND NOT x.indisprimary
+			AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
+		ORDER BY (SELECT amname FROM pg_am WHERE oid = i.relam) = 'btree' DESC, i.relname`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (index, error) {
+		var ix index
+		err := r.Scan(&ix.name, &ix.def)
+		return ix, err
+	})
+}
+
+// buildIndexes creates the deferred indexes concurrently (the tenant writes meanwhile), B-trees first.
+func buildIndexes(ctx context.Context, conn *pgx.Conn, list []index) error {
+	for _, ix := range list {
+		def, ok := strings.CutPrefix(ix.def, "CREATE INDEX ")
+		if !ok {
+			return fmt.Errorf("unexpected definition of index %s: %s", ix.name, ix.def)
+		}
+		if _, err := conn.Exec(ctx, "CREATE INDEX CONCURRENTLY "+def); err != nil {
+			return fmt.Errorf("%s: %w", ix.def, err)
+		}
+	}
+	return nil
+}
+
+// dumpRestore copies a database with pg_dump (custom format, into a temporary file) and pg_restore in one
+// transaction (the target is either a whole copy or empty), leaving out the indexes named in skip.
+func dumpRestore(ctx context.Context, bin, srcURL, dstURL string, skip []index) error {
+	dir, err := os.MkdirTemp("", "aezen-move-")
 	if err != nil {
 		return err
 	}
-	restore.Stdin = pipe
-	var dumpErr, restoreErr strings.Builder
-	dump.Stderr, restore.Stderr = &dumpErr, &restoreErr
-	if err := restore.Start(); err != nil {
-		return fmt.Errorf("starting pg_restore: %w", err)
+	defer os.RemoveAll(dir)
+	archive, list := filepath.Join(dir, "db.dump"), filepath.Join(dir, "toc.list")
+	if err := run(ctx, filepath.Join(bin, "pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
+		"--file="+archive, "--dbname="+srcURL); err != nil {
+		return err
 	}
-	if err := dump.Run(); err != nil {
-		_ = restore.Process.Kill()
-		_ = restore.Wait()
-		return fmt.Errorf("pg_dump: %w: %s", err, strings.TrimSpace(dumpErr.String()))
+	toc, err := exec.CommandContext(ctx, filepath.Join(bin, "pg_restore"), "--list", archive).Output()
+	if err != nil {
+		return fmt.Errorf("pg_restore --list: %w", err)
 	}
-	if err := restore.Wait(); err != nil {
-		return fmt.Errorf("pg_restore: %w: %s", err, strings.TrimSpace(restoreErr.String()))
+	skipped := make(map[string]bool, len(skip))
+	for _, ix := range skip {
+		skipped[ix.name] = true
+	}
+	var kept []string
+	for _, line := range strings.Split(string(toc), "\n") {
+		// "<id>; <catalog oid> <oid> INDEX public <name> <owner>"
+		if f := strings.Fields(line); len(f) >= 6 && f[3] == "INDEX" && f[4] == "public" && skipped[f[5]] {
+			continue
+		}
+		kept = append(kept, line)
+	}
+	if err := os.WriteFile(list, []byte(strings.Join(kept, "\n")), 0o600); err != nil {
+		return err
+	}
+	return run(ctx, filepath.Join(bin, "pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error",
+		"--single-transaction", "--use-list="+list, "--dbname="+dstURL, archive)
+}
+
+// run runs a command, returning its standard error with its failure.
+func run(ctx context.Context, name string, args ...string) error {
+	cmd := exec.CommandContext(ctx, name, args...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s: %w: %s", filepath.Base(name), err, strings.TrimSpace(stderr.String()))
 	}
 	return nil
 }

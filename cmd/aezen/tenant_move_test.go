@@ -32,13 +32,14 @@ func TestTenantMoveAcrossServers(t *testing.T) {
 	acct := c.Member(0).SignUp()
 	tenantID := uuid.MustParse(acct.TenantID)
 	master := connect(t, mustURL(t, c.Cfg.DatabaseURL, c.Cfg.MasterDB))
-	serverOf := func() string {
+	serverOfTenant := func(id uuid.UUID) string {
 		var s string
-		if err := master.QueryRow(ctx, `SELECT server FROM tenants WHERE tenant_id = $1`, tenantID).Scan(&s); err != nil {
+		if err := master.QueryRow(ctx, `SELECT server FROM tenants WHERE tenant_id = $1`, id).Scan(&s); err != nil {
 			t.Fatal(err)
 		}
 		return s
 	}
+	serverOf := func() string { return serverOfTenant(tenantID) }
 	if s := serverOf(); s != "default" {
 		t.Fatalf("least-tenants placed the first tenant on %q, want default (first in order)", s)
 	}
@@ -85,6 +86,27 @@ func TestTenantMoveAcrossServers(t *testing.T) {
 	var content string
 	if err := db.QueryRow(ctx, `SELECT content FROM messages WHERE platform_message_id = $1`, last).Scan(&content); err != nil || content != "streamed "+last {
 		t.Fatalf("last message %s: %q (%v)", last, content, err)
+	}
+	// Indexes left out of the copy were built after the switch: the moved database has the same valid
+	// indexes as a tenant database created on that server by sign-up.
+	other := c.Member(0).SignUp()
+	indexes := func(url string) string {
+		var names string
+		if err := connect(t, url).QueryRow(ctx, `SELECT string_agg(i.relname, ',' ORDER BY i.relname) FROM pg_index x
+			JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_namespace n ON n.oid = i.relnamespace
+			WHERE n.nspname = 'public' AND x.indisvalid`).Scan(&names); err != nil {
+			t.Fatal(err)
+		}
+		return names
+	}
+	otherID := uuid.MustParse(other.TenantID)
+	otherServer := c.Cfg.DatabaseURL
+	if serverOfTenant(otherID) == "second" {
+		otherServer = url2
+	}
+	fresh := mustURL(t, otherServer, persistence.TenantDatabaseName(otherID))
+	if got, want := indexes(moved), indexes(fresh); got != want || !strings.Contains(got, "messages_search_idx") {
+		t.Fatalf("indexes after the move:\n%s\nof a new tenant database:\n%s", got, want)
 	}
 	if worst > 15*time.Second {
 		t.Fatalf("a message waited %s across the move", worst)
