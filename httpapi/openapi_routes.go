@@ -236,7 +236,11 @@ var apiTags = []js{
 	{"name": "orders", "description": "Orders with their items."},
 	{"name": "chats", "description": "Chats and their messages as records (the inbox view is under inbox)."},
 	{"name": "realtime", "description": "GET /ws upgrades to a WebSocket. Server frames are {event, data}: incoming_message, message_status, " +
-		"conversation_updated, order_updated, qr, connection_status, and ack (the answer to a client frame). Client frames are " +
-		"{event, data} with event send_message, mark_read or typing."},
+		"conversation_updated, order_updated, qr, connection_status, viewing, and ack (the answer to a client frame). Client frames are " +
+		"{event, data} with event send_message, mark_read, typing {chatId, on} or viewing {chatId, on?}. " +
+		"Collision hints: a client sends viewing {chatId} while a conversation is open on screen, at least every 5 s, and viewing {chatId, on: false} when it closes it; " +
+		"typing also counts as viewing. Everyone who may see the conversation (the sender included: drop your own userId) gets " +
+		"viewing {chatId, userId, name, viewing, typing, at, expiresAt}; a hint holds until expiresAt (at + 8 s) unless refreshed, and viewing false ends it at once. " +
+		"A conversation the sender may not see is a not_found ack. Nothing is stored."},
 	{"name": "operations", "description": "Health, metrics, operator endpoints and this document."},
 }

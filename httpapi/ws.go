@@ -81,6 +81,36 @@ type wsSendMessage struct {
 	ClientMessageID string    `json:"clientMessageId" validate:"required,max=200"`
 }
 
+// wsViewing is the data of a client's viewing frame: on (default true) while the conversation is open on
+// the client's screen, refreshed at least every 5 s; false when it is closed.
+type wsViewing struct {
+	ChatID uuid.UUID `json:"chatId"`
+	On     *bool     `json:"on"`
+}
+
+// wsViewer is the connection's user as collision hints name them: looked up once per connection (the full
+// name, else the email), so that a refresh every few seconds costs no database read.
+type wsViewer struct {
+	s                *Server
+	tenantID, userID uuid.UUID
+	cached           string
+}
+
+func (v *wsViewer) name(ctx context.Context) string {
+	if v.cached != "" {
+		return v.cached
+	}
+	u, err := v.s.accounts.GetUser(ctx, v.tenantID, v.userID)
+	if err != nil {
+		return ""
+	}
+	v.cached = u.Email
+	if u.FullName != nil && *u.FullName != "" {
+		v.cached = *u.FullName
+	}
+	return v.cached
+}
+
 // ackFrame answers a client request: the result, or the error in the API's envelope.
 type ackFrame struct {
 	ClientMessageID string        `json:"clientMessageId,omitempty"`
@@ -154,6 +184,7 @@ func (s *Server) wsReader(conn *websocket.Conn, c *wsClient, p principal) {
 	_ = conn.SetReadDeadline(time.Now().Add(wsPongWait))
 	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(wsPongWait)) })
 	reqID, _ := conn.Locals("request_id").(string)
+	names := &wsViewer{s: s, tenantID: p.TenantID, userID: p.UserID}
 	for {
 		_, data, err := conn.ReadMessage()
 		if err != nil {
@@ -167,7 +198,7 @@ func (s *Server) wsReader(conn *websocket.Conn, c *wsClient, p principal) {
 			return
 		}
 		callerInfo := node.Caller{UserID: p.UserID.String(), Role: cur.Role, RequestID: reqID}
-		ack := s.wsRequest(p.TenantID, callerInfo, data)
+		ack := s.wsRequest(p.TenantID, callerInfo, data, names)
 		b, _ := json.Marshal(frame{Event: "ack", Data: mustJSON(ack)})
 		select {
 		case c.send <- b:
@@ -217,7 +248,7 @@ func (s *Server) wsAccess(p principal) (principal, error) {
 	return cur, err
 }
 
-func (s *Server) wsRequest(tenantID uuid.UUID, who node.Caller, data []byte) ackFrame {
+func (s *Server) wsRequest(tenantID uuid.UUID, who node.Caller, data []byte, viewer *wsViewer) ackFrame {
 	var f clientFrame
 	if err := json.Unmarshal(data, &f); err != nil {
 		return ackFrame{Request: "unknown", Error: domain.AsError(domain.BadRequest("frame is not JSON {event, data}"))}
@@ -257,8 +288,23 @@ func (s *Server) wsRequest(tenantID uuid.UUID, who node.Caller, data []byte) ack
 		if err = decodeFrame(f.Data, &in); err == nil {
 			result, err = node.Call(ctx, s.node, tenantID, who, ops.OpConversationTyping, in)
 		}
+		if err == nil {
+			// Teammates see who types (collision hint); the customer's indicator above is the channel's.
+			_, err = node.Call(ctx, s.node, tenantID, who, ops.OpConversationViewing,
+				ops.ViewingInput{ChatID: in.ChatID, Name: viewer.name(ctx), Viewing: true, Typing: in.On})
+		}
+	case "viewing":
+		var in wsViewing
+		if err = decodeFrame(f.Data, &in); err == nil {
+			if in.ChatID == uuid.Nil {
+				err = domain.InvalidField("chatId", "is required")
+				break
+			}
+			result, err = node.Call(ctx, s.node, tenantID, who, ops.OpConversationViewing,
+				ops.ViewingInput{ChatID: in.ChatID, Name: viewer.name(ctx), Viewing: in.On == nil || *in.On})
+		}
 	default:
-		err = domain.BadRequest("unknown event %q (send_message, mark_read, typing)", f.Event)
+		err = domain.BadRequest("unknown event %q (send_message, mark_read, typing, viewing)", f.Event)
 	}
 	if err != nil {
 		de := domain.AsError(err)

@@ -26,6 +26,7 @@ var routes = table(
 	onChat(ops.OpConversationTyping, func(in ops.TypingInput) uuid.UUID { return in.ChatID }, (*conversationActor).typing),
 	onChatBy(ops.OpConversationAssign, func(in ops.AssignInput) uuid.UUID { return in.ChatID }, (*conversationActor).assign),
 	onChat(ops.OpConversationStatus, func(in ops.StatusInput) uuid.UUID { return in.ChatID }, (*conversationActor).setStatus),
+	onChatBy(ops.OpConversationViewing, func(in ops.ViewingInput) uuid.UUID { return in.ChatID }, (*conversationActor).viewing),
 	onChatBy(ops.OpConversationNote, func(in ops.NoteInput) uuid.UUID { return in.ChatID }, (*conversationActor).note),
 	query(ops.OpSearch, queries.Search),
 	query(ops.OpSettingsGet, queries.GetSettings),
