@@ -20,7 +20,14 @@ const meaning: Record<string, string> = {
 /** The tenant's WhatsApp number: connect, the live QR dialog, pairing by phone code, status, log out. */
 export function WhatsAppCard({ manage }: { manage: boolean }) {
   const qc = useQueryClient();
-  const st = useQuery({ queryKey: keys.whatsapp, queryFn: () => unwrap(api.GET("/api/integrations/whatsapp/status")) });
+  const st = useQuery({
+    queryKey: keys.whatsapp,
+    queryFn: () => unwrap(api.GET("/api/integrations/whatsapp/status")),
+    // CONNECTING is a passing state: an answer read just before the session moved on (to WAITING_QR with its
+    // code, or CONNECTED) can land after the event that announced it and would stay on screen with no event
+    // to follow. Reading again every 2 s while connecting heals that (seen under load in the browser tests).
+    refetchInterval: (q) => (q.state.data?.status === "CONNECTING" ? 2000 : false),
+  });
   // The answer can be older than the live events that overtook it: read the status again instead.
   const refresh = () => qc.invalidateQueries({ queryKey: keys.whatsapp });
   const toggle = useMutation({ mutationFn: () => unwrap(api.POST("/api/integrations/whatsapp/toggle")), onSuccess: refresh });
