@@ -53,6 +53,10 @@ type MoveReport struct {
 	Rows map[string]int64
 }
 
+// MoveChannel is the master database's notification channel of tenant moves: the payload is the tenant
+// id, and the member holding its lease stops it at once (node.moveLoop).
+const MoveChannel = "aezen_tenant_moves"
+
 // ErrMoveUnderWay is a second move of a tenant whose move has not ended or expired.
 var ErrMoveUnderWay = errors.New("a move of this tenant is under way")
 
@@ -125,6 +129,8 @@ func MoveTenant(ctx context.Context, master *Master, servers *Servers, tenantID 
 		return rep, fmt.Errorf("claiming the move: %w", err)
 	}
 	claimed := time.Now()
+	// Members stop the tenant on this notification; without it, at their next lease renewal.
+	_, _ = master.Pool.Exec(ctx, `SELECT pg_notify($1, $2)`, MoveChannel, tenantID.String())
 	logf("claimed the move of tenant %s from %s to %s; waiting for its member to stop it", tenantID, src.Name, dst.Name)
 	moveCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)

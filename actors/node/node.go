@@ -126,6 +126,7 @@ func StartNode(deps *Deps, opts NodeOptions) (*Node, error) {
 	n.stop = make(chan struct{})
 	go n.wakeLoop(n.stop)
 	go n.leaseLoop(n.stop)
+	go n.moveLoop(n.stop)
 	return n, nil
 }
 
