@@ -286,7 +286,7 @@ func (s *apiSession) kick(ctx actor.Context) {
 				// Signed now, not when queued: a message that waited (retries, a restart) still gets a fresh link.
 				m.Media.URL = store.MediaURL(m.Media.MediaID)
 			}
-			body, _ := json.Marshal(ops.WebhookEvent{EventID: m.MessageID.String(), Event: "message.outbound", ChannelID: channelID, Message: m})
+			body, _ := json.Marshal(ops.WebhookEvent{EventID: m.MessageID.String(), Event: "message.outbound", ChannelID: channelID, Message: webhookMessage(m)})
 			err = hook.Post(c, target, secret, m.MessageID.String(), body)
 		}
 		root.Send(self, &deliveryResult{send: next, err: err})
@@ -310,6 +310,17 @@ func outboundFromPending(p persistence.PendingOutbound) sessions.Outbound {
 	}
 	return sessions.Outbound{MessageID: p.MessageID, ChatID: p.ChatID, PlatformMessageID: pmid, To: p.To,
 		ContentType: p.ContentType, Content: p.Content, Metadata: p.Metadata, Timestamp: p.Timestamp, Media: MediaOf(p.Media)}
+}
+
+// webhookMessage is the view of an outbound message an API channel's webhook receives.
+func webhookMessage(m sessions.Outbound) ops.OutboundMessage {
+	var media *ops.OutboundMedia
+	if m.Media != nil {
+		v := ops.OutboundMedia(*m.Media)
+		media = &v
+	}
+	return ops.OutboundMessage{MessageID: m.MessageID, ChatID: m.ChatID, PlatformMessageID: m.PlatformMessageID, To: m.To,
+		ContentType: m.ContentType, Content: m.Content, Metadata: m.Metadata, Timestamp: m.Timestamp, Media: media}
 }
 
 // MediaOf is the file of an outbound message as a channel session sends it.

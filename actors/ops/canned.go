@@ -8,15 +8,14 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aezen/engine/domain"
-	"github.com/aezen/engine/persistence"
 )
 
 // Canned reply operations.
 var (
-	OpCannedCreate = Declare[Write[CannedInput], persistence.CannedReply]("canned.create")
-	OpCannedList   = Declare[CannedListInput, ListPage[persistence.CannedReply]]("canned.list")
-	OpCannedGet    = Declare[Ref, persistence.CannedReply]("canned.get")
-	OpCannedUpdate = Declare[Write[CannedInput], persistence.CannedReply]("canned.update")
+	OpCannedCreate = Declare[Write[CannedInput], CannedReply]("canned.create")
+	OpCannedList   = Declare[CannedListInput, ListPage[CannedReply]]("canned.list")
+	OpCannedGet    = Declare[Ref, CannedReply]("canned.get")
+	OpCannedUpdate = Declare[Write[CannedInput], CannedReply]("canned.update")
 	OpCannedDelete = Declare[Ref, None]("canned.delete")
 	// OpCannedRender fills a canned reply's variables for one conversation (the send route uses it).
 	OpCannedRender = Declare[CannedRenderInput, CannedRendered]("canned.render")

@@ -5,8 +5,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-
-	"github.com/aezen/engine/persistence"
 )
 
 // Channel operations.
@@ -45,7 +43,7 @@ type ChannelListInput struct {
 
 // ChannelView is a channel as the API shows it: secrets masked, except a webhook secret just issued.
 type ChannelView struct {
-	persistence.Channel
+	Channel
 }
 
 // ChannelPage answers OpChannelList.

@@ -4,15 +4,14 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aezen/engine/domain"
-	"github.com/aezen/engine/persistence"
 )
 
 // Chat operations (the REST resource; the inbox view of chats is the conversation operations).
 var (
-	OpChatCreate = Declare[Write[ChatInput], persistence.Chat]("chat.create")
+	OpChatCreate = Declare[Write[ChatInput], Chat]("chat.create")
 	OpChatList   = Declare[ChatListInput, ListPage[ChatView]]("chat.list")
 	OpChatGet    = Declare[Ref, ChatView]("chat.get")
-	OpChatUpdate = Declare[Write[ChatInput], persistence.Chat]("chat.update")
+	OpChatUpdate = Declare[Write[ChatInput], Chat]("chat.update")
 	OpChatDelete = Declare[Ref, None]("chat.delete")
 )
 
@@ -56,7 +55,7 @@ type ChatListInput struct {
 // ChatView is a chat with the related records asked for with include=; messages are the latest ones,
 // oldest first.
 type ChatView struct {
-	persistence.Chat
-	Customer *persistence.Customer  `json:"customer,omitempty"`
-	Messages *[]persistence.Message `json:"messages,omitempty"`
+	Chat
+	Customer *Customer  `json:"customer,omitempty"`
+	Messages *[]Message `json:"messages,omitempty"`
 }

@@ -5,21 +5,19 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-
-	"github.com/aezen/engine/persistence"
 )
 
 // Conversation operations, answered by the chat's conversation actor (or, for reads, a query goroutine).
 var (
 	OpConversationList     = Declare[ConversationListInput, ConversationPage]("conversation.list")
-	OpConversationGet      = Declare[ChatRef, persistence.Conversation]("conversation.get")
+	OpConversationGet      = Declare[ChatRef, Conversation]("conversation.get")
 	OpConversationMessages = Declare[MessagesInput, MessagePage]("conversation.messages")
 	OpConversationSend     = Declare[SendInput, SendResult]("conversation.send")
 	OpConversationRead     = Declare[ChatRef, ReadResult]("conversation.read")
 	OpConversationTyping   = Declare[TypingInput, None]("conversation.typing")
-	OpConversationAssign   = Declare[AssignInput, persistence.Conversation]("conversation.assign")
+	OpConversationAssign   = Declare[AssignInput, Conversation]("conversation.assign")
 	OpConversationNote     = Declare[NoteInput, NoteResult]("conversation.note")
-	OpConversationStatus   = Declare[StatusInput, persistence.Conversation]("conversation.status")
+	OpConversationStatus   = Declare[StatusInput, Conversation]("conversation.status")
 )
 
 // StatusInput is the payload of OpConversationStatus: a new status, and for a snooze (PENDING) the time the
@@ -41,11 +39,11 @@ const EventAssignmentChanged = "assignment_changed"
 
 // AssignmentChangedEvent is the data of assignment_changed.
 type AssignmentChangedEvent struct {
-	ChatID           uuid.UUID                `json:"chatId"`
-	Assignee         *uuid.UUID               `json:"assignee"`
-	PreviousAssignee *uuid.UUID               `json:"previousAssignee"`
-	AssignedBy       *uuid.UUID               `json:"assignedBy"`
-	Conversation     persistence.Conversation `json:"conversation"`
+	ChatID           uuid.UUID    `json:"chatId"`
+	Assignee         *uuid.UUID   `json:"assignee"`
+	PreviousAssignee *uuid.UUID   `json:"previousAssignee"`
+	AssignedBy       *uuid.UUID   `json:"assignedBy"`
+	Conversation     Conversation `json:"conversation"`
 }
 
 // NoteInput is the payload of OpConversationNote: an internal note, and the team members it mentions.
@@ -57,7 +55,7 @@ type NoteInput struct {
 
 // NoteResult answers OpConversationNote.
 type NoteResult struct {
-	Message persistence.Message `json:"message"`
+	Message Message `json:"message"`
 }
 
 // Events of internal notes: note_added goes to those who may see the conversation, mention to each
@@ -69,10 +67,10 @@ const (
 
 // NoteEvent is the data of note_added and mention.
 type NoteEvent struct {
-	ChatID    uuid.UUID           `json:"chatId"`
-	Message   persistence.Message `json:"message"`
-	AuthorID  *uuid.UUID          `json:"authorId"`
-	Mentioned []uuid.UUID         `json:"mentioned,omitempty"`
+	ChatID    uuid.UUID   `json:"chatId"`
+	Message   Message     `json:"message"`
+	AuthorID  *uuid.UUID  `json:"authorId"`
+	Mentioned []uuid.UUID `json:"mentioned,omitempty"`
 }
 
 // SendInput is the payload of OpConversationSend.
@@ -90,7 +88,7 @@ type SendInput struct {
 
 // SendResult answers OpConversationSend.
 type SendResult struct {
-	Message persistence.Message `json:"message"`
+	Message Message `json:"message"`
 }
 
 // ChatRef is the payload of operations that name only a chat.
@@ -123,8 +121,8 @@ type ConversationListInput struct {
 
 // ConversationPage answers OpConversationList.
 type ConversationPage struct {
-	Data       []persistence.Conversation `json:"data"`
-	NextCursor *string                    `json:"nextCursor"`
+	Data       []Conversation `json:"data"`
+	NextCursor *string        `json:"nextCursor"`
 }
 
 // MessagesInput is the payload of OpConversationMessages.
@@ -136,6 +134,6 @@ type MessagesInput struct {
 
 // MessagePage answers OpConversationMessages.
 type MessagePage struct {
-	Data       []persistence.Message `json:"data"`
-	NextCursor *string               `json:"nextCursor"`
+	Data       []Message `json:"data"`
+	NextCursor *string   `json:"nextCursor"`
 }

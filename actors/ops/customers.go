@@ -6,15 +6,14 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aezen/engine/domain"
-	"github.com/aezen/engine/persistence"
 )
 
 // Customer operations.
 var (
-	OpCustomerCreate = Declare[Write[CustomerInput], persistence.Customer]("customer.create")
+	OpCustomerCreate = Declare[Write[CustomerInput], Customer]("customer.create")
 	OpCustomerList   = Declare[CustomerListInput, ListPage[CustomerView]]("customer.list")
 	OpCustomerGet    = Declare[Ref, CustomerView]("customer.get")
-	OpCustomerUpdate = Declare[Write[CustomerInput], persistence.Customer]("customer.update")
+	OpCustomerUpdate = Declare[Write[CustomerInput], Customer]("customer.update")
 	OpCustomerDelete = Declare[Ref, None]("customer.delete")
 )
 
@@ -65,8 +64,8 @@ type CustomerListInput struct {
 
 // CustomerView is a customer with the related records asked for with include=.
 type CustomerView struct {
-	persistence.Customer
-	Labels []persistence.LabelRef `json:"labels"`
-	Orders *[]persistence.Order   `json:"orders,omitempty"`
-	Chats  *[]persistence.Chat    `json:"chats,omitempty"`
+	Customer
+	Labels []LabelRef `json:"labels"`
+	Orders *[]Order   `json:"orders,omitempty"`
+	Chats  *[]Chat    `json:"chats,omitempty"`
 }

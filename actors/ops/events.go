@@ -2,9 +2,6 @@ package ops
 
 import (
 	"github.com/google/uuid"
-
-	"github.com/aezen/engine/persistence"
-	"github.com/aezen/engine/sessions"
 )
 
 // Event names sent to WebSocket clients.
@@ -18,24 +15,24 @@ const (
 
 // IncomingMessageEvent is the data of incoming_message.
 type IncomingMessageEvent struct {
-	Message      persistence.Message      `json:"message"`
-	Conversation persistence.Conversation `json:"conversation"`
+	Message      Message      `json:"message"`
+	Conversation Conversation `json:"conversation"`
 }
 
 // MessageStatusEvent is the data of message_status.
 type MessageStatusEvent struct {
-	MessageID         uuid.UUID            `json:"messageId"`
-	ChatID            uuid.UUID            `json:"chatId"`
-	PlatformMessageID *string              `json:"platformMessageId"`
-	Status            string               `json:"status"`
-	Error             *string              `json:"error,omitempty"`
-	Message           *persistence.Message `json:"message,omitempty"`
+	MessageID         uuid.UUID `json:"messageId"`
+	ChatID            uuid.UUID `json:"chatId"`
+	PlatformMessageID *string   `json:"platformMessageId"`
+	Status            string    `json:"status"`
+	Error             *string   `json:"error,omitempty"`
+	Message           *Message  `json:"message,omitempty"`
 }
 
 // WebhookEvent is the body POSTed to an API channel's webhook.
 type WebhookEvent struct {
-	EventID   string            `json:"eventId"`
-	Event     string            `json:"event"`
-	ChannelID uuid.UUID         `json:"channelId"`
-	Message   sessions.Outbound `json:"message"`
+	EventID   string          `json:"eventId"`
+	Event     string          `json:"event"`
+	ChannelID uuid.UUID       `json:"channelId"`
+	Message   OutboundMessage `json:"message"`
 }

@@ -5,15 +5,14 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-
-	"github.com/aezen/engine/sessions"
 )
 
 // SignatureHeader carries the HMAC-SHA256 of a signed call, as "sha256=<hex>"; TimestampHeader the Unix
-// time it was signed at, which the signature covers (see sessions.TimestampHeader).
+// time it was signed at, which the signature covers. They are the headers package sessions signs webhooks
+// with (a test in actors/channels holds them equal).
 const (
-	SignatureHeader = sessions.SignatureHeader
-	TimestampHeader = sessions.TimestampHeader
+	SignatureHeader = "X-Aezen-Signature"
+	TimestampHeader = "X-Aezen-Timestamp"
 )
 
 // OpChannelInbound stores a signed inbound message posted to an API channel.

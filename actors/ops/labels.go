@@ -6,17 +6,16 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aezen/engine/domain"
-	"github.com/aezen/engine/persistence"
 )
 
 // Label operations: the tenant's labels, and the labels of a conversation or a customer.
 var (
-	OpLabelCreate        = Declare[Write[LabelInput], persistence.Label]("label.create")
+	OpLabelCreate        = Declare[Write[LabelInput], Label]("label.create")
 	OpLabelList          = Declare[None, LabelList]("label.list")
-	OpLabelGet           = Declare[Ref, persistence.Label]("label.get")
-	OpLabelUpdate        = Declare[Write[LabelInput], persistence.Label]("label.update")
+	OpLabelGet           = Declare[Ref, Label]("label.get")
+	OpLabelUpdate        = Declare[Write[LabelInput], Label]("label.update")
 	OpLabelDelete        = Declare[Ref, None]("label.delete")
-	OpConversationLabels = Declare[SetLabels, persistence.Conversation]("conversation.labels")
+	OpConversationLabels = Declare[SetLabels, Conversation]("conversation.labels")
 	OpCustomerLabels     = Declare[SetLabels, CustomerView]("customer.labels")
 )
 
@@ -45,7 +44,7 @@ func (in LabelInput) Immutable() []domain.FieldError { return nil }
 
 // LabelList answers OpLabelList.
 type LabelList struct {
-	Data []persistence.Label `json:"data"`
+	Data []Label `json:"data"`
 }
 
 // SetLabels replaces the labels of the record ID (a chat or a customer).

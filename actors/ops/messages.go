@@ -6,17 +6,16 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aezen/engine/domain"
-	"github.com/aezen/engine/persistence"
 )
 
 // Message operations of the REST resource. An AGENT or SYSTEM message is created with OpConversationSend,
 // through the chat's conversation actor, so that it is delivered like any send; OpChatMessageCreate
 // records a CUSTOMER message by hand.
 var (
-	OpChatMessageList   = Declare[ChatMessageListInput, ListPage[persistence.Message]]("chat.message.list")
-	OpChatMessageCreate = Declare[Write[MessageInput], persistence.Message]("chat.message.create")
-	OpMessageGet        = Declare[Ref, persistence.Message]("message.get")
-	OpMessageUpdate     = Declare[Write[MessageInput], persistence.Message]("message.update")
+	OpChatMessageList   = Declare[ChatMessageListInput, ListPage[Message]]("chat.message.list")
+	OpChatMessageCreate = Declare[Write[MessageInput], Message]("chat.message.create")
+	OpMessageGet        = Declare[Ref, Message]("message.get")
+	OpMessageUpdate     = Declare[Write[MessageInput], Message]("message.update")
 	OpMessageDelete     = Declare[Ref, None]("message.delete")
 )
 

@@ -7,7 +7,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aezen/engine/domain"
-	"github.com/aezen/engine/persistence"
 )
 
 // Order operations.
@@ -81,7 +80,7 @@ type OrderListInput struct {
 // OrderView is an order with the related records asked for with include= (create and update answers
 // always carry the items).
 type OrderView struct {
-	persistence.Order
-	Items    *[]persistence.OrderItem `json:"items,omitempty"`
-	Customer *persistence.Customer    `json:"customer,omitempty"`
+	Order
+	Items    *[]OrderItem `json:"items,omitempty"`
+	Customer *Customer    `json:"customer,omitempty"`
 }

@@ -2,15 +2,14 @@ package ops
 
 import (
 	"github.com/aezen/engine/domain"
-	"github.com/aezen/engine/persistence"
 )
 
 // Product operations.
 var (
-	OpProductCreate = Declare[Write[ProductInput], persistence.Product]("product.create")
-	OpProductList   = Declare[ProductListInput, ListPage[persistence.Product]]("product.list")
-	OpProductGet    = Declare[Ref, persistence.Product]("product.get")
-	OpProductUpdate = Declare[Write[ProductInput], persistence.Product]("product.update")
+	OpProductCreate = Declare[Write[ProductInput], Product]("product.create")
+	OpProductList   = Declare[ProductListInput, ListPage[Product]]("product.list")
+	OpProductGet    = Declare[Ref, Product]("product.get")
+	OpProductUpdate = Declare[Write[ProductInput], Product]("product.update")
 	OpProductDelete = Declare[Ref, None]("product.delete")
 )
 

@@ -1,7 +1,5 @@
 package ops
 
-import "github.com/aezen/engine/persistence"
-
 // The tenant's team settings.
 var (
 	OpSettingsGet    = Declare[None, Settings]("settings.get")
@@ -12,6 +10,3 @@ var (
 type SettingsInput struct {
 	AgentVisibility *string `json:"agentVisibility"`
 }
-
-// Settings answers OpSettingsGet and OpSettingsUpdate.
-type Settings = persistence.Settings

@@ -15,7 +15,13 @@ import (
 // Canned replies are managed by owners and admins; everyone on the team lists and uses them.
 
 // CreateCannedReply answers ops.OpCannedCreate.
-func CreateCannedReply(ctx context.Context, s *Scope, w ops.Write[ops.CannedInput]) (persistence.CannedReply, error) {
+func CreateCannedReply(ctx context.Context, s *Scope, w ops.Write[ops.CannedInput]) (ops.CannedReply, error) {
+	r, err := createCannedReply(ctx, s, w)
+	return CannedReplyView(r), err
+}
+
+// createCannedReply is CreateCannedReply on the stored row.
+func createCannedReply(ctx context.Context, s *Scope, w ops.Write[ops.CannedInput]) (persistence.CannedReply, error) {
 	if err := managersOnly(s, "manage canned replies"); err != nil {
 		return persistence.CannedReply{}, err
 	}
@@ -31,22 +37,34 @@ func CreateCannedReply(ctx context.Context, s *Scope, w ops.Write[ops.CannedInpu
 }
 
 // ListCannedReplies answers ops.OpCannedList.
-func ListCannedReplies(ctx context.Context, s *Scope, in ops.CannedListInput) (ops.ListPage[persistence.CannedReply], error) {
+func ListCannedReplies(ctx context.Context, s *Scope, in ops.CannedListInput) (ops.ListPage[ops.CannedReply], error) {
 	p := page(in.Paging)
 	list, err := s.Store.ListCannedReplies(ctx, in.Search, p)
 	if err != nil {
-		return ops.ListPage[persistence.CannedReply]{}, err
+		return ops.ListPage[ops.CannedReply]{}, err
 	}
-	return pageOf(list, p), nil
+	return pageOf(viewsOf(list, CannedReplyView), p), nil
 }
 
 // GetCannedReply answers ops.OpCannedGet.
-func GetCannedReply(ctx context.Context, s *Scope, in ops.Ref) (persistence.CannedReply, error) {
+func GetCannedReply(ctx context.Context, s *Scope, in ops.Ref) (ops.CannedReply, error) {
+	r, err := getCannedReply(ctx, s, in)
+	return CannedReplyView(r), err
+}
+
+// getCannedReply is GetCannedReply on the stored row.
+func getCannedReply(ctx context.Context, s *Scope, in ops.Ref) (persistence.CannedReply, error) {
 	return s.Store.GetCannedReply(ctx, in.ID)
 }
 
 // UpdateCannedReply answers ops.OpCannedUpdate.
-func UpdateCannedReply(ctx context.Context, s *Scope, w ops.Write[ops.CannedInput]) (persistence.CannedReply, error) {
+func UpdateCannedReply(ctx context.Context, s *Scope, w ops.Write[ops.CannedInput]) (ops.CannedReply, error) {
+	r, err := updateCannedReply(ctx, s, w)
+	return CannedReplyView(r), err
+}
+
+// updateCannedReply is UpdateCannedReply on the stored row.
+func updateCannedReply(ctx context.Context, s *Scope, w ops.Write[ops.CannedInput]) (persistence.CannedReply, error) {
 	if err := managersOnly(s, "manage canned replies"); err != nil {
 		return persistence.CannedReply{}, err
 	}

@@ -177,5 +177,5 @@ func maskChannel(s *Scope, ch persistence.Channel, fresh string) ops.ChannelView
 	} else {
 		ch.WebhookSecret = mask(ch.WebhookSecret)
 	}
-	return ops.ChannelView{Channel: ch}
+	return ops.ChannelView{Channel: ChannelView(ch)}
 }

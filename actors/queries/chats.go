@@ -35,8 +35,12 @@ func DeleteChat(ctx context.Context, s *Scope, in ops.Ref) (ops.None, error) {
 	return ops.None{}, nil
 }
 
-func CreateChat(ctx context.Context, s *Scope, w ops.Write[ops.ChatInput]) (persistence.Chat, error) {
-	in := w.Input
+func CreateChat(ctx context.Context, s *Scope, w ops.Write[ops.ChatInput]) (ops.Chat, error) {
+	c, err := createChat(ctx, s, w.Input)
+	return ChatView(c), err
+}
+
+func createChat(ctx context.Context, s *Scope, in ops.ChatInput) (persistence.Chat, error) {
 	if err := ops.ValidateCreate(in); err != nil {
 		return persistence.Chat{}, err
 	}
@@ -75,7 +79,12 @@ func ListChats(ctx context.Context, s *Scope, in ops.ChatListInput) (ops.ListPag
 
 // UpdateChat changes a chat's status, assignee or platform id, then has its conversation actor reload
 // and tells the inbox.
-func UpdateChat(ctx context.Context, s *Scope, w ops.Write[ops.ChatInput]) (persistence.Chat, error) {
+func UpdateChat(ctx context.Context, s *Scope, w ops.Write[ops.ChatInput]) (ops.Chat, error) {
+	c, err := updateChat(ctx, s, w)
+	return ChatView(c), err
+}
+
+func updateChat(ctx context.Context, s *Scope, w ops.Write[ops.ChatInput]) (persistence.Chat, error) {
 	in := w.Input
 	if err := ops.ValidateUpdate(in); err != nil {
 		return persistence.Chat{}, err
@@ -100,7 +109,7 @@ func UpdateChat(ctx context.Context, s *Scope, w ops.Write[ops.ChatInput]) (pers
 	if ok && !sameUser(previous, updated.UserID) {
 		by := callerID(s)
 		s.Node.PublishTo(s.TenantID, ops.EventAssignmentChanged, ops.AssignmentChangedEvent{ChatID: updated.ChatID,
-			Assignee: updated.UserID, PreviousAssignee: previous, AssignedBy: &by, Conversation: conv},
+			Assignee: updated.UserID, PreviousAssignee: previous, AssignedBy: &by, Conversation: ConversationView(conv)},
 			s.Visibility.Audience(previous, updated.UserID))
 	}
 	return updated, nil
@@ -146,7 +155,7 @@ func chatChanged(ctx context.Context, s *Scope, chatID uuid.UUID, previous ...*u
 		s.Log.Warn("loading changed chat for its event", "chat_id", chatID.String(), "err", err)
 		return conv, false
 	}
-	s.Node.PublishTo(s.TenantID, ops.EventConversationUpdated, conv, s.Visibility.Audience(append(previous, conv.Assignee)...))
+	s.Node.PublishTo(s.TenantID, ops.EventConversationUpdated, ConversationView(conv), s.Visibility.Audience(append(previous, conv.Assignee)...))
 	return conv, true
 }
 
@@ -172,12 +181,13 @@ func chatViews(ctx context.Context, s *Scope, list []persistence.Chat, include [
 	}
 	views := make([]ops.ChatView, len(list))
 	for i, c := range list {
-		views[i] = ops.ChatView{Chat: c}
+		views[i] = ops.ChatView{Chat: ChatView(c)}
 		if cu, ok := customers[c.CustomerID]; ok {
-			views[i].Customer = &cu
+			v := CustomerView(cu)
+			views[i].Customer = &v
 		}
 		if messages != nil {
-			views[i].Messages = nonNil(messages[c.ChatID])
+			views[i].Messages = nonNil(MessageViews(messages[c.ChatID]))
 		}
 	}
 	return views, nil

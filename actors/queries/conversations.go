@@ -35,9 +35,9 @@ func ListConversations(ctx context.Context, s *Scope, in ops.ConversationListInp
 	if err != nil {
 		return ops.ConversationPage{}, err
 	}
-	page := ops.ConversationPage{Data: list}
+	page := ops.ConversationPage{Data: ConversationViews(list)}
 	if page.Data == nil {
-		page.Data = []persistence.Conversation{}
+		page.Data = []ops.Conversation{}
 	}
 	if next != "" {
 		page.NextCursor = &next
@@ -46,8 +46,9 @@ func ListConversations(ctx context.Context, s *Scope, in ops.ConversationListInp
 }
 
 // GetConversation answers ops.OpConversationGet.
-func GetConversation(ctx context.Context, s *Scope, in ops.ChatRef) (persistence.Conversation, error) {
-	return s.visibleConversation(ctx, in.ChatID)
+func GetConversation(ctx context.Context, s *Scope, in ops.ChatRef) (ops.Conversation, error) {
+	c, err := s.visibleConversation(ctx, in.ChatID)
+	return ConversationView(c), err
 }
 
 // ConversationMessages answers ops.OpConversationMessages.
@@ -59,9 +60,9 @@ func ConversationMessages(ctx context.Context, s *Scope, in ops.MessagesInput) (
 	if err != nil {
 		return ops.MessagePage{}, err
 	}
-	page := ops.MessagePage{Data: list}
+	page := ops.MessagePage{Data: MessageViews(list)}
 	if page.Data == nil {
-		page.Data = []persistence.Message{}
+		page.Data = []ops.Message{}
 	}
 	if next != "" {
 		page.NextCursor = &next

@@ -28,14 +28,15 @@ func DeleteCustomer(ctx context.Context, s *Scope, in ops.Ref) (ops.None, error)
 	return ops.None{}, s.Store.DeleteCustomer(ctx, in.ID)
 }
 
-func CreateCustomer(ctx context.Context, s *Scope, w ops.Write[ops.CustomerInput]) (persistence.Customer, error) {
+func CreateCustomer(ctx context.Context, s *Scope, w ops.Write[ops.CustomerInput]) (ops.Customer, error) {
 	in := w.Input
 	if err := ops.ValidateCreate(in); err != nil {
-		return persistence.Customer{}, err
+		return ops.Customer{}, err
 	}
 	c := persistence.Customer{CustomerID: uuid.Must(uuid.NewV7()), ChannelID: parseID(in.ChannelID)}
 	applyCustomer(&c, in)
-	return s.Store.CreateCustomer(ctx, c)
+	created, err := s.Store.CreateCustomer(ctx, c)
+	return CustomerView(created), err
 }
 
 func ListCustomers(ctx context.Context, s *Scope, in ops.CustomerListInput) (ops.ListPage[ops.CustomerView], error) {
@@ -57,16 +58,17 @@ func ListCustomers(ctx context.Context, s *Scope, in ops.CustomerListInput) (ops
 	return ops.ListPage[ops.CustomerView]{Data: views, NextOffset: p.NextOffset}, nil
 }
 
-func UpdateCustomer(ctx context.Context, s *Scope, w ops.Write[ops.CustomerInput]) (persistence.Customer, error) {
+func UpdateCustomer(ctx context.Context, s *Scope, w ops.Write[ops.CustomerInput]) (ops.Customer, error) {
 	if err := ops.ValidateUpdate(w.Input); err != nil {
-		return persistence.Customer{}, err
+		return ops.Customer{}, err
 	}
 	c, err := s.Store.GetCustomer(ctx, w.ID)
 	if err != nil {
-		return persistence.Customer{}, err
+		return ops.Customer{}, err
 	}
 	applyCustomer(&c, w.Input)
-	return s.Store.UpdateCustomer(ctx, c)
+	updated, err := s.Store.UpdateCustomer(ctx, c)
+	return CustomerView(updated), err
 }
 
 // applyCustomer copies the fields an input sets onto a customer.
@@ -108,16 +110,16 @@ func customerViews(ctx context.Context, s *Scope, list []persistence.Customer, i
 	}
 	views := make([]ops.CustomerView, len(list))
 	for i, c := range list {
-		views[i] = ops.CustomerView{Customer: c, Labels: labels[c.CustomerID]}
+		views[i] = ops.CustomerView{Customer: CustomerView(c), Labels: LabelRefViews(labels[c.CustomerID])}
 		if views[i].Labels == nil {
-			views[i].Labels = []persistence.LabelRef{}
+			views[i].Labels = []ops.LabelRef{}
 		}
 		if orders != nil {
-			views[i].Orders = nonNil(orders[c.CustomerID])
+			views[i].Orders = nonNil(viewsOf(orders[c.CustomerID], OrderView))
 		}
 		if chats != nil {
 			visible := slices.DeleteFunc(chats[c.CustomerID], func(ch persistence.Chat) bool { return !s.canSee(ch.UserID) })
-			views[i].Chats = nonNil(visible)
+			views[i].Chats = nonNil(viewsOf(visible, ChatView))
 		}
 	}
 	return views, nil

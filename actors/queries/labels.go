@@ -24,7 +24,13 @@ func managersOnly(s *Scope, what string) error {
 }
 
 // CreateLabel answers ops.OpLabelCreate.
-func CreateLabel(ctx context.Context, s *Scope, w ops.Write[ops.LabelInput]) (persistence.Label, error) {
+func CreateLabel(ctx context.Context, s *Scope, w ops.Write[ops.LabelInput]) (ops.Label, error) {
+	r, err := createLabel(ctx, s, w)
+	return LabelView(r), err
+}
+
+// createLabel is CreateLabel on the stored row.
+func createLabel(ctx context.Context, s *Scope, w ops.Write[ops.LabelInput]) (persistence.Label, error) {
 	in := w.Input
 	if err := managersOnly(s, "manage labels"); err != nil {
 		return persistence.Label{}, err
@@ -41,16 +47,28 @@ func ListLabels(ctx context.Context, s *Scope, _ ops.None) (ops.LabelList, error
 	if list == nil {
 		list = []persistence.Label{}
 	}
-	return ops.LabelList{Data: list}, err
+	return ops.LabelList{Data: viewsOf(list, LabelView)}, err
 }
 
 // GetLabel answers ops.OpLabelGet.
-func GetLabel(ctx context.Context, s *Scope, in ops.Ref) (persistence.Label, error) {
+func GetLabel(ctx context.Context, s *Scope, in ops.Ref) (ops.Label, error) {
+	r, err := getLabel(ctx, s, in)
+	return LabelView(r), err
+}
+
+// getLabel is GetLabel on the stored row.
+func getLabel(ctx context.Context, s *Scope, in ops.Ref) (persistence.Label, error) {
 	return s.Store.GetLabel(ctx, in.ID)
 }
 
 // UpdateLabel answers ops.OpLabelUpdate.
-func UpdateLabel(ctx context.Context, s *Scope, w ops.Write[ops.LabelInput]) (persistence.Label, error) {
+func UpdateLabel(ctx context.Context, s *Scope, w ops.Write[ops.LabelInput]) (ops.Label, error) {
+	r, err := updateLabel(ctx, s, w)
+	return LabelView(r), err
+}
+
+// updateLabel is UpdateLabel on the stored row.
+func updateLabel(ctx context.Context, s *Scope, w ops.Write[ops.LabelInput]) (persistence.Label, error) {
 	if err := managersOnly(s, "manage labels"); err != nil {
 		return persistence.Label{}, err
 	}
@@ -80,7 +98,13 @@ func DeleteLabel(ctx context.Context, s *Scope, in ops.Ref) (ops.None, error) {
 
 // SetConversationLabels answers ops.OpConversationLabels: it replaces the labels of a conversation the
 // caller can see, has its conversation actor reload and tells the inbox (conversation_updated).
-func SetConversationLabels(ctx context.Context, s *Scope, in ops.SetLabels) (persistence.Conversation, error) {
+func SetConversationLabels(ctx context.Context, s *Scope, in ops.SetLabels) (ops.Conversation, error) {
+	r, err := setConversationLabels(ctx, s, in)
+	return ConversationView(r), err
+}
+
+// setConversationLabels is SetConversationLabels on the stored row.
+func setConversationLabels(ctx context.Context, s *Scope, in ops.SetLabels) (persistence.Conversation, error) {
 	if _, err := s.visibleConversation(ctx, in.ID); err != nil {
 		return persistence.Conversation{}, err
 	}

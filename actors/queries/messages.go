@@ -12,20 +12,26 @@ import (
 )
 
 // ListChatMessages answers ops.OpChatMessageList.
-func ListChatMessages(ctx context.Context, s *Scope, in ops.ChatMessageListInput) (ops.ListPage[persistence.Message], error) {
+func ListChatMessages(ctx context.Context, s *Scope, in ops.ChatMessageListInput) (ops.ListPage[ops.Message], error) {
 	if _, err := s.visibleChat(ctx, in.ChatID); err != nil {
-		return ops.ListPage[persistence.Message]{}, err
+		return ops.ListPage[ops.Message]{}, err
 	}
 	page := page(in.Paging)
 	list, err := s.Store.ListChatMessages(ctx, persistence.MessageFilter{ChatID: in.ChatID, SenderType: in.SenderType, Page: page})
 	if err != nil {
-		return ops.ListPage[persistence.Message]{}, err
+		return ops.ListPage[ops.Message]{}, err
 	}
-	return pageOf(list, page), nil
+	return pageOf(MessageViews(list), page), nil
 }
 
 // GetMessage answers ops.OpMessageGet.
-func GetMessage(ctx context.Context, s *Scope, in ops.Ref) (persistence.Message, error) {
+func GetMessage(ctx context.Context, s *Scope, in ops.Ref) (ops.Message, error) {
+	r, err := getMessage(ctx, s, in)
+	return MessageView(r), err
+}
+
+// getMessage is GetMessage on the stored row.
+func getMessage(ctx context.Context, s *Scope, in ops.Ref) (persistence.Message, error) {
 	return s.visibleMessage(ctx, in.ID)
 }
 
@@ -57,7 +63,13 @@ func DeleteMessage(ctx context.Context, s *Scope, in ops.Ref) (ops.None, error) 
 // CreateCustomerMessage records a customer's message by hand. It is written here rather than by the
 // conversation actor (which only takes inbound messages from channel sessions); the actor is then told
 // to reload, and the inbox hears of it as of any inbound message.
-func CreateCustomerMessage(ctx context.Context, s *Scope, w ops.Write[ops.MessageInput]) (persistence.Message, error) {
+func CreateCustomerMessage(ctx context.Context, s *Scope, w ops.Write[ops.MessageInput]) (ops.Message, error) {
+	r, err := createCustomerMessage(ctx, s, w)
+	return MessageView(r), err
+}
+
+// createCustomerMessage is CreateCustomerMessage on the stored row.
+func createCustomerMessage(ctx context.Context, s *Scope, w ops.Write[ops.MessageInput]) (persistence.Message, error) {
 	in := w.Input
 	if err := ops.ValidateCreate(in); err != nil {
 		return persistence.Message{}, err
@@ -80,13 +92,18 @@ func CreateCustomerMessage(ctx context.Context, s *Scope, w ops.Write[ops.Messag
 	}
 	forgetConversation(s, w.ID)
 	if conv, err := s.Store.GetConversation(ctx, w.ID); err == nil {
-		s.publishConversation(ops.EventIncomingMessage, conv, ops.IncomingMessageEvent{Message: m, Conversation: conv})
-		s.publishConversation(ops.EventConversationUpdated, conv, conv)
+		s.publishConversation(ops.EventIncomingMessage, conv, ops.IncomingMessageEvent{Message: MessageView(m), Conversation: ConversationView(conv)})
+		s.publishConversation(ops.EventConversationUpdated, conv, ConversationView(conv))
 	}
 	return m, nil
 }
 
-func UpdateMessage(ctx context.Context, s *Scope, w ops.Write[ops.MessageInput]) (persistence.Message, error) {
+func UpdateMessage(ctx context.Context, s *Scope, w ops.Write[ops.MessageInput]) (ops.Message, error) {
+	r, err := updateMessage(ctx, s, w)
+	return MessageView(r), err
+}
+
+func updateMessage(ctx context.Context, s *Scope, w ops.Write[ops.MessageInput]) (persistence.Message, error) {
 	in := w.Input
 	if err := ops.ValidateUpdate(in); err != nil {
 		return persistence.Message{}, err

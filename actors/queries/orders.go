@@ -64,7 +64,7 @@ func CreateOrder(ctx context.Context, s *Scope, w ops.Write[ops.OrderInput]) (op
 	if err != nil {
 		return ops.OrderView{}, err
 	}
-	view := ops.OrderView{Order: order, Items: nonNil(items)}
+	view := ops.OrderView{Order: OrderView(order), Items: nonNil(viewsOf(items, OrderItemView))}
 	s.Node.Publish(s.TenantID, ops.EventOrderUpdated, view)
 	return view, nil
 }
@@ -185,12 +185,13 @@ func orderViews(ctx context.Context, s *Scope, list []persistence.Order, include
 	}
 	views := make([]ops.OrderView, len(list))
 	for i, o := range list {
-		views[i] = ops.OrderView{Order: o}
+		views[i] = ops.OrderView{Order: OrderView(o)}
 		if items != nil {
-			views[i].Items = nonNil(items[o.OrderID])
+			views[i].Items = nonNil(viewsOf(items[o.OrderID], OrderItemView))
 		}
 		if c, ok := customers[o.CustomerID]; ok {
-			views[i].Customer = &c
+			v := CustomerView(c)
+			views[i].Customer = &v
 		}
 	}
 	return views, nil

@@ -11,7 +11,13 @@ import (
 )
 
 // GetProduct answers ops.OpProductGet.
-func GetProduct(ctx context.Context, s *Scope, in ops.Ref) (persistence.Product, error) {
+func GetProduct(ctx context.Context, s *Scope, in ops.Ref) (ops.Product, error) {
+	r, err := getProduct(ctx, s, in)
+	return ProductView(r), err
+}
+
+// getProduct is GetProduct on the stored row.
+func getProduct(ctx context.Context, s *Scope, in ops.Ref) (persistence.Product, error) {
 	return s.Store.GetProduct(ctx, in.ID)
 }
 
@@ -20,7 +26,12 @@ func DeleteProduct(ctx context.Context, s *Scope, in ops.Ref) (ops.None, error) 
 	return ops.None{}, s.Store.DeleteProduct(ctx, in.ID)
 }
 
-func CreateProduct(ctx context.Context, s *Scope, w ops.Write[ops.ProductInput]) (persistence.Product, error) {
+func CreateProduct(ctx context.Context, s *Scope, w ops.Write[ops.ProductInput]) (ops.Product, error) {
+	r, err := createProduct(ctx, s, w)
+	return ProductView(r), err
+}
+
+func createProduct(ctx context.Context, s *Scope, w ops.Write[ops.ProductInput]) (persistence.Product, error) {
 	in := w.Input
 	if err := ops.ValidateCreate(in); err != nil {
 		return persistence.Product{}, err
@@ -30,17 +41,22 @@ func CreateProduct(ctx context.Context, s *Scope, w ops.Write[ops.ProductInput])
 	return s.Store.CreateProduct(ctx, p)
 }
 
-func ListProducts(ctx context.Context, s *Scope, in ops.ProductListInput) (ops.ListPage[persistence.Product], error) {
+func ListProducts(ctx context.Context, s *Scope, in ops.ProductListInput) (ops.ListPage[ops.Product], error) {
 	page := page(in.Paging)
 	list, err := s.Store.ListProducts(ctx, persistence.ProductFilter{IsAvailable: in.IsAvailable, Name: in.Name, SKU: in.SKU,
 		Currency: in.Currency, Page: page})
 	if err != nil {
-		return ops.ListPage[persistence.Product]{}, err
+		return ops.ListPage[ops.Product]{}, err
 	}
-	return pageOf(list, page), nil
+	return pageOf(viewsOf(list, ProductView), page), nil
 }
 
-func UpdateProduct(ctx context.Context, s *Scope, w ops.Write[ops.ProductInput]) (persistence.Product, error) {
+func UpdateProduct(ctx context.Context, s *Scope, w ops.Write[ops.ProductInput]) (ops.Product, error) {
+	r, err := updateProduct(ctx, s, w)
+	return ProductView(r), err
+}
+
+func updateProduct(ctx context.Context, s *Scope, w ops.Write[ops.ProductInput]) (persistence.Product, error) {
 	if err := ops.ValidateUpdate(w.Input); err != nil {
 		return persistence.Product{}, err
 	}

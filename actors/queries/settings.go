@@ -9,7 +9,8 @@ import (
 
 // GetSettings answers ops.OpSettingsGet.
 func GetSettings(ctx context.Context, s *Scope, _ ops.None) (ops.Settings, error) {
-	return s.Store.GetSettings(ctx)
+	st, err := s.Store.GetSettings(ctx)
+	return SettingsView(st), err
 }
 
 // UpdateSettings answers ops.OpSettingsUpdate (owners and admins: the HTTP layer checks the role, and so
@@ -33,5 +34,5 @@ func UpdateSettings(ctx context.Context, s *Scope, in ops.SettingsInput) (ops.Se
 		return ops.Settings{}, err
 	}
 	s.Visibility.Set(out.AgentVisibility)
-	return out, nil
+	return SettingsView(out), nil
 }

@@ -103,6 +103,9 @@ func (c *conversationActor) typing(ctx actor.Context, in ops.TypingInput, done f
 	done(ops.None{}, nil)
 }
 
+// view is the chat as the inbox shows it.
+func (c *conversationActor) view() ops.Conversation { return queries.ConversationView(c.conv) }
+
 // publish sends an event about this chat to those who may see it.
 func (c *conversationActor) publish(event string, payload any) {
 	c.node.PublishTo(c.tenantID, event, payload, c.visibility.Audience(c.conv.Assignee))
@@ -161,7 +164,7 @@ func (c *conversationActor) send(ctx actor.Context, in ops.SendInput, done func(
 			done(ops.SendResult{}, errIdempotencyReused)
 			return
 		}
-		done(ops.SendResult{Message: out.Message}, nil)
+		done(ops.SendResult{Message: queries.MessageView(out.Message)}, nil)
 		if !out.Created {
 			return
 		}
@@ -169,9 +172,10 @@ func (c *conversationActor) send(ctx actor.Context, in ops.SendInput, done func(
 		m := out.Message
 		preview := persistence.Preview(m.ContentType, m.Content)
 		c.conv.LastMessage, c.conv.LastMessageAt = &preview, &m.Timestamp
+		view := queries.MessageView(m)
 		c.publish(ops.EventMessageStatus, ops.MessageStatusEvent{MessageID: m.MessageID, ChatID: m.ChatID,
-			PlatformMessageID: m.PlatformMessageID, Status: m.Status, Message: &m})
-		c.publish(ops.EventConversationUpdated, c.conv)
+			PlatformMessageID: m.PlatformMessageID, Status: m.Status, Message: &view})
+		c.publish(ops.EventConversationUpdated, c.view())
 		ctx.Send(ctx.Parent(), &channels.OutboundReady{ChannelID: c.conv.ChannelID, Platform: c.conv.Platform, Msg: c.outbound(m)})
 	})
 }
@@ -221,8 +225,8 @@ func (c *conversationActor) inbound(ctx actor.Context, msg persistence.NewInboun
 		if out.ChatStatus != "" && out.ChatStatus != c.conv.Status {
 			c.conv.Status, c.conv.SnoozedUntil = out.ChatStatus, nil
 		}
-		c.publish(ops.EventIncomingMessage, ops.IncomingMessageEvent{Message: m, Conversation: c.conv})
-		c.publish(ops.EventConversationUpdated, c.conv)
+		c.publish(ops.EventIncomingMessage, ops.IncomingMessageEvent{Message: queries.MessageView(m), Conversation: c.view()})
+		c.publish(ops.EventConversationUpdated, c.view())
 	})
 }
 
@@ -259,7 +263,7 @@ func (c *conversationActor) markRead(ctx actor.Context, _ ops.ChatRef, done func
 		done(ops.ReadResult{UnreadCount: 0}, nil)
 		if len(ids) > 0 || c.conv.UnreadCount != 0 {
 			c.conv.UnreadCount = 0
-			c.publish(ops.EventConversationUpdated, c.conv)
+			c.publish(ops.EventConversationUpdated, c.view())
 		}
 		if len(ids) > 0 && c.conv.PlatformChatID != nil {
 			ctx.Send(ctx.Parent(), &channels.ReadReceipts{ChannelID: c.conv.ChannelID, PlatformChatID: *c.conv.PlatformChatID, IDs: ids})
@@ -289,8 +293,9 @@ func (c *conversationActor) phoneSent(ctx actor.Context, msg persistence.NewInbo
 			preview := persistence.Preview(m.ContentType, m.Content)
 			c.conv.LastMessage, c.conv.LastMessageAt = &preview, &m.Timestamp
 		}
+		view := queries.MessageView(m)
 		c.publish(ops.EventMessageStatus, ops.MessageStatusEvent{MessageID: m.MessageID, ChatID: m.ChatID,
-			PlatformMessageID: m.PlatformMessageID, Status: m.Status, Message: &m})
-		c.publish(ops.EventConversationUpdated, c.conv)
+			PlatformMessageID: m.PlatformMessageID, Status: m.Status, Message: &view})
+		c.publish(ops.EventConversationUpdated, c.view())
 	})
 }

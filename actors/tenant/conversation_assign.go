@@ -17,13 +17,13 @@ import (
 // The assignee must be on the team: a read of the master database, off the mailbox; the rules are checked
 // again against the chat as it is when the answer comes back. Those who could see the chat before and those
 // who can now hear assignment_changed and conversation_updated.
-func (c *conversationActor) assign(ctx actor.Context, viewer domain.Viewer, in ops.AssignInput, done func(persistence.Conversation, error)) {
+func (c *conversationActor) assign(ctx actor.Context, viewer domain.Viewer, in ops.AssignInput, done func(ops.Conversation, error)) {
 	if sameAssignee(c.conv.Assignee, in.UserID) {
-		done(c.conv, nil)
+		done(c.view(), nil)
 		return
 	}
 	if err := viewer.CheckAssign(c.conv.Assignee, in.UserID); err != nil {
-		done(persistence.Conversation{}, err)
+		done(ops.Conversation{}, err)
 		return
 	}
 	if in.UserID == nil {
@@ -37,7 +37,7 @@ func (c *conversationActor) assign(ctx actor.Context, viewer domain.Viewer, in o
 				err = domain.InvalidField("userId", "is not a member of this team")
 			}
 			if err != nil {
-				done(persistence.Conversation{}, err)
+				done(ops.Conversation{}, err)
 				return
 			}
 			c.commitAssign(ctx, viewer, in, done)
@@ -45,32 +45,32 @@ func (c *conversationActor) assign(ctx actor.Context, viewer domain.Viewer, in o
 }
 
 // commitAssign writes the assignment, checking the rules against the chat as it is now.
-func (c *conversationActor) commitAssign(ctx actor.Context, viewer domain.Viewer, in ops.AssignInput, done func(persistence.Conversation, error)) {
+func (c *conversationActor) commitAssign(ctx actor.Context, viewer domain.Viewer, in ops.AssignInput, done func(ops.Conversation, error)) {
 	previous := c.conv.Assignee
 	if sameAssignee(previous, in.UserID) {
-		done(c.conv, nil)
+		done(c.view(), nil)
 		return
 	}
 	if err := viewer.CheckAssign(previous, in.UserID); err != nil {
-		done(persistence.Conversation{}, err)
+		done(ops.Conversation{}, err)
 		return
 	}
 	var stored *uuid.UUID
 	c.write(ctx, func(b *pgx.Batch) { persistence.QueueAssign(b, c.chatID, in.UserID, &stored) }, func(ctx actor.Context, err error) {
 		if err != nil {
-			done(persistence.Conversation{}, err)
+			done(ops.Conversation{}, err)
 			return
 		}
 		c.conv.UserID, c.conv.Assignee = stored, stored
-		done(c.conv, nil)
+		done(c.view(), nil)
 		var by *uuid.UUID
 		if viewer.UserID != uuid.Nil {
 			by = &viewer.UserID
 		}
 		audience := c.visibility.Audience(previous, stored)
 		c.node.PublishTo(c.tenantID, ops.EventAssignmentChanged, ops.AssignmentChangedEvent{ChatID: c.chatID, Assignee: stored,
-			PreviousAssignee: previous, AssignedBy: by, Conversation: c.conv}, audience)
-		c.node.PublishTo(c.tenantID, ops.EventConversationUpdated, c.conv, audience)
+			PreviousAssignee: previous, AssignedBy: by, Conversation: c.view()}, audience)
+		c.node.PublishTo(c.tenantID, ops.EventConversationUpdated, c.view(), audience)
 	})
 }
 
@@ -82,7 +82,7 @@ func sameAssignee(a, b *uuid.UUID) bool {
 // setStatus moves the chat to a status; PENDING with snoozedUntil snoozes it until then (the inbox shows it
 // OPEN once the time has passed, and a customer's message reopens it at once; the tenant's timer ends it
 // with an event, snooze.go). Everyone who may see the chat hears conversation_updated.
-func (c *conversationActor) setStatus(ctx actor.Context, in ops.StatusInput, done func(persistence.Conversation, error)) {
+func (c *conversationActor) setStatus(ctx actor.Context, in ops.StatusInput, done func(ops.Conversation, error)) {
 	if in.SnoozedUntil == nil {
 		c.commitStatus(ctx, in, done)
 		return
@@ -96,7 +96,7 @@ func (c *conversationActor) setStatus(ctx actor.Context, in ops.StatusInput, don
 	},
 		func(ctx actor.Context, _ struct{}, err error) {
 			if err != nil {
-				done(persistence.Conversation{}, err)
+				done(ops.Conversation{}, err)
 				return
 			}
 			c.commitStatus(ctx, in, done)
@@ -104,16 +104,16 @@ func (c *conversationActor) setStatus(ctx actor.Context, in ops.StatusInput, don
 }
 
 // commitStatus writes the status and tells everyone who may see the chat.
-func (c *conversationActor) commitStatus(ctx actor.Context, in ops.StatusInput, done func(persistence.Conversation, error)) {
+func (c *conversationActor) commitStatus(ctx actor.Context, in ops.StatusInput, done func(ops.Conversation, error)) {
 	var out persistence.StatusResult
 	c.write(ctx, func(b *pgx.Batch) { persistence.QueueSetStatus(b, c.chatID, in.Status, in.SnoozedUntil, &out) }, func(ctx actor.Context, err error) {
 		if err != nil {
-			done(persistence.Conversation{}, err)
+			done(ops.Conversation{}, err)
 			return
 		}
 		c.conv.Status, c.conv.SnoozedUntil = out.Status, out.SnoozedUntil
-		done(c.conv, nil)
-		c.publish(ops.EventConversationUpdated, c.conv)
+		done(c.view(), nil)
+		c.publish(ops.EventConversationUpdated, c.view())
 		if out.SnoozedUntil != nil {
 			ctx.Send(ctx.Parent(), &snoozeSet{at: *out.SnoozedUntil})
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/aezen/engine/actors/ops"
+	"github.com/aezen/engine/actors/queries"
 	"github.com/aezen/engine/domain"
 	"github.com/aezen/engine/persistence"
 	"github.com/aezen/engine/protos"
@@ -84,8 +85,9 @@ func (c *conversationActor) commitNote(ctx actor.Context, viewer domain.Viewer, 
 			done(ops.NoteResult{}, err)
 			return
 		}
-		done(ops.NoteResult{Message: m}, nil)
-		ev := ops.NoteEvent{ChatID: c.chatID, Message: m, AuthorID: author, Mentioned: mentions}
+		view := queries.MessageView(m)
+		done(ops.NoteResult{Message: view}, nil)
+		ev := ops.NoteEvent{ChatID: c.chatID, Message: view, AuthorID: author, Mentioned: mentions}
 		c.publish(ops.EventNoteAdded, ev)
 		if len(mentions) > 0 {
 			who := &protos.Audience{OnlyListed: true}

@@ -132,6 +132,6 @@ func (c *conversationActor) endSnooze(ctx actor.Context, done func(ops.None, err
 			return
 		}
 		c.conv.Status, c.conv.SnoozedUntil = "OPEN", nil
-		c.publish(ops.EventConversationUpdated, c.conv)
+		c.publish(ops.EventConversationUpdated, c.view())
 	})
 }

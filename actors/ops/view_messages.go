@@ -1,0 +1,66 @@
+package ops
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// The view types (view_*.go) are the JSON the API, the WebSocket and the webhooks show. They are this
+// package's own, not the storage rows: a column added to a table is not shown until a view says so, and a
+// view's shape changes only on purpose. The tenant core converts rows into views (actors/queries/views.go).
+
+// Message is one message of a chat as clients see it (seed messages, plus delivery status and read flag).
+type Message struct {
+	MessageID         uuid.UUID       `json:"messageId"`
+	ChatID            uuid.UUID       `json:"chatId"`
+	PlatformMessageID *string         `json:"platformMessageId"`
+	SenderType        string          `json:"senderType"`
+	ContentType       string          `json:"contentType"`
+	Content           string          `json:"content"`
+	Metadata          json.RawMessage `json:"metadata"`
+	Timestamp         time.Time       `json:"timestamp"`
+	Status            string          `json:"status"`
+	IsRead            bool            `json:"isRead"`
+	Error             *string         `json:"error,omitempty"`
+	// Origin says where a business message was sent from (domain.MessageOrigins): AEZEN through the engine,
+	// PHONE from the WhatsApp phone or another linked device; nil on customers' messages and notes.
+	Origin *string `json:"origin"`
+	// Media is the file of an IMAGE, VIDEO, AUDIO, FILE or STICKER message (Content is then its caption).
+	Media *MessageMedia `json:"media,omitempty"`
+}
+
+// MessageMedia is a message's file. URL is a signed, expiring link to it.
+type MessageMedia struct {
+	MediaID  uuid.UUID `json:"mediaId"`
+	MimeType string    `json:"mimeType"`
+	Size     int64     `json:"size"`
+	FileName string    `json:"fileName"`
+	URL      string    `json:"url"`
+	// State is PENDING while a received file downloads, READY when it is stored, FAILED if it could not be.
+	State string `json:"state"`
+}
+
+// OutboundMessage is a committed message as an API channel's webhook receives it (WebhookEvent.Message).
+type OutboundMessage struct {
+	MessageID         uuid.UUID       `json:"messageId"`
+	ChatID            uuid.UUID       `json:"chatId"`
+	PlatformMessageID string          `json:"platformMessageId"`
+	To                string          `json:"to"`
+	ContentType       string          `json:"contentType"`
+	Content           string          `json:"content"`
+	Metadata          json.RawMessage `json:"metadata,omitempty"`
+	Timestamp         time.Time       `json:"timestamp"`
+	// Media is the file of a media message; URL is a signed link the receiver can fetch it from.
+	Media *OutboundMedia `json:"media,omitempty"`
+}
+
+// OutboundMedia is the file an outbound message carries.
+type OutboundMedia struct {
+	MediaID  uuid.UUID `json:"mediaId"`
+	MimeType string    `json:"mimeType"`
+	Size     int64     `json:"size"`
+	FileName string    `json:"fileName"`
+	URL      string    `json:"url"`
+}

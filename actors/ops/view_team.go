@@ -1,0 +1,62 @@
+package ops
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Label is a tenant-defined tag for conversations and customers.
+type Label struct {
+	LabelID   uuid.UUID `json:"labelId"`
+	Name      string    `json:"name"`
+	Color     string    `json:"color"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// LabelRef is a label as a conversation or a customer shows it.
+type LabelRef struct {
+	LabelID uuid.UUID `json:"labelId"`
+	Name    string    `json:"name"`
+	Color   string    `json:"color"`
+}
+
+// CannedReply is a saved answer: a shortcut the agent types and a text with {{variables}}.
+type CannedReply struct {
+	CannedReplyID uuid.UUID  `json:"cannedReplyId"`
+	Shortcut      string     `json:"shortcut"`
+	Content       string     `json:"content"`
+	CreatedBy     *uuid.UUID `json:"createdBy"`
+	CreatedAt     time.Time  `json:"createdAt"`
+	UpdatedAt     time.Time  `json:"updatedAt"`
+}
+
+// Settings are a tenant's team settings.
+type Settings struct {
+	// AgentVisibility is domain.VisibilityAll or domain.VisibilityAssigned.
+	AgentVisibility string    `json:"agentVisibility"`
+	UpdatedAt       time.Time `json:"updatedAt"`
+}
+
+// Channel is a connected channel (seed connectedChannels) as owners and admins see it. Secrets are shown
+// masked, except the webhook secret in the answer that created or rotated it.
+type Channel struct {
+	ChannelID               uuid.UUID       `json:"channelId"`
+	UserID                  uuid.UUID       `json:"userId"`
+	PlatformType            string          `json:"platformType"`
+	PlatformSpecificID      *string         `json:"platformSpecificId"`
+	ChannelName             *string         `json:"channelName"`
+	AccessToken             *string         `json:"accessToken,omitempty"`
+	RefreshToken            *string         `json:"refreshToken,omitempty"`
+	TokenExpiresAt          *time.Time      `json:"tokenExpiresAt"`
+	Scopes                  []string        `json:"scopes"`
+	Metadata                json.RawMessage `json:"metadata"`
+	WebhookURL              *string         `json:"webhookUrl"`
+	WebhookSecret           *string         `json:"webhookSecret,omitempty"`
+	PreviousSecretExpiresAt *time.Time      `json:"previousSecretExpiresAt,omitempty"`
+	IsActive                bool            `json:"isActive"`
+	CreatedAt               time.Time       `json:"createdAt"`
+	UpdatedAt               time.Time       `json:"updatedAt"`
+}
