@@ -7,6 +7,7 @@ import type { Conversation, Message, WhatsAppStatus } from "./api/client";
 import { keys, removeConversation, setMessageStatus, upsertConversation, upsertMessage } from "./cache";
 import { session } from "./session";
 import { toastStore } from "./toasts";
+import { presence, type ViewingEvent } from "./presence";
 
 export type LiveState = "connecting" | "online" | "offline";
 
@@ -154,6 +155,12 @@ export class Live {
           detail: text.length > 120 ? text.slice(0, 119) + "…" : text,
           link: { to: "/inbox/" + d.chatId, label: "Open the conversation" },
         });
+        break;
+      }
+      case "viewing": {
+        const d = f.data as ViewingEvent;
+        const me = this.qc.getQueryData<{ user: { userId: string } }>(["me"]);
+        if (d.userId !== me?.user.userId) presence.apply(d); // our own hint comes back too
         break;
       }
       case "qr": {

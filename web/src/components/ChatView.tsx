@@ -5,6 +5,8 @@ import { api, errorText, unwrap, type Conversation } from "../api/client";
 import { keys, upsertConversation } from "../cache";
 import { dayLabel, sameDay, whenAt } from "../format";
 import { useLive } from "../App";
+import { useLiveState } from "../live";
+import { Viewers } from "./Viewers";
 import { CustomerPanel } from "./CustomerPanel";
 import { ConversationActions } from "./ConversationActions";
 import { MessageItem } from "./MessageItem";
@@ -35,6 +37,19 @@ export function ChatView({ chatId }: { chatId: string }) {
       if (live && live.openChat === chatId) live.openChat = null;
     };
   }, [live, chatId]);
+  // Collision hints: tell the team this conversation is on screen (every 4 s while the tab is visible; the
+  // engine's hint lasts 8 s), and that it no longer is.
+  const liveState = useLiveState(live);
+  useEffect(() => {
+    if (!live || liveState !== "online") return;
+    const tell = () => document.visibilityState === "visible" && live.send("viewing", { chatId });
+    tell();
+    const t = setInterval(tell, 4000);
+    return () => {
+      clearInterval(t);
+      live.send("viewing", { chatId, on: false });
+    };
+  }, [live, liveState, chatId]);
   useEffect(() => {
     if (conv.data && unread > 0 && !read.isPending) {
       read.mutate(undefined, { onSuccess: () => conv.data && upsertConversation(qc, { ...conv.data, unreadCount: 0 }) });
@@ -91,6 +106,7 @@ export function ChatView({ chatId }: { chatId: string }) {
               </span>
             )}
           </div>
+          <Viewers chatId={chatId} />
           {c && <ConversationActions conversation={c} />}
           <button className="ghost" aria-expanded={panel} onClick={() => setPanel(!panel)}>
             Customer
