@@ -73,6 +73,8 @@ type Config struct {
 	WebhookMaxAttempts  int           `env:"AEZEN_WEBHOOK_MAX_ATTEMPTS" envDefault:"8"`
 	WebhookBackoff      time.Duration `env:"AEZEN_WEBHOOK_BACKOFF" envDefault:"500ms"`
 	WebhookMaxBackoff   time.Duration `env:"AEZEN_WEBHOOK_MAX_BACKOFF" envDefault:"30s"`
+	// EventWebhookDisableAfter turns an event webhook endpoint off after this many failed attempts in a row.
+	EventWebhookDisableAfter int `env:"AEZEN_EVENT_WEBHOOK_DISABLE_AFTER" envDefault:"50"`
 	// OutboundQueuePerChannel and OutboundQueuePerTenant bound the ids of pending webhook deliveries an API
 	// channel session keeps in memory (its content is read from the outbox when sent); the rest wait in the
 	// outbox table and are read when there is room.
@@ -186,6 +188,9 @@ func (c *Config) Validate() error {
 	}
 	if c.LoginMaxFailures < 1 || c.LoginMaxFailuresPerAddress < c.LoginMaxFailures || c.LoginWindow < time.Second {
 		add("AEZEN_LOGIN_MAX_FAILURES must be at least 1, AEZEN_LOGIN_MAX_FAILURES_PER_ADDRESS at least AEZEN_LOGIN_MAX_FAILURES, AEZEN_LOGIN_WINDOW at least 1s")
+	}
+	if c.EventWebhookDisableAfter < 1 {
+		add("AEZEN_EVENT_WEBHOOK_DISABLE_AFTER must be at least 1")
 	}
 	if c.SignupPerAddress < 1 || c.SignupGlobal < c.SignupPerAddress || c.SignupWindow < time.Second {
 		add("AEZEN_SIGNUP_PER_ADDRESS must be at least 1, AEZEN_SIGNUP_GLOBAL at least AEZEN_SIGNUP_PER_ADDRESS, AEZEN_SIGNUP_WINDOW at least 1s")

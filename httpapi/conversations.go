@@ -23,6 +23,7 @@ func (s *Server) conversationRoutes(r fiber.Router) {
 	r.Post("/conversations/:chatId/status", s.setConversationStatus)
 	r.Put("/conversations/:chatId/labels", setLabelsHandler(s, ops.OpConversationLabels, "chatId"))
 	s.labelRoutes(r)
+	s.webhookRoutes(r)
 	s.cannedRoutes(r)
 	r.Get("/search", s.search)
 	r.Get("/settings", s.getSettings)

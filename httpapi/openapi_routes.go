@@ -81,6 +81,18 @@ var apiOps = []apiOp{
 			{name: "q", in: "query", required: true, desc: "The words to find: 1 to 200 characters, at most 10 words (400 otherwise, in the error envelope).", schema: textRange(1, 200)},
 			query("limit", "Conversations per page, 1 to 50 (default 20).", integer(1, 50)),
 			query("cursor", "nextCursor of the previous page.", text(0))}},
+	{method: "GET", path: "/api/webhooks", tag: "integrations", summary: "The team's event webhooks (owners and admins)", reply: "WebhookList", errors: []int{http.StatusForbidden}},
+	{method: "POST", path: "/api/webhooks", tag: "integrations", summary: "Add an event webhook: the signing secret is shown once",
+		notes: "The URL must be http(s) and, unless AEZEN_WEBHOOK_ALLOW_PRIVATE, not in a private, loopback or reserved block (the API channels' SSRF guard). " +
+			"events filters what it receives (empty: every event).", body: "WebhookCreate", status: http.StatusCreated, reply: "WebhookCreated", errors: []int{http.StatusForbidden, http.StatusConflict}},
+	{method: "GET", path: "/api/webhooks/{webhookId}", tag: "integrations", summary: "One event webhook", reply: "Webhook", errors: []int{http.StatusForbidden}},
+	{method: "PUT", path: "/api/webhooks/{webhookId}", tag: "integrations", summary: "Change an event webhook; isActive true turns a disabled one back on and clears disabledReason",
+		body: "WebhookUpdate", reply: "Webhook", errors: []int{http.StatusForbidden}},
+	{method: "DELETE", path: "/api/webhooks/{webhookId}", tag: "integrations", summary: "Remove an event webhook and its delivery log", status: http.StatusNoContent, errors: []int{http.StatusForbidden}},
+	{method: "GET", path: "/api/webhooks/{webhookId}/deliveries", tag: "integrations", summary: "The webhook's delivery log, newest first", reply: "WebhookDeliveryPage",
+		params: withPaging(), errors: []int{http.StatusForbidden}},
+	{method: "POST", path: "/api/webhooks/{webhookId}/deliveries/{deliveryId}/retry", tag: "integrations", summary: "Send a delivery again (with the same eventId and body)",
+		notes: "It goes before the later events of its conversation (or customer, order, channel).", status: http.StatusAccepted, reply: "WebhookDelivery", errors: []int{http.StatusForbidden}},
 	{method: "GET", path: "/api/labels", tag: "team", summary: "The team's labels, by name", reply: "LabelList"},
 	{method: "POST", path: "/api/labels", tag: "team", summary: "Create a label (owners and admins)", body: "LabelCreate", status: http.StatusCreated, reply: "Label", errors: []int{http.StatusForbidden, http.StatusConflict}},
 	{method: "GET", path: "/api/labels/{labelId}", tag: "team", summary: "One label", reply: "Label"},
@@ -242,5 +254,7 @@ var apiTags = []js{
 		"typing also counts as viewing. Everyone who may see the conversation (the sender included: drop your own userId) gets " +
 		"viewing {chatId, userId, name, viewing, typing, at, expiresAt}; a hint holds until expiresAt (at + 8 s) unless refreshed, and viewing false ends it at once. " +
 		"A conversation the sender may not see is a not_found ack. Nothing is stored."},
+	{"name": "integrations", "description": "Event webhooks: message.created, message.updated, conversation.updated, customer.updated, order.created, " +
+		"order.updated and channel.status, signed, at least once, in order per conversation, from a durable outbox. API keys are under auth."},
 	{"name": "operations", "description": "Health, metrics, operator endpoints and this document."},
 }

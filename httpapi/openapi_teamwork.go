@@ -1,6 +1,9 @@
 package httpapi
 
-import "github.com/aezen/engine/domain"
+import (
+	"github.com/aezen/engine/actors/ops"
+	"github.com/aezen/engine/domain"
+)
 
 // teamworkSchemas are the shapes of assignment, settings and the other teamwork routes.
 func teamworkSchemas() js {
@@ -52,13 +55,46 @@ func teamworkSchemas() js {
 				"a customer hit is their name, email, phone (digits only) and platform id joined by \" · \"."),
 			"createdAt": described(timestamp(), "When the message or note was written; for a customer, when they were first seen.")},
 			"kind", "excerpt", "createdAt"),
-		"SettingsRequest": input(props{"agentVisibility": enum(domain.AgentVisibilities.Strings()...)}),
+		"SettingsRequest":     input(props{"agentVisibility": enum(domain.AgentVisibilities.Strings()...)}),
+		"Webhook":             webhookSchema(false),
+		"WebhookCreated":      webhookSchema(true),
+		"WebhookList":         object(props{"data": array(ref("Webhook"))}, "data"),
+		"WebhookCreate":       input(props{"url": textRange(1, 2000), "events": webhookEvents(), "isActive": boolean()}, "url"),
+		"WebhookUpdate":       input(props{"url": textRange(1, 2000), "events": webhookEvents(), "isActive": boolean()}),
+		"WebhookDelivery":     webhookDeliverySchema(),
+		"WebhookDeliveryPage": offsetPage("WebhookDelivery"),
 	}
 }
 
 // hexColor is a CSS hex color.
 func hexColor() js {
 	return js{"type": "string", "pattern": "^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$", "example": "#1f883d"}
+}
+
+func webhookEvents() js {
+	return described(array(enum(ops.WebhookEvents...)), "The events to receive; empty or absent: all of them.")
+}
+
+// webhookSchema is an event webhook as listed, or (withSecret) as answered once at creation.
+func webhookSchema(withSecret bool) js {
+	p := props{"webhookId": uuidSchema(), "url": text(2000), "events": array(enum(ops.WebhookEvents...)), "isActive": boolean(),
+		"disabledReason":      described(null(text(0)), "Why the engine turned the webhook off (it kept failing); cleared when it is turned back on."),
+		"consecutiveFailures": integer(0, 0), "createdAt": timestamp(), "updatedAt": timestamp()}
+	req := []string{"webhookId", "url", "events", "isActive", "disabledReason", "consecutiveFailures", "createdAt", "updatedAt"}
+	if withSecret {
+		p["secret"] = described(text(0), "HMAC-SHA256 key of X-Aezen-Signature (over \"<X-Aezen-Timestamp>.<body>\"). Shown only in this answer.")
+		req = append(req, "secret")
+	}
+	return object(p, req...)
+}
+
+func webhookDeliverySchema() js {
+	return object(props{"deliveryId": described(uuidSchema(), "Also the body's eventId and the X-Aezen-Event-Id header: receivers drop repeats with it."),
+		"webhookId": uuidSchema(), "event": enum(ops.WebhookEvents...), "entityId": uuidSchema(),
+		"state": enum("PENDING", "DELIVERED", "FAILED"), "attempts": integer(0, 0), "nextAttemptAt": null(timestamp()),
+		"lastStatus": null(integer(0, 0)), "lastError": null(text(0)), "createdAt": timestamp(), "deliveredAt": null(timestamp()),
+		"payload": described(null(ref("AnyObject")), "The body as sent (null until the first attempt): {eventId, event, createdAt, data}.")},
+		"deliveryId", "webhookId", "event", "entityId", "state", "attempts", "nextAttemptAt", "lastStatus", "lastError", "createdAt", "deliveredAt", "payload")
 }
 
 // apiKeySchema is an API key as listed, or (withKey) as answered once at creation.

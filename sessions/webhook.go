@@ -102,12 +102,18 @@ func (w *Webhook) CheckURL(raw string) error {
 // Post delivers one event, within ctx's deadline (or the client's timeout). It succeeds only on a 2xx
 // answer; redirects are not followed.
 func (w *Webhook) Post(ctx context.Context, target, secret, eventID string, body []byte) error {
+	_, err := w.Deliver(ctx, target, secret, eventID, body)
+	return err
+}
+
+// Deliver is Post that also returns the HTTP status of the answer (0 when there was none).
+func (w *Webhook) Deliver(ctx context.Context, target, secret, eventID string, body []byte) (int, error) {
 	req, res := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
 	defer fasthttp.ReleaseRequest(req)
 	defer fasthttp.ReleaseResponse(res)
 	req.SetRequestURI(target)
 	if scheme := string(req.URI().Scheme()); scheme != "http" && scheme != "https" {
-		return fmt.Errorf("webhook URL %q is not http or https", target)
+		return 0, fmt.Errorf("webhook URL %q is not http or https", target)
 	}
 	req.Header.SetMethod(fasthttp.MethodPost)
 	req.Header.SetContentType("application/json")
@@ -128,12 +134,12 @@ func (w *Webhook) Post(ctx context.Context, target, secret, eventID string, body
 	// An answer body past maxWebhookAnswer ends the read (and the connection) but not the delivery: the
 	// status, already read, decides, as it does for a small answer whose body is dropped.
 	if err := w.client.DoDeadline(req, res, deadline); err != nil && !errors.Is(err, fasthttp.ErrBodyTooLarge) {
-		return err
+		return 0, err
 	}
 	if code := res.StatusCode(); code < 200 || code > 299 {
-		return &StatusError{Code: code}
+		return code, &StatusError{Code: code}
 	}
-	return nil
+	return res.StatusCode(), nil
 }
 
 // StatusError is a webhook's answer other than 2xx.

@@ -102,6 +102,15 @@ func (t *tenantActor) receiveInternal(ctx actor.Context) {
 		t.reportStatus(ctx, msg.ChatID, msg.Change)
 	case *queries.ChannelChanged:
 		t.forgetChannel(ctx, msg)
+	case *ops.WebhooksChanged:
+		if t.webhooks != nil {
+			ctx.Send(t.webhooks, msg)
+		}
+	case *webhookBacklog:
+		t.webhookPending = msg.pending
+		if msg.pending {
+			t.afterWakeup(ctx, "webhook deliveries", func(actor.Context) {})
+		}
 	case *restoreSessionsNow:
 		t.restoreSessions(ctx)
 	case *snoozeDue:
@@ -144,6 +153,13 @@ func (t *tenantActor) afterActivation(ctx actor.Context) {
 		// Then the snoozes that ended while the tenant slept (snooze.go).
 		scan, err := store.SnoozeScan(c)
 		root.Send(self, &reentry{fn: func(ctx actor.Context) { t.applySnoozeScan(ctx, scan, err, false) }})
+		// Event webhooks: their dispatcher starts only for a tenant that has an active endpoint (asked here,
+		// after the lookups above, so that an activation still uses one connection).
+		if active, err := store.HasActiveWebhooks(c); err != nil {
+			log.Error("looking for event webhooks", "err", err)
+		} else if active {
+			root.Send(self, &ops.WebhooksChanged{})
+		}
 	}()
 }
 

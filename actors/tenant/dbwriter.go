@@ -63,6 +63,8 @@ type dbWriter struct {
 	flushing bool
 	ticking  bool // a lazyTick is on its way
 	eager    int  // pending jobs that are not lazy
+	// notify (the webhook dispatcher) hears of every commit: the commit may have added webhook deliveries.
+	notify *actor.PID
 }
 
 func newDBWriter(store *persistence.TenantStore, log *slog.Logger, timeout time.Duration) *dbWriter {
@@ -79,6 +81,9 @@ func (w *dbWriter) Receive(ctx actor.Context) {
 		w.maybeFlush(ctx)
 	case *flushDone:
 		w.flushing = false
+		if w.notify != nil {
+			ctx.Send(w.notify, &webhookPoke{})
+		}
 		for i, job := range msg.jobs {
 			ctx.Send(job.replyTo, &writeDone{job: job, err: msg.errs[i]})
 		}

@@ -34,10 +34,14 @@ type tenantActor struct {
 	tenant   persistence.Tenant
 	store    *persistence.TenantStore
 	writer   *actor.PID
-	log      *slog.Logger
-	media    media.Store
-	uploads  *media.Uploads
-	signer   *media.Signer
+	// webhooks is the event webhook dispatcher (webhooks.go); webhookPending is set while it has deliveries
+	// waiting, which keeps the tenant's wakeup and stops it from passivating.
+	webhooks       *actor.PID
+	webhookPending bool
+	log            *slog.Logger
+	media          media.Store
+	uploads        *media.Uploads
+	signer         *media.Signer
 	// failed is set when activation failed; every command is answered with it and the grain stops.
 	failed error
 
@@ -217,8 +221,12 @@ func (t *tenantActor) activate(ctx actor.Context, identity string) error {
 	}
 	t.visibility = queries.NewVisibility(settings.AgentVisibility)
 	t.openMedia(pool)
-	t.writer = ctx.Spawn(actor.PropsFromProducer(func() actor.Actor { return newDBWriter(t.store, t.log, deps.Config.ActivationTimeout) },
-		actor.WithDispatcher(node.Dispatcher)))
+	t.webhooks = ctx.Spawn(webhookProps(t.store, t.node, t.log))
+	t.writer = ctx.Spawn(actor.PropsFromProducer(func() actor.Actor {
+		w := newDBWriter(t.store, t.log, deps.Config.ActivationTimeout)
+		w.notify = t.webhooks
+		return w
+	}, actor.WithDispatcher(node.Dispatcher)))
 	metricActiveTenants.Inc()
 	t.activatedAt = time.Now()
 	t.node.TenantStarted(id, ctx.Self())

@@ -53,7 +53,7 @@ func (t *tenantActor) runWakeWaiting(ctx actor.Context) {
 // the wakeup) run off the mailbox; a command that arrives meanwhile keeps the tenant active, and a send
 // that arrives while the wakeup is being cleared waits for it and records it again.
 func (t *tenantActor) idle(ctx actor.Context) {
-	if t.idleCheck || t.hasLiveSessions() {
+	if t.idleCheck || t.hasLiveSessions() || t.webhookPending {
 		return
 	}
 	t.idleCheck = true
