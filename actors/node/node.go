@@ -130,6 +130,16 @@ func StartNode(deps *Deps, opts NodeOptions) (*Node, error) {
 	return n, nil
 }
 
+// Local is a node without a cluster: an actor system whose Publish reaches only sink, with deps for the
+// actors that run on it. The actor-level tests of the tenant core and the channel sessions spawn their
+// actors on one; engines start members with StartNode. Stop it with System.Shutdown (Stop is for members).
+func Local(deps *Deps, sink EventSink) *Node {
+	system := actor.NewActorSystem(actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger {
+		return quietLogger(deps.Log.With("component", "protoactor"))
+	}))
+	return &Node{System: system, deps: deps, sink: sink}
+}
+
 // Stop passivates this member's tenants and leaves the cluster.
 func (n *Node) Stop() {
 	close(n.stop)
