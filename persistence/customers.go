@@ -3,6 +3,7 @@ package persistence
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -29,6 +30,9 @@ type Contact struct {
 	PlatformCustomerID string
 	FullName           *string
 	Phone              *string
+	// AltPlatformCustomerID is another address of the same person (a WhatsApp LID beside the phone-number
+	// JID): a customer filed under it becomes, or merges into, the one of PlatformCustomerID.
+	AltPlatformCustomerID string
 }
 
 const customerColumns = `customer_id, channel_id, platform_customer_id, full_name, email, phone, avatar_url,
@@ -60,6 +64,11 @@ func scanCustomer(row pgx.Row) (Customer, error) {
 // ResolveContact finds or creates the customer and the chat of a contact in one transaction and returns the chat id.
 func (s *TenantStore) ResolveContact(ctx context.Context, c Contact) (chatID uuid.UUID, err error) {
 	err = pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+		if c.AltPlatformCustomerID != "" && c.AltPlatformCustomerID != c.PlatformCustomerID {
+			if err := mergeIdentity(ctx, tx, c); err != nil {
+				return err
+			}
+		}
 		var customerID uuid.UUID
 		if err := tx.QueryRow(ctx, sqlUpsertContactCustomer, uuid.Must(uuid.NewV7()), c.ChannelID, c.PlatformCustomerID,
 			c.FullName, c.Phone).Scan(&customerID); err != nil {
@@ -146,4 +155,57 @@ func (s *TenantStore) CustomersByID(ctx context.Context, ids []uuid.UUID) (map[u
 		out[c.CustomerID] = c
 	}
 	return out, nil
+}
+
+// Statements of mergeIdentity ($1 channel, $2 the other address, $3 the address that stays).
+const (
+	sqlCustomerAt         = `SELECT customer_id FROM customers WHERE channel_id = $1 AND platform_customer_id = $2 FOR UPDATE`
+	sqlRenameCustomer     = `UPDATE customers SET platform_customer_id = $3, phone = coalesce(phone, $4) WHERE customer_id = $2 AND channel_id = $1`
+	sqlRenameChat         = `UPDATE chats SET platform_chat_id = $3 WHERE channel_id = $1 AND platform_chat_id = $2`
+	sqlMoveChats          = `UPDATE chats SET customer_id = $2 WHERE customer_id = $1`
+	sqlMoveOrders         = `UPDATE orders SET customer_id = $2 WHERE customer_id = $1`
+	sqlMoveCustomerLabels = `INSERT INTO customer_labels (customer_id, label_id) SELECT $2, label_id FROM customer_labels WHERE customer_id = $1 ON CONFLICT DO NOTHING`
+	sqlFillMergedCustomer = `UPDATE customers b SET full_name = coalesce(b.full_name, a.full_name), email = coalesce(b.email, a.email),
+		phone = coalesce(b.phone, a.phone), avatar_url = coalesce(b.avatar_url, a.avatar_url),
+		first_seen_at = least(b.first_seen_at, a.first_seen_at), last_seen_at = greatest(b.last_seen_at, a.last_seen_at)
+		FROM customers a WHERE a.customer_id = $1 AND b.customer_id = $2`
+	sqlDeleteMergedCustomer = `DELETE FROM customers WHERE customer_id = $1`
+)
+
+// mergeIdentity makes one customer of the person behind two addresses of a channel (a WhatsApp LID and
+// the phone-number JID it maps to). A customer filed only under the other address is renamed to the one
+// that stays, with its chat (unless a chat of that address exists). When both exist, the other one's
+// chats, orders and labels move to the one that stays, which keeps its own fields and fills the empty ones
+// from the other, and the other is deleted: every chat and order is kept, under one customer.
+func mergeIdentity(ctx context.Context, tx pgx.Tx, c Contact) error {
+	var other, keep uuid.UUID
+	if err := tx.QueryRow(ctx, sqlCustomerAt, c.ChannelID, c.AltPlatformCustomerID).Scan(&other); err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		return err
+	}
+	err := tx.QueryRow(ctx, sqlCustomerAt, c.ChannelID, c.PlatformCustomerID).Scan(&keep)
+	if errors.Is(err, pgx.ErrNoRows) {
+		if _, err := tx.Exec(ctx, sqlRenameCustomer, c.ChannelID, other, c.PlatformCustomerID, c.Phone); err != nil {
+			return err
+		}
+		var taken bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM chats WHERE channel_id = $1 AND platform_chat_id = $2)`,
+			c.ChannelID, c.PlatformCustomerID).Scan(&taken); err != nil || taken {
+			return err
+		}
+		_, err = tx.Exec(ctx, sqlRenameChat, c.ChannelID, c.AltPlatformCustomerID, c.PlatformCustomerID)
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	for _, q := range []string{sqlMoveChats, sqlMoveOrders, sqlMoveCustomerLabels, sqlFillMergedCustomer} {
+		if _, err := tx.Exec(ctx, q, other, keep); err != nil {
+			return err
+		}
+	}
+	_, err = tx.Exec(ctx, sqlDeleteMergedCustomer, other)
+	return err
 }

@@ -147,10 +147,13 @@ type WAPushName struct {
 // device, filed under its recipient's Chat. The client acknowledges it to WhatsApp only after Done(true); until
 // then (or after Done(false)) WhatsApp keeps it and delivers it again on the next connection.
 type WAMessage struct {
-	ID        string
-	Chat      string // the customer's JID (a phone-number JID when WhatsApp tells us one)
-	Sender    string
-	FromMe    bool
+	ID     string
+	Chat   string // the customer's JID (a phone-number JID when WhatsApp tells us one)
+	Sender string
+	FromMe bool
+	// LID is the person's other address when Chat is their phone-number JID and WhatsApp (or the LID store)
+	// told us their LID: the engine merges a customer filed under it into the one of Chat.
+	LID       string
 	PushName  string
 	Timestamp time.Time
 	// ContentType is one of the engine's content types (TEXT, IMAGE, VIDEO, AUDIO, FILE, LOCATION, STICKER).

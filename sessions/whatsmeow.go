@@ -325,6 +325,7 @@ func (c *waClient) handle(raw any) bool {
 		})
 		return true
 	case *WAMessage:
+		c.resolveLID(ev)
 		return c.deliver(ev)
 	case WAPaired, WAConnected, WADisconnected, WALoggedOut, WABanned, WAOutdated, WAStreamReplaced, WAConnectFailure:
 		c.qr.stop()
@@ -340,6 +341,21 @@ func (c *waClient) emit(ev WhatsAppEvent) {
 	if !c.closed.Load() && c.onEvent != nil {
 		c.onEvent(ev)
 	}
+}
+
+// resolveLID files a message that names its customer by LID alone under their phone number when
+// whatsmeow's LID store knows it (it learns the pairs from messages, history and contact syncs), so that
+// one person is one customer whichever address they write from.
+func (c *waClient) resolveLID(m *WAMessage) {
+	lid, err := types.ParseJID(m.Chat)
+	if err != nil || lid.Server != types.HiddenUserServer || c.cli.Store.LIDs == nil {
+		return
+	}
+	pn, err := c.cli.Store.LIDs.GetPNForLID(c.ctx, lid)
+	if err != nil || pn.IsEmpty() {
+		return
+	}
+	m.Chat, m.LID = pn.ToNonAD().String(), lid.String()
 }
 
 // deliver hands a message to the session and waits for its commit (see handle).

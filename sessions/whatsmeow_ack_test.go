@@ -10,6 +10,7 @@ import (
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/proto/waE2E"
 	"go.mau.fi/whatsmeow/store"
+	"go.mau.fi/whatsmeow/types"
 	"go.mau.fi/whatsmeow/types/events"
 	"google.golang.org/protobuf/proto"
 )
@@ -136,5 +137,46 @@ func nextEvent(t *testing.T, got chan WhatsAppEvent, timeout time.Duration) What
 	case <-time.After(timeout):
 		t.Fatalf("no event within %s", timeout)
 		return nil
+	}
+}
+
+// lidMap is a LID store that knows one pair.
+type lidMap struct{ lid, pn types.JID }
+
+func (l lidMap) PutManyLIDMappings(context.Context, []store.LIDMapping) error { return nil }
+func (l lidMap) PutLIDMapping(context.Context, types.JID, types.JID) error    { return nil }
+func (l lidMap) GetPNForLID(_ context.Context, lid types.JID) (types.JID, error) {
+	if lid == l.lid {
+		return l.pn, nil
+	}
+	return types.EmptyJID, nil
+}
+func (l lidMap) GetLIDForPN(context.Context, types.JID) (types.JID, error) {
+	return types.EmptyJID, nil
+}
+func (l lidMap) GetManyLIDsForPNs(context.Context, []types.JID) (map[types.JID]types.JID, error) {
+	return nil, nil
+}
+
+// TestHandlerFilesALIDUnderItsPhoneNumber: a message naming its customer by LID alone is filed under their
+// phone number when whatsmeow's LID store knows it, with the LID kept for merging.
+func TestHandlerFilesALIDUnderItsPhoneNumber(t *testing.T) {
+	c, got := newTestClient(t)
+	c.cli.Store.LIDs = lidMap{lid: customerLID, pn: customer}
+	info := directInfo("L1")
+	info.Chat, info.Sender = customerLID, customerLID
+	go c.handle(&events.Message{Info: info, Message: &waE2E.Message{Conversation: proto.String("hi")}})
+	m := nextEvent(t, got, 5*time.Second).(*WAMessage)
+	m.Done(true)
+	if m.Chat != customer.String() || m.LID != customerLID.String() {
+		t.Fatalf("LID message filed under %q (LID %q)", m.Chat, m.LID)
+	}
+	other := types.NewJID("11111111111111", types.HiddenUserServer)
+	info.Chat, info.Sender, info.ID = other, other, "L2"
+	go c.handle(&events.Message{Info: info, Message: &waE2E.Message{Conversation: proto.String("hi")}})
+	m = nextEvent(t, got, 5*time.Second).(*WAMessage)
+	m.Done(true)
+	if m.Chat != other.String() || m.LID != "" {
+		t.Fatalf("unknown LID filed under %q (LID %q)", m.Chat, m.LID)
 	}
 }

@@ -29,6 +29,9 @@ func translateMessage(evt *events.Message, own types.JID) WhatsAppEvent {
 	}
 	m := &WAMessage{ID: info.ID, Chat: chat.String(), Sender: info.Sender.ToNonAD().String(),
 		PushName: info.PushName, Timestamp: info.Timestamp, FromMe: info.IsFromMe}
+	if lid := lidOfCustomer(info.MessageSource); chat.Server == types.DefaultUserServer && !lid.IsEmpty() {
+		m.LID = lid.String()
+	}
 	if m.PushName == "-" || m.FromMe {
 		m.PushName = "" // on our own messages it is the business's name, not the customer's
 	}
@@ -98,6 +101,20 @@ func customerJID(src types.MessageSource) types.JID {
 		}
 	}
 	return src.Chat.ToNonAD()
+}
+
+// lidOfCustomer is the customer's LID when the message names one (as its chat or as the alternative).
+func lidOfCustomer(src types.MessageSource) types.JID {
+	alt := src.SenderAlt
+	if src.IsFromMe {
+		alt = src.RecipientAlt
+	}
+	for _, j := range []types.JID{src.Chat, alt} {
+		if j.Server == types.HiddenUserServer && j.User != "" {
+			return j.ToNonAD()
+		}
+	}
+	return types.EmptyJID
 }
 
 func textMessage(text string) *waE2E.Message {

@@ -75,12 +75,12 @@ func TestTranslatePrefersThePhoneNumberOverALID(t *testing.T) {
 	info := directInfo("L1")
 	info.Chat, info.Sender, info.SenderAlt = customerLID, customerLID, customer
 	m := translateEvent(&events.Message{Info: info, Message: &waE2E.Message{Conversation: proto.String("hi")}}, own, now).(*WAMessage)
-	if m.Chat != customer.String() || WhatsAppPhone(m.Chat) != "+15551234567" {
-		t.Fatalf("chat %q", m.Chat)
+	if m.Chat != customer.String() || WhatsAppPhone(m.Chat) != "+15551234567" || m.LID != customerLID.String() {
+		t.Fatalf("chat %q, LID %q", m.Chat, m.LID)
 	}
 	info.SenderAlt = types.EmptyJID
-	if m := translateEvent(&events.Message{Info: info, Message: &waE2E.Message{Conversation: proto.String("hi")}}, own, now).(*WAMessage); m.Chat != customerLID.String() {
-		t.Fatalf("LID-only chat %q", m.Chat)
+	if m := translateEvent(&events.Message{Info: info, Message: &waE2E.Message{Conversation: proto.String("hi")}}, own, now).(*WAMessage); m.Chat != customerLID.String() || m.LID != "" {
+		t.Fatalf("LID-only chat %q, LID %q", m.Chat, m.LID)
 	}
 }
 

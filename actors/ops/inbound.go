@@ -42,6 +42,9 @@ type InboundInput struct {
 	// FromPhone marks a message the business sent from its WhatsApp phone or another linked device: stored
 	// as an AGENT message with origin PHONE (set by the WhatsApp session only, never read from a client).
 	FromPhone bool `json:"-"`
+	// AltPlatformCustomerID is another address of the sender (a WhatsApp LID beside the phone-number JID):
+	// a customer filed under it is merged into the sender's (set by the WhatsApp session only).
+	AltPlatformCustomerID string `json:"-"`
 }
 
 // InboundMedia is a file an API channel's integration delivers inline: its bytes (base64 in JSON, within

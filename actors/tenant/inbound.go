@@ -186,6 +186,16 @@ func (t *tenantActor) withChannel(ctx actor.Context, id uuid.UUID, then func(ctx
 // conversation actor.
 func (t *tenantActor) acceptInbound(ctx actor.Context, channelID uuid.UUID, msg ops.InboundInput, done inboundDone) {
 	key := contactKey{channelID: channelID, platformID: msg.From.PlatformCustomerID}
+	if alt := msg.AltPlatformCustomerID; alt != "" && alt != key.platformID {
+		// The sender has another address (a LID): the first time this activation sees the pair, the contact
+		// is resolved again, which merges a customer filed under the other address into this one.
+		altKey := contactKey{channelID: channelID, platformID: alt}
+		if !t.identities[altKey] {
+			t.identities[altKey] = true
+			delete(t.contacts, key)
+			delete(t.contacts, altKey)
+		}
+	}
 	if chatID, ok := t.contacts[key]; ok {
 		t.deliverInbound(ctx, chatID, msg, done)
 		return

@@ -63,9 +63,11 @@ type tenantActor struct {
 	recording, clearing, idleCheck bool
 	contacts                       map[contactKey]uuid.UUID
 	resolving                      map[contactKey]*pendingContact // first contacts whose chat is being resolved (contacts.go)
-	activatedAt                    time.Time
-	lastCommandAt                  time.Time
-	commands                       int64
+	// identities are the other addresses (WhatsApp LIDs) merged into their sender's customer this activation.
+	identities    map[contactKey]bool
+	activatedAt   time.Time
+	lastCommandAt time.Time
+	commands      int64
 	// wakeSet is true once this activation has recorded a wakeup in the master database.
 	wakeSet bool
 	// visibility is the agent visibility setting, shared with conversation actors and queries.
@@ -95,17 +97,18 @@ func Props(n *node.Node) *actor.Props {
 func newTenantActor(n *node.Node) actor.Actor {
 	life, endLife := context.WithCancel(context.Background())
 	return &tenantActor{
-		node:      n,
-		life:      life,
-		endLife:   endLife,
-		convs:     make(map[uuid.UUID]*conversationRef),
-		convByID:  make(map[string]uuid.UUID),
-		sessions:  make(map[uuid.UUID]*sessionRef),
-		waNumbers: channels.NewWANumbers(),
-		channels:  make(map[uuid.UUID]*channelInfo),
-		loading:   make(map[uuid.UUID]*channelLoad),
-		contacts:  make(map[contactKey]uuid.UUID),
-		resolving: make(map[contactKey]*pendingContact),
+		node:       n,
+		life:       life,
+		endLife:    endLife,
+		convs:      make(map[uuid.UUID]*conversationRef),
+		convByID:   make(map[string]uuid.UUID),
+		sessions:   make(map[uuid.UUID]*sessionRef),
+		waNumbers:  channels.NewWANumbers(),
+		channels:   make(map[uuid.UUID]*channelInfo),
+		loading:    make(map[uuid.UUID]*channelLoad),
+		contacts:   make(map[contactKey]uuid.UUID),
+		identities: make(map[contactKey]bool),
+		resolving:  make(map[contactKey]*pendingContact),
 	}
 }
 
