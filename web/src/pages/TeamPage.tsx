@@ -11,7 +11,9 @@ export default function TeamPage() {
   const me = useMe();
   const manage = canManage(me);
   const qc = useQueryClient();
-  const users = useQuery({ queryKey: ["users"], queryFn: () => unwrap(api.GET("/api/users")) });
+  // The inbox keeps the team in the same cache entry (assignee menus, mentions): this screen always reads it
+  // again on a visit, so members added elsewhere since then are listed.
+  const users = useQuery({ queryKey: ["users"], queryFn: () => unwrap(api.GET("/api/users")), refetchOnMount: "always" });
   const [problem, setProblem] = useState<string | null>(null);
   const done = {
     onSuccess: () => {

@@ -7,7 +7,7 @@ const variables = ["{{customer.name}}", "{{customer.firstName}}", "{{customer.em
 
 /** Saved answers: typing /shortcut in the composer sends one, its variables filled by the engine. */
 export function CannedRepliesSettings({ manage }: { manage: boolean }) {
-  const canned = useQuery({ queryKey: ["canned-replies"], queryFn: () => unwrap(api.GET("/api/canned-replies", { params: { query: { limit: 200 } } })) });
+  const canned = useQuery({ queryKey: ["canned-replies"], queryFn: () => unwrap(api.GET("/api/canned-replies", { params: { query: { limit: 200 } } })), refetchOnMount: "always" });
   return (
     <section className="card stack" aria-labelledby="canned-h">
       <h2 id="canned-h">Canned replies</h2>
