@@ -202,7 +202,8 @@ func TestAPIKeyRevocationReachesAnotherMember(t *testing.T) {
 	testkit.Eventually(t, 10*time.Second, "the other member refuses the revoked key", func() bool {
 		return b.Do("GET", "/api/users", k.Key, nil).Status == http.StatusUnauthorized
 	})
-	if waited := time.Since(start); waited > 3*time.Second {
+	// The cache lasts 2 s; the slack is for a loaded machine's request latency.
+	if waited := time.Since(start); waited > 6*time.Second {
 		t.Fatalf("revocation took %v on the other member", waited)
 	}
 }
