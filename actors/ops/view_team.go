@@ -60,3 +60,31 @@ type Channel struct {
 	CreatedAt               time.Time       `json:"createdAt"`
 	UpdatedAt               time.Time       `json:"updatedAt"`
 }
+
+// Webhook is an event webhook endpoint of the tenant (its signing secret is shown once, at creation).
+type Webhook struct {
+	WebhookID           uuid.UUID `json:"webhookId"`
+	URL                 string    `json:"url"`
+	Events              []string  `json:"events"`
+	IsActive            bool      `json:"isActive"`
+	DisabledReason      *string   `json:"disabledReason"`
+	ConsecutiveFailures int       `json:"consecutiveFailures"`
+	CreatedAt           time.Time `json:"createdAt"`
+	UpdatedAt           time.Time `json:"updatedAt"`
+}
+
+// WebhookDelivery is one event for one endpoint, as its delivery log shows it.
+type WebhookDelivery struct {
+	DeliveryID    uuid.UUID       `json:"deliveryId"`
+	WebhookID     uuid.UUID       `json:"webhookId"`
+	Event         string          `json:"event"`
+	EntityID      uuid.UUID       `json:"entityId"`
+	State         string          `json:"state"`
+	Attempts      int             `json:"attempts"`
+	NextAttemptAt *time.Time      `json:"nextAttemptAt"`
+	LastStatus    *int            `json:"lastStatus"`
+	LastError     *string         `json:"lastError"`
+	CreatedAt     time.Time       `json:"createdAt"`
+	DeliveredAt   *time.Time      `json:"deliveredAt"`
+	Payload       json.RawMessage `json:"payload"`
+}

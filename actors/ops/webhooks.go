@@ -6,18 +6,17 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aezen/engine/domain"
-	"github.com/aezen/engine/persistence"
 )
 
 // Event webhook operations: the tenant's endpoints and their delivery log.
 var (
 	OpWebhookCreate     = Declare[Write[WebhookInput], WebhookCreated]("webhook.create")
 	OpWebhookList       = Declare[None, WebhookList]("webhook.list")
-	OpWebhookGet        = Declare[Ref, persistence.Webhook]("webhook.get")
-	OpWebhookUpdate     = Declare[Write[WebhookInput], persistence.Webhook]("webhook.update")
+	OpWebhookGet        = Declare[Ref, Webhook]("webhook.get")
+	OpWebhookUpdate     = Declare[Write[WebhookInput], Webhook]("webhook.update")
 	OpWebhookDelete     = Declare[Ref, None]("webhook.delete")
-	OpWebhookDeliveries = Declare[DeliveryQuery, ListPage[persistence.WebhookDelivery]]("webhook.deliveries")
-	OpWebhookRetry      = Declare[DeliveryRef, persistence.WebhookDelivery]("webhook.retry")
+	OpWebhookDeliveries = Declare[DeliveryQuery, ListPage[WebhookDelivery]]("webhook.deliveries")
+	OpWebhookRetry      = Declare[DeliveryRef, WebhookDelivery]("webhook.retry")
 )
 
 // WebhookEvents are the events an endpoint may subscribe to (an empty filter takes them all).
@@ -57,13 +56,13 @@ func (in WebhookInput) Immutable() []domain.FieldError { return nil }
 
 // WebhookCreated answers OpWebhookCreate: the endpoint and, this once, its signing secret.
 type WebhookCreated struct {
-	persistence.Webhook
+	Webhook
 	Secret string `json:"secret"`
 }
 
 // WebhookList answers OpWebhookList.
 type WebhookList struct {
-	Data []persistence.Webhook `json:"data"`
+	Data []Webhook `json:"data"`
 }
 
 // DeliveryQuery pages an endpoint's delivery log, newest first.

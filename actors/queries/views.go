@@ -81,6 +81,19 @@ func ChannelView(c persistence.Channel) ops.Channel {
 		IsActive: c.IsActive, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt}
 }
 
+// WebhookView is the view of an event webhook endpoint (never its secret).
+func WebhookView(w persistence.Webhook) ops.Webhook {
+	return ops.Webhook{WebhookID: w.WebhookID, URL: w.URL, Events: w.Events, IsActive: w.IsActive, DisabledReason: w.DisabledReason,
+		ConsecutiveFailures: w.ConsecutiveFailures, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}
+}
+
+// WebhookDeliveryView is the view of one delivery of an event webhook.
+func WebhookDeliveryView(d persistence.WebhookDelivery) ops.WebhookDelivery {
+	return ops.WebhookDelivery{DeliveryID: d.DeliveryID, WebhookID: d.WebhookID, Event: d.Event, EntityID: d.EntityID, State: d.State,
+		Attempts: d.Attempts, NextAttemptAt: d.NextAttemptAt, LastStatus: d.LastStatus, LastError: d.LastError,
+		CreatedAt: d.CreatedAt, DeliveredAt: d.DeliveredAt, Payload: d.Payload}
+}
+
 // viewsOf converts a list; nil stays nil, so that a list's JSON (null or []) does not change.
 func viewsOf[R, V any](list []R, view func(R) V) []V {
 	if list == nil {

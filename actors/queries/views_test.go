@@ -37,6 +37,8 @@ func TestViewsShowWhatRowsShowed(t *testing.T) {
 		{"CannedReply", persistence.CannedReply{}, func(r any) any { return CannedReplyView(r.(persistence.CannedReply)) }},
 		{"Settings", persistence.Settings{}, func(r any) any { return SettingsView(r.(persistence.Settings)) }},
 		{"Channel", persistence.Channel{}, func(r any) any { return ChannelView(r.(persistence.Channel)) }},
+		{"Webhook", persistence.Webhook{}, func(r any) any { return WebhookView(r.(persistence.Webhook)) }},
+		{"WebhookDelivery", persistence.WebhookDelivery{}, func(r any) any { return WebhookDeliveryView(r.(persistence.WebhookDelivery)) }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -62,7 +62,7 @@ func CreateWebhook(ctx context.Context, s *Scope, w ops.Write[ops.WebhookInput])
 		return ops.WebhookCreated{}, err
 	}
 	s.webhooksChanged()
-	return ops.WebhookCreated{Webhook: created, Secret: secret}, nil
+	return ops.WebhookCreated{Webhook: WebhookView(created), Secret: secret}, nil
 }
 
 // ListWebhooks answers ops.OpWebhookList.
@@ -71,19 +71,25 @@ func ListWebhooks(ctx context.Context, s *Scope, _ ops.None) (ops.WebhookList, e
 		return ops.WebhookList{}, err
 	}
 	list, err := s.Store.ListWebhooks(ctx)
-	return ops.WebhookList{Data: list}, err
+	return ops.WebhookList{Data: viewsOf(list, WebhookView)}, err
 }
 
 // GetWebhook answers ops.OpWebhookGet.
-func GetWebhook(ctx context.Context, s *Scope, in ops.Ref) (persistence.Webhook, error) {
+func GetWebhook(ctx context.Context, s *Scope, in ops.Ref) (ops.Webhook, error) {
 	if err := managersOnly(s, "manage webhooks"); err != nil {
-		return persistence.Webhook{}, err
+		return ops.Webhook{}, err
 	}
-	return s.Store.GetWebhook(ctx, in.ID)
+	w, err := s.Store.GetWebhook(ctx, in.ID)
+	return WebhookView(w), err
 }
 
 // UpdateWebhook answers ops.OpWebhookUpdate. Turning an endpoint back on clears its disabledReason.
-func UpdateWebhook(ctx context.Context, s *Scope, w ops.Write[ops.WebhookInput]) (persistence.Webhook, error) {
+func UpdateWebhook(ctx context.Context, s *Scope, w ops.Write[ops.WebhookInput]) (ops.Webhook, error) {
+	hook, err := updateWebhook(ctx, s, w)
+	return WebhookView(hook), err
+}
+
+func updateWebhook(ctx context.Context, s *Scope, w ops.Write[ops.WebhookInput]) (persistence.Webhook, error) {
 	if err := managersOnly(s, "manage webhooks"); err != nil {
 		return persistence.Webhook{}, err
 	}
@@ -122,12 +128,12 @@ func DeleteWebhook(ctx context.Context, s *Scope, in ops.Ref) (ops.None, error) 
 }
 
 // ListDeliveries answers ops.OpWebhookDeliveries: the endpoint's delivery log, newest first.
-func ListDeliveries(ctx context.Context, s *Scope, in ops.DeliveryQuery) (ops.ListPage[persistence.WebhookDelivery], error) {
+func ListDeliveries(ctx context.Context, s *Scope, in ops.DeliveryQuery) (ops.ListPage[ops.WebhookDelivery], error) {
 	if err := managersOnly(s, "manage webhooks"); err != nil {
-		return ops.ListPage[persistence.WebhookDelivery]{}, err
+		return ops.ListPage[ops.WebhookDelivery]{}, err
 	}
 	if _, err := s.Store.GetWebhook(ctx, in.WebhookID); err != nil {
-		return ops.ListPage[persistence.WebhookDelivery]{}, err
+		return ops.ListPage[ops.WebhookDelivery]{}, err
 	}
 	limit := in.Limit
 	if limit <= 0 {
@@ -135,11 +141,11 @@ func ListDeliveries(ctx context.Context, s *Scope, in ops.DeliveryQuery) (ops.Li
 	}
 	rows, err := s.Store.ListDeliveries(ctx, in.WebhookID, limit+1, in.Offset)
 	if err != nil {
-		return ops.ListPage[persistence.WebhookDelivery]{}, err
+		return ops.ListPage[ops.WebhookDelivery]{}, err
 	}
-	page := ops.ListPage[persistence.WebhookDelivery]{Data: rows}
+	page := ops.ListPage[ops.WebhookDelivery]{Data: viewsOf(rows, WebhookDeliveryView)}
 	if len(rows) > limit {
-		page.Data = rows[:limit]
+		page.Data = page.Data[:limit]
 		next := in.Offset + limit
 		page.NextOffset = &next
 	}
@@ -147,15 +153,15 @@ func ListDeliveries(ctx context.Context, s *Scope, in ops.DeliveryQuery) (ops.Li
 }
 
 // RetryDelivery answers ops.OpWebhookRetry: the delivery is sent again (before its key's later events).
-func RetryDelivery(ctx context.Context, s *Scope, in ops.DeliveryRef) (persistence.WebhookDelivery, error) {
+func RetryDelivery(ctx context.Context, s *Scope, in ops.DeliveryRef) (ops.WebhookDelivery, error) {
 	if err := managersOnly(s, "manage webhooks"); err != nil {
-		return persistence.WebhookDelivery{}, err
+		return ops.WebhookDelivery{}, err
 	}
 	d, err := s.Store.RetryDelivery(ctx, in.WebhookID, in.DeliveryID)
 	if err == nil {
 		s.webhooksChanged()
 	}
-	return d, err
+	return WebhookDeliveryView(d), err
 }
 
 // webhooksChanged pokes the tenant's dispatcher.

@@ -16,6 +16,7 @@ import (
 
 	"github.com/aezen/engine/actors/node"
 	"github.com/aezen/engine/actors/ops"
+	"github.com/aezen/engine/actors/queries"
 	"github.com/aezen/engine/config"
 	"github.com/aezen/engine/domain"
 	"github.com/aezen/engine/persistence"
@@ -290,25 +291,25 @@ func (d *webhookDispatcher) render(c context.Context, del persistence.WebhookDel
 			if m.Media != nil && d.store.MediaURL != nil {
 				m.Media.URL = d.store.MediaURL(m.Media.MediaID) // signed for AEZEN_MEDIA_URL_TTL from the first attempt
 			}
-			data["message"] = m
+			data["message"] = queries.MessageView(m)
 		}
 		data["chatId"] = del.OrderKey
 	case del.Event == "conversation.updated":
 		var conv persistence.Conversation
 		if conv, err = d.store.GetConversation(c, id); err == nil {
-			data["conversation"] = conv
+			data["conversation"] = queries.ConversationView(conv)
 		}
 		data["chatId"] = id
 	case del.Event == "customer.updated":
 		var cu persistence.Customer
 		if cu, err = d.store.GetCustomer(c, id); err == nil {
-			data["customer"] = cu
+			data["customer"] = queries.CustomerView(cu)
 		}
 		data["customerId"] = id
 	case strings.HasPrefix(del.Event, "order."):
 		var o persistence.Order
 		if o, err = d.store.GetOrder(c, id); err == nil {
-			data["order"] = o
+			data["order"] = queries.OrderView(o)
 		}
 		data["orderId"] = id
 	case del.Event == "channel.status":
