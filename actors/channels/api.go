@@ -41,9 +41,11 @@ type apiSession struct {
 	stats        *APIQueueStats
 
 	url, secret string
-	loadErr     error
-	queue       []*pendingSend
-	known       map[uuid.UUID]bool
+	// ready is set once the channel is read (its URL and secret); until then ids are queued, not sent.
+	ready   bool
+	loadErr error
+	queue   []*pendingSend
+	known   map[uuid.UUID]bool
 	// overflow is set when a pending message was left in the outbox for lack of room.
 	overflow bool
 	loading  bool
@@ -88,6 +90,12 @@ type deliveryResult struct {
 	gone bool
 }
 
+// channelLoaded answers the read of the channel at start.
+type channelLoaded struct {
+	url, secret string
+	err         error
+}
+
 // outboxLoaded answers a read of the outbox's pending ids.
 type outboxLoaded struct {
 	refs  []persistence.PendingRef
@@ -108,6 +116,8 @@ func (s *apiSession) Receive(ctx actor.Context) {
 	case *OutboundReady:
 		s.enqueue(msg.Msg.MessageID, msg.Msg.ChatID)
 		s.kick(ctx)
+	case *channelLoaded:
+		s.channelLoaded(ctx, msg)
 	case *outboxLoaded:
 		s.loaded(ctx, msg)
 	case *deliveryResult:
@@ -118,26 +128,37 @@ func (s *apiSession) Receive(ctx actor.Context) {
 	}
 }
 
-// start loads the channel and the ids of the messages that earlier runs left pending.
+// start reads the channel (its webhook URL and secret) off the mailbox; channelLoaded then reads the ids
+// of the messages that earlier runs left pending. Messages handed over meanwhile are queued and wait.
 func (s *apiSession) start(ctx actor.Context) {
-	c, cancel := context.WithTimeout(context.Background(), s.node.Deps().Config.RequestTimeout)
-	defer cancel()
-	ch, err := s.store.GetChannel(c, s.channelID)
-	if err == nil {
-		var sec persistence.ChannelSecrets
-		sec, err = s.store.Secrets(ch)
-		s.secret = sec.WebhookSecret
-		if ch.WebhookURL != nil {
-			s.url = *ch.WebhookURL
+	self, root, store, channelID, timeout := ctx.Self(), ctx.ActorSystem().Root, s.store, s.channelID, s.node.Deps().Config.DBTimeout
+	node.Dispatcher.Schedule(func() {
+		c, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		res := &channelLoaded{}
+		ch, err := store.GetChannel(c, channelID)
+		if err == nil {
+			var sec persistence.ChannelSecrets
+			sec, err = store.Secrets(ch)
+			res.secret = sec.WebhookSecret
+			if ch.WebhookURL != nil {
+				res.url = *ch.WebhookURL
+			}
 		}
-	}
-	if err != nil {
-		s.loadErr = err
-		s.log.Error("API channel session cannot start", "channel_id", s.channelID, "err", err)
+		res.err = err
+		root.Send(self, res)
+	})
+}
+
+func (s *apiSession) channelLoaded(ctx actor.Context, msg *channelLoaded) {
+	if msg.err != nil {
+		s.loadErr = msg.err
+		s.log.Error("API channel session cannot start", "channel_id", s.channelID, "err", msg.err)
 		return
 	}
+	s.url, s.secret, s.ready = msg.url, msg.secret, true
 	s.overflow = true
-	s.refill(ctx)
+	s.kick(ctx)
 }
 
 // room is how many more ids this session may hold.
@@ -181,7 +202,7 @@ func (s *apiSession) remove(p *pendingSend) {
 // has room for a good share of them.
 func (s *apiSession) refill(ctx actor.Context) {
 	cfg := s.node.Deps().Config
-	if !s.overflow || s.loading || s.loadErr != nil || s.room() < max(1, cfg.OutboundQueuePerChannel/2) && len(s.queue) > 0 {
+	if !s.ready || !s.overflow || s.loading || s.loadErr != nil || s.room() < max(1, cfg.OutboundQueuePerChannel/2) && len(s.queue) > 0 {
 		return
 	}
 	now := time.Now()
@@ -202,9 +223,9 @@ func (s *apiSession) refill(ctx actor.Context) {
 	}
 	s.loading = true
 	limit := len(s.queue) + s.room()
-	self, root, store, channelID := ctx.Self(), ctx.ActorSystem().Root, s.store, s.channelID
+	self, root, store, channelID, timeout := ctx.Self(), ctx.ActorSystem().Root, s.store, s.channelID, cfg.DBTimeout
 	node.Dispatcher.Schedule(func() {
-		c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		c, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
 		refs, err := store.PendingIDs(c, channelID, limit)
 		root.Send(self, &outboxLoaded{refs: refs, limit: limit, err: err})
@@ -235,7 +256,7 @@ func (s *apiSession) loaded(ctx actor.Context, msg *outboxLoaded) {
 // after a failure.
 func (s *apiSession) kick(ctx actor.Context) {
 	s.refill(ctx)
-	if s.busy || len(s.queue) == 0 || s.loadErr != nil {
+	if !s.ready || s.busy || len(s.queue) == 0 || s.loadErr != nil {
 		return
 	}
 	if s.url == "" {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -66,17 +67,43 @@ type whatsappSession struct {
 	leaseHeld  bool
 	leaseSince time.Time
 
+	// started is set once the channel's stored state is read; what arrives before waits in early, in order.
+	started bool
+	early   []any
+	// metaSeq numbers the states persist was asked to save; meta writes them in order.
+	metaSeq uint64
+	meta    metaWriter
+
 	outbox
 }
 
 func (s *whatsappSession) Receive(ctx actor.Context) {
 	switch msg := ctx.Message().(type) {
 	case *actor.Started:
-		s.started(ctx)
+		s.start0(ctx)
 	case *actor.Restarting, *actor.Stopping:
 		// A crash or a stop: let go of the connection and the lease; the stored state stays for restore.
+		// The lease is released and the newest state saved (if it is not yet) here, on the mailbox: the tenant
+		// closes its pool once its children have stopped.
 		s.closeClient()
 		s.releaseLease()
+		s.saveMeta(s.metaSeq, s.metaSnapshot())
+	case *waStarted:
+		s.loaded(ctx, msg)
+	case *waPendingLoaded:
+		s.pendingLoaded(ctx, msg)
+	default:
+		if !s.started {
+			s.early = append(s.early, msg)
+			return
+		}
+		s.handle(ctx, msg)
+	}
+}
+
+// handle applies one message of the running session.
+func (s *whatsappSession) handle(ctx actor.Context, msg any) {
+	switch msg := msg.(type) {
 	case *WAStatus:
 		msg.Done(s.snapshot(true), nil)
 	case *WAToggle:
@@ -112,18 +139,36 @@ func (s *whatsappSession) Receive(ctx actor.Context) {
 	case *waLogoutDone:
 		s.loggedOut(ctx, msg)
 	default:
-		s.receiveOutbox(ctx)
+		s.receiveOutbox(ctx, msg)
 	}
 }
 
-// started loads what the channel's metadata remembers and reconnects a session that should run and has a
-// device (no QR code needed); the outbox is loaded so that nothing waits on a session that will not run.
-func (s *whatsappSession) started(ctx actor.Context) {
+// start0 reads what the channel's metadata remembers, off the mailbox (loaded goes on).
+func (s *whatsappSession) start0(ctx actor.Context) {
 	s.initOutbox(rate.NewLimiter(rate.Limit(s.node.Deps().Config.WhatsAppSendRate), s.node.Deps().Config.WhatsAppSendBurst))
 	s.status = ops.WAStatusDisconnected
-	c, cancel := context.WithTimeout(context.Background(), s.dbTimeout())
-	ch, err := s.store.GetChannel(c, s.channelID)
-	cancel()
+	self, root, store, channelID, timeout := ctx.Self(), ctx.ActorSystem().Root, s.store, s.channelID, s.dbTimeout()
+	go func() {
+		c, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		ch, err := store.GetChannel(c, channelID)
+		root.Send(self, &waStarted{ch: ch, err: err})
+	}()
+}
+
+// loaded applies the stored state and reconnects a session that should run and has a device (no QR code
+// needed); the outbox is loaded so that nothing waits on a session that will not run. Then the messages
+// that came meanwhile run, in their order.
+func (s *whatsappSession) loaded(ctx actor.Context, msg *waStarted) {
+	s.started = true
+	defer func() {
+		early := s.early
+		s.early = nil
+		for _, m := range early {
+			s.handle(ctx, m)
+		}
+	}()
+	ch, err := msg.ch, msg.err
 	if err != nil {
 		s.status, s.lastError = ops.WAStatusError, "cannot load the channel: "+err.Error()
 		s.log.Error("WhatsApp session cannot start", "err", err)
@@ -356,19 +401,61 @@ func (s *whatsappSession) snapshot(withQR bool) ops.WhatsAppStatus {
 	return st
 }
 
-// persist writes what a restore needs into the channel's metadata (and the device JID as its platform id).
+// persist writes what a restore needs into the channel's metadata (and the device JID as its platform id),
+// off the mailbox. The writes are numbered and metaWriter applies them one at a time, skipping any older
+// than one already written, so the stored state is always the session's latest.
 func (s *whatsappSession) persist() {
-	meta := channelMeta{Status: s.status, AutoConnect: s.want, HasDevice: s.hasDevice, JID: s.jid, DeviceJID: s.device,
-		LastError: s.lastError, LastSeenAt: s.lastSeen}
-	var platformID *string
+	s.metaSeq++
+	seq, snap := s.metaSeq, s.metaSnapshot()
+	go s.saveMeta(seq, snap)
+}
+
+// metaState is what persist saves.
+type metaState struct {
+	meta       channelMeta
+	platformID *string
+}
+
+func (s *whatsappSession) metaSnapshot() metaState {
+	st := metaState{meta: channelMeta{Status: s.status, AutoConnect: s.want, HasDevice: s.hasDevice, JID: s.jid, DeviceJID: s.device,
+		LastError: s.lastError, LastSeenAt: s.lastSeen}}
 	if s.jid != "" {
-		platformID = &s.jid
+		jid := s.jid
+		st.platformID = &jid
 	}
-	c, cancel := context.WithTimeout(context.Background(), s.dbTimeout())
-	defer cancel()
-	if err := s.store.MergeChannelMetadata(c, s.channelID, map[string]any{"whatsapp": meta}, platformID); err != nil {
+	return st
+}
+
+// saveMeta writes state number seq unless a later one is written already (any goroutine).
+func (s *whatsappSession) saveMeta(seq uint64, st metaState) {
+	store, channelID, timeout := s.store, s.channelID, s.dbTimeout()
+	err := s.meta.write(seq, func() error {
+		c, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		return store.MergeChannelMetadata(c, channelID, map[string]any{"whatsapp": st.meta}, st.platformID)
+	})
+	if err != nil {
 		s.log.Warn("saving the WhatsApp session state", "err", err)
 	}
+}
+
+// metaWriter applies numbered writes one at a time and never a number lower than one already written.
+type metaWriter struct {
+	mu      sync.Mutex
+	written uint64
+}
+
+func (w *metaWriter) write(seq uint64, save func() error) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if seq <= w.written {
+		return nil
+	}
+	if err := save(); err != nil {
+		return err
+	}
+	w.written = seq
+	return nil
 }
 
 func (s *whatsappSession) seen() {

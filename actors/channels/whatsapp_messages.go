@@ -64,6 +64,16 @@ type (
 	}
 	// waSendNext resumes the outbox after pacing or a retry pause.
 	waSendNext struct{}
+	// waStarted reports the read of the channel at start.
+	waStarted struct {
+		ch  persistence.Channel
+		err error
+	}
+	// waPendingLoaded reports the read of the channel's PENDING messages.
+	waPendingLoaded struct {
+		pending []persistence.PendingOutbound
+		err     error
+	}
 	// waLogoutDone reports a logout.
 	waLogoutDone struct {
 		req *WALogout

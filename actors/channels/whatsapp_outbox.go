@@ -26,7 +26,10 @@ type outbox struct {
 	attempt int
 	busy    bool
 	paced   bool
-	limiter *rate.Limiter
+	// loadingPending is set while the PENDING messages are read; nothing is sent meanwhile, so that a
+	// message handed over during the read cannot overtake an older one.
+	loadingPending bool
+	limiter        *rate.Limiter
 	// uploaded keeps a file's upload while its message is retried, so a retry sends it without uploading again.
 	uploaded map[uuid.UUID]*sessions.WAMedia
 }
@@ -36,8 +39,8 @@ func (o *outbox) initOutbox(l *rate.Limiter) {
 	o.uploaded = map[uuid.UUID]*sessions.WAMedia{}
 }
 
-func (s *whatsappSession) receiveOutbox(ctx actor.Context) {
-	switch msg := ctx.Message().(type) {
+func (s *whatsappSession) receiveOutbox(ctx actor.Context, msg any) {
+	switch msg := msg.(type) {
 	case *OutboundReady:
 		s.enqueue(msg.Msg)
 		s.kick(ctx)
@@ -69,18 +72,43 @@ func (s *whatsappSession) receiveOutbox(ctx actor.Context) {
 	}
 }
 
-// loadPending queues the channel's messages still PENDING in the database (sends committed before a restart).
+// loadPending reads the channel's messages still PENDING in the database (sends committed before a
+// restart), off the mailbox; pendingLoaded queues them.
 func (s *whatsappSession) loadPending(ctx actor.Context) {
-	c, cancel := context.WithTimeout(context.Background(), s.dbTimeout())
-	pending, err := s.store.PendingMessages(c, s.channelID, 10000)
-	cancel()
-	if err != nil {
-		s.log.Error("loading pending WhatsApp sends", "err", err)
+	if s.loadingPending {
 		return
 	}
-	s.pruneSent()
-	for _, p := range pending {
-		s.enqueue(outboundFromPending(p))
+	s.loadingPending = true
+	self, root, store, channelID, timeout := ctx.Self(), ctx.ActorSystem().Root, s.store, s.channelID, s.dbTimeout()
+	go func() {
+		c, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		pending, err := store.PendingMessages(c, channelID, 10000)
+		root.Send(self, &waPendingLoaded{pending: pending, err: err})
+	}()
+}
+
+// pendingLoaded puts the PENDING messages, oldest first, ahead of those handed over during the read: those
+// the read did not see were committed after it, so they are the newest.
+func (s *whatsappSession) pendingLoaded(ctx actor.Context, msg *waPendingLoaded) {
+	s.loadingPending = false
+	if msg.err != nil {
+		s.log.Error("loading pending WhatsApp sends", "err", msg.err)
+	} else {
+		s.pruneSent()
+		handed := s.queue
+		s.queue, s.known = nil, map[uuid.UUID]bool{}
+		if s.busy && len(handed) > 0 {
+			// A send (or its retry pause) of the head is under way: it stays the head.
+			s.enqueue(handed[0])
+			handed = handed[1:]
+		}
+		for _, p := range msg.pending {
+			s.enqueue(outboundFromPending(p))
+		}
+		for _, m := range handed {
+			s.enqueue(m)
+		}
 	}
 	s.kick(ctx)
 }
@@ -99,7 +127,7 @@ func (s *whatsappSession) enqueue(m sessions.Outbound) {
 // kick sends the next message when the connection is up and the pace allows. A session that will not
 // connect fails its queue at once: a message should not wait for a connection nobody asked for.
 func (s *whatsappSession) kick(ctx actor.Context) {
-	if s.busy || len(s.queue) == 0 {
+	if s.busy || s.loadingPending || len(s.queue) == 0 {
 		return
 	}
 	if !s.want {

@@ -33,8 +33,11 @@ type conversationActor struct {
 	// waNumbers is the tenant's cache of which phone numbers are on WhatsApp (shared with the tenant actor).
 	waNumbers *channels.WANumbers
 
-	conv     persistence.Conversation
-	loadErr  error
+	conv    persistence.Conversation
+	loadErr error
+	// loaded is set once the chat is read; the requests that arrive before wait in early, in order.
+	loaded   bool
+	early    []*convRequest
 	inflight int
 	stopping bool
 }
@@ -50,21 +53,16 @@ func (c *conversationActor) Receive(ctx actor.Context) {
 	switch msg := ctx.Message().(type) {
 	case *actor.Started:
 		metricActiveConversations.Inc()
-		c.load()
+		c.load(ctx)
 		ctx.SetReceiveTimeout(c.node.Deps().Config.ConversationIdleTimeout)
 	case *actor.Stopped:
 		metricActiveConversations.Dec()
 	case *convRequest:
-		if c.loadErr != nil {
-			msg.fail(c.loadErr)
-			ctx.Send(ctx.Parent(), &convIdle{chatID: c.chatID})
+		if !c.loaded {
+			c.early = append(c.early, msg)
 			return
 		}
-		if !msg.viewer.CanSee(c.visibility.Get(), c.conv.Assignee) {
-			msg.fail(domain.NotFound("conversation"))
-			return
-		}
-		msg.run(c, ctx)
+		c.request(ctx, msg)
 	case *convReentry:
 		c.inflight--
 		msg.fn(ctx)
@@ -89,10 +87,34 @@ func (c *conversationActor) Receive(ctx actor.Context) {
 	}
 }
 
-func (c *conversationActor) load() {
-	ctx, cancel := context.WithTimeout(context.Background(), c.node.Deps().Config.RequestTimeout)
-	defer cancel()
-	c.conv, c.loadErr = c.store.GetConversation(ctx, c.chatID)
+// load reads the chat off the mailbox (convAsync); the requests that arrive meanwhile wait in early and
+// then run in their order of arrival, before any later one. The actor does not stop while it loads.
+func (c *conversationActor) load(ctx actor.Context) {
+	store, chatID := c.store, c.chatID
+	convAsync(c, ctx, func(cx context.Context) (persistence.Conversation, error) { return store.GetConversation(cx, chatID) },
+		func(ctx actor.Context, conv persistence.Conversation, err error) {
+			c.conv, c.loadErr, c.loaded = conv, err, true
+			early := c.early
+			c.early = nil
+			for _, req := range early {
+				c.request(ctx, req)
+			}
+		})
+}
+
+// request runs one request on the loaded chat: a chat that could not be loaded fails it (and asks the tenant
+// to stop this actor, so that the next request loads afresh), a chat the requester may not see is not found.
+func (c *conversationActor) request(ctx actor.Context, req *convRequest) {
+	if c.loadErr != nil {
+		req.fail(c.loadErr)
+		ctx.Send(ctx.Parent(), &convIdle{chatID: c.chatID})
+		return
+	}
+	if !req.viewer.CanSee(c.visibility.Get(), c.conv.Assignee) {
+		req.fail(domain.NotFound("conversation"))
+		return
+	}
+	req.run(c, ctx)
 }
 
 // typing shows or hides the typing indicator on the customer's side, where the channel supports it.

@@ -193,3 +193,41 @@ func TestConversationMarkRead(t *testing.T) {
 		t.Fatalf("%d conversation_updated after marking an already read chat", n)
 	}
 }
+
+// TestConversationLoadsOffItsMailbox: while the chat is still being read, the actor's mailbox is free (it
+// stops at once when told to) and the requests that arrive wait; once the read is done they run in their
+// order of arrival.
+func TestConversationLoadsOffItsMailbox(t *testing.T) {
+	f := newChatFixture(t)
+	release := actortest.LockTable(t, f.store, "chats")
+	_, conv := f.conversation(t)
+	answers := make(chan answer[ops.SendResult], 3)
+	want := []string{"one", "two", "three"}
+	for _, c := range want {
+		tell(f, conv, (*conversationActor).send, ops.SendInput{ChatID: f.chat.ChatID, Content: c, ContentType: domain.ContentText}, answers)
+	}
+	select {
+	case a := <-answers:
+		t.Fatalf("answered before the chat was read: %+v", a)
+	case <-time.After(300 * time.Millisecond):
+	}
+	_, other := f.conversation(t)
+	stopped := make(chan error, 1)
+	go func() { stopped <- f.node.System.Root.StopFuture(other).Wait() }()
+	select {
+	case err := <-stopped:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("a conversation actor that is reading its chat did not stop within 2 s: its mailbox waits on the read")
+	}
+	release()
+	var got []string
+	for _, a := range await(t, answers, 3) {
+		got = append(got, a.Message.Content)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("answered %v, want %v", got, want)
+	}
+}

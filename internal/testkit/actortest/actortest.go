@@ -189,3 +189,21 @@ func Chat(t testing.TB, store *persistence.TenantStore, channelID uuid.UUID, pla
 	}
 	return chat
 }
+
+// LockTable holds an ACCESS EXCLUSIVE lock on a table of the store's database, so that every read of it
+// waits, until the returned release is called (or the test ends).
+func LockTable(t testing.TB, store *persistence.TenantStore, table string) (release func()) {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := store.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, "LOCK TABLE "+table+" IN ACCESS EXCLUSIVE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	var once sync.Once
+	release = func() { once.Do(func() { _ = tx.Rollback(ctx) }) }
+	t.Cleanup(release)
+	return release
+}
