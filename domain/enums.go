@@ -155,3 +155,7 @@ const (
 
 // TenantStatuses (master check on tenants.status).
 var TenantStatuses = newEnum("tenantstatus", TenantProvisioning, TenantActive, TenantSuspended)
+
+// OperatorTenantStatuses are the statuses an operator sets (PUT /api/ops/tenants/:tenantId/status):
+// suspend or re-admit; PROVISIONING is the engine's own, during sign-up.
+var OperatorTenantStatuses = newEnum("operatortenantstatus", TenantActive, TenantSuspended)

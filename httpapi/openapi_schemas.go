@@ -21,7 +21,7 @@ func apiSchemas() js {
 		"Health":          object(props{"status": text(0), "member": text(0)}, "status"),
 		"ClusterInfo": object(props{"member": ref("Member"), "members": array(ref("Member")), "blocked": array(text(0)),
 			"topologyHash": integer(0, 0), "provider": text(0)}),
-		"TenantStatusRequest": input(props{"status": enum("ACTIVE", "SUSPENDED")}, "status"),
+		"TenantStatusRequest": input(props{"status": enum(domain.OperatorTenantStatuses.Strings()...)}, "status"),
 		"TenantStatusReply":   object(props{"tenant": ref("Tenant")}, "tenant"),
 		"Member":              object(props{"id": text(0), "address": text(0), "kinds": array(text(0)), "status": text(0)}),
 

@@ -54,7 +54,7 @@ func (s *Server) opsTenant(c *fiber.Ctx) error {
 }
 
 type tenantStatusRequest struct {
-	Status string `json:"status" validate:"required,oneof=ACTIVE SUSPENDED"`
+	Status string `json:"status" validate:"required,operatortenantstatus"`
 }
 
 // opsTenantStatus suspends a tenant (SUSPENDED) or re-admits it (ACTIVE). A suspension refuses the tenant's
@@ -73,7 +73,7 @@ func (s *Server) opsTenantStatus(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if req.Status == "SUSPENDED" {
+	if req.Status == domain.TenantSuspended {
 		s.hub.DropTenant(id, closeUnauthorized)
 		_, err := node.Call(c.UserContext(), s.node, id, node.Caller{RequestID: requestID(c)}, ops.OpTenantSuspend, ops.None{})
 		if de := domain.AsError(err); err != nil && (de == nil || de.Code != domain.CodeForbidden) {

@@ -42,42 +42,32 @@ func (t *tenantActor) whatsappConnect(ctx actor.Context, caller node.Caller, in 
 
 // whatsappDisconnect answers ops.OpWhatsAppDisconnect: switch the channel's session off, keeping its device.
 func (t *tenantActor) whatsappDisconnect(ctx actor.Context, caller node.Caller, in ops.WhatsAppTarget, done func(ops.WhatsAppStatus, error)) {
-	t.whatsappSession(ctx, caller, in.ChannelID, false, func(ctx actor.Context, pid *actor.PID, err error) {
-		switch {
-		case err != nil:
-			done(ops.WhatsAppStatus{}, err)
-		case pid == nil:
-			done(ops.WhatsAppStatus{Status: ops.WAStatusDisconnected}, nil)
-		default:
-			ctx.Send(pid, &channels.WAConnect{On: false, Done: done})
-		}
-	})
+	t.askExistingSession(ctx, caller, in.ChannelID, &channels.WAConnect{On: false, Done: done}, done)
 }
 
 // whatsappStatus answers ops.OpWhatsAppStatus from the session (DISCONNECTED when there is no channel).
 func (t *tenantActor) whatsappStatus(ctx actor.Context, caller node.Caller, in ops.WhatsAppTarget, done func(ops.WhatsAppStatus, error)) {
-	t.whatsappSession(ctx, caller, in.ChannelID, false, func(ctx actor.Context, pid *actor.PID, err error) {
-		switch {
-		case err != nil:
-			done(ops.WhatsAppStatus{}, err)
-		case pid == nil:
-			done(ops.WhatsAppStatus{Status: ops.WAStatusDisconnected}, nil)
-		default:
-			ctx.Send(pid, &channels.WAStatus{Done: done})
-		}
-	})
+	t.askExistingSession(ctx, caller, in.ChannelID, &channels.WAStatus{Done: done}, done)
 }
 
 // whatsappLogout answers ops.OpWhatsAppLogout: unlink the device (DISCONNECTED when there is no channel).
 func (t *tenantActor) whatsappLogout(ctx actor.Context, caller node.Caller, in ops.WhatsAppTarget, done func(ops.WhatsAppStatus, error)) {
-	t.whatsappSession(ctx, caller, in.ChannelID, false, func(ctx actor.Context, pid *actor.PID, err error) {
+	t.askExistingSession(ctx, caller, in.ChannelID, &channels.WALogout{Done: done}, done)
+}
+
+// askExistingSession sends msg, which answers through done, to the session of a WhatsApp channel of the
+// tenant (see whatsappSession for channelID); without a channel (none is created) done answers
+// DISCONNECTED at once.
+func (t *tenantActor) askExistingSession(ctx actor.Context, caller node.Caller, channelID uuid.UUID, msg any,
+	done func(ops.WhatsAppStatus, error)) {
+	t.whatsappSession(ctx, caller, channelID, false, func(ctx actor.Context, pid *actor.PID, err error) {
 		switch {
 		case err != nil:
 			done(ops.WhatsAppStatus{}, err)
 		case pid == nil:
 			done(ops.WhatsAppStatus{Status: ops.WAStatusDisconnected}, nil)
 		default:
-			ctx.Send(pid, &channels.WALogout{Done: done})
+			ctx.Send(pid, msg)
 		}
 	})
 }
