@@ -154,19 +154,36 @@ func (ref *futureProcess) SendUserMessage(pid *PID, message interface{}) {
 
 	_, msg, _ := UnwrapEnvelope(message)
 
+	// aezen patch: set the result under the lock, and not at all once the future is done. A reply that
+	// arrived as the future timed out wrote result while the timer's Stop read it (a data race).
+	ref.cond.L.Lock()
+	if ref.done {
+		ref.cond.L.Unlock()
+
+		return
+	}
 	if _, ok := msg.(*DeadLetterResponse); ok {
 		ref.result = nil
 		ref.err = ErrDeadLetter
 	} else {
 		ref.result = msg
 	}
+	ref.cond.L.Unlock()
 
 	ref.Stop(pid)
 }
 
 func (ref *futureProcess) SendSystemMessage(pid *PID, message interface{}) {
 	defer ref.instrument()
+	// aezen patch: as SendUserMessage.
+	ref.cond.L.Lock()
+	if ref.done {
+		ref.cond.L.Unlock()
+
+		return
+	}
 	ref.result = message
+	ref.cond.L.Unlock()
 	ref.Stop(pid)
 }
 
