@@ -84,7 +84,8 @@ func entitySchemas() js {
 			"status", "isRead"),
 		"MessageMedia": object(props{"mediaId": uuidSchema(), "mimeType": text(0), "size": integer(0, 0), "fileName": text(0),
 			"url":   described(text(0), "Signed, expiring link to GET /api/media/{mediaId}, usable without a token."),
-			"state": described(enum(domain.MediaStates.Strings()...), "PENDING while a received file downloads, READY when stored, FAILED if it could not be.")},
+			"state": described(enum(domain.MediaStates.Strings()...), "PENDING while a received file downloads, READY when stored, FAILED if it could not be."),
+			"error": described(null(text(0)), "Why a FAILED file could not be downloaded (expired on WhatsApp and the phone no longer has it, over the size limit, ...).")},
 			"mediaId", "mimeType", "size", "fileName", "url", "state"),
 		"MessageCreate": input(with(messageFields, props{
 			"senderType":        described(enum(domain.PostedSenderTypes.Strings()...), "AGENT by default."),

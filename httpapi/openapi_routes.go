@@ -248,7 +248,7 @@ var apiTags = []js{
 	{"name": "orders", "description": "Orders with their items."},
 	{"name": "chats", "description": "Chats and their messages as records (the inbox view is under inbox)."},
 	{"name": "realtime", "description": "GET /ws upgrades to a WebSocket. Server frames are {event, data}: incoming_message, message_status, " +
-		"conversation_updated, order_updated, qr, connection_status, viewing, and ack (the answer to a client frame). Client frames are " +
+		"message_updated (data: the whole message, after its received file became READY or FAILED), conversation_updated, order_updated, qr, connection_status, viewing, and ack (the answer to a client frame). Client frames are " +
 		"{event, data} with event send_message, mark_read, typing {chatId, on} or viewing {chatId, on?}. " +
 		"Collision hints: a client sends viewing {chatId} while a conversation is open on screen, at least every 5 s, and viewing {chatId, on: false} when it closes it; " +
 		"typing also counts as viewing. Everyone who may see the conversation (the sender included: drop your own userId) gets " +

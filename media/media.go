@@ -66,6 +66,12 @@ type Store interface {
 	// Get reads a range of an object's bytes; the caller closes the reader. The range must lie within
 	// the object (see Object, ParseRange).
 	Get(ctx context.Context, id uuid.UUID, r Range) (io.ReadCloser, error)
+	// Complete stores the bytes of a PENDING object (one recorded before its file arrived, such as a
+	// WhatsApp attachment still to download) and makes it READY, keeping its id. Completing an object that
+	// is READY already stores nothing and describes it.
+	Complete(ctx context.Context, id uuid.UUID, r io.Reader, maxBytes int64) (Object, error)
+	// Fail marks a PENDING object FAILED with a reason its users can read.
+	Fail(ctx context.Context, id uuid.UUID, reason string) error
 }
 
 // Errors every Store and the API share.

@@ -42,6 +42,29 @@ type MessageMedia struct {
 	URL      string    `json:"url"`
 	// State is PENDING while a received file downloads, READY when it is stored, FAILED if it could not be.
 	State string `json:"state"`
+	// Error says why a FAILED file could not be downloaded.
+	Error *string `json:"error,omitempty"`
+}
+
+// PendingMedia is the file of an inbound message that is still to be downloaded: its media row is recorded
+// PENDING with the message (same batch), under MediaID, and completed once the bytes are in the store.
+type PendingMedia struct {
+	MimeType string
+	FileName string
+}
+
+// sqlPendingMedia records the PENDING media row of an inbound message, unless the message is stored already
+// (a re-delivery, or the echo of a message the engine sent with its own file). Its id is derived from the
+// message's platform id.
+const sqlPendingMedia = `INSERT INTO media (media_id, mime_type, file_name, state)
+	SELECT $1, $2, $3, 'PENDING' WHERE NOT EXISTS (SELECT 1 FROM messages WHERE platform_message_id = $4)
+	ON CONFLICT (media_id) DO NOTHING`
+
+// queuePendingMedia adds the statement that records an inbound message's PENDING file, when it has one.
+func queuePendingMedia(b *pgx.Batch, in NewInbound) {
+	if in.PendingMedia != nil && in.MediaID != nil {
+		b.Queue(sqlPendingMedia, *in.MediaID, in.PendingMedia.MimeType, in.PendingMedia.FileName, in.PlatformMessageID)
+	}
 }
 
 const messageColumns = `message_id, chat_id, platform_message_id, sender_type::text, content_type::text, content, metadata,
@@ -76,6 +99,8 @@ type NewInbound struct {
 	MediaID *uuid.UUID
 	// FromPhone makes it a message the business sent from its phone (QueuePhoneSent), not a customer's.
 	FromPhone bool
+	// PendingMedia, with MediaID, records the file as PENDING, to be downloaded after the commit.
+	PendingMedia *PendingMedia
 }
 
 // InboundResult is what storing an inbound message did. A duplicate stored nothing and carries the first copy.
@@ -109,6 +134,7 @@ const (
 
 // QueueInbound adds the statement that stores an inbound message to b; out is filled when the batch runs.
 func QueueInbound(b *pgx.Batch, in NewInbound, out *InboundResult) {
+	queuePendingMedia(b, in)
 	b.Queue(sqlInsertInbound, in.MessageID, in.ChatID, in.PlatformMessageID, in.ContentType, in.Content,
 		jsonOrNil(in.Metadata), in.Timestamp, Preview(in.ContentType, in.Content), in.MediaID).QueryRow(func(row pgx.Row) error {
 		var err error
@@ -136,6 +162,7 @@ const sqlInsertPhoneSent = `WITH ins AS (
 // QueuePhoneSent adds the statement that stores a message the business sent from its phone to b (see
 // sqlInsertPhoneSent); out is filled when the batch runs, Duplicate when the platform id was known.
 func QueuePhoneSent(b *pgx.Batch, in NewInbound, out *InboundResult) {
+	queuePendingMedia(b, in)
 	b.Queue(sqlInsertPhoneSent, in.MessageID, in.ChatID, in.PlatformMessageID, in.ContentType, in.Content,
 		jsonOrNil(in.Metadata), in.Timestamp, Preview(in.ContentType, in.Content), in.MediaID).QueryRow(func(row pgx.Row) error {
 		var err error

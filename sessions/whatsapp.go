@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
 
@@ -57,6 +58,12 @@ type WhatsAppClient interface {
 	UploadMedia(ctx context.Context, kind string, r io.Reader) (*WAMedia, error)
 	// SendMedia sends an uploaded file as a message of its kind, with the id chosen before the send.
 	SendMedia(ctx context.Context, to, id string, m WAOutMedia) error
+	// DownloadMedia downloads and decrypts a received attachment into dst (a temporary file, so that no file
+	// is whole in memory). A file WhatsApp's servers no longer have fails with ErrWAMediaExpired.
+	DownloadMedia(ctx context.Context, m *WAMedia, dst *os.File) error
+	// RequestMediaRetry asks the phone that sent message id to upload its expired attachment again; the
+	// answer arrives as a WAMediaRetry event.
+	RequestMediaRetry(ctx context.Context, chat, sender, id string, mediaKey []byte) error
 	// MarkRead sends read receipts for messages of one chat (sender is needed in groups only).
 	MarkRead(ctx context.Context, chat, sender string, ids []string, at time.Time) error
 	// SetTyping shows (on) or hides the typing indicator in a chat.
@@ -213,6 +220,7 @@ func (WAConnectFailure) whatsAppEvent() {}
 func (WAReceipt) whatsAppEvent()        {}
 func (WAPushName) whatsAppEvent()       {}
 func (*WAMessage) whatsAppEvent()       {}
+func (WAMediaRetry) whatsAppEvent()     {}
 
 // Errors of WhatsApp clients.
 var (

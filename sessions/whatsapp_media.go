@@ -1,6 +1,9 @@
 package sessions
 
-import "strings"
+import (
+	"errors"
+	"strings"
+)
 
 // WAOutMedia is a file to send on WhatsApp: uploaded first (WhatsAppClient.UploadMedia), then sent as a
 // message of its kind.
@@ -25,3 +28,15 @@ func VoiceNote(mimeType string) bool {
 
 // CaptionAllowed reports whether WhatsApp shows a caption on a file of this kind.
 func CaptionAllowed(kind string) bool { return kind != "AUDIO" && kind != "STICKER" }
+
+// ErrWAMediaExpired is an attachment WhatsApp's servers no longer have (404/410): only the phone that sent
+// it can upload it again (RequestMediaRetry).
+var ErrWAMediaExpired = errors.New("the file is no longer on WhatsApp's servers")
+
+// WAMediaRetry is the phone's answer to RequestMediaRetry: the attachment's new DirectPath, or why not
+// (Err, such as the phone no longer having the file).
+type WAMediaRetry struct {
+	MessageID  string
+	DirectPath string
+	Err        string
+}

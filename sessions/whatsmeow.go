@@ -165,6 +165,8 @@ type waClient struct {
 	cancel  context.CancelFunc
 	closed  atomic.Bool
 	qr      qrRotation
+	// retryKeys holds the media key of each attachment a retry was asked for, until the phone answers.
+	retryKeys sync.Map
 }
 
 // Connect connects with the client-lifetime context, never a short one: whatsmeow keeps the context for
@@ -314,6 +316,12 @@ func (c *waClient) Close() {
 func (c *waClient) handle(raw any) bool {
 	if c.closed.Load() {
 		return false
+	}
+	if retry, ok := raw.(*events.MediaRetry); ok {
+		if ev := c.mediaRetried(retry); ev != nil {
+			c.emit(ev)
+		}
+		return true
 	}
 	switch ev := translateEvent(raw, c.cli.Store.GetJID(), time.Now()).(type) {
 	case nil:

@@ -2,13 +2,16 @@ package sessions
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 
 	"go.mau.fi/whatsmeow"
 	"go.mau.fi/whatsmeow/proto/waE2E"
+	"go.mau.fi/whatsmeow/proto/waMmsRetry"
 	"go.mau.fi/whatsmeow/types"
+	"go.mau.fi/whatsmeow/types/events"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -109,4 +112,73 @@ func mediaMessage(m WAOutMedia) (*waE2E.Message, error) {
 			FileEncSHA256: f.FileEncSHA256, FileSHA256: f.FileSHA256, FileLength: &length}}, nil
 	}
 	return nil, fmt.Errorf("%s is not a kind of file WhatsApp sends", m.Kind)
+}
+
+// DownloadMedia downloads by the attachment's direct path (the URL in a message may point at a host that
+// has dropped it) into dst and decrypts it there; 404 and 410 mean the file expired on WhatsApp's side.
+func (c *waClient) DownloadMedia(ctx context.Context, m *WAMedia, dst *os.File) error {
+	if !c.cli.IsLoggedIn() {
+		return ErrWANotConnected
+	}
+	if m == nil || m.DirectPath == "" {
+		return fmt.Errorf("%w: the message names no file to download", ErrWAMediaExpired)
+	}
+	err := c.cli.DownloadMediaWithPathToFile(ctx, m.DirectPath, m.FileEncSHA256, m.FileSHA256, m.MediaKey, int(m.FileLength),
+		whatsmeow.MediaType(m.MediaType), "", dst)
+	return downloadError(err)
+}
+
+// downloadError names an expired file as such (ErrWAMediaExpired), keeping whatsmeow's error for the log.
+func downloadError(err error) error {
+	if errors.Is(err, whatsmeow.ErrMediaDownloadFailedWith404) || errors.Is(err, whatsmeow.ErrMediaDownloadFailedWith410) {
+		return fmt.Errorf("%w (%v)", ErrWAMediaExpired, err)
+	}
+	return err
+}
+
+// RequestMediaRetry sends WhatsApp's media retry receipt; the key is kept until the phone answers, to
+// decrypt the answer (see mediaRetried).
+func (c *waClient) RequestMediaRetry(ctx context.Context, chat, sender, id string, mediaKey []byte) error {
+	chatJID, err := types.ParseJID(chat)
+	if err != nil {
+		return ErrWABadRecipient
+	}
+	senderJID, _ := types.ParseJID(sender)
+	if !c.cli.IsLoggedIn() {
+		return ErrWANotConnected
+	}
+	c.retryKeys.Store(id, mediaKey)
+	info := &types.MessageInfo{ID: id, MessageSource: types.MessageSource{Chat: chatJID, Sender: senderJID}}
+	if err := c.cli.SendMediaRetryReceipt(ctx, info, mediaKey); err != nil {
+		c.retryKeys.Delete(id)
+		return err
+	}
+	return nil
+}
+
+// mediaRetried turns the phone's answer to a retry request into WAMediaRetry; answers to requests this
+// client did not make are dropped.
+func (c *waClient) mediaRetried(evt *events.MediaRetry) WhatsAppEvent {
+	key, ok := c.retryKeys.LoadAndDelete(evt.MessageID)
+	if !ok {
+		return nil
+	}
+	return translateMediaRetry(evt, key.([]byte))
+}
+
+// translateMediaRetry decrypts the phone's answer with the attachment's media key.
+func translateMediaRetry(evt *events.MediaRetry, mediaKey []byte) WhatsAppEvent {
+	ev := WAMediaRetry{MessageID: evt.MessageID}
+	notif, err := whatsmeow.DecryptMediaRetryNotification(evt, mediaKey)
+	switch {
+	case errors.Is(err, whatsmeow.ErrMediaNotAvailableOnPhone):
+		ev.Err = "the phone no longer has the file"
+	case err != nil:
+		ev.Err = "the phone's answer could not be read: " + err.Error()
+	case notif.GetResult() != waMmsRetry.MediaRetryNotification_SUCCESS || notif.GetDirectPath() == "":
+		ev.Err = "the phone could not upload the file again (" + notif.GetResult().String() + ")"
+	default:
+		ev.DirectPath = notif.GetDirectPath()
+	}
+	return ev
 }

@@ -75,6 +75,7 @@ type whatsappSession struct {
 	meta    metaWriter
 
 	outbox
+	dl downloads
 }
 
 func (s *whatsappSession) Receive(ctx actor.Context) {
@@ -139,7 +140,9 @@ func (s *whatsappSession) handle(ctx actor.Context, msg any) {
 	case *waLogoutDone:
 		s.loggedOut(ctx, msg)
 	default:
-		s.receiveOutbox(ctx, msg)
+		if !s.receiveDownloads(ctx, msg) {
+			s.receiveOutbox(ctx, msg)
+		}
 	}
 }
 

@@ -64,6 +64,8 @@ func (s *whatsappSession) event(ctx actor.Context, ev sessions.WhatsAppEvent) {
 	case *sessions.WAMessage:
 		s.seen()
 		s.inbound(ctx, e)
+	case sessions.WAMediaRetry:
+		s.mediaRetried(ctx, e)
 	}
 }
 
@@ -105,6 +107,8 @@ func (s *whatsappSession) connected(ctx actor.Context, e sessions.WAConnected) {
 	s.persist()
 	s.loadPending(ctx)
 	s.kick(ctx)
+	s.resumeDownloads(ctx)
+	s.pumpDownloads(ctx)
 }
 
 // inbound hands a customer's message to the tenant and acknowledges it to WhatsApp once the conversation
@@ -112,7 +116,8 @@ func (s *whatsappSession) connected(ctx actor.Context, e sessions.WAConnected) {
 func (s *whatsappSession) inbound(ctx actor.Context, m *sessions.WAMessage) {
 	s.numbers.Put(m.Chat, true) // whoever writes to us (or we wrote to from the phone) is on WhatsApp
 	in := ops.InboundInput{PlatformMessageID: m.ID, From: ops.InboundSender{PlatformCustomerID: m.Chat}, ContentType: m.ContentType,
-		Content: m.Text, Metadata: m.Metadata(), FromPhone: m.FromMe, AltPlatformCustomerID: m.LID}
+		Content: m.Text, Metadata: m.Metadata(), FromPhone: m.FromMe, AltPlatformCustomerID: m.LID,
+		PendingMedia: pendingMedia(m)}
 	if m.PushName != "" && !m.FromMe { // on a phone-sent message it is the business's own name
 		name := m.PushName
 		in.From.FullName = &name
@@ -126,7 +131,7 @@ func (s *whatsappSession) inbound(ctx actor.Context, m *sessions.WAMessage) {
 	}
 	fut := actor.NewFuture(ctx.ActorSystem(), 30*time.Second)
 	ctx.Send(ctx.Parent(), &WAInbound{ChannelID: s.channelID, Input: in, ReplyTo: fut.PID()})
-	log := s.log
+	log, self, root := s.log, ctx.Self(), ctx.ActorSystem().Root
 	go func() {
 		res, err := fut.Result()
 		if err == nil {
@@ -137,6 +142,12 @@ func (s *whatsappSession) inbound(ctx actor.Context, m *sessions.WAMessage) {
 			log.Warn("inbound WhatsApp message not stored; WhatsApp will deliver it again", "whatsapp_id", m.ID, "err", err)
 		}
 		m.Done(ok)
+		// The file is downloaded after the commit and the acknowledgement, never before them.
+		if a, isAnswer := res.(*node.Answer); ok && isAnswer {
+			if stored, isResult := a.Out.(ops.InboundResult); isResult {
+				afterCommit(root, self, m, stored)
+			}
+		}
 	}()
 }
 

@@ -9,8 +9,11 @@ const (
 	EventIncomingMessage     = "incoming_message"
 	EventMessageStatus       = "message_status"
 	EventConversationUpdated = "conversation_updated"
-	EventQR                  = "qr"
-	EventConnectionStatus    = "connection_status"
+	// EventMessageUpdated carries a stored message that changed after it was first shown (its media became
+	// READY or FAILED, a reaction, an edit, a revoke): the data is the whole message as the API shows it.
+	EventMessageUpdated   = "message_updated"
+	EventQR               = "qr"
+	EventConnectionStatus = "connection_status"
 )
 
 // IncomingMessageEvent is the data of incoming_message.

@@ -45,6 +45,17 @@ type InboundInput struct {
 	// AltPlatformCustomerID is another address of the sender (a WhatsApp LID beside the phone-number JID):
 	// a customer filed under it is merged into the sender's (set by the WhatsApp session only).
 	AltPlatformCustomerID string `json:"-"`
+	// PendingMedia is a file a channel session downloads after the commit (WhatsApp): the message is
+	// committed with a PENDING media row of this id (never read from a client).
+	PendingMedia *PendingMedia `json:"-"`
+}
+
+// PendingMedia is the file of an inbound message that its channel session downloads once the message is
+// committed.
+type PendingMedia struct {
+	MediaID  uuid.UUID
+	MimeType string
+	FileName string
 }
 
 // InboundMedia is a file an API channel's integration delivers inline: its bytes (base64 in JSON, within

@@ -40,6 +40,8 @@ type MessageMedia struct {
 	URL      string    `json:"url"`
 	// State is PENDING while a received file downloads, READY when it is stored, FAILED if it could not be.
 	State string `json:"state"`
+	// Error says why a FAILED file could not be downloaded.
+	Error *string `json:"error,omitempty"`
 }
 
 // OutboundMessage is a committed message as an API channel's webhook receives it (WebhookEvent.Message).

@@ -100,6 +100,8 @@ func (t *tenantActor) receiveInternal(ctx actor.Context) {
 		t.inboundMediaStored(ctx, msg)
 	case *channels.SendReport:
 		t.reportStatus(ctx, msg.ChatID, msg.Change)
+	case *channels.MediaSettled:
+		t.mediaSettled(ctx, msg)
 	case *queries.ChannelChanged:
 		t.forgetChannel(ctx, msg)
 	case *ops.WebhooksChanged:

@@ -63,8 +63,13 @@ func (s *Store) Put(ctx context.Context, r io.Reader, in media.PutInput) (media.
 	}
 	obj := media.Object{MediaID: uuid.Must(uuid.NewV7()), MimeType: in.MimeType, Size: size, FileName: in.FileName,
 		SHA256: hex.EncodeToString(sum), State: media.StateReady}
+	insert := func(tx pgx.Tx, target uuid.UUID) (time.Time, error) {
+		var created time.Time
+		err := tx.QueryRow(ctx, sqlInsertMedia, obj.MediaID, target, obj.MimeType, obj.FileName).Scan(&created)
+		return created, err
+	}
 	for attempt := 0; ; attempt++ {
-		obj.CreatedAt, err = s.seal(ctx, blobID, sum, obj)
+		obj.CreatedAt, err = s.seal(ctx, blobID, sum, obj.Size, insert)
 		var pgErr *pgconn.PgError
 		if err != nil && errors.As(err, &pgErr) && pgErr.Code == "23505" && attempt == 0 {
 			continue // the same bytes were sealed by a concurrent upload: this time seal finds them
@@ -103,7 +108,8 @@ func (s *Store) writeChunks(ctx context.Context, blobID uuid.UUID, r io.Reader) 
 
 // seal records the media row in one transaction: on the existing blob with the same digest (dropping the
 // new one) or on the new blob, now sealed with its digest and size.
-func (s *Store) seal(ctx context.Context, blobID uuid.UUID, sum []byte, obj media.Object) (time.Time, error) {
+func (s *Store) seal(ctx context.Context, blobID uuid.UUID, sum []byte, size int64,
+	record func(tx pgx.Tx, target uuid.UUID) (time.Time, error)) (time.Time, error) {
 	var created time.Time
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		target := blobID
@@ -115,13 +121,15 @@ func (s *Store) seal(ctx context.Context, blobID uuid.UUID, sum []byte, obj medi
 				return err
 			}
 		case errors.Is(err, pgx.ErrNoRows):
-			if _, err := tx.Exec(ctx, sqlSealBlob, blobID, sum, obj.Size); err != nil {
+			if _, err := tx.Exec(ctx, sqlSealBlob, blobID, sum, size); err != nil {
 				return err
 			}
 		default:
 			return err
 		}
-		return tx.QueryRow(ctx, sqlInsertMedia, obj.MediaID, target, obj.MimeType, obj.FileName).Scan(&created)
+		var err error
+		created, err = record(tx, target)
+		return err
 	})
 	return created, err
 }

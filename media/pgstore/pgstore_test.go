@@ -243,3 +243,60 @@ func TestUploadsFeedPutInPieces(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestCompleteAndFailPendingMedia: a PENDING row (as a received message records it) is completed in place,
+// keeping its id, sharing identical bytes stored before; completing it again stores nothing; Fail marks only
+// a PENDING row, with its reason.
+func TestCompleteAndFailPendingMedia(t *testing.T) {
+	pool := tenantPool(t)
+	store := pgstore.New(pool)
+	ctx := context.Background()
+	data := randomBytes(media.ChunkSize + 10)
+	first, err := store.Put(ctx, bytes.NewReader(data), media.PutInput{MimeType: "image/png", FileName: "a.png"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending, failing := uuid.New(), uuid.New()
+	for _, id := range []uuid.UUID{pending, failing} {
+		if _, err := pool.Exec(ctx, `INSERT INTO media (media_id, mime_type, file_name, state) VALUES ($1, 'image/png', 'b.png', 'PENDING')`, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := store.Get(ctx, pending, media.Range{Length: -1}); err == nil {
+		t.Fatal("a PENDING file was readable")
+	}
+	obj, err := store.Complete(ctx, pending, bytes.NewReader(data), 1<<30)
+	if err != nil || obj.MediaID != pending || obj.State != media.StateReady || obj.SHA256 != first.SHA256 || obj.FileName != "b.png" {
+		t.Fatalf("complete: %+v %v", obj, err)
+	}
+	rc, err := store.Get(ctx, pending, media.Range{Length: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(rc)
+	if !bytes.Equal(got, data) {
+		t.Fatal("the completed file reads other bytes")
+	}
+	var blobs int
+	_ = pool.QueryRow(ctx, `SELECT count(*) FROM media_blobs`).Scan(&blobs)
+	if blobs != 1 {
+		t.Fatalf("%d blobs for identical bytes", blobs)
+	}
+	if again, err := store.Complete(ctx, pending, bytes.NewReader(randomBytes(10)), 1<<30); err != nil || again.SHA256 != first.SHA256 {
+		t.Fatalf("completing a READY file changed it: %+v %v", again, err)
+	}
+	if _, err := store.Complete(ctx, failing, bytes.NewReader(randomBytes(100)), 10); !errors.Is(err, media.ErrTooLarge) {
+		t.Fatalf("over the limit: %v", err)
+	}
+	if err := store.Fail(ctx, failing, "gone"); err != nil {
+		t.Fatal(err)
+	}
+	var state, reason string
+	_ = pool.QueryRow(ctx, `SELECT state::text, error FROM media WHERE media_id = $1`, failing).Scan(&state, &reason)
+	if state != "FAILED" || reason != "gone" {
+		t.Fatalf("failed row: %s %q", state, reason)
+	}
+	if err := store.Fail(ctx, pending, "late"); err == nil {
+		t.Fatal("a READY file was marked FAILED")
+	}
+}

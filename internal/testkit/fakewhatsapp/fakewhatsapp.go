@@ -30,6 +30,12 @@ type WhatsApp struct {
 	sent       []Sent
 	uploads    []Upload
 	uploadErrs []error
+	files      map[string][]byte
+	expired    map[string]bool
+	dlErrs     []error
+	downloads  []string
+	retryAsks  []string
+	retryPaths map[string]string
 	reads      []Read
 	typing     []Typing
 	pairPhones []string
