@@ -86,7 +86,8 @@ func OpenDeps(ctx context.Context, cfg *config.Config, log *slog.Logger) (*node.
 	}
 	webhook := sessions.NewWebhook(cfg.WebhookTimeout, cfg.AllowPrivateWebhooks())
 	webhook.Untimed = cfg.SignatureLegacy
-	channels := &sessions.Registry{Webhook: webhook, WhatsApp: sessions.NewWhatsmeowFactory(log)}
+	channels := &sessions.Registry{Webhook: webhook, WhatsApp: sessions.NewWhatsmeowFactory(log),
+		Fetcher: sessions.NewFetcher(cfg.WebhookTimeout, cfg.AllowPrivateWebhooks())}
 	return &node.Deps{
 		Config:   cfg,
 		Admin:    admin,

@@ -130,9 +130,10 @@ func inboundMessage() js {
 		"content":     described(textRange(0, 65536), "The text; required unless media is sent, whose caption it then is."),
 		"metadata":    jsonObject(), "timestamp": timestamp(),
 		"media": described(input(props{
-			"data":     js{"type": "string", "format": "byte", "description": "The file's bytes, base64; the whole call stays within AEZEN_MAX_BODY_BYTES."},
+			"data":     js{"type": "string", "format": "byte", "description": "The file's bytes, base64; the whole call stays within AEZEN_MAX_BODY_BYTES. Send data or url."},
+			"url":      described(textRange(0, 2000), "An http(s) URL the engine fetches the file from, within AEZEN_MEDIA_MAX_BYTES (413 above), under the webhooks' address guard (a private or reserved address is a 400 naming media.url unless AEZEN_WEBHOOK_ALLOW_PRIVATE)."),
 			"mimeType": described(text(200), "The declared type; the bytes must agree (415 otherwise)."),
-			"fileName": text(255)}, "data"), "A file the customer sent: stored in the tenant's media store; contentType defaults from its type."),
+			"fileName": text(255)}), "A file the customer sent: stored in the tenant's media store; contentType defaults from its type."),
 	}, "platformMessageId", "from")
 }
 

@@ -58,10 +58,12 @@ type PendingMedia struct {
 	FileName string
 }
 
-// InboundMedia is a file an API channel's integration delivers inline: its bytes (base64 in JSON, within
-// AEZEN_MAX_BODY_BYTES for the whole call), the type it declares (checked against the bytes) and its name.
+// InboundMedia is a file an API channel's integration delivers: inline, its bytes (base64 in JSON, within
+// AEZEN_MAX_BODY_BYTES for the whole call), or by url, fetched by the engine (within AEZEN_MEDIA_MAX_BYTES,
+// under the webhooks' address guard); the type it declares (checked against the bytes) and its name.
 type InboundMedia struct {
-	Data     []byte `json:"data" validate:"required"`
+	Data     []byte `json:"data" validate:"required_without=URL,excluded_with=URL"`
+	URL      string `json:"url" validate:"omitempty,max=2000"`
 	MimeType string `json:"mimeType" validate:"omitempty,max=200"`
 	FileName string `json:"fileName" validate:"omitempty,max=255"`
 }

@@ -3,6 +3,8 @@ package tenant
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io"
 	"strings"
 	"time"
 
@@ -45,21 +47,24 @@ type inboundMediaStored struct {
 func (t *tenantActor) storeInboundMedia(ctx actor.Context, channelID uuid.UUID, msg ops.InboundInput, done func(ops.InboundResult, error)) {
 	cfg := t.node.Deps().Config
 	store, self, root := t.media, ctx.Self(), ctx.ActorSystem().Root
+	fetcher := t.node.Deps().Channels.Fetcher
 	go func() {
 		res := &inboundMediaStored{channelID: channelID, msg: msg, done: done}
 		defer func() { root.Send(self, res) }()
+		c, cancel := context.WithTimeout(context.Background(), cfg.RequestTimeout)
+		defer cancel()
 		policy := media.NewPolicy(cfg.MediaMaxBytes, cfg.MediaAllowedTypes)
-		if int64(len(msg.Media.Data)) > cfg.MediaMaxBytes {
-			res.err = media.ErrTooLarge
-			return
-		}
-		typ, r, err := policy.Sniff(bytes.NewReader(msg.Media.Data), msg.Media.MimeType)
+		body, err := inboundMediaBody(c, fetcher, msg.Media, cfg.MediaMaxBytes)
 		if err != nil {
 			res.err = err
 			return
 		}
-		c, cancel := context.WithTimeout(context.Background(), cfg.RequestTimeout)
-		defer cancel()
+		defer body.Close()
+		typ, r, err := policy.Sniff(body, msg.Media.MimeType)
+		if err != nil {
+			res.err = err
+			return
+		}
 		obj, err := store.Put(c, r, media.PutInput{MimeType: typ, FileName: msg.Media.FileName, MaxBytes: cfg.MediaMaxBytes})
 		if err != nil {
 			res.err = err
@@ -111,4 +116,38 @@ func checkMediaSend(platform string, in ops.SendInput) error {
 		return nil
 	}
 	return domain.InvalidField("mediaId", "files cannot be sent on "+platform+" channels")
+}
+
+// inboundMediaBody is the stream of an inbound file: its inline bytes, or the answer of its url, fetched
+// under the webhooks' address guard (sessions.Fetcher). A refused or failed fetch is a 400 naming media.url
+// with a category (never the addresses tried); a file over the limit a 413.
+func inboundMediaBody(ctx context.Context, fetcher *sessions.Fetcher, m *ops.InboundMedia, max int64) (io.ReadCloser, error) {
+	if m.URL == "" {
+		if int64(len(m.Data)) > max {
+			return nil, media.ErrTooLarge
+		}
+		return io.NopCloser(bytes.NewReader(m.Data)), nil
+	}
+	if fetcher == nil {
+		return nil, domain.InvalidField("media.url", "files cannot be fetched by URL on this node")
+	}
+	body, err := fetcher.Fetch(ctx, m.URL, max)
+	switch {
+	case errors.Is(err, sessions.ErrFileTooLarge):
+		return nil, media.ErrTooLarge
+	case err != nil:
+		return nil, domain.InvalidField("media.url", sessions.FetchError(err))
+	}
+	return &fetchedBody{ReadCloser: body}, nil
+}
+
+// fetchedBody names a failure while reading a fetched file as the URL's fault (a 400), not the store's.
+type fetchedBody struct{ io.ReadCloser }
+
+func (b *fetchedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) {
+		err = domain.InvalidField("media.url", sessions.FetchError(err))
+	}
+	return n, err
 }
