@@ -5,6 +5,7 @@ import (
 	"io/ioutil"
 	"log/slog"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/asynkron/protoactor-go/extensions"
@@ -56,9 +57,15 @@ func (r *Remote) ExtensionID() extensions.ExtensionID {
 
 func (r *Remote) BlockList() *BlockList { return r.blocklist }
 
+// aezen patch: silenceGRPC sets gRPC's process-wide logger once: a second Remote in the same process (two engines in
+// one test binary) setting it again would race with the first one's gRPC goroutines reading it.
+var silenceGRPC sync.Once
+
 // Start the remote server
 func (r *Remote) Start() {
-	grpclog.SetLoggerV2(grpclog.NewLoggerV2(ioutil.Discard, ioutil.Discard, ioutil.Discard))
+	silenceGRPC.Do(func() {
+		grpclog.SetLoggerV2(grpclog.NewLoggerV2(ioutil.Discard, ioutil.Discard, ioutil.Discard))
+	})
 	lis, err := net.Listen("tcp", r.config.Address())
 	if err != nil {
 		panic(fmt.Errorf("failed to listen: %v", err))
