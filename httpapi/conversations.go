@@ -91,6 +91,8 @@ type sendRequest struct {
 	ContentType   string          `json:"contentType" validate:"omitempty,contenttype"`
 	Metadata      json.RawMessage `json:"metadata,omitempty"`
 	MediaID       *string         `json:"mediaId" validate:"omitnil,uuid"`
+	// ReplyToMessageID quotes a message of the conversation (see checkReplyTo).
+	ReplyToMessageID *string `json:"replyToMessageId" validate:"omitnil,uuid"`
 }
 
 func (s *Server) sendMessage(c *fiber.Ctx) error {
@@ -124,12 +126,16 @@ func (s *Server) sendMessage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	replyTo, err := s.checkReplyTo(c, id, req.ReplyToMessageID)
+	if err != nil {
+		return err
+	}
 	key, err := readIdempotencyKey(c)
 	if err != nil {
 		return err
 	}
 	in := s.sendInput(id, req, key)
-	in.MediaID = mediaID
+	in.MediaID, in.ReplyToMessageID = mediaID, replyTo
 	return call(s, c, fiber.StatusAccepted, ops.OpConversationSend, in)
 }
 

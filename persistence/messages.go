@@ -29,7 +29,57 @@ type Message struct {
 	Origin *string `json:"origin"`
 	// Media is the file of an IMAGE, VIDEO, AUDIO, FILE or STICKER message (Content is then its caption).
 	Media *MessageMedia `json:"media,omitempty"`
-	Seq   int64         `json:"-"`
+	// ReplyTo is the message this one quotes.
+	ReplyTo *MessageReply `json:"replyTo,omitempty"`
+	// Reactions are the customer's and the business's reactions (one each at most).
+	Reactions []Reaction `json:"reactions,omitempty"`
+	// EditedAt is the last edit; Versions what the message said before, oldest first.
+	EditedAt *time.Time       `json:"editedAt,omitempty"`
+	Versions []MessageVersion `json:"versions,omitempty"`
+	// RevokedAt is when the message was deleted for everyone (its content stays readable by the team).
+	RevokedAt *time.Time `json:"revokedAt,omitempty"`
+	Seq       int64      `json:"-"`
+}
+
+// MessageReply is the message a reply quotes: its id and an excerpt of it (empty once it is revoked), plus
+// what a channel session needs to quote it (read from message_reply's JSON, never shown).
+type MessageReply struct {
+	MessageID         uuid.UUID `json:"messageId"`
+	Excerpt           string    `json:"excerpt"`
+	PlatformMessageID *string   `json:"-"`
+	SenderType        string    `json:"-"`
+	Content           string    `json:"-"`
+}
+
+// UnmarshalJSON reads message_reply's JSON, hidden fields included.
+func (r *MessageReply) UnmarshalJSON(b []byte) error {
+	var w struct {
+		MessageID         uuid.UUID `json:"messageId"`
+		Excerpt           string    `json:"excerpt"`
+		PlatformMessageID *string   `json:"platformMessageId"`
+		SenderType        string    `json:"senderType"`
+		Content           string    `json:"content"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*r = MessageReply{MessageID: w.MessageID, Excerpt: w.Excerpt, PlatformMessageID: w.PlatformMessageID,
+		SenderType: w.SenderType, Content: w.Content}
+	return nil
+}
+
+// Reaction is one side's reaction to a message. By is "CUSTOMER", a team member's id, or "PHONE" (the
+// business reacting from its WhatsApp phone or another linked device).
+type Reaction struct {
+	Emoji string    `json:"emoji"`
+	By    string    `json:"by"`
+	At    time.Time `json:"at"`
+}
+
+// MessageVersion is what a message said before an edit, and since when.
+type MessageVersion struct {
+	Content string    `json:"content"`
+	At      time.Time `json:"at"`
 }
 
 // MessageMedia is a message's file in the tenant's media store. URL is a signed, expiring link to it, filled
@@ -69,7 +119,8 @@ func queuePendingMedia(b *pgx.Batch, in NewInbound) {
 
 const messageColumns = `message_id, chat_id, platform_message_id, sender_type::text, content_type::text, content, metadata,
 	timestamp, status::text, is_read, last_error, seq, CASE WHEN media_id IS NULL THEN NULL ELSE message_media(media_id) END,
-	coalesce(origin::text, CASE WHEN sender_type IN ('AGENT', 'SYSTEM') THEN 'AEZEN' END)`
+	coalesce(origin::text, CASE WHEN sender_type IN ('AGENT', 'SYSTEM') THEN 'AEZEN' END),
+	CASE WHEN reply_to_message_id IS NULL THEN NULL ELSE message_reply(reply_to_message_id) END, reactions, edited_at, versions, revoked_at`
 
 func scanMessage(row pgx.Row) (Message, error) { return scanMessageAfter(row) }
 
@@ -83,7 +134,8 @@ func scanMessageAfter(row pgx.Row, lead ...any) (Message, error) {
 // messageFields are the scan targets of messageColumns.
 func messageFields(m *Message) []any {
 	return []any{&m.MessageID, &m.ChatID, &m.PlatformMessageID, &m.SenderType, &m.ContentType, &m.Content,
-		&m.Metadata, &m.Timestamp, &m.Status, &m.IsRead, &m.Error, &m.Seq, &m.Media, &m.Origin}
+		&m.Metadata, &m.Timestamp, &m.Status, &m.IsRead, &m.Error, &m.Seq, &m.Media, &m.Origin,
+		&m.ReplyTo, &m.Reactions, &m.EditedAt, &m.Versions, &m.RevokedAt}
 }
 
 // NewInbound is a customer's message to store.
@@ -101,6 +153,9 @@ type NewInbound struct {
 	FromPhone bool
 	// PendingMedia, with MediaID, records the file as PENDING, to be downloaded after the commit.
 	PendingMedia *PendingMedia
+	// ReplyToPlatformID is the platform id of the message this one quotes; a message of another chat, or
+	// one not stored, leaves the reply out.
+	ReplyToPlatformID string
 }
 
 // InboundResult is what storing an inbound message did. A duplicate stored nothing and carries the first copy.
@@ -117,8 +172,9 @@ const (
 	// one statement. Its first column says whether the message was a duplicate; a duplicate comes back as
 	// the copy stored first.
 	sqlInsertInbound = `WITH ins AS (
-			INSERT INTO messages (message_id, chat_id, platform_message_id, sender_type, content_type, content, metadata, timestamp, status, media_id)
-			VALUES ($1, $2, $3, 'CUSTOMER', $4, $5, $6, $7, 'RECEIVED', $9)
+			INSERT INTO messages (message_id, chat_id, platform_message_id, sender_type, content_type, content, metadata, timestamp, status, media_id,
+				reply_to_message_id)
+			VALUES ($1, $2, $3, 'CUSTOMER', $4, $5, $6, $7, 'RECEIVED', $9, ` + sqlQuoted + `)
 			ON CONFLICT (platform_message_id) DO NOTHING
 			RETURNING *),
 		bump AS (UPDATE chats SET unread_count = unread_count + 1, last_message = $8,
@@ -132,11 +188,14 @@ const (
 	sqlMessageByPlatformID = `SELECT ` + messageColumns + ` FROM messages WHERE platform_message_id = $1`
 )
 
+// sqlQuoted finds the message an inbound message quotes ($10, its platform id) in the same chat ($2).
+const sqlQuoted = `(SELECT q.message_id FROM messages q WHERE q.platform_message_id = nullif($10, '') AND q.chat_id = $2)`
+
 // QueueInbound adds the statement that stores an inbound message to b; out is filled when the batch runs.
 func QueueInbound(b *pgx.Batch, in NewInbound, out *InboundResult) {
 	queuePendingMedia(b, in)
 	b.Queue(sqlInsertInbound, in.MessageID, in.ChatID, in.PlatformMessageID, in.ContentType, in.Content,
-		jsonOrNil(in.Metadata), in.Timestamp, Preview(in.ContentType, in.Content), in.MediaID).QueryRow(func(row pgx.Row) error {
+		jsonOrNil(in.Metadata), in.Timestamp, Preview(in.ContentType, in.Content), in.MediaID, in.ReplyToPlatformID).QueryRow(func(row pgx.Row) error {
 		var err error
 		out.Message, err = scanMessageAfter(row, &out.Duplicate, &out.UnreadCount, &out.ChatStatus)
 		return err
@@ -148,8 +207,8 @@ func QueueInbound(b *pgx.Batch, in NewInbound, out *InboundResult) {
 // re-delivery), and moves the chat's last message; it neither counts as unread nor reopens the chat.
 const sqlInsertPhoneSent = `WITH ins AS (
 		INSERT INTO messages (message_id, chat_id, platform_message_id, sender_type, content_type, content, metadata, timestamp,
-			status, is_read, media_id, origin)
-		VALUES ($1, $2, $3, 'AGENT', $4, $5, $6, $7, 'SENT', true, $9, 'PHONE')
+			status, is_read, media_id, origin, reply_to_message_id)
+		VALUES ($1, $2, $3, 'AGENT', $4, $5, $6, $7, 'SENT', true, $9, 'PHONE', ` + sqlQuoted + `)
 		ON CONFLICT (platform_message_id) DO NOTHING
 		RETURNING *),
 	bump AS (UPDATE chats SET last_message = CASE WHEN last_message_at IS NULL OR ins.timestamp >= last_message_at THEN $8 ELSE last_message END,
@@ -164,7 +223,7 @@ const sqlInsertPhoneSent = `WITH ins AS (
 func QueuePhoneSent(b *pgx.Batch, in NewInbound, out *InboundResult) {
 	queuePendingMedia(b, in)
 	b.Queue(sqlInsertPhoneSent, in.MessageID, in.ChatID, in.PlatformMessageID, in.ContentType, in.Content,
-		jsonOrNil(in.Metadata), in.Timestamp, Preview(in.ContentType, in.Content), in.MediaID).QueryRow(func(row pgx.Row) error {
+		jsonOrNil(in.Metadata), in.Timestamp, Preview(in.ContentType, in.Content), in.MediaID, in.ReplyToPlatformID).QueryRow(func(row pgx.Row) error {
 		var err error
 		out.Message, err = scanMessageAfter(row, &out.Duplicate, &out.UnreadCount, &out.ChatStatus)
 		return err
@@ -183,6 +242,8 @@ type NewOutbound struct {
 	IdempotencyKey    *string
 	// MediaID names the file of a media message; the caller has checked that it is the tenant's.
 	MediaID *uuid.UUID
+	// ReplyToMessageID is the message this one quotes; the caller has checked that it is of the same chat.
+	ReplyToMessageID *uuid.UUID
 }
 
 // OutboundResult is the stored message; Created is false when the idempotency key was seen before.
@@ -196,8 +257,8 @@ type OutboundResult struct {
 // first under it. Its first column says which.
 const sqlInsertOutbound = `WITH ins AS (
 		INSERT INTO messages (message_id, chat_id, platform_message_id, sender_type, content_type, content,
-			metadata, status, is_read, idempotency_key, media_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, 'PENDING', true, $8, $10)
+			metadata, status, is_read, idempotency_key, media_id, reply_to_message_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, 'PENDING', true, $8, $10, $11)
 		ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING *),
 	listed AS (INSERT INTO outbox (message_id, chat_id, seq) SELECT message_id, chat_id, seq FROM ins),
 	bump AS (UPDATE chats SET last_message = $9, last_message_at = now() WHERE chat_id = $2 AND EXISTS (SELECT 1 FROM ins))
@@ -208,7 +269,7 @@ const sqlInsertOutbound = `WITH ins AS (
 // QueueOutbound adds the statement that stores an outbound message to b; out is filled when the batch runs.
 func QueueOutbound(b *pgx.Batch, in NewOutbound, out *OutboundResult) {
 	b.Queue(sqlInsertOutbound, in.MessageID, in.ChatID, in.PlatformMessageID, in.SenderType, in.ContentType, in.Content,
-		jsonOrNil(in.Metadata), in.IdempotencyKey, Preview(in.ContentType, in.Content), in.MediaID).QueryRow(func(row pgx.Row) error {
+		jsonOrNil(in.Metadata), in.IdempotencyKey, Preview(in.ContentType, in.Content), in.MediaID, in.ReplyToMessageID).QueryRow(func(row pgx.Row) error {
 		var err error
 		out.Message, err = scanMessageAfter(row, &out.Created)
 		return err

@@ -24,6 +24,18 @@ type Outbound struct {
 	Timestamp         time.Time       `json:"timestamp"`
 	// Media is the file of a media message; URL is a signed link the receiver can fetch it from.
 	Media *OutboundMedia `json:"media,omitempty"`
+	// ReplyTo is the message this one quotes.
+	ReplyTo *OutboundReply `json:"replyTo,omitempty"`
+}
+
+// OutboundReply is the message an outbound message quotes: its ids, whether it was the customer's, and its
+// text (WhatsApp shows the quoted text from the quoting message itself).
+type OutboundReply struct {
+	MessageID         uuid.UUID `json:"messageId"`
+	PlatformMessageID *string   `json:"platformMessageId"`
+	FromCustomer      bool      `json:"-"`
+	Excerpt           string    `json:"excerpt"`
+	Content           string    `json:"-"`
 }
 
 // OutboundMedia is the file an outbound message carries.

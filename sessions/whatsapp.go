@@ -50,9 +50,9 @@ type WhatsAppClient interface {
 	// PairPhone asks for a pairing code for a phone number (international format); the connection must be
 	// up and waiting for a QR scan.
 	PairPhone(ctx context.Context, phone string) (string, error)
-	// SendText sends a text (or a caption) with the message id chosen before the send, so that a retried
-	// send carries the same id and the recipient's phone drops the repeat.
-	SendText(ctx context.Context, to, id, text string) error
+	// SendText sends a text with the message id chosen before the send, so that a retried send carries the
+	// same id and the recipient's phone drops the repeat; quote (nil for none) makes it a reply.
+	SendText(ctx context.Context, to, id, text string, quote *WAQuote) error
 	// UploadMedia encrypts and uploads the file r yields for a message of kind (IMAGE, VIDEO, AUDIO, FILE or
 	// STICKER), streaming (never the whole file in memory), and describes the upload for SendMedia.
 	UploadMedia(ctx context.Context, kind string, r io.Reader) (*WAMedia, error)
@@ -168,8 +168,18 @@ type WAMessage struct {
 	// Text is the text, or the caption of a media message.
 	Text  string
 	Media *WAMedia
+	// QuotedID is the WhatsApp id of the message this one replies to (ContextInfo.StanzaID), or "".
+	QuotedID string
 	// ack, set by the client, receives the commit result.
 	ack func(committed bool)
+}
+
+// WAQuote is the message a reply quotes: its WhatsApp id, whether the business sent it (else the customer
+// of the chat did), and its text as the quote shows it.
+type WAQuote struct {
+	ID     string
+	FromMe bool
+	Text   string
 }
 
 // WAMedia describes an attachment without downloading it: what whatsmeow's DownloadMediaWithPath needs.

@@ -14,6 +14,8 @@ type WAOutMedia struct {
 	Caption string
 	// Voice sends AUDIO as a push-to-talk voice note (played inline, like one recorded on a phone).
 	Voice bool
+	// Quote, when set, makes the file a reply.
+	Quote *WAQuote
 	// File is the upload, with the file's MimeType and FileName filled in by the sender.
 	File *WAMedia
 }

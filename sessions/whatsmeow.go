@@ -13,10 +13,12 @@ import (
 
 	"github.com/jackc/pgx/v5/stdlib"
 	"go.mau.fi/whatsmeow"
+	"go.mau.fi/whatsmeow/proto/waE2E"
 	"go.mau.fi/whatsmeow/store"
 	"go.mau.fi/whatsmeow/store/sqlstore"
 	"go.mau.fi/whatsmeow/types"
 	"go.mau.fi/whatsmeow/types/events"
+	"google.golang.org/protobuf/proto"
 )
 
 // waAckTimeout bounds how long the client's handler waits for an inbound message to commit. Past it, the
@@ -217,7 +219,7 @@ func (c *waClient) PairPhone(ctx context.Context, phone string) (string, error) 
 	return c.cli.PairPhone(ctx, phone, true, whatsmeow.PairClientChrome, "Chrome (Linux)")
 }
 
-func (c *waClient) SendText(ctx context.Context, to, id, text string) error {
+func (c *waClient) SendText(ctx context.Context, to, id, text string, quote *WAQuote) error {
 	jid, err := types.ParseJID(to)
 	if err != nil || jid.User == "" {
 		return ErrWABadRecipient
@@ -225,8 +227,31 @@ func (c *waClient) SendText(ctx context.Context, to, id, text string) error {
 	if !c.cli.IsLoggedIn() {
 		return ErrWANotConnected
 	}
-	_, err = c.cli.SendMessage(ctx, jid, textMessage(text), whatsmeow.SendRequestExtra{ID: id})
+	msg := textMessage(text)
+	if quote != nil {
+		msg = &waE2E.Message{ExtendedTextMessage: &waE2E.ExtendedTextMessage{Text: proto.String(text),
+			ContextInfo: c.quoteContext(jid, quote)}}
+	}
+	_, err = c.cli.SendMessage(ctx, jid, msg, whatsmeow.SendRequestExtra{ID: id})
 	return err
+}
+
+// quoteContext is the ContextInfo that makes a message a reply to quote in the chat with customer: the
+// quoted message's id, its author (the customer, or this device's own number) and its text.
+func (c *waClient) quoteContext(customer types.JID, quote *WAQuote) *waE2E.ContextInfo {
+	return quoteContext(customer, c.cli.Store.GetJID(), quote)
+}
+
+func quoteContext(customer, own types.JID, quote *WAQuote) *waE2E.ContextInfo {
+	if quote == nil {
+		return nil
+	}
+	author := customer.ToNonAD()
+	if quote.FromMe {
+		author = own.ToNonAD()
+	}
+	return &waE2E.ContextInfo{StanzaID: proto.String(quote.ID), Participant: proto.String(author.String()),
+		QuotedMessage: &waE2E.Message{Conversation: proto.String(quote.Text)}}
 }
 
 func (c *waClient) MarkRead(ctx context.Context, chat, sender string, ids []string, at time.Time) error {

@@ -66,7 +66,32 @@ func translateMessage(evt *events.Message, own types.JID) WhatsAppEvent {
 	default:
 		return nil
 	}
+	m.QuotedID = quotedID(msg)
 	return m
+}
+
+// quotedID is the WhatsApp id of the message msg replies to (its ContextInfo's StanzaID), or "".
+func quotedID(msg *waE2E.Message) string {
+	var ci *waE2E.ContextInfo
+	switch {
+	case msg.GetExtendedTextMessage() != nil:
+		ci = msg.GetExtendedTextMessage().GetContextInfo()
+	case msg.GetImageMessage() != nil:
+		ci = msg.GetImageMessage().GetContextInfo()
+	case msg.GetVideoMessage() != nil:
+		ci = msg.GetVideoMessage().GetContextInfo()
+	case msg.GetAudioMessage() != nil:
+		ci = msg.GetAudioMessage().GetContextInfo()
+	case msg.GetDocumentMessage() != nil:
+		ci = msg.GetDocumentMessage().GetContextInfo()
+	case msg.GetStickerMessage() != nil:
+		ci = msg.GetStickerMessage().GetContextInfo()
+	case msg.GetLocationMessage() != nil:
+		ci = msg.GetLocationMessage().GetContextInfo()
+	case msg.GetContactMessage() != nil:
+		ci = msg.GetContactMessage().GetContextInfo()
+	}
+	return ci.GetStanzaID()
 }
 
 // downloadable is what every WhatsApp media message offers.

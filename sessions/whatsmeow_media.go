@@ -56,7 +56,7 @@ func (c *waClient) SendMedia(ctx context.Context, to, id string, m WAOutMedia) e
 	if err != nil || jid.User == "" {
 		return ErrWABadRecipient
 	}
-	msg, err := mediaMessage(m)
+	msg, err := mediaMessage(m, c.quoteContext(jid, m.Quote))
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (c *waClient) SendMedia(ctx context.Context, to, id string, m WAOutMedia) e
 }
 
 // mediaMessage is the WhatsApp message that carries an uploaded file as its kind.
-func mediaMessage(m WAOutMedia) (*waE2E.Message, error) {
+func mediaMessage(m WAOutMedia, quote *waE2E.ContextInfo) (*waE2E.Message, error) {
 	f := m.File
 	if f == nil {
 		return nil, fmt.Errorf("no uploaded file for a %s message", m.Kind)
@@ -82,11 +82,11 @@ func mediaMessage(m WAOutMedia) (*waE2E.Message, error) {
 	length := f.FileLength
 	switch m.Kind {
 	case "IMAGE":
-		return &waE2E.Message{ImageMessage: &waE2E.ImageMessage{Caption: caption(), Mimetype: proto.String(f.MimeType),
+		return &waE2E.Message{ImageMessage: &waE2E.ImageMessage{Caption: caption(), ContextInfo: quote, Mimetype: proto.String(f.MimeType),
 			URL: proto.String(f.URL), DirectPath: proto.String(f.DirectPath), MediaKey: f.MediaKey,
 			FileEncSHA256: f.FileEncSHA256, FileSHA256: f.FileSHA256, FileLength: &length}}, nil
 	case "VIDEO":
-		return &waE2E.Message{VideoMessage: &waE2E.VideoMessage{Caption: caption(), Mimetype: proto.String(f.MimeType),
+		return &waE2E.Message{VideoMessage: &waE2E.VideoMessage{Caption: caption(), ContextInfo: quote, Mimetype: proto.String(f.MimeType),
 			URL: proto.String(f.URL), DirectPath: proto.String(f.DirectPath), MediaKey: f.MediaKey,
 			FileEncSHA256: f.FileEncSHA256, FileSHA256: f.FileSHA256, FileLength: &length}}, nil
 	case "AUDIO":
@@ -94,11 +94,11 @@ func mediaMessage(m WAOutMedia) (*waE2E.Message, error) {
 		if m.Voice {
 			mime = "audio/ogg; codecs=opus" // what WhatsApp's own voice notes declare
 		}
-		return &waE2E.Message{AudioMessage: &waE2E.AudioMessage{PTT: proto.Bool(m.Voice), Mimetype: proto.String(mime),
+		return &waE2E.Message{AudioMessage: &waE2E.AudioMessage{PTT: proto.Bool(m.Voice), ContextInfo: quote, Mimetype: proto.String(mime),
 			URL: proto.String(f.URL), DirectPath: proto.String(f.DirectPath), MediaKey: f.MediaKey,
 			FileEncSHA256: f.FileEncSHA256, FileSHA256: f.FileSHA256, FileLength: &length}}, nil
 	case "STICKER":
-		return &waE2E.Message{StickerMessage: &waE2E.StickerMessage{Mimetype: proto.String(f.MimeType),
+		return &waE2E.Message{StickerMessage: &waE2E.StickerMessage{ContextInfo: quote, Mimetype: proto.String(f.MimeType),
 			URL: proto.String(f.URL), DirectPath: proto.String(f.DirectPath), MediaKey: f.MediaKey,
 			FileEncSHA256: f.FileEncSHA256, FileSHA256: f.FileSHA256, FileLength: &length}}, nil
 	case "FILE":
@@ -106,7 +106,7 @@ func mediaMessage(m WAOutMedia) (*waE2E.Message, error) {
 		if name == "" {
 			name = "file"
 		}
-		return &waE2E.Message{DocumentMessage: &waE2E.DocumentMessage{Caption: caption(), Mimetype: proto.String(f.MimeType),
+		return &waE2E.Message{DocumentMessage: &waE2E.DocumentMessage{Caption: caption(), ContextInfo: quote, Mimetype: proto.String(f.MimeType),
 			FileName: proto.String(name), Title: proto.String(name),
 			URL: proto.String(f.URL), DirectPath: proto.String(f.DirectPath), MediaKey: f.MediaKey,
 			FileEncSHA256: f.FileEncSHA256, FileSHA256: f.FileSHA256, FileLength: &length}}, nil

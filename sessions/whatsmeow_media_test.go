@@ -21,30 +21,30 @@ func TestMediaMessageKinds(t *testing.T) {
 		return &WAMedia{MimeType: mime, FileName: name, FileLength: 42, URL: "https://mmg.example/x", DirectPath: "/v/t62/x",
 			MediaKey: []byte{1}, FileSHA256: []byte{2}, FileEncSHA256: []byte{3}}
 	}
-	img, err := mediaMessage(WAOutMedia{Kind: "IMAGE", Caption: "hi", File: up("image/png", "")})
+	img, err := mediaMessage(WAOutMedia{Kind: "IMAGE", Caption: "hi", File: up("image/png", "")}, nil)
 	if err != nil || img.GetImageMessage().GetCaption() != "hi" || img.GetImageMessage().GetMimetype() != "image/png" ||
 		img.GetImageMessage().GetDirectPath() != "/v/t62/x" || img.GetImageMessage().GetFileLength() != 42 ||
 		string(img.GetImageMessage().GetMediaKey()) != "\x01" {
 		t.Fatalf("image: %v %v", img, err)
 	}
-	voice, _ := mediaMessage(WAOutMedia{Kind: "AUDIO", Voice: VoiceNote("audio/ogg"), File: up("audio/ogg", "")})
+	voice, _ := mediaMessage(WAOutMedia{Kind: "AUDIO", Voice: VoiceNote("audio/ogg"), File: up("audio/ogg", "")}, nil)
 	if !voice.GetAudioMessage().GetPTT() || voice.GetAudioMessage().GetMimetype() != "audio/ogg; codecs=opus" {
 		t.Fatalf("voice note: %v", voice)
 	}
-	mp3, _ := mediaMessage(WAOutMedia{Kind: "AUDIO", Voice: VoiceNote("audio/mpeg"), File: up("audio/mpeg", "")})
+	mp3, _ := mediaMessage(WAOutMedia{Kind: "AUDIO", Voice: VoiceNote("audio/mpeg"), File: up("audio/mpeg", "")}, nil)
 	if mp3.GetAudioMessage().GetPTT() || mp3.GetAudioMessage().GetMimetype() != "audio/mpeg" {
 		t.Fatalf("mp3: %v", mp3)
 	}
-	doc, _ := mediaMessage(WAOutMedia{Kind: "FILE", Caption: "invoice", File: up("application/pdf", "invoice.pdf")})
+	doc, _ := mediaMessage(WAOutMedia{Kind: "FILE", Caption: "invoice", File: up("application/pdf", "invoice.pdf")}, nil)
 	if doc.GetDocumentMessage().GetFileName() != "invoice.pdf" || doc.GetDocumentMessage().GetCaption() != "invoice" {
 		t.Fatalf("document: %v", doc)
 	}
-	vid, _ := mediaMessage(WAOutMedia{Kind: "VIDEO", File: up("video/mp4", "")})
-	st, _ := mediaMessage(WAOutMedia{Kind: "STICKER", File: up("image/webp", "")})
+	vid, _ := mediaMessage(WAOutMedia{Kind: "VIDEO", File: up("video/mp4", "")}, nil)
+	st, _ := mediaMessage(WAOutMedia{Kind: "STICKER", File: up("image/webp", "")}, nil)
 	if vid.GetVideoMessage() == nil || vid.GetVideoMessage().Caption != nil || st.GetStickerMessage().GetMimetype() != "image/webp" {
 		t.Fatalf("video %v, sticker %v", vid, st)
 	}
-	if _, err := mediaMessage(WAOutMedia{Kind: "LOCATION", File: up("x/y", "")}); err == nil {
+	if _, err := mediaMessage(WAOutMedia{Kind: "LOCATION", File: up("x/y", "")}, nil); err == nil {
 		t.Fatal("a LOCATION file was accepted")
 	}
 	if waMediaType("STICKER") != whatsmeow.MediaImage || waMediaType("FILE") != whatsmeow.MediaDocument {

@@ -330,7 +330,17 @@ func outboundFromPending(p persistence.PendingOutbound) sessions.Outbound {
 		pmid = *p.PlatformMessageID
 	}
 	return sessions.Outbound{MessageID: p.MessageID, ChatID: p.ChatID, PlatformMessageID: pmid, To: p.To,
-		ContentType: p.ContentType, Content: p.Content, Metadata: p.Metadata, Timestamp: p.Timestamp, Media: MediaOf(p.Media)}
+		ContentType: p.ContentType, Content: p.Content, Metadata: p.Metadata, Timestamp: p.Timestamp, Media: MediaOf(p.Media),
+		ReplyTo: ReplyOf(p.ReplyTo)}
+}
+
+// ReplyOf is the quoted message of an outbound message as a channel session sends it.
+func ReplyOf(r *persistence.MessageReply) *sessions.OutboundReply {
+	if r == nil {
+		return nil
+	}
+	return &sessions.OutboundReply{MessageID: r.MessageID, PlatformMessageID: r.PlatformMessageID,
+		FromCustomer: r.SenderType == domain.SenderCustomer, Excerpt: r.Excerpt, Content: r.Content}
 }
 
 // webhookMessage is the view of an outbound message an API channel's webhook receives.
@@ -340,8 +350,12 @@ func webhookMessage(m sessions.Outbound) ops.OutboundMessage {
 		v := ops.OutboundMedia(*m.Media)
 		media = &v
 	}
+	var reply *ops.OutboundReply
+	if m.ReplyTo != nil {
+		reply = &ops.OutboundReply{MessageID: m.ReplyTo.MessageID, PlatformMessageID: m.ReplyTo.PlatformMessageID, Excerpt: m.ReplyTo.Excerpt}
+	}
 	return ops.OutboundMessage{MessageID: m.MessageID, ChatID: m.ChatID, PlatformMessageID: m.PlatformMessageID, To: m.To,
-		ContentType: m.ContentType, Content: m.Content, Metadata: m.Metadata, Timestamp: m.Timestamp, Media: media}
+		ContentType: m.ContentType, Content: m.Content, Metadata: m.Metadata, Timestamp: m.Timestamp, Media: media, ReplyTo: reply}
 }
 
 // MediaOf is the file of an outbound message as a channel session sends it.

@@ -117,7 +117,7 @@ func (s *whatsappSession) inbound(ctx actor.Context, m *sessions.WAMessage) {
 	s.numbers.Put(m.Chat, true) // whoever writes to us (or we wrote to from the phone) is on WhatsApp
 	in := ops.InboundInput{PlatformMessageID: m.ID, From: ops.InboundSender{PlatformCustomerID: m.Chat}, ContentType: m.ContentType,
 		Content: m.Text, Metadata: m.Metadata(), FromPhone: m.FromMe, AltPlatformCustomerID: m.LID,
-		PendingMedia: pendingMedia(m)}
+		PendingMedia: pendingMedia(m), ReplyToExternalID: m.QuotedID}
 	if m.PushName != "" && !m.FromMe { // on a phone-sent message it is the business's own name
 		name := m.PushName
 		in.From.FullName = &name

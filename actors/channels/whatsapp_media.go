@@ -14,11 +14,12 @@ import (
 // then sent as its kind. An upload is made once per message: a retry sends the upload kept in s.uploaded.
 func (s *whatsappSession) sendFunc(m sessions.Outbound, client sessions.WhatsAppClient) func() *waSendDone {
 	timeout := s.waTimeout()
+	quote := waQuote(m.ReplyTo)
 	if m.Media == nil {
 		return func() *waSendDone {
 			c, cancel := context.WithTimeout(context.Background(), timeout)
 			defer cancel()
-			return &waSendDone{msg: m, err: client.SendText(c, m.To, m.PlatformMessageID, m.Content)}
+			return &waSendDone{msg: m, err: client.SendText(c, m.To, m.PlatformMessageID, m.Content, quote)}
 		}
 	}
 	// A file of up to AEZEN_MEDIA_MAX_BYTES must be read from the store and uploaded: more than one call's time.
@@ -36,7 +37,7 @@ func (s *whatsappSession) sendFunc(m sessions.Outbound, client sessions.WhatsApp
 			}
 			res.uploaded = file
 		}
-		out := sessions.WAOutMedia{Kind: m.ContentType, File: file,
+		out := sessions.WAOutMedia{Kind: m.ContentType, File: file, Quote: quote,
 			Voice: m.ContentType == "AUDIO" && sessions.VoiceNote(m.Media.MimeType)}
 		if sessions.CaptionAllowed(m.ContentType) {
 			out.Caption = m.Content
@@ -62,4 +63,14 @@ func uploadFromStore(ctx context.Context, client sessions.WhatsAppClient, store 
 	}
 	file.MimeType, file.FileName = m.Media.MimeType, m.Media.FileName
 	return file, nil
+}
+
+// waQuote is the WhatsApp quote of a reply: the quoted message's WhatsApp id, whether the business sent it,
+// and its text. A quoted message without a WhatsApp id (a note, or an import) cannot be quoted: the reply
+// then goes out as a plain message.
+func waQuote(r *sessions.OutboundReply) *sessions.WAQuote {
+	if r == nil || r.PlatformMessageID == nil || *r.PlatformMessageID == "" {
+		return nil
+	}
+	return &sessions.WAQuote{ID: *r.PlatformMessageID, FromMe: !r.FromCustomer, Text: r.Content}
 }

@@ -84,6 +84,9 @@ type SendInput struct {
 	// MediaID is the file of an IMAGE, VIDEO, AUDIO, FILE or STICKER message (checked by the API: it is the
 	// tenant's and READY); Content is then the caption.
 	MediaID *uuid.UUID `json:"mediaId,omitempty"`
+	// ReplyToMessageID is the message this one quotes (checked by the API: a message of the same chat, not a
+	// note, not revoked).
+	ReplyToMessageID *uuid.UUID `json:"replyToMessageId,omitempty"`
 }
 
 // SendResult answers OpConversationSend.

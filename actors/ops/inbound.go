@@ -37,6 +37,10 @@ type InboundInput struct {
 	Timestamp         *time.Time      `json:"timestamp"`
 	// Media is a file the customer sent (content is then its caption, and may be empty).
 	Media *InboundMedia `json:"media,omitempty"`
+	// ReplyToExternalID is the platform message id of the message this one quotes: a customer's message's
+	// platformMessageId, or the platformMessageId an outbound webhook carried. An id the chat does not have
+	// is ignored (the message is stored without replyTo).
+	ReplyToExternalID string `json:"replyToExternalId" validate:"max=200"`
 	// StoredMediaID is set by the tenant once Media is in its store (never read from a client).
 	StoredMediaID *uuid.UUID `json:"-"`
 	// FromPhone marks a message the business sent from its WhatsApp phone or another linked device: stored

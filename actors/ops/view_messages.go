@@ -29,6 +29,35 @@ type Message struct {
 	Origin *string `json:"origin"`
 	// Media is the file of an IMAGE, VIDEO, AUDIO, FILE or STICKER message (Content is then its caption).
 	Media *MessageMedia `json:"media,omitempty"`
+	// ReplyTo is the message this one quotes (its excerpt is empty once that message is revoked).
+	ReplyTo *MessageReply `json:"replyTo,omitempty"`
+	// Reactions are the customer's and the business's reactions: one each at most, as on WhatsApp.
+	Reactions []Reaction `json:"reactions,omitempty"`
+	// EditedAt is the last edit; Versions are what the message said before, oldest first.
+	EditedAt *time.Time       `json:"editedAt,omitempty"`
+	Versions []MessageVersion `json:"versions,omitempty"`
+	// RevokedAt is when the message was deleted for everyone; the team still reads its content.
+	RevokedAt *time.Time `json:"revokedAt,omitempty"`
+}
+
+// MessageReply is the message a reply quotes.
+type MessageReply struct {
+	MessageID uuid.UUID `json:"messageId"`
+	Excerpt   string    `json:"excerpt"`
+}
+
+// Reaction is one side's reaction to a message. By is "CUSTOMER", the id of the team member who reacted,
+// or "PHONE" (the business reacting from its WhatsApp phone or another linked device).
+type Reaction struct {
+	Emoji string    `json:"emoji"`
+	By    string    `json:"by"`
+	At    time.Time `json:"at"`
+}
+
+// MessageVersion is what a message said before an edit, and since when.
+type MessageVersion struct {
+	Content string    `json:"content"`
+	At      time.Time `json:"at"`
 }
 
 // MessageMedia is a message's file. URL is a signed, expiring link to it.
@@ -56,6 +85,16 @@ type OutboundMessage struct {
 	Timestamp         time.Time       `json:"timestamp"`
 	// Media is the file of a media message; URL is a signed link the receiver can fetch it from.
 	Media *OutboundMedia `json:"media,omitempty"`
+	// ReplyTo is the message this one quotes, with its platform id (the receiver's own id for a customer's
+	// message it delivered).
+	ReplyTo *OutboundReply `json:"replyTo,omitempty"`
+}
+
+// OutboundReply is the message an outbound message quotes.
+type OutboundReply struct {
+	MessageID         uuid.UUID `json:"messageId"`
+	PlatformMessageID *string   `json:"platformMessageId"`
+	Excerpt           string    `json:"excerpt"`
 }
 
 // OutboundMedia is the file an outbound message carries.

@@ -14,7 +14,17 @@ import (
 func MessageView(m persistence.Message) ops.Message {
 	return ops.Message{MessageID: m.MessageID, ChatID: m.ChatID, PlatformMessageID: m.PlatformMessageID,
 		SenderType: m.SenderType, ContentType: m.ContentType, Content: m.Content, Metadata: m.Metadata,
-		Timestamp: m.Timestamp, Status: m.Status, IsRead: m.IsRead, Error: m.Error, Origin: m.Origin, Media: messageMediaView(m.Media)}
+		Timestamp: m.Timestamp, Status: m.Status, IsRead: m.IsRead, Error: m.Error, Origin: m.Origin, Media: messageMediaView(m.Media),
+		ReplyTo: messageReplyView(m.ReplyTo), EditedAt: m.EditedAt, RevokedAt: m.RevokedAt,
+		Reactions: viewsOf(m.Reactions, func(r persistence.Reaction) ops.Reaction { return ops.Reaction(r) }),
+		Versions:  viewsOf(m.Versions, func(v persistence.MessageVersion) ops.MessageVersion { return ops.MessageVersion(v) })}
+}
+
+func messageReplyView(r *persistence.MessageReply) *ops.MessageReply {
+	if r == nil {
+		return nil
+	}
+	return &ops.MessageReply{MessageID: r.MessageID, Excerpt: r.Excerpt}
 }
 
 func messageMediaView(m *persistence.MessageMedia) *ops.MessageMedia {

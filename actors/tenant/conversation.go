@@ -169,6 +169,7 @@ func (c *conversationActor) send(ctx actor.Context, in ops.SendInput, done func(
 		Content:           in.Content,
 		Metadata:          in.Metadata,
 		MediaID:           in.MediaID,
+		ReplyToMessageID:  in.ReplyToMessageID,
 	}
 	if in.IdempotencyKey != "" {
 		nm.IdempotencyKey = &in.IdempotencyKey
@@ -217,7 +218,8 @@ func (c *conversationActor) outbound(m persistence.Message) sessions.Outbound {
 		pmid = *m.PlatformMessageID
 	}
 	return sessions.Outbound{MessageID: m.MessageID, ChatID: m.ChatID, PlatformMessageID: pmid, To: to,
-		ContentType: m.ContentType, Content: m.Content, Metadata: m.Metadata, Timestamp: m.Timestamp, Media: channels.MediaOf(m.Media)}
+		ContentType: m.ContentType, Content: m.Content, Metadata: m.Metadata, Timestamp: m.Timestamp, Media: channels.MediaOf(m.Media),
+		ReplyTo: channels.ReplyOf(m.ReplyTo)}
 }
 
 // inbound commits a customer's message (de-duplicated by its platform id) and answers once it is durable.

@@ -20,7 +20,16 @@ var errIdempotencyReused = &domain.Error{Code: domain.CodeIdempotencyReused,
 func sameSend(stored persistence.Message, repeat persistence.NewOutbound) bool {
 	return stored.ChatID == repeat.ChatID && stored.SenderType == repeat.SenderType &&
 		stored.ContentType == repeat.ContentType && stored.Content == repeat.Content &&
-		sameJSON(stored.Metadata, repeat.Metadata) && sameMedia(stored.Media, repeat.MediaID)
+		sameJSON(stored.Metadata, repeat.Metadata) && sameMedia(stored.Media, repeat.MediaID) &&
+		sameReply(stored.ReplyTo, repeat.ReplyToMessageID)
+}
+
+// sameReply reports whether a repeat quotes the message the first send quoted (or neither quotes one).
+func sameReply(stored *persistence.MessageReply, repeat *uuid.UUID) bool {
+	if stored == nil || repeat == nil {
+		return stored == nil && repeat == nil
+	}
+	return stored.MessageID == *repeat
 }
 
 // sameJSON compares two JSON values by meaning (PostgreSQL's jsonb reorders keys and spaces); absent and null

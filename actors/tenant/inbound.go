@@ -81,6 +81,7 @@ func checkInboundText(msg *ops.InboundInput) error {
 	}
 	bad = append(bad, domain.CheckText("content", &msg.Content)...)
 	bad = append(bad, domain.CheckText("platformMessageId", &msg.PlatformMessageID)...)
+	bad = append(bad, domain.CheckText("replyToExternalId", &msg.ReplyToExternalID)...)
 	bad = append(bad, domain.CheckText("from.platformCustomerId", &msg.From.PlatformCustomerID)...)
 	bad = append(bad, domain.CheckText("from.fullName", msg.From.FullName)...)
 	if len(bad) > 0 {
@@ -215,7 +216,8 @@ func (t *tenantActor) deliverInbound(ctx actor.Context, chatID uuid.UUID, msg op
 	}
 	nm := persistence.NewInbound{MessageID: uuid.Must(uuid.NewV7()), ChatID: chatID,
 		PlatformMessageID: msg.PlatformMessageID, ContentType: contentType, Content: msg.Content,
-		Metadata: msg.Metadata, Timestamp: ts, MediaID: msg.StoredMediaID, FromPhone: msg.FromPhone}
+		Metadata: msg.Metadata, Timestamp: ts, MediaID: msg.StoredMediaID, FromPhone: msg.FromPhone,
+		ReplyToPlatformID: msg.ReplyToExternalID}
 	if p := msg.PendingMedia; p != nil && msg.StoredMediaID == nil {
 		id := p.MediaID
 		nm.MediaID, nm.PendingMedia = &id, &persistence.PendingMedia{MimeType: p.MimeType, FileName: p.FileName}

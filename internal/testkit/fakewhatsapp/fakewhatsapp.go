@@ -50,6 +50,8 @@ type Sent struct {
 	Text      string
 	// Media is set for a file send: what the message carried.
 	Media *sessions.WAOutMedia
+	// Quote is the message a reply quoted (for a file, Media.Quote).
+	Quote *sessions.WAQuote
 	Err   error
 	At    time.Time
 }
@@ -146,7 +148,7 @@ func (c *Client) PairPhone(_ context.Context, phone string) (string, error) {
 }
 
 // SendText records the send; it fails with the next error queued by FailNextSends.
-func (c *Client) SendText(_ context.Context, to, id, text string) error {
+func (c *Client) SendText(_ context.Context, to, id, text string, quote *sessions.WAQuote) error {
 	f := c.f
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -159,7 +161,7 @@ func (c *Client) SendText(_ context.Context, to, id, text string) error {
 	case len(f.sendErrs) > 0:
 		err, f.sendErrs = f.sendErrs[0], f.sendErrs[1:]
 	}
-	f.sent = append(f.sent, Sent{ChannelID: c.channelID, To: to, ID: id, Text: text, Err: err, At: time.Now()})
+	f.sent = append(f.sent, Sent{ChannelID: c.channelID, To: to, ID: id, Text: text, Quote: quote, Err: err, At: time.Now()})
 	return err
 }
 
