@@ -29,7 +29,7 @@ type Service struct {
 
 // New builds the service on the node's master database and tenant database servers.
 func New(cfg *config.Config, master *persistence.Master, servers *persistence.Servers) *Service {
-	dummy, _ := bcrypt.GenerateFromPassword([]byte("not-a-real-password"), bcrypt.DefaultCost)
+	dummy, _ := bcrypt.GenerateFromPassword([]byte("not-a-real-password"), cfg.PasswordCost)
 	return &Service{cfg: cfg, master: master, servers: servers, dummyHash: dummy, access: newAccessCache(), keys: newKeyCache()}
 }
 

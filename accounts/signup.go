@@ -28,7 +28,7 @@ type SignUp struct {
 // next activation of the tenant finishes the job, so no half tenant and no orphan database is left behind.
 func (s *Service) SignUp(ctx context.Context, in SignUp) (_ Tenant, _ User, err error) {
 	defer classify(&err)
-	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), bcrypt.DefaultCost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), s.cfg.PasswordCost)
 	if err != nil {
 		return Tenant{}, User{}, err
 	}

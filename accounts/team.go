@@ -70,7 +70,7 @@ func (s *Service) CreateUser(ctx context.Context, by Actor, in NewUser) (_ User,
 	if in.Role == domain.RoleOwner && by.Role != domain.RoleOwner {
 		return User{}, domain.Forbidden("only an owner can make another owner")
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), bcrypt.DefaultCost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), s.cfg.PasswordCost)
 	if err != nil {
 		return User{}, err
 	}
@@ -100,7 +100,7 @@ func (s *Service) UpdateUser(ctx context.Context, by Actor, id uuid.UUID, in Use
 	}
 	changes := persistence.UserChanges{FullName: in.FullName, Role: in.Role, AvatarURL: in.AvatarURL}
 	if in.Password != nil {
-		hash, err := bcrypt.GenerateFromPassword([]byte(*in.Password), bcrypt.DefaultCost)
+		hash, err := bcrypt.GenerateFromPassword([]byte(*in.Password), s.cfg.PasswordCost)
 		if err != nil {
 			return User{}, err
 		}

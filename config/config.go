@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"golang.org/x/crypto/bcrypt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -29,8 +30,11 @@ type Config struct {
 	OpsToken      string `env:"AEZEN_OPS_TOKEN"`
 	DataDir       string `env:"AEZEN_DATA_DIR" envDefault:".data"`
 
-	TokenTTL     time.Duration `env:"AEZEN_TOKEN_TTL" envDefault:"24h"`
-	MaxBodyBytes int           `env:"AEZEN_MAX_BODY_BYTES" envDefault:"1048576"`
+	TokenTTL time.Duration `env:"AEZEN_TOKEN_TTL" envDefault:"24h"`
+	// PasswordCost is the bcrypt cost of new password hashes (each step doubles the work; production needs
+	// at least bcrypt's default 10). Logins use the cost stored in each hash.
+	PasswordCost int `env:"AEZEN_PASSWORD_COST" envDefault:"10"`
+	MaxBodyBytes int `env:"AEZEN_MAX_BODY_BYTES" envDefault:"1048576"`
 	// MaxHeaderBytes bounds the request line and headers together (431 above).
 	MaxHeaderBytes int `env:"AEZEN_MAX_HEADER_BYTES" envDefault:"8192"`
 	// ReadTimeout bounds the time to read one request, body included (408 above).
@@ -185,6 +189,9 @@ func (c *Config) Validate() error {
 		add("AEZEN_OPS_TOKEN must be at least 16 characters")
 	} else if c.Production() && estimatedBits([]byte(c.OpsToken)) < minOpsTokenBits {
 		add("AEZEN_OPS_TOKEN is long enough but guessable (repeated or sequential characters)" + generate)
+	}
+	if c.PasswordCost < bcrypt.MinCost || c.PasswordCost > bcrypt.MaxCost || (c.Production() && c.PasswordCost < bcrypt.DefaultCost) {
+		add("AEZEN_PASSWORD_COST must be between %d and %d (at least %d in production)", bcrypt.MinCost, bcrypt.MaxCost, bcrypt.DefaultCost)
 	}
 	if c.LoginMaxFailures < 1 || c.LoginMaxFailuresPerAddress < c.LoginMaxFailures || c.LoginWindow < time.Second {
 		add("AEZEN_LOGIN_MAX_FAILURES must be at least 1, AEZEN_LOGIN_MAX_FAILURES_PER_ADDRESS at least AEZEN_LOGIN_MAX_FAILURES, AEZEN_LOGIN_WINDOW at least 1s")

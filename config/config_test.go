@@ -142,3 +142,27 @@ func TestValidationReportsEveryProblem(t *testing.T) {
 		}
 	}
 }
+
+// The bcrypt cost is bounded by bcrypt's own range, and production keeps at least bcrypt's default.
+func TestPasswordCostBounds(t *testing.T) {
+	for _, c := range []struct {
+		env, cost string
+		ok        bool
+	}{{"development", "4", true}, {"development", "3", false}, {"development", "32", false},
+		{"production", "9", false}, {"production", "10", true}, {"production", "12", true}} {
+		t.Setenv("AEZEN_ENV", c.env)
+		t.Setenv("DATABASE_URL", "postgres://u@localhost/db")
+		t.Setenv("AEZEN_JWT_SECRET", base64.StdEncoding.EncodeToString(randomBytes(32)))
+		t.Setenv("AEZEN_ENCRYPTION_KEY", base64.StdEncoding.EncodeToString(randomBytes(32)))
+		t.Setenv("AEZEN_OPS_TOKEN", hex.EncodeToString(randomBytes(16)))
+		t.Setenv("AEZEN_DATA_DIR", t.TempDir())
+		t.Setenv("AEZEN_PASSWORD_COST", c.cost)
+		_, err := Load()
+		if refused := err != nil && strings.Contains(err.Error(), "AEZEN_PASSWORD_COST"); refused == c.ok {
+			t.Fatalf("%s, cost %s: err = %v, want accepted = %v", c.env, c.cost, err, c.ok)
+		}
+		if c.ok && err != nil {
+			t.Fatalf("%s, cost %s refused: %v", c.env, c.cost, err)
+		}
+	}
+}

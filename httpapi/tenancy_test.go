@@ -168,15 +168,16 @@ func TestConnectionBoundHoldsWithManyTenants(t *testing.T) {
 	if p := peak.Load(); p > int64(cfg.DBMaxConns) || p == 0 {
 		t.Fatalf("peak open tenant connections %d, bound %d", p, cfg.DBMaxConns)
 	}
-	// Postgres agrees: no more than the bound are open to tenant databases.
-	var open int
+	// Postgres agrees: no more than the bound are open to tenant databases. A backend whose client has just
+	// hung up can linger in pg_stat_activity for a moment on a loaded machine, so the count may settle.
 	admin, _ := pgx.Connect(context.Background(), cfg.DatabaseURL)
 	defer admin.Close(context.Background())
-	_ = admin.QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity WHERE datname LIKE 'aezen_t_%' AND datname = ANY($1)`,
-		tenantDatabases(accts)).Scan(&open)
-	if open > cfg.DBMaxConns {
-		t.Fatalf("pg_stat_activity shows %d tenant connections, bound %d", open, cfg.DBMaxConns)
-	}
+	var open int
+	testkit.Eventually(t, 5*time.Second, "tenant connections within the bound", func() bool {
+		_ = admin.QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity WHERE datname LIKE 'aezen_t_%' AND datname = ANY($1)`,
+			tenantDatabases(accts)).Scan(&open)
+		return open <= cfg.DBMaxConns
+	})
 	for _, a := range accts {
 		if n := countRows(t, e, a.TenantID, "messages"); n != 30 {
 			t.Fatalf("tenant %s stored %d messages, want 30", a.TenantID, n)

@@ -100,9 +100,14 @@ func StartNode(deps *Deps, opts NodeOptions) (*Node, error) {
 		return nil, errors.New("node: NodeOptions.Tenant is required")
 	}
 	tenantProps := opts.Tenant(n)
-	clusterCfg := cluster.Configure(cfg.ClusterName, provider, disthash.New(), remoteCfg,
-		cluster.WithKinds(cluster.NewKind(TenantKind, tenantProps)),
-		cluster.WithRequestTimeout(cfg.RequestTimeout))
+	clusterOpts := []cluster.ConfigOption{cluster.WithKinds(cluster.NewKind(TenantKind, tenantProps)),
+		cluster.WithRequestTimeout(cfg.RequestTimeout)}
+	if agent != nil {
+		// A lone member (AEZEN_CLUSTER_PROVIDER=none) has no topology to settle with and no grains to hand
+		// over: protoactor's fixed 1 s start and 2 s stop waits would only delay it.
+		clusterOpts = append(clusterOpts, cluster.WithStartupSettle(0), cluster.WithShutdownHandover(0))
+	}
+	clusterCfg := cluster.Configure(cfg.ClusterName, provider, disthash.New(), remoteCfg, clusterOpts...)
 	n.Cluster = cluster.New(system, clusterCfg)
 	system.EventStream.Subscribe(func(evt interface{}) {
 		if topo, ok := evt.(*cluster.ClusterTopology); ok {

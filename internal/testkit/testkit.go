@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"golang.org/x/crypto/bcrypt"
 	"io"
 	"log/slog"
 	"net"
@@ -58,6 +59,8 @@ func Config(t testing.TB) *config.Config {
 	// Tests sign up many tenants from 127.0.0.1; the tests of the sign-up limits set their own.
 	cfg.SignupPerAddress, cfg.SignupGlobal = 1_000_000, 1_000_000
 	cfg.RequestTimeout = 10 * time.Second
+	// bcrypt at its minimum cost: a default-cost hash takes ~0.5 s under -race and tests hash a lot.
+	cfg.PasswordCost = bcrypt.MinCost
 	cfg.WebhookBackoff = 50 * time.Millisecond
 	cfg.WebhookMaxBackoff = 200 * time.Millisecond
 	cfg.WebhookTimeout = 2 * time.Second

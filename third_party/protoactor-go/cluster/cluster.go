@@ -108,7 +108,8 @@ func (c *Cluster) StartMember() {
 		panic(err)
 	}
 
-	time.Sleep(1 * time.Second)
+	// aezen patch: the settle time is configurable (WithStartupSettle); a lone member has nothing to wait for.
+	time.Sleep(cfg.StartupSettle)
 }
 
 func (c *Cluster) GetClusterKinds() []string {
@@ -145,7 +146,8 @@ func (c *Cluster) Shutdown(graceful bool) {
 		_ = c.Config.ClusterProvider.Shutdown(graceful)
 		c.IdentityLookup.Shutdown()
 		// This is to wait ownership transferring complete.
-		time.Sleep(time.Millisecond * 2000)
+		// aezen patch: configurable (WithShutdownHandover); a lone member has no ownership to transfer.
+		time.Sleep(c.Config.ShutdownHandover)
 		c.MemberList.stopMemberList()
 		c.IdentityLookup.Shutdown()
 		c.Gossip.Shutdown()

@@ -29,6 +29,9 @@ type Config struct {
 	GossipMaxSend                                int
 	HeartbeatExpiration                          time.Duration // Gossip heartbeat timeout. If the member does not update its heartbeat within this period, it will be added to the BlockList
 	PubSubConfig                                 *PubSubConfig
+	// aezen patch: the fixed waits of StartMember (1 s) and of a graceful Shutdown (2 s), configurable.
+	StartupSettle    time.Duration
+	ShutdownHandover time.Duration
 }
 
 func Configure(clusterName string, clusterProvider ClusterProvider, identityLookup IdentityLookup, remoteConfig *remote.Config, options ...ConfigOption) *Config {
@@ -50,6 +53,8 @@ func Configure(clusterName string, clusterProvider ClusterProvider, identityLook
 		GossipMaxSend:        50,
 		HeartbeatExpiration:  time.Second * 20,
 		PubSubConfig:         newPubSubConfig(),
+		StartupSettle:        time.Second,     // aezen patch
+		ShutdownHandover:     2 * time.Second, // aezen patch
 	}
 
 	for _, option := range options {

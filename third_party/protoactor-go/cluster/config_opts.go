@@ -60,3 +60,18 @@ func WithRequestLog(enabled bool) ConfigOption {
 		c.RequestLog = enabled
 	}
 }
+
+// aezen patch: WithStartupSettle sets how long StartMember waits for the topology to settle (default 1 s).
+func WithStartupSettle(d time.Duration) ConfigOption {
+	return func(c *Config) {
+		c.StartupSettle = d
+	}
+}
+
+// aezen patch: WithShutdownHandover sets how long a graceful Shutdown waits for ownership to move to the
+// other members (default 2 s).
+func WithShutdownHandover(d time.Duration) ConfigOption {
+	return func(c *Config) {
+		c.ShutdownHandover = d
+	}
+}
