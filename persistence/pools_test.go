@@ -38,8 +38,10 @@ func TestConnectionBudgetHoldsAcrossTenants(t *testing.T) {
 	}
 	defer admin.Close()
 
-	// Samples both counts while the tenants work.
-	var maxOpen, maxServer atomic.Int64
+	// Samples both counts while the tenants work. PostgreSQL lists a backend until its process has exited,
+	// a moment after the manager closed the connection, so its count may pass the budget in a sample while
+	// a reclaimed connection is on its way out; a leak would keep it there.
+	var maxOpen, maxServer, samples, overServer atomic.Int64
 	stop := make(chan struct{})
 	sampled := make(chan struct{})
 	go func() {
@@ -54,8 +56,14 @@ func TestConnectionBudgetHoldsAcrossTenants(t *testing.T) {
 				maxOpen.Store(n)
 			}
 			var n int64
-			if err := admin.pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE datname = ANY($1)`, names).Scan(&n); err == nil && n > maxServer.Load() {
-				maxServer.Store(n)
+			if err := admin.pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE datname = ANY($1)`, names).Scan(&n); err == nil {
+				samples.Add(1)
+				if n > budget {
+					overServer.Add(1)
+				}
+				if n > maxServer.Load() {
+					maxServer.Store(n)
+				}
 			}
 		}
 	}()
@@ -87,8 +95,11 @@ func TestConnectionBudgetHoldsAcrossTenants(t *testing.T) {
 	if n := failures.Load(); n > 0 {
 		t.Fatalf("%d of %d queries failed, first: %v", n, tenants*workers*queries, firstErr.Load())
 	}
-	if maxOpen.Load() > budget || maxServer.Load() > budget {
-		t.Fatalf("over the budget of %d: the manager counted up to %d open, PostgreSQL up to %d", budget, maxOpen.Load(), maxServer.Load())
+	if maxOpen.Load() > budget {
+		t.Fatalf("over the budget of %d: the manager counted up to %d open", budget, maxOpen.Load())
+	}
+	if over, all := overServer.Load(), samples.Load(); over*10 > all || maxServer.Load() > budget+2 {
+		t.Fatalf("PostgreSQL saw more than the budget of %d in %d of %d samples (up to %d)", budget, over, all, maxServer.Load())
 	}
 	c := m.Counters()
 	if c.Waits == 0 || c.Reclaimed == 0 {
