@@ -77,6 +77,10 @@ type Config struct {
 	WebhookMaxAttempts  int           `env:"AEZEN_WEBHOOK_MAX_ATTEMPTS" envDefault:"8"`
 	WebhookBackoff      time.Duration `env:"AEZEN_WEBHOOK_BACKOFF" envDefault:"500ms"`
 	WebhookMaxBackoff   time.Duration `env:"AEZEN_WEBHOOK_MAX_BACKOFF" envDefault:"30s"`
+	// PresenceInterval is how often a tenant with automatic assignment on asks every member which of its
+	// users have a WebSocket open there; a member that stops answering (it died) stops counting its users
+	// online after three intervals.
+	PresenceInterval time.Duration `env:"AEZEN_PRESENCE_INTERVAL" envDefault:"10s"`
 	// EventWebhookDisableAfter turns an event webhook endpoint off after this many failed attempts in a row.
 	EventWebhookDisableAfter int `env:"AEZEN_EVENT_WEBHOOK_DISABLE_AFTER" envDefault:"50"`
 	// OutboundQueuePerChannel and OutboundQueuePerTenant bound the ids of pending webhook deliveries an API
@@ -195,6 +199,9 @@ func (c *Config) Validate() error {
 	}
 	if c.LoginMaxFailures < 1 || c.LoginMaxFailuresPerAddress < c.LoginMaxFailures || c.LoginWindow < time.Second {
 		add("AEZEN_LOGIN_MAX_FAILURES must be at least 1, AEZEN_LOGIN_MAX_FAILURES_PER_ADDRESS at least AEZEN_LOGIN_MAX_FAILURES, AEZEN_LOGIN_WINDOW at least 1s")
+	}
+	if c.PresenceInterval < 100*time.Millisecond || c.PresenceInterval > 5*time.Minute {
+		add("AEZEN_PRESENCE_INTERVAL must be between 100ms and 5m")
 	}
 	if c.EventWebhookDisableAfter < 1 {
 		add("AEZEN_EVENT_WEBHOOK_DISABLE_AFTER must be at least 1")

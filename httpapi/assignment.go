@@ -59,7 +59,14 @@ func (s *Server) getSettings(c *fiber.Ctx) error {
 
 // settingsRequest is the body of PUT /api/settings.
 type settingsRequest struct {
-	AgentVisibility *string `json:"agentVisibility" validate:"omitempty,agentvisibility"`
+	AgentVisibility *string            `json:"agentVisibility" validate:"omitempty,agentvisibility"`
+	AutoAssign      *autoAssignRequest `json:"autoAssign"`
+}
+
+// autoAssignRequest changes the automatic assignment setting (the fields given).
+type autoAssignRequest struct {
+	Enabled         *bool `json:"enabled"`
+	MaxOpenPerAgent *int  `json:"maxOpenPerAgent" validate:"omitempty,min=1,max=1000"`
 }
 
 func (s *Server) updateSettings(c *fiber.Ctx) error {
@@ -67,7 +74,11 @@ func (s *Server) updateSettings(c *fiber.Ctx) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	return call(s, c, fiber.StatusOK, ops.OpSettingsUpdate, ops.SettingsInput{AgentVisibility: req.AgentVisibility})
+	in := ops.SettingsInput{AgentVisibility: req.AgentVisibility}
+	if a := req.AutoAssign; a != nil {
+		in.AutoAssign = &ops.AutoAssignInput{Enabled: a.Enabled, MaxOpenPerAgent: a.MaxOpenPerAgent}
+	}
+	return call(s, c, fiber.StatusOK, ops.OpSettingsUpdate, in)
 }
 
 // statusRequest is the body of POST /api/conversations/:chatId/status.

@@ -109,8 +109,9 @@ var apiOps = []apiOp{
 	{method: "DELETE", path: "/api/canned-replies/{cannedReplyId}", tag: "team", summary: "Delete a canned reply (owners and admins)", status: http.StatusNoContent, errors: []int{http.StatusForbidden}},
 	{method: "GET", path: "/api/settings", tag: "team", summary: "The team's settings", reply: "Settings"},
 	{method: "PUT", path: "/api/settings", tag: "team", summary: "Change the team's settings (owners and admins)",
-		notes: "agentVisibility ASSIGNED_AND_UNASSIGNED shows agents only their own and unassigned conversations in every route and WebSocket event; others answer 404.",
-		body:  "SettingsRequest", reply: "Settings", errors: []int{http.StatusForbidden}},
+		notes: "agentVisibility ASSIGNED_AND_UNASSIGNED shows agents only their own and unassigned conversations in every route and WebSocket event; others answer 404. " +
+			"autoAssign turns automatic assignment on or off and sets its cap (fields left out keep their value).",
+		body: "SettingsRequest", reply: "Settings", errors: []int{http.StatusForbidden}},
 
 	// Media.
 	{method: "POST", path: "/api/media", tag: "media", summary: "Upload a file (multipart field file) into the tenant's media store", notes: "The type is sniffed from the bytes; identical bytes are stored once per tenant (a new mediaId, the same sha256). At most AEZEN_MEDIA_MAX_BYTES (413 above).", body: bodyFile, status: http.StatusCreated, reply: "Media", errors: []int{http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType}},

@@ -12,7 +12,16 @@ func teamworkSchemas() js {
 		"Settings": object(props{
 			"agentVisibility": described(enum(domain.AgentVisibilities.Strings()...),
 				"Which conversations agents see: all of them, or only their own and unassigned ones (owners and admins see all)."),
-			"updatedAt": timestamp()}, "agentVisibility", "updatedAt"),
+			"autoAssign": ref("AutoAssign"),
+			"updatedAt":  timestamp()}, "agentVisibility", "autoAssign", "updatedAt"),
+		"AutoAssign": described(object(props{
+			"enabled":         boolean(),
+			"maxOpenPerAgent": described(integer(1, ops.MaxOpenPerAgentLimit), "An agent holding this many open (OPEN or PENDING) conversations is skipped.")},
+			"enabled", "maxOpenPerAgent"),
+			"Automatic assignment: when enabled, a new conversation, or an unassigned one a customer writes in, goes to the next agent (role AGENT: owners and admins "+
+				"are not picked) who has the inbox open (a WebSocket connected with a login token, on any member), in round robin, skipping agents at the cap. "+
+				"With nobody to pick it stays unassigned. The assignment is like POST /assign's: assignment_changed (assignedBy null) and conversation.updated."),
+		"AutoAssignRequest": input(props{"enabled": boolean(), "maxOpenPerAgent": integer(1, ops.MaxOpenPerAgentLimit)}),
 		"NoteRequest": input(props{"content": textRange(1, 65536),
 			"mentions": described(array(uuidSchema()), "Team members to notify (at most 20).")}, "content"),
 		"NoteResult":       object(props{"message": ref("Message")}, "message"),
@@ -55,7 +64,7 @@ func teamworkSchemas() js {
 				"a customer hit is their name, email, phone (digits only) and platform id joined by \" · \"."),
 			"createdAt": described(timestamp(), "When the message or note was written; for a customer, when they were first seen.")},
 			"kind", "excerpt", "createdAt"),
-		"SettingsRequest":     input(props{"agentVisibility": enum(domain.AgentVisibilities.Strings()...)}),
+		"SettingsRequest":     input(props{"agentVisibility": enum(domain.AgentVisibilities.Strings()...), "autoAssign": ref("AutoAssignRequest")}),
 		"Webhook":             webhookSchema(false),
 		"WebhookCreated":      webhookSchema(true),
 		"WebhookList":         object(props{"data": array(ref("Webhook"))}, "data"),

@@ -56,6 +56,9 @@ func NewServer(svc Services) *Server {
 		logins: newLoginGuard(cfg), signups: newSignupGuard(cfg),
 		mediaSigner: media.NewSigner(cfg.JWTSecret, cfg.MediaURLTTL, cfg.PublicURL)}
 	s.metrics.MustRegister(svc.Metrics...)
+	if svc.Hub != nil && svc.Node != nil {
+		svc.Hub.SetPresenceReporter(svc.Node)
+	}
 	s.App = fiber.New(fiber.Config{
 		AppName:   "aezen",
 		BodyLimit: cfg.MaxBodyBytes,

@@ -122,7 +122,8 @@ type ackFrame struct {
 func (s *Server) wsHandler() fiber.Handler {
 	return websocket.New(func(conn *websocket.Conn) {
 		p, _ := conn.Locals("principal").(principal)
-		client := &wsClient{tenantID: p.TenantID, userID: p.UserID, userIDText: p.UserID.String(), send: make(chan []byte, wsQueueSize), gone: make(chan struct{})}
+		client := &wsClient{tenantID: p.TenantID, userID: p.UserID, userIDText: p.UserID.String(), send: make(chan []byte, wsQueueSize), gone: make(chan struct{}),
+			person: p.APIKey == ""}
 		client.role.Store(p.Role)
 		switch a := s.hub.add(client, s.wsLimits()); a {
 		case admitted:

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/domain"
 	"github.com/aezen/engine/protos"
 )
@@ -22,6 +23,11 @@ type Hub struct {
 	clients map[uuid.UUID]map[*wsClient]struct{}
 	perUser map[uuid.UUID]int
 	closed  bool
+	// subs are the tenant actors that asked for presence reports (ws_presence.go), under pmu; reporter
+	// sends them.
+	pmu      sync.Mutex
+	subs     map[uuid.UUID]presenceSub
+	reporter atomic.Pointer[presenceReporter]
 }
 
 // NewHub creates an empty hub.
@@ -69,7 +75,10 @@ type wsClient struct {
 	// userIDText is userID as events list it; role (a string) is the user's current role.
 	userIDText string
 	role       atomic.Value
-	send       chan []byte
+	// person is false for a connection made with an API key (an integration): it does not make its user
+	// online for automatic assignment.
+	person bool
+	send   chan []byte
 	// gone is closed when the client must be disconnected: it fell behind, or the node is draining.
 	gone     chan struct{}
 	goneOnce sync.Once
@@ -106,6 +115,10 @@ type frame struct {
 
 // Deliver sends an event to every client of the tenant on this node that its audience admits (node.EventSink).
 func (h *Hub) Deliver(tenantID uuid.UUID, event string, data []byte, audience *protos.Audience) {
+	if event == ops.EventPresenceProbe {
+		h.probe(tenantID, data)
+		return
+	}
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	set := h.clients[tenantID]
@@ -162,10 +175,19 @@ func plainEvent(s string) bool {
 }
 
 func (h *Hub) add(c *wsClient, lim wsLimits) admission {
+	a, first := h.addLocked(c, lim)
+	if first && c.person {
+		h.presenceChanged(c.tenantID)
+	}
+	return a
+}
+
+// addLocked adds the client; first reports whether it is its user's first connection on this member.
+func (h *Hub) addLocked(c *wsClient, lim wsLimits) (admission, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if a := h.admitsLocked(c.tenantID, c.userID, lim); a != admitted {
-		return a
+		return a, false
 	}
 	h.perUser[c.userID]++
 	set := h.clients[c.tenantID]
@@ -175,10 +197,17 @@ func (h *Hub) add(c *wsClient, lim wsLimits) admission {
 	}
 	set[c] = struct{}{}
 	metricWSClients.Inc()
-	return admitted
+	return admitted, h.perUser[c.userID] == 1
 }
 
 func (h *Hub) remove(c *wsClient) {
+	if h.removeLocked(c) && c.person {
+		h.presenceChanged(c.tenantID)
+	}
+}
+
+// removeLocked removes the client; it reports whether that was its user's last connection on this member.
+func (h *Hub) removeLocked(c *wsClient) (last bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if set := h.clients[c.tenantID]; set != nil {
@@ -187,12 +216,14 @@ func (h *Hub) remove(c *wsClient) {
 			metricWSClients.Dec()
 			if h.perUser[c.userID]--; h.perUser[c.userID] <= 0 {
 				delete(h.perUser, c.userID)
+				last = true
 			}
 		}
 		if len(set) == 0 {
 			delete(h.clients, c.tenantID)
 		}
 	}
+	return last
 }
 
 // Count is the number of clients connected to this node.

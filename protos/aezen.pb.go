@@ -534,6 +534,115 @@ func (x *Pong) GetStatus() []byte {
 	return nil
 }
 
+// PresenceReport tells a tenant grain which of its users have a WebSocket open on one member (all of them:
+// a report replaces that member's previous one). Members send it when the tenant asks (a presence probe,
+// see actors/tenant/presence.go) and when a user's first connection opens or last one closes there. It is
+// sent to the grain's own PID, never through the cluster's lookup, so that it cannot activate a tenant.
+type PresenceReport struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Member        string                 `protobuf:"bytes,1,opt,name=member,proto3" json:"member,omitempty"`
+	Users         []*PresentUser         `protobuf:"bytes,2,rep,name=users,proto3" json:"users,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PresenceReport) Reset() {
+	*x = PresenceReport{}
+	mi := &file_aezen_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PresenceReport) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PresenceReport) ProtoMessage() {}
+
+func (x *PresenceReport) ProtoReflect() protoreflect.Message {
+	mi := &file_aezen_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PresenceReport.ProtoReflect.Descriptor instead.
+func (*PresenceReport) Descriptor() ([]byte, []int) {
+	return file_aezen_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *PresenceReport) GetMember() string {
+	if x != nil {
+		return x.Member
+	}
+	return ""
+}
+
+func (x *PresenceReport) GetUsers() []*PresentUser {
+	if x != nil {
+		return x.Users
+	}
+	return nil
+}
+
+// PresentUser is one user with a WebSocket open, with their current role.
+type PresentUser struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UserId        string                 `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	Role          string                 `protobuf:"bytes,2,opt,name=role,proto3" json:"role,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PresentUser) Reset() {
+	*x = PresentUser{}
+	mi := &file_aezen_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PresentUser) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PresentUser) ProtoMessage() {}
+
+func (x *PresentUser) ProtoReflect() protoreflect.Message {
+	mi := &file_aezen_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PresentUser.ProtoReflect.Descriptor instead.
+func (*PresentUser) Descriptor() ([]byte, []int) {
+	return file_aezen_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *PresentUser) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *PresentUser) GetRole() string {
+	if x != nil {
+		return x.Role
+	}
+	return ""
+}
+
 var File_aezen_proto protoreflect.FileDescriptor
 
 const file_aezen_proto_rawDesc = "" +
@@ -570,7 +679,13 @@ const file_aezen_proto_rawDesc = "" +
 	"\x04Ping\";\n" +
 	"\x04Pong\x12\x1b\n" +
 	"\tmember_id\x18\x01 \x01(\tR\bmemberId\x12\x16\n" +
-	"\x06status\x18\x02 \x01(\fR\x06statusB Z\x1egithub.com/aezen/engine/protosb\x06proto3"
+	"\x06status\x18\x02 \x01(\fR\x06status\"R\n" +
+	"\x0ePresenceReport\x12\x16\n" +
+	"\x06member\x18\x01 \x01(\tR\x06member\x12(\n" +
+	"\x05users\x18\x02 \x03(\v2\x12.aezen.PresentUserR\x05users\":\n" +
+	"\vPresentUser\x12\x17\n" +
+	"\auser_id\x18\x01 \x01(\tR\x06userId\x12\x12\n" +
+	"\x04role\x18\x02 \x01(\tR\x04roleB Z\x1egithub.com/aezen/engine/protosb\x06proto3"
 
 var (
 	file_aezen_proto_rawDescOnce sync.Once
@@ -584,28 +699,31 @@ func file_aezen_proto_rawDescGZIP() []byte {
 	return file_aezen_proto_rawDescData
 }
 
-var file_aezen_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_aezen_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
 var file_aezen_proto_goTypes = []any{
-	(*TenantCommand)(nil), // 0: aezen.TenantCommand
-	(*Caller)(nil),        // 1: aezen.Caller
-	(*TenantReply)(nil),   // 2: aezen.TenantReply
-	(*Failure)(nil),       // 3: aezen.Failure
-	(*FieldFailure)(nil),  // 4: aezen.FieldFailure
-	(*TenantEvent)(nil),   // 5: aezen.TenantEvent
-	(*Audience)(nil),      // 6: aezen.Audience
-	(*Ping)(nil),          // 7: aezen.Ping
-	(*Pong)(nil),          // 8: aezen.Pong
+	(*TenantCommand)(nil),  // 0: aezen.TenantCommand
+	(*Caller)(nil),         // 1: aezen.Caller
+	(*TenantReply)(nil),    // 2: aezen.TenantReply
+	(*Failure)(nil),        // 3: aezen.Failure
+	(*FieldFailure)(nil),   // 4: aezen.FieldFailure
+	(*TenantEvent)(nil),    // 5: aezen.TenantEvent
+	(*Audience)(nil),       // 6: aezen.Audience
+	(*Ping)(nil),           // 7: aezen.Ping
+	(*Pong)(nil),           // 8: aezen.Pong
+	(*PresenceReport)(nil), // 9: aezen.PresenceReport
+	(*PresentUser)(nil),    // 10: aezen.PresentUser
 }
 var file_aezen_proto_depIdxs = []int32{
-	1, // 0: aezen.TenantCommand.caller:type_name -> aezen.Caller
-	3, // 1: aezen.TenantReply.failure:type_name -> aezen.Failure
-	4, // 2: aezen.Failure.fields:type_name -> aezen.FieldFailure
-	6, // 3: aezen.TenantEvent.audience:type_name -> aezen.Audience
-	4, // [4:4] is the sub-list for method output_type
-	4, // [4:4] is the sub-list for method input_type
-	4, // [4:4] is the sub-list for extension type_name
-	4, // [4:4] is the sub-list for extension extendee
-	0, // [0:4] is the sub-list for field type_name
+	1,  // 0: aezen.TenantCommand.caller:type_name -> aezen.Caller
+	3,  // 1: aezen.TenantReply.failure:type_name -> aezen.Failure
+	4,  // 2: aezen.Failure.fields:type_name -> aezen.FieldFailure
+	6,  // 3: aezen.TenantEvent.audience:type_name -> aezen.Audience
+	10, // 4: aezen.PresenceReport.users:type_name -> aezen.PresentUser
+	5,  // [5:5] is the sub-list for method output_type
+	5,  // [5:5] is the sub-list for method input_type
+	5,  // [5:5] is the sub-list for extension type_name
+	5,  // [5:5] is the sub-list for extension extendee
+	0,  // [0:5] is the sub-list for field type_name
 }
 
 func init() { file_aezen_proto_init() }
@@ -619,7 +737,7 @@ func file_aezen_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_aezen_proto_rawDesc), len(file_aezen_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   9,
+			NumMessages:   11,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

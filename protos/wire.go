@@ -24,3 +24,7 @@ func (r *TenantReply) Serialize() (remote.RootSerialized, error) { return r, nil
 
 // Deserialize is the identity: the requester reads the TenantReply itself.
 func (r *TenantReply) Deserialize() (remote.RootSerializable, error) { return r, nil }
+
+// A PresenceReport does not count as activity: a tenant whose only traffic is its members' presence
+// reports still passivates when idle (actors/tenant/presence.go).
+func (*PresenceReport) NotInfluenceReceiveTimeout() {}

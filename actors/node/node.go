@@ -306,3 +306,19 @@ func (d *Deps) Close() {
 
 // Deps are the node-wide services the node's actors share.
 func (n *Node) Deps() *Deps { return n.deps }
+
+// Members are the addresses of the cluster's members as this member last saw them (this one alone before
+// the first topology, or without a cluster).
+func (n *Node) Members() []string {
+	if m := n.members.Load(); m != nil && len(*m) > 0 {
+		return *m
+	}
+	return []string{n.System.Address()}
+}
+
+// ReportPresence sends a member's presence report to a tenant actor's own PID (not through the cluster's
+// lookup: a report must not activate a tenant that passivated meanwhile; one sent to a stopped actor is
+// dropped).
+func (n *Node) ReportPresence(to *actor.PID, report *protos.PresenceReport) {
+	n.System.Root.Send(to, report)
+}

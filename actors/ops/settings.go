@@ -8,5 +8,15 @@ var (
 
 // SettingsInput is the payload of OpSettingsUpdate: the fields to change.
 type SettingsInput struct {
-	AgentVisibility *string `json:"agentVisibility"`
+	AgentVisibility *string          `json:"agentVisibility"`
+	AutoAssign      *AutoAssignInput `json:"autoAssign"`
 }
+
+// AutoAssignInput changes the automatic assignment setting: the fields given.
+type AutoAssignInput struct {
+	Enabled         *bool `json:"enabled"`
+	MaxOpenPerAgent *int  `json:"maxOpenPerAgent"`
+}
+
+// MaxOpenPerAgentLimit bounds autoAssign.maxOpenPerAgent (the database checks it too).
+const MaxOpenPerAgentLimit = 1000

@@ -22,6 +22,18 @@ type TenantDescription struct {
 	Commands      int64                     `json:"commands"`
 	Conversations []ConversationDescription `json:"conversations"`
 	Sessions      []SessionDescription      `json:"sessions"`
+	// AutoAssign is shown while automatic assignment is on.
+	AutoAssign *AutoAssignDescription `json:"autoAssign,omitempty"`
+}
+
+// AutoAssignDescription is the state of automatic assignment in a tenant actor: the agents it counts online
+// and, this activation, the conversations it assigned and those it left unassigned (nobody online or
+// everyone at the cap).
+type AutoAssignDescription struct {
+	OnlineAgents []uuid.UUID `json:"onlineAgents"`
+	Assigned     int64       `json:"assigned"`
+	Unassigned   int64       `json:"unassigned"`
+	Queued       int         `json:"queued"`
 }
 
 // ConversationDescription is one active conversation actor.

@@ -36,8 +36,17 @@ type CannedReply struct {
 // Settings are a tenant's team settings.
 type Settings struct {
 	// AgentVisibility is domain.VisibilityAll or domain.VisibilityAssigned.
-	AgentVisibility string    `json:"agentVisibility"`
-	UpdatedAt       time.Time `json:"updatedAt"`
+	AgentVisibility string     `json:"agentVisibility"`
+	AutoAssign      AutoAssign `json:"autoAssign"`
+	UpdatedAt       time.Time  `json:"updatedAt"`
+}
+
+// AutoAssign is the automatic assignment setting: when enabled, a new conversation (or an unassigned one a
+// customer writes in) goes to the next online agent, in round robin, with fewer than maxOpenPerAgent open
+// (OPEN or PENDING) conversations.
+type AutoAssign struct {
+	Enabled         bool `json:"enabled"`
+	MaxOpenPerAgent int  `json:"maxOpenPerAgent"`
 }
 
 // Channel is a connected channel (seed connectedChannels) as owners and admins see it. Secrets are shown

@@ -28,6 +28,8 @@ type Scope struct {
 	Log    *slog.Logger
 	// Visibility is the tenant's agent visibility setting, shared with the tenant actor.
 	Visibility *Visibility
+	// AutoAssign is the tenant's automatic assignment setting, shared with the tenant actor.
+	AutoAssign *AutoAssignSetting
 	// Media is the tenant's media store, Uploads its uploads in progress, Signer signs media URLs.
 	Media   media.Store
 	Uploads *media.Uploads

@@ -29,10 +29,26 @@ func UpdateSettings(ctx context.Context, s *Scope, in ops.SettingsInput) (ops.Se
 		}
 		st.AgentVisibility = *in.AgentVisibility
 	}
+	if a := in.AutoAssign; a != nil {
+		if a.Enabled != nil {
+			st.AutoAssign.Enabled = *a.Enabled
+		}
+		if a.MaxOpenPerAgent != nil {
+			if n := *a.MaxOpenPerAgent; n < 1 || n > ops.MaxOpenPerAgentLimit {
+				return ops.Settings{}, domain.InvalidField("autoAssign.maxOpenPerAgent", "must be between 1 and 1000")
+			}
+			st.AutoAssign.MaxOpenPerAgent = *a.MaxOpenPerAgent
+		}
+	}
 	out, err := s.Store.SetSettings(ctx, st)
 	if err != nil {
 		return ops.Settings{}, err
 	}
 	s.Visibility.Set(out.AgentVisibility)
-	return SettingsView(out), nil
+	view := SettingsView(out)
+	if s.AutoAssign != nil && s.AutoAssign.Get() != view.AutoAssign {
+		s.AutoAssign.Set(view.AutoAssign)
+		s.tell(&AutoAssignChanged{})
+	}
+	return view, nil
 }

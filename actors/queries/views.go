@@ -79,7 +79,9 @@ func LabelRefViews(list []persistence.LabelRef) []ops.LabelRef {
 func CannedReplyView(c persistence.CannedReply) ops.CannedReply { return ops.CannedReply(c) }
 
 // SettingsView is the view of the tenant's settings row.
-func SettingsView(s persistence.Settings) ops.Settings { return ops.Settings(s) }
+func SettingsView(s persistence.Settings) ops.Settings {
+	return ops.Settings{AgentVisibility: s.AgentVisibility, AutoAssign: ops.AutoAssign(s.AutoAssign), UpdatedAt: s.UpdatedAt}
+}
 
 // ChannelView is the view of a channel row as stored; secrets must be masked before (see maskChannel). The
 // previous webhook secret is never part of it.

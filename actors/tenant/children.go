@@ -11,6 +11,7 @@ import (
 	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/actors/queries"
 	"github.com/aezen/engine/persistence"
+	"github.com/aezen/engine/protos"
 )
 
 // conversationRef tracks one conversation child. While it is stopping, requests for its chat wait in
@@ -113,6 +114,16 @@ func (t *tenantActor) receiveInternal(ctx actor.Context) {
 		if msg.pending {
 			t.afterWakeup(ctx, "webhook deliveries", func(actor.Context) {})
 		}
+	case *autoAssignWanted:
+		t.autoAssignQueued(ctx, msg.chatID)
+	case *queries.AutoAssignChanged:
+		t.startPresence(ctx)
+	case *protos.PresenceReport:
+		t.presenceReported(ctx, msg)
+	case *presenceTick:
+		t.presenceTicked(ctx)
+	case *presenceReady:
+		t.presenceIsReady(ctx)
 	case *restoreSessionsNow:
 		t.restoreSessions(ctx)
 	case *snoozeDue:

@@ -32,6 +32,8 @@ type conversationActor struct {
 	visibility *queries.Visibility
 	// waNumbers is the tenant's cache of which phone numbers are on WhatsApp (shared with the tenant actor).
 	waNumbers *channels.WANumbers
+	// autoAssign is the tenant's automatic assignment setting (shared with the tenant actor).
+	autoAssign *queries.AutoAssignSetting
 
 	conv    persistence.Conversation
 	loadErr error
@@ -45,7 +47,8 @@ type conversationActor struct {
 func (t *tenantActor) conversationProps(chatID uuid.UUID) *actor.Props {
 	return actor.PropsFromProducer(func() actor.Actor {
 		return &conversationActor{node: t.node, tenantID: t.tenantID, chatID: chatID, store: t.store, writer: t.writer,
-			log: t.log.With("chat_id", chatID.String()), visibility: t.visibility, waNumbers: t.waNumbers}
+			log: t.log.With("chat_id", chatID.String()), visibility: t.visibility, waNumbers: t.waNumbers,
+			autoAssign: t.autoAssign}
 	}, actor.WithDispatcher(node.Dispatcher))
 }
 
@@ -251,6 +254,9 @@ func (c *conversationActor) inbound(ctx actor.Context, msg persistence.NewInboun
 		}
 		c.publish(ops.EventIncomingMessage, ops.IncomingMessageEvent{Message: queries.MessageView(m), Conversation: c.view()})
 		c.publish(ops.EventConversationUpdated, c.view())
+		if c.conv.Assignee == nil && c.autoAssign.Get().Enabled {
+			ctx.Send(ctx.Parent(), &autoAssignWanted{chatID: c.chatID})
+		}
 	})
 }
 

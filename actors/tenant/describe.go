@@ -24,5 +24,9 @@ func (t *tenantActor) describe(ctx actor.Context) ops.TenantDescription {
 	for id, s := range t.sessions {
 		d.Sessions = append(d.Sessions, ops.SessionDescription{ChannelID: id, Platform: s.platform, Live: s.live, Status: s.status})
 	}
+	if t.autoAssign.Get().Enabled {
+		d.AutoAssign = &ops.AutoAssignDescription{OnlineAgents: t.onlineAgents(), Assigned: t.autoAssigned,
+			Unassigned: t.autoUnassigned, Queued: len(t.assignQueue)}
+	}
 	return d
 }

@@ -72,6 +72,17 @@ type tenantActor struct {
 	wakeSet bool
 	// visibility is the agent visibility setting, shared with conversation actors and queries.
 	visibility *queries.Visibility
+	// autoAssign is the automatic assignment setting (shared like visibility); presence who is online,
+	// assignQueue the chats waiting for an automatic assignee (once each: assignQueued), assigning set while
+	// one is being assigned, lastAssigned the agent picked last (autoassign.go, presence.go).
+	autoAssign   *queries.AutoAssignSetting
+	presence     presence
+	assignQueue  []uuid.UUID
+	assignQueued map[uuid.UUID]bool
+	assigning    bool
+	lastAssigned uuid.UUID
+	// autoAssigned and autoUnassigned count the chats automatic assignment assigned and could not (describe).
+	autoAssigned, autoUnassigned int64
 	// life is cancelled when the actor stops: the work it started off the mailbox (queries, lookups) ends
 	// with it instead of running on for a tenant that is gone.
 	life    context.Context
@@ -133,6 +144,7 @@ func (t *tenantActor) Receive(ctx actor.Context) {
 	case *actor.Stopped:
 		t.endLife()
 		t.stopSnoozeTimer()
+		t.stopPresence()
 		t.node.TenantStopped(t.tenantID, ctx.Self())
 		if t.uploads != nil {
 			t.uploads.Close()
@@ -223,6 +235,7 @@ func (t *tenantActor) activate(ctx actor.Context, identity string) error {
 		return fmt.Errorf("reading tenant settings: %w", err)
 	}
 	t.visibility = queries.NewVisibility(settings.AgentVisibility)
+	t.autoAssign = queries.NewAutoAssignSetting(queries.SettingsView(settings).AutoAssign)
 	t.openMedia(pool)
 	t.webhooks = ctx.Spawn(webhookProps(t.store, t.node, t.log))
 	t.writer = ctx.Spawn(actor.PropsFromProducer(func() actor.Actor {
@@ -237,6 +250,7 @@ func (t *tenantActor) activate(ctx actor.Context, identity string) error {
 	metricActivationSeconds.Observe(time.Since(start).Seconds())
 	ctx.SetReceiveTimeout(deps.Config.TenantIdleTimeout)
 	t.afterActivation(ctx)
+	t.startPresence(ctx)
 	t.log.Debug("tenant activated", "took", time.Since(start))
 	return nil
 }
@@ -301,5 +315,5 @@ func (t *tenantActor) dispatch(ctx actor.Context, r *request, payload []byte) {
 
 func (t *tenantActor) scope(ctx actor.Context, caller node.Caller) *queries.Scope {
 	return &queries.Scope{TenantID: t.tenantID, Store: t.store, Node: t.node, Tenant: ctx.Self(), Caller: caller, Log: t.log,
-		Visibility: t.visibility, Media: t.media, Uploads: t.uploads, Signer: t.signer}
+		Visibility: t.visibility, AutoAssign: t.autoAssign, Media: t.media, Uploads: t.uploads, Signer: t.signer}
 }

@@ -114,6 +114,9 @@ func (c *Cluster) UseServers(spec string) {
 	c.cfgEnv = append(c.cfgEnv, "AEZEN_DB_SERVERS="+spec)
 }
 
+// AddEnv adds settings (NAME=value) to the members started after.
+func (c *Cluster) AddEnv(kv ...string) { c.cfgEnv = append(c.cfgEnv, kv...) }
+
 // Env is the members' configuration, for running other commands of the binary against the same cluster.
 func (c *Cluster) Env() []string { return append([]string(nil), c.cfgEnv...) }
 
