@@ -104,6 +104,8 @@ type Config struct {
 	// WhatsApp outbound pacing per number.
 	WhatsAppSendRate  float64 `env:"AEZEN_WHATSAPP_SEND_RATE" envDefault:"1"`
 	WhatsAppSendBurst int     `env:"AEZEN_WHATSAPP_SEND_BURST" envDefault:"5"`
+	// WhatsAppHistoryDays is how many days of history a newly paired number imports (0: none).
+	WhatsAppHistoryDays int `env:"AEZEN_WHATSAPP_HISTORY_DAYS" envDefault:"30"`
 
 	// Media: the size limit of one file, the accepted types ("type/subtype" or "type/*"; empty means the
 	// engine's list, media.DefaultAllowedTypes), the lifetime of signed media URLs and the public origin
@@ -264,6 +266,9 @@ func (c *Config) Validate() error {
 	}
 	if c.WhatsAppSendRate <= 0 || c.WhatsAppSendBurst < 1 {
 		add("AEZEN_WHATSAPP_SEND_RATE must be > 0 and AEZEN_WHATSAPP_SEND_BURST >= 1")
+	}
+	if c.WhatsAppHistoryDays < 0 || c.WhatsAppHistoryDays > 3650 {
+		add("AEZEN_WHATSAPP_HISTORY_DAYS must be between 0 (no history import) and 3650")
 	}
 	if c.MediaMaxBytes < 1 {
 		add("AEZEN_MEDIA_MAX_BYTES must be at least 1")

@@ -142,7 +142,18 @@ func inboundMessage() js {
 func whatsappStatus() js {
 	return object(props{"channelId": null(uuidSchema()), "status": text(0), "lastError": null(text(0)),
 		"reconnects": integer(0, 0), "lastSeenAt": null(timestamp()), "jid": null(text(0)), "nextRetryAt": timestamp(),
-		"qr": object(props{"channelId": uuidSchema(), "code": text(0)})}, "status")
+		"qr": object(props{"channelId": uuidSchema(), "code": text(0)}),
+		"history": described(object(props{
+			"state":      described(enum("OFF", "NONE", "WAITING", "IMPORTING", "DONE"), "OFF: AEZEN_WHATSAPP_HISTORY_DAYS is 0; NONE: nothing to import yet; WAITING: paired, WhatsApp has not sent history yet; IMPORTING; DONE: WhatsApp's last chunk is stored."),
+			"days":       integer(0, 0),
+			"imported":   integer(0, 0),
+			"duplicates": described(integer(0, 0), "Messages already stored (the same WhatsApp id): not stored again."),
+			"failed":     integer(0, 0),
+			"skipped":    described(integer(0, 0), "Left out: older than days, groups, kinds the inbox does not show."),
+			"chunks":     integer(0, 0),
+			"progress":   null(described(integer(0, 100), "WhatsApp's progress of the transfer in percent.")),
+			"startedAt":  null(timestamp()), "updatedAt": null(timestamp()), "finishedAt": null(timestamp()),
+		}, "state"), "The import of the history WhatsApp offers a newly paired number (docs/whatsapp.md).")}, "status")
 }
 
 // props are the properties of an object schema.

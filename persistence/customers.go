@@ -33,6 +33,9 @@ type Contact struct {
 	// AltPlatformCustomerID is another address of the same person (a WhatsApp LID beside the phone-number
 	// JID): a customer filed under it becomes, or merges into, the one of PlatformCustomerID.
 	AltPlatformCustomerID string
+	// History says the contact comes from a history import: a chat it creates starts RESOLVED (the past is
+	// not work to do), and its push name does not replace a name already known.
+	History bool
 }
 
 const customerColumns = `customer_id, channel_id, platform_customer_id, full_name, email, phone, avatar_url,
@@ -48,8 +51,8 @@ const (
 		    phone = coalesce(customers.phone, EXCLUDED.phone), last_seen_at = now()
 		RETURNING customer_id`
 	// sqlUpsertContactChat finds or creates the chat of a customer on a channel, keyed by the platform's chat id.
-	sqlUpsertContactChat = `INSERT INTO chats (chat_id, customer_id, channel_id, platform_chat_id)
-		VALUES ($1, $2, $3, $4)
+	sqlUpsertContactChat = `INSERT INTO chats (chat_id, customer_id, channel_id, platform_chat_id, status)
+		VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (channel_id, platform_chat_id) DO UPDATE SET customer_id = chats.customer_id
 		RETURNING chat_id`
 )
@@ -74,8 +77,12 @@ func (s *TenantStore) ResolveContact(ctx context.Context, c Contact) (chatID uui
 			c.FullName, c.Phone).Scan(&customerID); err != nil {
 			return translate(err, "channel")
 		}
+		status := "OPEN"
+		if c.History {
+			status = "RESOLVED"
+		}
 		return tx.QueryRow(ctx, sqlUpsertContactChat, uuid.Must(uuid.NewV7()), customerID, c.ChannelID,
-			c.PlatformCustomerID).Scan(&chatID)
+			c.PlatformCustomerID, status).Scan(&chatID)
 	})
 	return chatID, err
 }

@@ -3,6 +3,7 @@ package persistence
 import (
 	"context"
 	"encoding/json"
+	"hash/fnv"
 	"strconv"
 	"time"
 
@@ -156,6 +157,8 @@ type NewInbound struct {
 	// ReplyToPlatformID is the platform id of the message this one quotes; a message of another chat, or
 	// one not stored, leaves the reply out.
 	ReplyToPlatformID string
+	// History makes it a message of a history import (QueueHistory): read, reopening nothing.
+	History bool
 }
 
 // InboundResult is what storing an inbound message did. A duplicate stored nothing and carries the first copy.
@@ -224,6 +227,47 @@ func QueuePhoneSent(b *pgx.Batch, in NewInbound, out *InboundResult) {
 	queuePendingMedia(b, in)
 	b.Queue(sqlInsertPhoneSent, in.MessageID, in.ChatID, in.PlatformMessageID, in.ContentType, in.Content,
 		jsonOrNil(in.Metadata), in.Timestamp, Preview(in.ContentType, in.Content), in.MediaID, in.ReplyToPlatformID).QueryRow(func(row pgx.Row) error {
+		var err error
+		out.Message, err = scanMessageAfter(row, &out.Duplicate, &out.UnreadCount, &out.ChatStatus)
+		return err
+	})
+}
+
+// sqlInsertHistory stores a message of a history import, a customer's (RECEIVED) or the business's (AGENT,
+// SENT, origin PHONE), read, unless its platform id is known, and moves the chat's last message when it is
+// newer; it neither counts as unread nor touches the chat's status.
+const sqlInsertHistory = `WITH ins AS (
+		INSERT INTO messages (message_id, chat_id, platform_message_id, sender_type, content_type, content, metadata, timestamp,
+			status, is_read, media_id, origin, seq) OVERRIDING SYSTEM VALUE
+		VALUES ($1, $2, $3, CASE WHEN $10::boolean THEN 'AGENT' ELSE 'CUSTOMER' END::message_sender_type, $4, $5, $6, $7,
+			CASE WHEN $10::boolean THEN 'SENT' ELSE 'RECEIVED' END::message_status, true, $9,
+			CASE WHEN $10::boolean THEN 'PHONE'::message_origin END, $11)
+		ON CONFLICT (platform_message_id) DO NOTHING
+		RETURNING *),
+	bump AS (UPDATE chats SET last_message = CASE WHEN last_message_at IS NULL OR ins.timestamp >= last_message_at THEN $8 ELSE last_message END,
+		last_message_at = greatest(last_message_at, ins.timestamp)
+		FROM ins WHERE chats.chat_id = $2 RETURNING chats.unread_count, chats.status::text)
+	SELECT false, (SELECT unread_count FROM bump), (SELECT status FROM bump), ` + messageColumns + ` FROM ins
+	UNION ALL
+	SELECT true, 0, '', ` + messageColumns + ` FROM messages WHERE platform_message_id = $3 AND NOT EXISTS (SELECT 1 FROM ins)`
+
+// HistorySeq is the place in its chat of a message imported from history. A chat's messages are listed in
+// seq order, and live messages take increasing positive seqs as they are stored; imported messages are
+// older than every live one (WhatsApp sends the history of a newly linked device), so they take negative
+// seqs ordered by their own time: the second, then 20 bits of a hash of the WhatsApp id to tell apart
+// messages of the same second (WhatsApp's history times are whole seconds).
+func HistorySeq(ts time.Time, platformMessageID string) int64 {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(platformMessageID))
+	return ts.Unix()<<20 + int64(h.Sum32()&0xFFFFF) - 1<<62
+}
+
+// QueueHistory adds the statement that stores a message of a history import to b (see sqlInsertHistory).
+func QueueHistory(b *pgx.Batch, in NewInbound, out *InboundResult) {
+	queuePendingMedia(b, in)
+	b.Queue(sqlInsertHistory, in.MessageID, in.ChatID, in.PlatformMessageID, in.ContentType, in.Content,
+		jsonOrNil(in.Metadata), in.Timestamp, Preview(in.ContentType, in.Content), in.MediaID, in.FromPhone,
+		HistorySeq(in.Timestamp, in.PlatformMessageID)).QueryRow(func(row pgx.Row) error {
 		var err error
 		out.Message, err = scanMessageAfter(row, &out.Duplicate, &out.UnreadCount, &out.ChatStatus)
 		return err
@@ -352,7 +396,7 @@ func (s *TenantStore) ListMessages(ctx context.Context, chatID uuid.UUID, before
 	var beforeSeq *int64
 	if before != "" {
 		n, err := strconv.ParseInt(before, 10, 64)
-		if err != nil || n <= 0 {
+		if err != nil || n == 0 { // imported history has negative seqs (HistorySeq)
 			return nil, "", badCursor()
 		}
 		beforeSeq = &n

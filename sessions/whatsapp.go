@@ -35,6 +35,8 @@ type WAOpenRequest struct {
 	// block: hand the event to a mailbox. A WAMessage must be answered with Done once it is committed.
 	OnEvent func(WhatsAppEvent)
 	Log     *slog.Logger
+	// HistoryDays is how many days of history to import at pairing (AEZEN_WHATSAPP_HISTORY_DAYS; 0: none).
+	HistoryDays int
 }
 
 // WhatsAppClient is one channel's WhatsApp connection, in the engine's own terms (no whatsmeow types).
@@ -170,6 +172,9 @@ type WAMessage struct {
 	Media *WAMedia
 	// QuotedID is the WhatsApp id of the message this one replies to (ContextInfo.StanzaID), or "".
 	QuotedID string
+	// History marks a message of WhatsApp's history import (WAHistory): stored read, without reopening its
+	// chat or counting as new.
+	History bool
 	// ack, set by the client, receives the commit result.
 	ack func(committed bool)
 }
@@ -207,8 +212,11 @@ func (m *WAMessage) Done(committed bool) {
 	}
 }
 
-// Metadata is the message's stored metadata: the media description, if any.
+// Metadata is the message's stored metadata: the media description, if any, and the history mark.
 func (m *WAMessage) Metadata() json.RawMessage {
+	if m.History {
+		return historyMeta(m)
+	}
 	if m.Media == nil {
 		return nil
 	}

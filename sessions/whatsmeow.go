@@ -41,6 +41,13 @@ type WhatsmeowFactory struct {
 // setOSInfo names the engine on the phone's list of linked devices; it runs once, before any client exists.
 var setOSInfo sync.Once
 
+// historyProps sets how many days of history the device asks for at pairing (whatsmeow's global device
+// properties), once per process: every client of a node has the same AEZEN_WHATSAPP_HISTORY_DAYS.
+var historyProps sync.Once
+
+// waHistoryTimeout bounds how long the client waits for one history chunk to be stored.
+const waHistoryTimeout = 5 * time.Minute
+
 // WhatsmeowOption adjusts a WhatsmeowFactory.
 type WhatsmeowOption func(*http.Transport)
 
@@ -93,9 +100,18 @@ func (f *WhatsmeowFactory) Open(ctx context.Context, req WAOpenRequest) (WhatsAp
 	cli.SynchronousAck = true
 	// A message left unacknowledged is decrypted again from this buffer when WhatsApp re-delivers it.
 	cli.EnableDecryptedEventBuffer = true
+	// History: WhatsApp offers a new device the recent chats; AEZEN_WHATSAPP_HISTORY_DAYS 0 downloads none.
+	cli.ManualHistorySyncDownload = req.HistoryDays <= 0
+	historyProps.Do(func() {
+		if req.HistoryDays > 0 {
+			days := uint32(req.HistoryDays)
+			store.DeviceProps.HistorySyncConfig.FullSyncDaysLimit = &days
+			store.DeviceProps.HistorySyncConfig.RecentSyncDaysLimit = &days
+		}
+	})
 	cli.SetWebsocketHTTPClient(f.http)
 	cli.SetPreLoginHTTPClient(f.http)
-	c := &waClient{f: f, cli: cli, db: db.Close, onEvent: req.OnEvent, log: log}
+	c := &waClient{f: f, cli: cli, db: db.Close, onEvent: req.OnEvent, log: log, historyDays: req.HistoryDays}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	cli.BackgroundEventCtx = c.ctx
 	cli.AddEventHandlerWithSuccessStatus(c.handle)
@@ -158,15 +174,16 @@ func (f *WhatsmeowFactory) refreshVersion() {
 
 // waClient is one channel's whatsmeow client behind the engine's WhatsAppClient interface.
 type waClient struct {
-	f       *WhatsmeowFactory
-	cli     *whatsmeow.Client
-	db      func() error
-	onEvent func(WhatsAppEvent)
-	log     *slog.Logger
-	ctx     context.Context // lives as long as the client: whatsmeow runs its loops on it
-	cancel  context.CancelFunc
-	closed  atomic.Bool
-	qr      qrRotation
+	f           *WhatsmeowFactory
+	cli         *whatsmeow.Client
+	db          func() error
+	onEvent     func(WhatsAppEvent)
+	log         *slog.Logger
+	ctx         context.Context // lives as long as the client: whatsmeow runs its loops on it
+	cancel      context.CancelFunc
+	closed      atomic.Bool
+	qr          qrRotation
+	historyDays int
 	// retryKeys holds the media key of each attachment a retry was asked for, until the phone answers.
 	retryKeys sync.Map
 }
@@ -342,6 +359,9 @@ func (c *waClient) handle(raw any) bool {
 	if c.closed.Load() {
 		return false
 	}
+	if hist, ok := raw.(*events.HistorySync); ok {
+		return c.history(hist)
+	}
 	if retry, ok := raw.(*events.MediaRetry); ok {
 		if ev := c.mediaRetried(retry); ev != nil {
 			c.emit(ev)
@@ -389,6 +409,37 @@ func (c *waClient) resolveLID(m *WAMessage) {
 		return
 	}
 	m.Chat, m.LID = pn.ToNonAD().String(), lid.String()
+}
+
+// history hands one history chunk to the session and waits until it is stored (whatsmeow's history loop
+// runs on its own goroutine, so the wait paces the download of the next chunk, not live messages).
+func (c *waClient) history(evt *events.HistorySync) bool {
+	if c.historyDays <= 0 || evt.Data == nil {
+		return true
+	}
+	h := translateHistory(evt, c.cli.Store.GetJID(), HistoryCutoff(time.Now(), c.historyDays))
+	for _, m := range h.Messages {
+		c.resolveLID(m)
+	}
+	done := make(chan bool, 1)
+	h.done = func(ok bool) {
+		select {
+		case done <- ok:
+		default:
+		}
+	}
+	c.emit(h)
+	timer := time.NewTimer(waHistoryTimeout)
+	defer timer.Stop()
+	select {
+	case ok := <-done:
+		return ok
+	case <-timer.C:
+		c.log.Warn("a WhatsApp history chunk was not stored in time", "messages", len(h.Messages))
+		return false
+	case <-c.ctx.Done():
+		return false
+	}
 }
 
 // deliver hands a message to the session and waits for its commit (see handle).

@@ -62,6 +62,7 @@ type whatsappSession struct {
 	hasDevice  bool
 	qr         *ops.WhatsAppQR
 	pairs      []*WAPairPhone
+	history    *ops.WhatsAppHistory // the history import (nil: none since the device was paired)
 
 	leaseSeq   uint64
 	leaseHeld  bool
@@ -139,6 +140,8 @@ func (s *whatsappSession) handle(ctx actor.Context, msg any) {
 		s.leaseRenewed(ctx, msg)
 	case *waLogoutDone:
 		s.loggedOut(ctx, msg)
+	case *waHistoryDone:
+		s.historyStored(msg)
 	default:
 		if !s.receiveDownloads(ctx, msg) {
 			s.receiveOutbox(ctx, msg)
@@ -178,7 +181,7 @@ func (s *whatsappSession) loaded(ctx actor.Context, msg *waStarted) {
 		return
 	}
 	meta := ReadChannelMeta(ch.Metadata)
-	s.jid, s.device, s.hasDevice, s.lastSeen = meta.JID, meta.DeviceJID, meta.HasDevice, meta.LastSeenAt
+	s.jid, s.device, s.hasDevice, s.lastSeen, s.history = meta.JID, meta.DeviceJID, meta.HasDevice, meta.LastSeenAt, meta.History
 	switch meta.Status {
 	case ops.WAStatusLoggedOut, ops.WAStatusBanned, ops.WAStatusOutdated:
 		s.status, s.lastError = meta.Status, meta.LastError
@@ -237,7 +240,7 @@ func (s *whatsappSession) connect(ctx actor.Context) {
 			} else {
 				res.clientID = clientID
 				res.client, res.err = factory.Open(c, sessions.WAOpenRequest{ChannelID: channelID, DB: store.Pool, JID: jid, Log: log,
-					OnEvent: func(ev sessions.WhatsAppEvent) { root.Send(self, &waEvent{client: clientID, ev: ev}) }})
+					HistoryDays: s.historyDays(), OnEvent: func(ev sessions.WhatsAppEvent) { root.Send(self, &waEvent{client: clientID, ev: ev}) }})
 			}
 		}
 		root.Send(self, res)
@@ -388,7 +391,8 @@ func (s *whatsappSession) setLive(ctx actor.Context, live bool) {
 // snapshot is the session's status; withQR adds the current pairing code.
 func (s *whatsappSession) snapshot(withQR bool) ops.WhatsAppStatus {
 	id := s.channelID
-	st := ops.WhatsAppStatus{ChannelID: &id, Status: s.status, Reconnects: s.reconnects, LastSeenAt: s.lastSeen, NextRetryAt: s.nextRetry}
+	st := ops.WhatsAppStatus{ChannelID: &id, Status: s.status, Reconnects: s.reconnects, LastSeenAt: s.lastSeen, NextRetryAt: s.nextRetry,
+		History: s.historyView()}
 	if s.lastError != "" {
 		e := s.lastError
 		st.LastError = &e
@@ -421,7 +425,7 @@ type metaState struct {
 
 func (s *whatsappSession) metaSnapshot() metaState {
 	st := metaState{meta: channelMeta{Status: s.status, AutoConnect: s.want, HasDevice: s.hasDevice, JID: s.jid, DeviceJID: s.device,
-		LastError: s.lastError, LastSeenAt: s.lastSeen}}
+		LastError: s.lastError, LastSeenAt: s.lastSeen, History: s.history}}
 	if s.jid != "" {
 		jid := s.jid
 		st.platformID = &jid

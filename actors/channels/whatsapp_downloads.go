@@ -118,7 +118,10 @@ func afterCommit(root *actor.RootContext, self *actor.PID, m *sessions.WAMessage
 		return
 	}
 	root.Send(self, &waDownloadQueued{d: &download{waID: m.ID, chat: m.Chat, sender: m.Sender, chatID: res.ChatID,
-		messageID: res.MessageID, mediaID: WAMediaID(m.ID), file: *m.Media}})
+		messageID: res.MessageID, mediaID: WAMediaID(m.ID), file: *m.Media,
+		// A file of the history that expired is not asked of the customer's phone: old files are not
+		// worth a request to every customer's phone.
+		askedRetry: m.History}})
 }
 
 func (s *whatsappSession) queueDownload(ctx actor.Context, d *download, front bool) {

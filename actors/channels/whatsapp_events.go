@@ -23,6 +23,7 @@ func (s *whatsappSession) event(ctx actor.Context, ev sessions.WhatsAppEvent) {
 		s.halt(ctx, ops.WAStatusDisconnected, "the QR code expired before it was scanned; connect again for a new one")
 	case sessions.WAPaired:
 		s.jid, s.device, s.hasDevice, s.qr = e.JID, e.Device, true, nil
+		s.historyPaired()
 		s.log.Info("WhatsApp device paired", "phone_platform", e.Platform)
 		s.persist()
 	case sessions.WAPairError:
@@ -55,12 +56,10 @@ func (s *whatsappSession) event(ctx actor.Context, ev sessions.WhatsAppEvent) {
 		s.seen()
 		s.receipt(ctx, e)
 	case sessions.WAPushName:
-		store, channelID := s.store, s.channelID
-		go func() {
-			c, cancel := context.WithTimeout(context.Background(), s.dbTimeout())
-			defer cancel()
-			_ = store.SetCustomerName(c, channelID, e.JID, e.Name)
-		}()
+		s.pushNames([]sessions.WAPushName{e})
+	case *sessions.WAHistory:
+		s.seen()
+		s.historyChunk(ctx, e)
 	case *sessions.WAMessage:
 		s.seen()
 		s.inbound(ctx, e)
@@ -114,21 +113,7 @@ func (s *whatsappSession) connected(ctx actor.Context, e sessions.WAConnected) {
 // inbound hands a customer's message to the tenant and acknowledges it to WhatsApp once the conversation
 // actor has committed it: the tenant replies to a future, whose answer settles the message.
 func (s *whatsappSession) inbound(ctx actor.Context, m *sessions.WAMessage) {
-	s.numbers.Put(m.Chat, true) // whoever writes to us (or we wrote to from the phone) is on WhatsApp
-	in := ops.InboundInput{PlatformMessageID: m.ID, From: ops.InboundSender{PlatformCustomerID: m.Chat}, ContentType: m.ContentType,
-		Content: m.Text, Metadata: m.Metadata(), FromPhone: m.FromMe, AltPlatformCustomerID: m.LID,
-		PendingMedia: pendingMedia(m), ReplyToExternalID: m.QuotedID}
-	if m.PushName != "" && !m.FromMe { // on a phone-sent message it is the business's own name
-		name := m.PushName
-		in.From.FullName = &name
-	}
-	if phone := sessions.WhatsAppPhone(m.Chat); phone != "" {
-		in.From.Phone = &phone
-	}
-	if !m.Timestamp.IsZero() {
-		ts := m.Timestamp.UTC()
-		in.Timestamp = &ts
-	}
+	in := s.inboundInput(m)
 	fut := actor.NewFuture(ctx.ActorSystem(), 30*time.Second)
 	ctx.Send(ctx.Parent(), &WAInbound{ChannelID: s.channelID, Input: in, ReplyTo: fut.PID()})
 	log, self, root := s.log, ctx.Self(), ctx.ActorSystem().Root
@@ -149,6 +134,26 @@ func (s *whatsappSession) inbound(ctx actor.Context, m *sessions.WAMessage) {
 			}
 		}
 	}()
+}
+
+// inboundInput is what the tenant stores of a WhatsApp message.
+func (s *whatsappSession) inboundInput(m *sessions.WAMessage) ops.InboundInput {
+	s.numbers.Put(m.Chat, true) // whoever writes to us (or we wrote to from the phone) is on WhatsApp
+	in := ops.InboundInput{History: m.History, PlatformMessageID: m.ID, From: ops.InboundSender{PlatformCustomerID: m.Chat}, ContentType: m.ContentType,
+		Content: m.Text, Metadata: m.Metadata(), FromPhone: m.FromMe, AltPlatformCustomerID: m.LID,
+		PendingMedia: pendingMedia(m), ReplyToExternalID: m.QuotedID}
+	if m.PushName != "" && !m.FromMe { // on a phone-sent message it is the business's own name
+		name := m.PushName
+		in.From.FullName = &name
+	}
+	if phone := sessions.WhatsAppPhone(m.Chat); phone != "" {
+		in.From.Phone = &phone
+	}
+	if !m.Timestamp.IsZero() {
+		ts := m.Timestamp.UTC()
+		in.Timestamp = &ts
+	}
+	return in
 }
 
 // receipt moves our messages to DELIVERED or READ in the chats they belong to.

@@ -22,6 +22,8 @@ type channelMeta struct {
 	DeviceJID  string     `json:"deviceJid,omitempty"`
 	LastError  string     `json:"lastError,omitempty"`
 	LastSeenAt *time.Time `json:"lastSeenAt,omitempty"`
+	// History is the progress of the history import, kept across restarts.
+	History *ops.WhatsAppHistory `json:"history,omitempty"`
 }
 
 // Messages of the WhatsApp session actor (local to one node).

@@ -52,6 +52,9 @@ type InboundInput struct {
 	// PendingMedia is a file a channel session downloads after the commit (WhatsApp): the message is
 	// committed with a PENDING media row of this id (never read from a client).
 	PendingMedia *PendingMedia `json:"-"`
+	// History marks a message of WhatsApp's history import: stored read, never reopening its chat (a chat
+	// it creates starts RESOLVED), announced by no event (set by the WhatsApp session only).
+	History bool `json:"-"`
 }
 
 // PendingMedia is the file of an inbound message that its channel session downloads once the message is

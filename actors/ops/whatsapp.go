@@ -56,6 +56,40 @@ type WhatsAppStatus struct {
 	JID         *string     `json:"jid"`
 	NextRetryAt *time.Time  `json:"nextRetryAt,omitempty"`
 	QR          *WhatsAppQR `json:"qr,omitempty"`
+	// History is the import of the history WhatsApp offers a newly paired number.
+	History *WhatsAppHistory `json:"history"`
+}
+
+// States of a number's history import (WhatsAppHistory.State).
+const (
+	// WAHistoryOff: AEZEN_WHATSAPP_HISTORY_DAYS is 0, nothing is imported.
+	WAHistoryOff = "OFF"
+	// WAHistoryNone: nothing to import yet (the number was not paired since history import exists).
+	WAHistoryNone = "NONE"
+	// WAHistoryWaiting: paired; WhatsApp has not sent history yet (it sends it within minutes, in chunks).
+	WAHistoryWaiting = "WAITING"
+	// WAHistoryImporting: chunks are arriving and being stored.
+	WAHistoryImporting = "IMPORTING"
+	// WAHistoryDone: WhatsApp reported its last chunk (progress 100) and it is stored.
+	WAHistoryDone = "DONE"
+)
+
+// WhatsAppHistory is the progress of a number's history import: what was stored (imported), what was
+// stored before (duplicates: WhatsApp ids already known), what could not be stored (failed), what was left
+// out (skipped: older than days, groups, kinds the inbox does not show), and WhatsApp's own progress in
+// percent (null until a chunk says).
+type WhatsAppHistory struct {
+	State      string     `json:"state"`
+	Days       int        `json:"days"`
+	Imported   int        `json:"imported"`
+	Duplicates int        `json:"duplicates"`
+	Failed     int        `json:"failed"`
+	Skipped    int        `json:"skipped"`
+	Chunks     int        `json:"chunks"`
+	Progress   *int       `json:"progress"`
+	StartedAt  *time.Time `json:"startedAt"`
+	UpdatedAt  *time.Time `json:"updatedAt"`
+	FinishedAt *time.Time `json:"finishedAt"`
 }
 
 // WhatsAppQR is the current pairing code; it is also the data of qr events.

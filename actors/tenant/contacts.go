@@ -32,7 +32,8 @@ func (t *tenantActor) resolveContact(ctx actor.Context, key contactKey, msg ops.
 	t.resolving[key] = &pendingContact{msgs: []ops.InboundInput{msg}, dones: []inboundDone{done}}
 	store := t.store
 	contact := persistence.Contact{ChannelID: key.channelID, PlatformCustomerID: key.platformID,
-		FullName: msg.From.FullName, Phone: msg.From.Phone, AltPlatformCustomerID: msg.AltPlatformCustomerID}
+		FullName: msg.From.FullName, Phone: msg.From.Phone, AltPlatformCustomerID: msg.AltPlatformCustomerID,
+		History: msg.History}
 	async(t, ctx, t.dbTimeout(), func(c context.Context) (uuid.UUID, error) {
 		return store.ResolveContact(c, contact)
 	}, func(ctx actor.Context, chatID uuid.UUID, err error) {

@@ -227,6 +227,10 @@ func (c *conversationActor) outbound(m persistence.Message) sessions.Outbound {
 
 // inbound commits a customer's message (de-duplicated by its platform id) and answers once it is durable.
 func (c *conversationActor) inbound(ctx actor.Context, msg persistence.NewInbound, done func(ops.InboundResult, error)) {
+	if msg.History {
+		c.history(ctx, msg, done)
+		return
+	}
 	if msg.FromPhone {
 		c.phoneSent(ctx, msg, done)
 		return
@@ -327,5 +331,27 @@ func (c *conversationActor) phoneSent(ctx actor.Context, msg persistence.NewInbo
 		c.publish(ops.EventMessageStatus, ops.MessageStatusEvent{MessageID: m.MessageID, ChatID: m.ChatID,
 			PlatformMessageID: m.PlatformMessageID, Status: m.Status, Message: &view})
 		c.publish(ops.EventConversationUpdated, c.view())
+	})
+}
+
+// history commits a message of WhatsApp's history import (see persistence.QueueHistory): read, reopening
+// nothing, and announced by no event (the session publishes the import's progress per chunk instead; a
+// per-message event for thousands of old messages would push clients past their frame budget).
+func (c *conversationActor) history(ctx actor.Context, msg persistence.NewInbound, done func(ops.InboundResult, error)) {
+	out := &persistence.InboundResult{}
+	c.write(ctx, func(b *pgx.Batch) { persistence.QueueHistory(b, msg, out) }, func(ctx actor.Context, err error) {
+		if err != nil {
+			done(ops.InboundResult{}, err)
+			return
+		}
+		done(ops.InboundResult{MessageID: out.Message.MessageID, ChatID: c.chatID, Duplicate: out.Duplicate}, nil)
+		if out.Duplicate {
+			return
+		}
+		m := out.Message
+		if c.conv.LastMessageAt == nil || !m.Timestamp.Before(*c.conv.LastMessageAt) {
+			preview := persistence.Preview(m.ContentType, m.Content)
+			c.conv.LastMessage, c.conv.LastMessageAt = &preview, &m.Timestamp
+		}
 	})
 }

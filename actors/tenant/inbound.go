@@ -217,7 +217,7 @@ func (t *tenantActor) deliverInbound(ctx actor.Context, chatID uuid.UUID, msg op
 	nm := persistence.NewInbound{MessageID: uuid.Must(uuid.NewV7()), ChatID: chatID,
 		PlatformMessageID: msg.PlatformMessageID, ContentType: contentType, Content: msg.Content,
 		Metadata: msg.Metadata, Timestamp: ts, MediaID: msg.StoredMediaID, FromPhone: msg.FromPhone,
-		ReplyToPlatformID: msg.ReplyToExternalID}
+		ReplyToPlatformID: msg.ReplyToExternalID, History: msg.History}
 	if p := msg.PendingMedia; p != nil && msg.StoredMediaID == nil {
 		id := p.MediaID
 		nm.MediaID, nm.PendingMedia = &id, &persistence.PendingMedia{MimeType: p.MimeType, FileName: p.FileName}
