@@ -32,6 +32,8 @@ type Options struct {
 	SendRate float64
 	// Profiles of the bench process (engine and load generators together), for finding what limits a figure.
 	CPUProfile, MutexProfile, BlockProfile, AllocProfile string
+	// HeapProfile: PREFIX-{heap,goroutine}-{before,after}.pprof at the tenants phase's memory measurements.
+	HeapProfile string
 	// NodeBinary is the engine binary the cluster phase runs its members from; empty builds cmd/aezen.
 	NodeBinary string
 }
@@ -88,6 +90,7 @@ func Run(args []string) error {
 	fs.StringVar(&o.MutexProfile, "mutexprofile", "", "write a mutex contention profile of the run")
 	fs.StringVar(&o.BlockProfile, "blockprofile", "", "write a blocking profile of the run")
 	fs.StringVar(&o.AllocProfile, "allocprofile", "", "write an allocation profile of the run")
+	fs.StringVar(&o.HeapProfile, "heapprofile", "", "write the live heap and the goroutines at the tenants phase's memory measurement (PREFIX-heap-before.pprof, PREFIX-heap-after.pprof, and the same for goroutine)")
 	fs.StringVar(&o.NodeBinary, "node", "", "engine binary for the cluster phase's members (default: go build ./cmd/aezen)")
 	holder := fs.Bool("ws-holder", false, "internal: hold the WebSocket clients of the tenants phase (a child process)")
 	if err := fs.Parse(args); err != nil {

@@ -187,6 +187,9 @@ func (e *env) profiled(phase string, run func()) {
 
 // startProfiles starts the profiles asked for and returns the function that writes them.
 func startProfiles(o Options) (func() error, error) {
+	if o.HeapProfile != "" {
+		runtime.MemProfileRate = 4096
+	}
 	if o.MutexProfile != "" {
 		runtime.SetMutexProfileFraction(5)
 	}

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -107,6 +108,7 @@ func (e *env) runTenants(ctx context.Context, withDB []*tenant, fresh, coldSampl
 	res.MaxConns = e.cfg.DBMaxConns
 	res.EngineFixedConns = 16 + 2 // master pool + admin pool of a node (engine.OpenDeps)
 	before := readMem()
+	e.writeHeapProfiles("before")
 	var cold Samples
 	sh := cold.Shard()
 	for _, t := range withDB[:coldSamples] {
@@ -188,6 +190,7 @@ func (e *env) runTenants(ctx context.Context, withDB []*tenant, fresh, coldSampl
 	defer holder.stop()
 	res.Conversations, res.Clients = memConversations, memClients
 	after := readMem()
+	e.writeHeapProfiles("after")
 	n := float64(len(withDB))
 	res.RSSBeforeMB, res.RSSAfterMB = float64(before.rss)/(1<<20), float64(after.rss)/(1<<20)
 	res.RSSPerTenantKB = (float64(after.rss) - float64(before.rss)) / n / 1024
@@ -198,4 +201,25 @@ func (e *env) runTenants(ctx context.Context, withDB []*tenant, fresh, coldSampl
 	err = e.server.QueryRow(ctx, `SELECT count(*) FILTER (WHERE datname LIKE 'aezen\_t\_%'), count(*)
 		FROM pg_stat_activity WHERE backend_type = 'client backend'`).Scan(&res.TenantDBConns, &res.ServerConns)
 	return err
+}
+
+// writeHeapProfiles writes the live heap and the goroutines when -heapprofile is set (issue 17: what an
+// active tenant holds); the heap is sampled every 4 KB from the start of the run then (phases.go).
+func (e *env) writeHeapProfiles(when string) {
+	if e.opts.HeapProfile == "" {
+		return
+	}
+	prefix := strings.TrimSuffix(e.opts.HeapProfile, ".pprof")
+	for _, name := range []string{"heap", "goroutine"} {
+		f, err := os.Create(prefix + "-" + name + "-" + when + ".pprof")
+		if err == nil {
+			err = pprof.Lookup(name).WriteTo(f, 0)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			say("%s profile: %v", name, err)
+		}
+	}
 }

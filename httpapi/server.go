@@ -27,6 +27,7 @@ type Server struct {
 	node            *node.Node
 	accounts        *accounts.Service
 	hub             *Hub
+	access          *wsAccessWatch
 	log             *slog.Logger
 	metrics         *prometheus.Registry
 	auth            *authenticator
@@ -55,6 +56,7 @@ func NewServer(svc Services) *Server {
 		metrics: prometheus.NewRegistry(), auth: newAuthenticator(cfg), tenantOfChannel: newRouteCache(),
 		logins: newLoginGuard(cfg), signups: newSignupGuard(cfg),
 		mediaSigner: media.NewSigner(cfg.JWTSecret, cfg.MediaURLTTL, cfg.PublicURL)}
+	s.access = &wsAccessWatch{s: s}
 	s.metrics.MustRegister(svc.Metrics...)
 	if svc.Hub != nil && svc.Node != nil {
 		svc.Hub.SetPresenceReporter(svc.Node)

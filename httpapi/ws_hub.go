@@ -36,7 +36,7 @@ func NewHub() *Hub {
 }
 
 // wsLimits caps the connections of one user and of one tenant on this node (AEZEN_WS_MAX_PER_USER,
-// AEZEN_WS_MAX_PER_TENANT): each holds a goroutine pair and a 512-frame queue, and one token opened 1,000.
+// AEZEN_WS_MAX_PER_TENANT): each holds a goroutine pair and a queue of up to 512 frames, and one token opened 1,000.
 type wsLimits struct{ perUser, perTenant int }
 
 // admission says whether a client may join.
@@ -78,16 +78,62 @@ type wsClient struct {
 	// person is false for a connection made with an API key (an integration): it does not make its user
 	// online for automatic assignment.
 	person bool
-	send   chan []byte
+	// principal is what the connection authenticated as; the access watch checks it (ws_access.go).
+	principal principal
+	// The frames waiting for the writer: a slice that holds only what is queued (a buffered channel of
+	// wsQueueSize held 12 KB for every idle client: issue 17, memory per active tenant), and ready, which
+	// wakes the writer.
+	mu    sync.Mutex
+	queue [][]byte
+	ready chan struct{}
 	// gone is closed when the client must be disconnected: it fell behind, or the node is draining.
 	gone     chan struct{}
 	goneOnce sync.Once
 	reason   int
 }
 
+func newWSClient(tenantID, userID uuid.UUID) *wsClient {
+	return &wsClient{tenantID: tenantID, userID: userID, userIDText: userID.String(), ready: make(chan struct{}, 1),
+		gone: make(chan struct{})}
+}
+
+// push queues a frame for the writer; false when wsQueueSize frames are already waiting.
+func (c *wsClient) push(msg []byte) bool {
+	c.mu.Lock()
+	if len(c.queue) >= wsQueueSize {
+		c.mu.Unlock()
+		return false
+	}
+	c.queue = append(c.queue, msg)
+	c.mu.Unlock()
+	select {
+	case c.ready <- struct{}{}:
+	default:
+	}
+	return true
+}
+
+// take returns the queued frames in order and leaves spare (emptied) as the queue, so that a writer
+// alternating two slices allocates nothing once they have grown.
+func (c *wsClient) take(spare [][]byte) [][]byte {
+	clear(spare)
+	c.mu.Lock()
+	out := c.queue
+	c.queue = spare[:0]
+	c.mu.Unlock()
+	return out
+}
+
+// pending is the number of frames waiting.
+func (c *wsClient) pending() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.queue)
+}
+
 // admits reports whether an event for audience goes to this client: everyone gets an event without an
 // audience; otherwise the listed users do, and owners and admins too unless the audience is only_listed.
-// The role is the user's current one, refreshed while the connection lives (wsWatchAccess).
+// The role is the user's current one, refreshed while the connection lives (wsAccessWatch).
 func (c *wsClient) admits(a *protos.Audience) bool {
 	if a == nil {
 		return true
@@ -130,9 +176,7 @@ func (h *Hub) Deliver(tenantID uuid.UUID, event string, data []byte, audience *p
 		if !c.admits(audience) {
 			continue
 		}
-		select {
-		case c.send <- msg:
-		default:
+		if !c.push(msg) {
 			metricWSDropped.Inc()
 			c.drop(closeTryAgainLater)
 		}
@@ -224,6 +268,19 @@ func (h *Hub) removeLocked(c *wsClient) (last bool) {
 		}
 	}
 	return last
+}
+
+// snapshot lists the clients connected to this node.
+func (h *Hub) snapshot() []*wsClient {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	var out []*wsClient
+	for _, set := range h.clients {
+		for c := range set {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // Count is the number of clients connected to this node.

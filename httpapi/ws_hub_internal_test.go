@@ -29,12 +29,13 @@ func BenchmarkHubDeliver(b *testing.B) {
 			done := make(chan struct{})
 			defer close(done)
 			for range clients {
-				c := &wsClient{tenantID: tenant, send: make(chan []byte, wsQueueSize), gone: make(chan struct{})}
+				c := newWSClient(tenant, uuid.New())
 				h.add(c, wsLimits{perUser: 1 << 30, perTenant: 1 << 30})
 				go func() {
 					for {
 						select {
-						case <-c.send:
+						case <-c.ready:
+							c.take(nil)
 						case <-done:
 							return
 						}

@@ -21,7 +21,7 @@ func TestHubUnderConcurrency(t *testing.T) {
 	lim := wsLimits{perUser: 1 << 20, perTenant: 1 << 20}
 	tenant, other := uuid.New(), uuid.New()
 	newClient := func(tenantID uuid.UUID) *wsClient {
-		return &wsClient{tenantID: tenantID, userID: uuid.New(), send: make(chan []byte, wsQueueSize), gone: make(chan struct{})}
+		return newWSClient(tenantID, uuid.New())
 	}
 	type got struct {
 		frames []frame
@@ -32,12 +32,14 @@ func TestHubUnderConcurrency(t *testing.T) {
 		defer wg.Done()
 		for {
 			select {
-			case msg := <-c.send:
-				var f frame
-				if err := json.Unmarshal(msg, &f); err != nil {
-					panic(fmt.Sprintf("frame %q: %v", msg, err))
+			case <-c.ready:
+				for _, msg := range c.take(nil) {
+					var f frame
+					if err := json.Unmarshal(msg, &f); err != nil {
+						panic(fmt.Sprintf("frame %q: %v", msg, err))
+					}
+					out.frames = append(out.frames, f)
 				}
-				out.frames = append(out.frames, f)
 			case <-c.gone:
 				out.gone = true
 				return
@@ -72,7 +74,7 @@ func TestHubUnderConcurrency(t *testing.T) {
 	drained := func() {
 		deadline := time.Now().Add(10 * time.Second)
 		for _, c := range append(stay, otherClient) {
-			for len(c.send) > 0 && time.Now().Before(deadline) {
+			for c.pending() > 0 && time.Now().Before(deadline) {
 				time.Sleep(5 * time.Millisecond)
 			}
 		}

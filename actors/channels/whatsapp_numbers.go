@@ -2,6 +2,8 @@ package channels
 
 import (
 	"context"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -23,14 +25,23 @@ const (
 // WANumbers is a tenant's cache of which phone numbers are on WhatsApp, shared by its sessions (any of the
 // tenant's numbers may ask; the answer does not depend on which) and its conversation actors (which
 // refuse a send to a number known not to be on WhatsApp). Safe for concurrent use.
+//
+// The two caches are made at the first answer: each expirable LRU holds a goroutine and about 8 KB from
+// its creation, and every active tenant has a WANumbers whether or not it has a WhatsApp number (issue 17,
+// memory per active tenant).
 type WANumbers struct {
-	on, off *lru.LRU[string, struct{}]
+	once    sync.Once
+	on, off atomic.Pointer[lru.LRU[string, struct{}]]
 }
 
 // NewWANumbers returns an empty cache.
-func NewWANumbers() *WANumbers {
-	return &WANumbers{on: lru.NewLRU[string, struct{}](waNumbersMax, nil, waNumberOnTTL),
-		off: lru.NewLRU[string, struct{}](waNumbersMax, nil, waNumberOffTTL)}
+func NewWANumbers() *WANumbers { return &WANumbers{} }
+
+func (n *WANumbers) init() {
+	n.once.Do(func() {
+		n.on.Store(lru.NewLRU[string, struct{}](waNumbersMax, nil, waNumberOnTTL))
+		n.off.Store(lru.NewLRU[string, struct{}](waNumbersMax, nil, waNumberOffTTL))
+	})
 }
 
 // Known reports what is cached about a JID: known is false when nothing (or only an expired answer) is.
@@ -38,10 +49,14 @@ func (n *WANumbers) Known(jid string) (on, known bool) {
 	if n == nil {
 		return false, false
 	}
-	if _, ok := n.on.Get(jid); ok {
+	onCache, offCache := n.on.Load(), n.off.Load()
+	if onCache == nil || offCache == nil {
+		return false, false
+	}
+	if _, ok := onCache.Get(jid); ok {
 		return true, true
 	}
-	if _, ok := n.off.Get(jid); ok {
+	if _, ok := offCache.Get(jid); ok {
 		return false, true
 	}
 	return false, false
@@ -58,12 +73,13 @@ func (n *WANumbers) Put(jid string, on bool) {
 	if n == nil {
 		return
 	}
+	n.init()
 	if on {
-		n.off.Remove(jid)
-		n.on.Add(jid, struct{}{})
+		n.off.Load().Remove(jid)
+		n.on.Load().Add(jid, struct{}{})
 	} else {
-		n.on.Remove(jid)
-		n.off.Add(jid, struct{}{})
+		n.on.Load().Remove(jid)
+		n.off.Load().Add(jid, struct{}{})
 	}
 }
 
