@@ -256,6 +256,6 @@ var apiTags = []js{
 		"viewing {chatId, userId, name, viewing, typing, at, expiresAt}; a hint holds until expiresAt (at + 8 s) unless refreshed, and viewing false ends it at once. " +
 		"A conversation the sender may not see is a not_found ack. Nothing is stored."},
 	{"name": "integrations", "description": "Event webhooks: message.created, message.updated, conversation.updated, customer.updated, order.created, " +
-		"order.updated and channel.status, signed, at least once, in order per conversation, from a durable outbox. API keys are under auth."},
+		"order.updated and channel.status (isActive, and a WhatsApp number's connection state), signed, at least once, in order per conversation, from a durable outbox. API keys are under auth."},
 	{"name": "operations", "description": "Health, metrics, operator endpoints and this document."},
 }

@@ -40,6 +40,9 @@ type WebhookDelivery struct {
 	Payload       json.RawMessage `json:"payload"`
 	Seq           int64           `json:"-"`
 	OrderKey      uuid.UUID       `json:"-"`
+	// Detail is the state the event reports, kept when it was enqueued (channel.status); nil for events
+	// rendered from their entity as it is at the first attempt.
+	Detail json.RawMessage `json:"-"`
 }
 
 // Delivery states.
@@ -53,7 +56,7 @@ const webhookColumns = `webhook_id, url, events, is_active, disabled_reason, con
 
 const deliveryColumns = `d.delivery_id, d.webhook_id, d.event, d.entity_id, d.state, d.attempts,
 	CASE WHEN d.state = 'PENDING' THEN d.next_attempt_at END, d.last_status, d.last_error, d.created_at, d.delivered_at,
-	d.payload, d.seq, d.order_key`
+	d.payload, d.seq, d.order_key, d.detail`
 
 const (
 	sqlInsertWebhook = `INSERT INTO webhooks (webhook_id, url, events, secret, is_active) VALUES ($1, $2, $3, $4, $5) RETURNING ` + webhookColumns
@@ -112,7 +115,7 @@ func scanWebhook(row pgx.Row) (Webhook, error) {
 
 func deliveryDest(d *WebhookDelivery) []any {
 	return []any{&d.DeliveryID, &d.WebhookID, &d.Event, &d.EntityID, &d.State, &d.Attempts, &d.NextAttemptAt, &d.LastStatus,
-		&d.LastError, &d.CreatedAt, &d.DeliveredAt, &d.Payload, &d.Seq, &d.OrderKey}
+		&d.LastError, &d.CreatedAt, &d.DeliveredAt, &d.Payload, &d.Seq, &d.OrderKey, &d.Detail}
 }
 
 // CreateWebhook stores a new endpoint; secret is the plaintext, sealed here.

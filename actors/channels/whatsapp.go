@@ -217,6 +217,7 @@ func (s *whatsappSession) connect(ctx actor.Context) {
 	s.gen = waSeq.Add(1)
 	s.nextRetry = nil
 	s.setStatus(ops.WAStatusConnecting)
+	s.persist() // every status is stored: the channel.status webhook is enqueued with it
 	gen, needLease, client := s.gen, !s.leaseHeld, s.client
 	self, root := ctx.Self(), ctx.ActorSystem().Root
 	store, channelID, holder, jid := s.store, s.channelID, s.holder, cmp.Or(s.device, s.jid)
@@ -375,7 +376,9 @@ func (s *whatsappSession) releaseLease() {
 	}
 }
 
-// setStatus records a status change and tells the tenant's WebSocket clients.
+// setStatus records a status change and tells the tenant's WebSocket clients (connection_status). Each
+// caller then persists the new status, whose write enqueues the channel.status event webhook in its
+// transaction (tenant migration 020).
 func (s *whatsappSession) setStatus(status string) {
 	s.status = status
 	s.node.Publish(s.tenantID, ops.EventConnectionStatus, s.snapshot(false))
@@ -409,12 +412,13 @@ func (s *whatsappSession) snapshot(withQR bool) ops.WhatsAppStatus {
 }
 
 // persist writes what a restore needs into the channel's metadata (and the device JID as its platform id),
-// off the mailbox. The writes are numbered and metaWriter applies them one at a time, skipping any older
-// than one already written, so the stored state is always the session's latest.
+// off the mailbox. The writes are numbered and metaWriter applies them one at a time, in order, on one
+// goroutine: every status the session went through is stored (each enqueues its channel.status event
+// webhook), and the stored state is always the session's latest.
 func (s *whatsappSession) persist() {
 	s.metaSeq++
 	seq, snap := s.metaSeq, s.metaSnapshot()
-	go s.saveMeta(seq, snap)
+	s.meta.later(seq, s.metaSave(snap), func(err error) { s.log.Warn("saving the WhatsApp session state", "err", err) })
 }
 
 // metaState is what persist saves.
@@ -433,28 +437,41 @@ func (s *whatsappSession) metaSnapshot() metaState {
 	return st
 }
 
-// saveMeta writes state number seq unless a later one is written already (any goroutine).
+// saveMeta writes state number seq now unless a later one is written already.
 func (s *whatsappSession) saveMeta(seq uint64, st metaState) {
-	store, channelID, timeout := s.store, s.channelID, s.dbTimeout()
-	err := s.meta.write(seq, func() error {
-		c, cancel := context.WithTimeout(context.Background(), timeout)
-		defer cancel()
-		return store.MergeChannelMetadata(c, channelID, map[string]any{"whatsapp": st.meta}, st.platformID)
-	})
-	if err != nil {
+	if err := s.meta.write(seq, s.metaSave(st)); err != nil {
 		s.log.Warn("saving the WhatsApp session state", "err", err)
 	}
 }
 
-// metaWriter applies numbered writes one at a time and never a number lower than one already written.
+// metaSave is the write of one state.
+func (s *whatsappSession) metaSave(st metaState) func() error {
+	store, channelID, timeout := s.store, s.channelID, s.dbTimeout()
+	return func() error {
+		c, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		return store.MergeChannelMetadata(c, channelID, map[string]any{"whatsapp": st.meta}, st.platformID)
+	}
+}
+
+// metaWriter applies numbered writes one at a time and never a number lower than one already written:
+// later queues them for one goroutine, in order; write runs one at once (the session's stop).
 type metaWriter struct {
-	mu      sync.Mutex
+	wmu     sync.Mutex // held while a write runs
 	written uint64
+	qmu     sync.Mutex
+	queue   []metaJob
+	running bool
+}
+
+type metaJob struct {
+	seq  uint64
+	save func() error
 }
 
 func (w *metaWriter) write(seq uint64, save func() error) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	w.wmu.Lock()
+	defer w.wmu.Unlock()
 	if seq <= w.written {
 		return nil
 	}
@@ -463,6 +480,34 @@ func (w *metaWriter) write(seq uint64, save func() error) error {
 	}
 	w.written = seq
 	return nil
+}
+
+// later queues a write; failed hears of a write that failed (the next one is still tried).
+func (w *metaWriter) later(seq uint64, save func() error, failed func(error)) {
+	w.qmu.Lock()
+	w.queue = append(w.queue, metaJob{seq: seq, save: save})
+	if w.running {
+		w.qmu.Unlock()
+		return
+	}
+	w.running = true
+	w.qmu.Unlock()
+	go func() {
+		for {
+			w.qmu.Lock()
+			if len(w.queue) == 0 {
+				w.running = false
+				w.qmu.Unlock()
+				return
+			}
+			j := w.queue[0]
+			w.queue = w.queue[1:]
+			w.qmu.Unlock()
+			if err := w.write(j.seq, j.save); err != nil {
+				failed(err)
+			}
+		}
+	}()
 }
 
 func (s *whatsappSession) seen() {

@@ -76,6 +76,7 @@ func (s *whatsappSession) qrCode(ctx actor.Context, e sessions.WAQRCode) {
 	s.node.Publish(s.tenantID, ops.EventQR, s.qr)
 	if s.status != ops.WAStatusWaitingQR {
 		s.setStatus(ops.WAStatusWaitingQR)
+		s.persist()
 	}
 	pairs := s.pairs
 	s.pairs = nil

@@ -315,8 +315,7 @@ func (d *webhookDispatcher) render(c context.Context, del persistence.WebhookDel
 	case del.Event == "channel.status":
 		var ch persistence.Channel
 		if ch, err = d.store.GetChannel(c, id); err == nil {
-			data["channel"] = map[string]any{"channelId": ch.ChannelID, "platformType": ch.PlatformType,
-				"channelName": ch.ChannelName, "isActive": ch.IsActive}
+			data["channel"] = channelStatusData(ch, del.Detail)
 		}
 		data["channelId"] = id
 	}
@@ -327,6 +326,26 @@ func (d *webhookDispatcher) render(c context.Context, del persistence.WebhookDel
 		return nil, err
 	}
 	return json.Marshal(webhookBody{EventID: del.DeliveryID, Event: del.Event, CreatedAt: del.CreatedAt, Data: data})
+}
+
+// channelStatusData is a channel.status event's channel: isActive and, for a WhatsApp number, its
+// connection {status, lastError, jid} as they were when the event was enqueued (the delivery's detail),
+// else as the channel is now.
+func channelStatusData(ch persistence.Channel, detail json.RawMessage) map[string]any {
+	out := map[string]any{"channelId": ch.ChannelID, "platformType": ch.PlatformType, "channelName": ch.ChannelName, "isActive": ch.IsActive}
+	var d struct {
+		IsActive   *bool           `json:"isActive"`
+		Connection json.RawMessage `json:"connection"`
+	}
+	if len(detail) > 0 && json.Unmarshal(detail, &d) == nil {
+		if d.IsActive != nil {
+			out["isActive"] = *d.IsActive
+		}
+		if len(d.Connection) > 0 && string(d.Connection) != "null" {
+			out["connection"] = d.Connection
+		}
+	}
+	return out
 }
 
 // webhookProps are the dispatcher's props.
