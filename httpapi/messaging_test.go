@@ -22,14 +22,15 @@ type message struct {
 }
 
 type conversation struct {
-	ChatID        string  `json:"chatId"`
-	ChannelID     string  `json:"channelId"`
-	ContactName   *string `json:"contactName"`
-	LastMessage   *string `json:"lastMessage"`
-	UnreadCount   int     `json:"unreadCount"`
-	Status        string  `json:"status"`
-	Platform      string  `json:"platform"`
-	ContactNumber *string `json:"contactNumber"`
+	ChatID           string  `json:"chatId"`
+	ChannelID        string  `json:"channelId"`
+	ContactName      *string `json:"contactName"`
+	LastMessage      *string `json:"lastMessage"`
+	UnreadCount      int     `json:"unreadCount"`
+	Status           string  `json:"status"`
+	Platform         string  `json:"platform"`
+	ContactNumber    *string `json:"contactNumber"`
+	ContactAvatarURL *string `json:"contactAvatarUrl"`
 }
 
 type webhookEvent struct {

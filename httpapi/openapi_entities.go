@@ -30,8 +30,10 @@ func entitySchemas() js {
 		"ProductPage":   offsetPage("Product"),
 
 		"Customer": answer(props{"customerId": uuidSchema(), "channelId": uuidSchema(), "platformCustomerId": text(0),
-			"fullName": null(text(0)), "email": null(text(0)), "phone": null(text(0)), "avatarUrl": null(text(0)),
-			"firstSeenAt": timestamp(), "lastSeenAt": timestamp(), "metadata": null(jsonObject())}),
+			"fullName": null(text(0)), "email": null(text(0)), "phone": null(text(0)),
+			"avatarUrl":   described(null(text(0)), "The team's URL, or the WhatsApp profile picture fetched into the media store (a signed media url)."),
+			"firstSeenAt": timestamp(), "lastSeenAt": timestamp(), "metadata": null(jsonObject()),
+			"nameEditedAt": described(null(timestamp()), "When the team last set fullName; a WhatsApp push name never replaces it. Null: the name follows the push name (clearing fullName hands it back).")}),
 		"CustomerView": extended("Customer", props{
 			"labels": described(array(ref("LabelRef")), "The customer's labels, by name."),
 			"orders": described(array(ref("Order")), "With include=orders: the newest 50 orders, oldest first."),

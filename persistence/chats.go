@@ -12,15 +12,19 @@ import (
 
 // Conversation is a chat as the inbox shows it: the chat, its customer and its channel's platform.
 type Conversation struct {
-	ChatID             uuid.UUID  `json:"chatId"`
-	ChannelID          uuid.UUID  `json:"channelId"`
-	CustomerID         uuid.UUID  `json:"customerId"`
-	Platform           string     `json:"platform"`
-	ContactName        *string    `json:"contactName"`
-	ContactNumber      *string    `json:"contactNumber"`
-	PlatformCustomerID string     `json:"platformCustomerId"`
-	PlatformChatID     *string    `json:"platformChatId"`
-	UserID             *uuid.UUID `json:"userId"`
+	ChatID        uuid.UUID `json:"chatId"`
+	ChannelID     uuid.UUID `json:"channelId"`
+	CustomerID    uuid.UUID `json:"customerId"`
+	Platform      string    `json:"platform"`
+	ContactName   *string   `json:"contactName"`
+	ContactNumber *string   `json:"contactNumber"`
+	// ContactAvatarURL is the customer's avatarUrl (the fetched profile picture's signed link when there is one).
+	ContactAvatarURL *string `json:"contactAvatarUrl"`
+	// ContactAvatarMediaID is internal: ContactAvatarURL shows its signed link.
+	ContactAvatarMediaID *uuid.UUID `json:"-"`
+	PlatformCustomerID   string     `json:"platformCustomerId"`
+	PlatformChatID       *string    `json:"platformChatId"`
+	UserID               *uuid.UUID `json:"userId"`
 	// Assignee is the team member the conversation is assigned to (the seed's chats.userId), or null.
 	Assignee      *uuid.UUID `json:"assignee"`
 	LastMessage   *string    `json:"lastMessage"`
@@ -60,7 +64,7 @@ var conversationSelect = `SELECT c.chat_id, c.channel_id, c.customer_id, ch.plat
 	coalesce(cu.phone, cu.platform_customer_id), cu.platform_customer_id, c.platform_chat_id, c.user_id,
 	c.last_message, c.last_message_at, c.unread_count, ` + effectiveStatus + `::text,
 	CASE WHEN c.snoozed_until > now() THEN c.snoozed_until END, c.started_at,
-	` + chatLabelRefs + `
+	` + chatLabelRefs + `, cu.avatar_url, cu.avatar_media_id
 	FROM chats c JOIN customers cu ON cu.customer_id = c.customer_id JOIN channels ch ON ch.channel_id = c.channel_id`
 
 var (
@@ -81,14 +85,24 @@ func scanConversation(row pgx.Row) (Conversation, error) {
 	var c Conversation
 	err := row.Scan(&c.ChatID, &c.ChannelID, &c.CustomerID, &c.Platform, &c.ContactName, &c.ContactNumber,
 		&c.PlatformCustomerID, &c.PlatformChatID, &c.UserID, &c.LastMessage, &c.LastMessageAt, &c.UnreadCount,
-		&c.Status, &c.SnoozedUntil, &c.StartedAt, &c.Labels)
+		&c.Status, &c.SnoozedUntil, &c.StartedAt, &c.Labels, &c.ContactAvatarURL, &c.ContactAvatarMediaID)
 	c.Assignee = c.UserID
 	return c, translate(err, "conversation")
 }
 
 // GetConversation loads one chat as the inbox shows it.
 func (s *TenantStore) GetConversation(ctx context.Context, chatID uuid.UUID) (Conversation, error) {
-	return scanConversation(s.Pool.QueryRow(ctx, sqlGetConversation, chatID))
+	c, err := scanConversation(s.Pool.QueryRow(ctx, sqlGetConversation, chatID))
+	s.signConversation(&c)
+	return c, err
+}
+
+// signConversation shows the customer's fetched profile picture as a signed link.
+func (s *TenantStore) signConversation(c *Conversation) {
+	if s != nil && s.MediaURL != nil && c.ContactAvatarMediaID != nil {
+		u := s.MediaURL(*c.ContactAvatarMediaID)
+		c.ContactAvatarURL = &u
+	}
 }
 
 // ListConversations pages the inbox, newest activity first. It returns the cursor of the next page, or "".
@@ -115,6 +129,9 @@ func (s *TenantStore) ListConversations(ctx context.Context, f ConversationFilte
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Conversation, error) { return scanConversation(r) })
 	if err != nil {
 		return nil, "", err
+	}
+	for i := range list {
+		s.signConversation(&list[i])
 	}
 	next := ""
 	if len(list) > f.Limit {

@@ -2,6 +2,8 @@ package persistence
 
 import (
 	"context"
+	"errors"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -13,7 +15,16 @@ const (
 		JOIN chats c ON c.chat_id = m.chat_id
 		WHERE c.channel_id = $1 AND m.platform_message_id = ANY($2) AND m.sender_type <> 'CUSTOMER'
 		GROUP BY m.chat_id`
-	sqlSetCustomerName = `UPDATE customers SET full_name = $3 WHERE channel_id = $1 AND platform_customer_id = $2`
+	sqlSetCustomerName = `UPDATE customers SET full_name = $3 WHERE channel_id = $1 AND platform_customer_id = $2
+		AND name_edited_at IS NULL AND full_name IS DISTINCT FROM $3`
+	// sqlClaimAvatarCheck takes a customer's turn to have their profile picture looked at (at most once per
+	// interval $3, whatever the number of messages or nodes) and answers the picture's id known so far.
+	sqlClaimAvatarCheck = `UPDATE customers SET avatar_checked_at = now()
+		WHERE channel_id = $1 AND platform_customer_id = $2
+		  AND (avatar_checked_at IS NULL OR avatar_checked_at < now() - make_interval(secs => $3::float8))
+		RETURNING coalesce(avatar_picture_id, '')`
+	sqlSetAvatar = `UPDATE customers SET avatar_picture_id = nullif($3, ''), avatar_media_id = $4
+		WHERE channel_id = $1 AND platform_customer_id = $2`
 )
 
 // ChatsOfOutbound groups the platform ids of a channel's outbound messages by chat; unknown ids are left out.
@@ -32,7 +43,25 @@ func (s *TenantStore) ChatsOfOutbound(ctx context.Context, channelID uuid.UUID, 
 	return out, err
 }
 
-// SetCustomerName records the name a platform reports for a customer (a WhatsApp push name).
+// ClaimAvatarCheck reports whether the customer's profile picture is due for a look (not looked at within
+// every; the claim itself is the look's timestamp) and WhatsApp's id of the picture stored so far.
+func (s *TenantStore) ClaimAvatarCheck(ctx context.Context, channelID uuid.UUID, platformCustomerID string, every time.Duration) (knownID string, due bool, err error) {
+	err = s.Pool.QueryRow(ctx, sqlClaimAvatarCheck, channelID, platformCustomerID, every.Seconds()).Scan(&knownID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", false, nil
+	}
+	return knownID, err == nil, err
+}
+
+// SetAvatar records the customer's profile picture: WhatsApp's id of it and the media object holding it
+// (both empty when the person has none).
+func (s *TenantStore) SetAvatar(ctx context.Context, channelID uuid.UUID, platformCustomerID, pictureID string, mediaID *uuid.UUID) error {
+	_, err := s.Pool.Exec(ctx, sqlSetAvatar, channelID, platformCustomerID, pictureID, mediaID)
+	return err
+}
+
+// SetCustomerName records the name a platform reports for a customer (a WhatsApp push name), unless the
+// team set the name.
 func (s *TenantStore) SetCustomerName(ctx context.Context, channelID uuid.UUID, platformCustomerID, name string) error {
 	_, err := s.Pool.Exec(ctx, sqlSetCustomerName, channelID, platformCustomerID, name)
 	return err

@@ -73,6 +73,9 @@ type WhatsAppClient interface {
 	// IsOnWhatsApp reports whether a phone-number JID has a WhatsApp account; the connection must be up
 	// (ErrWANotConnected otherwise). WhatsApp watches these lookups: callers cache the answers.
 	IsOnWhatsApp(ctx context.Context, jid string) (bool, error)
+	// ProfilePicture fetches a person's profile picture unless WhatsApp's id of it is still knownID (then
+	// nil); a person without a visible picture is a WAPicture with ID "". The connection must be up.
+	ProfilePicture(ctx context.Context, jid, knownID string) (*WAPicture, error)
 	// HasDevice reports whether a paired device is stored, so that Connect logs in without a QR code.
 	HasDevice() bool
 	// JID is the paired device's own JID, or "".

@@ -142,6 +142,8 @@ func (s *whatsappSession) handle(ctx actor.Context, msg any) {
 		s.loggedOut(ctx, msg)
 	case *waHistoryDone:
 		s.historyStored(msg)
+	case *waAvatarDue:
+		s.avatarDue(msg)
 	default:
 		if !s.receiveDownloads(ctx, msg) {
 			s.receiveOutbox(ctx, msg)

@@ -128,6 +128,9 @@ func (s *whatsappSession) inbound(ctx actor.Context, m *sessions.WAMessage) {
 			log.Warn("inbound WhatsApp message not stored; WhatsApp will deliver it again", "whatsapp_id", m.ID, "err", err)
 		}
 		m.Done(ok)
+		if ok {
+			root.Send(self, &waAvatarDue{jid: m.Chat})
+		}
 		// The file is downloaded after the commit and the acknowledgement, never before them.
 		if a, isAnswer := res.(*node.Answer); ok && isAnswer {
 			if stored, isResult := a.Out.(ops.InboundResult); isResult {

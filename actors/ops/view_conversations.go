@@ -8,12 +8,14 @@ import (
 
 // Conversation is a chat as the inbox shows it: the chat, its customer and its channel's platform.
 type Conversation struct {
-	ChatID             uuid.UUID  `json:"chatId"`
-	ChannelID          uuid.UUID  `json:"channelId"`
-	CustomerID         uuid.UUID  `json:"customerId"`
-	Platform           string     `json:"platform"`
-	ContactName        *string    `json:"contactName"`
-	ContactNumber      *string    `json:"contactNumber"`
+	ChatID        uuid.UUID `json:"chatId"`
+	ChannelID     uuid.UUID `json:"channelId"`
+	CustomerID    uuid.UUID `json:"customerId"`
+	Platform      string    `json:"platform"`
+	ContactName   *string   `json:"contactName"`
+	ContactNumber *string   `json:"contactNumber"`
+	// ContactAvatarURL is the customer's avatarUrl (the fetched profile picture's signed link when there is one).
+	ContactAvatarURL   *string    `json:"contactAvatarUrl"`
 	PlatformCustomerID string     `json:"platformCustomerId"`
 	PlatformChatID     *string    `json:"platformChatId"`
 	UserID             *uuid.UUID `json:"userId"`

@@ -21,6 +21,11 @@ type Customer struct {
 	FirstSeenAt        time.Time       `json:"firstSeenAt"`
 	LastSeenAt         time.Time       `json:"lastSeenAt"`
 	Metadata           json.RawMessage `json:"metadata"`
+	// NameEditedAt is when the team last set the name (null: it follows the platform, such as a WhatsApp
+	// push name; a name the team set is never replaced by one).
+	NameEditedAt *time.Time `json:"nameEditedAt"`
+	// AvatarMediaID is internal: avatarUrl already shows the fetched picture's signed link.
+	AvatarMediaID *uuid.UUID `json:"-"`
 }
 
 // Order is a customer's order (seed orders). Its total is the sum of its items, computed by the engine.

@@ -41,7 +41,7 @@ func MessageViews(list []persistence.Message) []ops.Message { return viewsOf(lis
 // ConversationView is the inbox's view of a chat.
 func ConversationView(c persistence.Conversation) ops.Conversation {
 	return ops.Conversation{ChatID: c.ChatID, ChannelID: c.ChannelID, CustomerID: c.CustomerID, Platform: c.Platform,
-		ContactName: c.ContactName, ContactNumber: c.ContactNumber, PlatformCustomerID: c.PlatformCustomerID,
+		ContactName: c.ContactName, ContactNumber: c.ContactNumber, ContactAvatarURL: c.ContactAvatarURL, PlatformCustomerID: c.PlatformCustomerID,
 		PlatformChatID: c.PlatformChatID, UserID: c.UserID, Assignee: c.Assignee, LastMessage: c.LastMessage,
 		LastMessageAt: c.LastMessageAt, UnreadCount: c.UnreadCount, Status: c.Status, SnoozedUntil: c.SnoozedUntil,
 		StartedAt: c.StartedAt, Labels: LabelRefViews(c.Labels)}

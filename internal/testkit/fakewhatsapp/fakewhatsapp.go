@@ -17,30 +17,32 @@ import (
 // It remembers the paired device of each channel for as long as the test keeps it, across engines, the way
 // the tenant database keeps whatsmeow's device store; a node restart therefore restores without a QR code.
 type WhatsApp struct {
-	mu         sync.Mutex
-	devices    map[uuid.UUID]string
-	clients    map[uuid.UUID]*Client
-	opens      map[uuid.UUID]int
-	connects   map[uuid.UUID]int
-	qrs        map[uuid.UUID]int
-	connectErr error
-	sendErrs   []error
-	numbers    numbers
-	crashes    int
-	sent       []Sent
-	uploads    []Upload
-	uploadErrs []error
-	files      map[string][]byte
-	expired    map[string]bool
-	dlErrs     []error
-	downloads  []string
-	retryAsks  []string
-	retryPaths map[string]string
-	reads      []Read
-	typing     []Typing
-	pairPhones []string
-	ackTimeout time.Duration
-	qrSequence int
+	mu             sync.Mutex
+	devices        map[uuid.UUID]string
+	clients        map[uuid.UUID]*Client
+	opens          map[uuid.UUID]int
+	connects       map[uuid.UUID]int
+	qrs            map[uuid.UUID]int
+	connectErr     error
+	sendErrs       []error
+	numbers        numbers
+	crashes        int
+	sent           []Sent
+	uploads        []Upload
+	uploadErrs     []error
+	files          map[string][]byte
+	expired        map[string]bool
+	dlErrs         []error
+	downloads      []string
+	retryAsks      []string
+	retryPaths     map[string]string
+	reads          []Read
+	typing         []Typing
+	pairPhones     []string
+	ackTimeout     time.Duration
+	qrSequence     int
+	pictures       map[string]sessions.WAPicture
+	pictureFetches map[string]int
 }
 
 // Sent is a message a fake client sent (or tried to send, when Err is set).

@@ -1,0 +1,62 @@
+package channels
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/aezen/engine/actors/ops"
+	"github.com/aezen/engine/media"
+)
+
+// waAvatarRefresh is how often a customer's profile picture is looked at again: on their first message,
+// then on a message at least this long after the last look (never on every message: WhatsApp watches
+// lookups, and pictures change rarely).
+const waAvatarRefresh = 24 * time.Hour
+
+// waAvatarDue asks the session to look at a customer's profile picture (after one of their messages).
+type waAvatarDue struct{ jid string }
+
+// avatarDue fetches a customer's profile picture off the mailbox when their turn has come. The turn is
+// claimed in the database (one look per customer per waAvatarRefresh, whatever the messages or nodes), so
+// nothing is kept here. An unchanged picture downloads nothing; a new one goes into the media store and
+// becomes the customer's avatarUrl; a removed or hidden one clears it.
+func (s *whatsappSession) avatarDue(msg *waAvatarDue) {
+	if s.client == nil || s.status != ops.WAStatusConnected {
+		return
+	}
+	client, store, channelID, log, jid := s.client, s.store, s.channelID, s.log, msg.jid
+	timeout, maxBytes := s.waTimeout(), s.node.Deps().Config.MediaMaxBytes
+	go func() {
+		c, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		known, due, err := store.ClaimAvatarCheck(c, channelID, jid, waAvatarRefresh)
+		if err != nil || !due {
+			return
+		}
+		pic, err := client.ProfilePicture(c, jid, known)
+		if err != nil {
+			log.Info("could not look at a customer's profile picture", "err", err)
+			return
+		}
+		switch {
+		case pic == nil: // unchanged
+			return
+		case pic.ID == "" || len(pic.Data) == 0:
+			err = store.SetAvatar(c, channelID, jid, "", nil)
+		case store.Media == nil:
+			return
+		default:
+			var obj media.Object
+			obj, err = store.Media.Put(c, bytes.NewReader(pic.Data), media.PutInput{MimeType: http.DetectContentType(pic.Data),
+				FileName: "avatar.jpg", MaxBytes: maxBytes})
+			if err == nil {
+				err = store.SetAvatar(c, channelID, jid, pic.ID, &obj.MediaID)
+			}
+		}
+		if err != nil {
+			log.Warn("storing a customer's profile picture", "err", err)
+		}
+	}()
+}
