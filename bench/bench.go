@@ -59,6 +59,8 @@ type sizes struct {
 	// The cluster phase: its own tenants, signed up through the members.
 	clusterTenants, clusterChats int
 	clusterWarm, clusterWindow   time.Duration
+	// The media phase: files of 16 MiB up, then down.
+	mediaFiles int
 }
 
 var full = sizes{tenants: 100, chats: 50, ceilingWindow: 8 * time.Second, ingestWarm: 3 * time.Second, ingestWindow: 15 * time.Second,
@@ -66,16 +68,16 @@ var full = sizes{tenants: 100, chats: 50, ceilingWindow: 8 * time.Second, ingest
 	provisioned: 10000, withDB: 1000, cold: 200, fanClients: 5000, fanRate: 100, fanWarm: 2 * time.Second, fanWindow: 10 * time.Second,
 	batchRows: 100, webhookDrain: 15 * time.Second, phasePause: 2 * time.Second,
 	sendSteps: []float64{250, 500, 1000, 1500}, stepWarm: time.Second, stepWindow: 6 * time.Second,
-	clusterTenants: 30, clusterChats: 20, clusterWarm: 3 * time.Second, clusterWindow: 15 * time.Second}
+	clusterTenants: 30, clusterChats: 20, clusterWarm: 3 * time.Second, clusterWindow: 15 * time.Second, mediaFiles: 8}
 
 var quick = sizes{tenants: 10, chats: 20, ceilingWindow: 3 * time.Second, ingestWarm: time.Second, ingestWindow: 5 * time.Second,
 	sendRate: 2000, sendWarm: time.Second, sendWindow: 5 * time.Second, satWorkers: 64, satWindow: 4 * time.Second,
 	provisioned: 1000, withDB: 100, cold: 40, fanClients: 1000, fanRate: 100, fanWarm: time.Second, fanWindow: 4 * time.Second,
 	batchRows: 100, webhookDrain: 5 * time.Second, phasePause: time.Second,
 	sendSteps: []float64{500}, stepWarm: time.Second, stepWindow: 3 * time.Second,
-	clusterTenants: 10, clusterChats: 10, clusterWarm: 2 * time.Second, clusterWindow: 6 * time.Second}
+	clusterTenants: 10, clusterChats: 10, clusterWarm: 2 * time.Second, clusterWindow: 6 * time.Second, mediaFiles: 3}
 
-var phases = []string{"ceiling", "ingest", "send", "fanout", "tenants", "servers", "cluster"}
+var phases = []string{"ceiling", "ingest", "send", "fanout", "tenants", "media", "servers", "cluster"}
 
 // Run is `aezen-bench [flags]`.
 func Run(args []string) error {
@@ -173,6 +175,11 @@ func run(ctx context.Context, o Options, url string) (res *Results, err error) {
 	if o.wants("tenants") && ctx.Err() == nil {
 		if err := e.tenantPhases(ctx, sz, res); err != nil {
 			fail("tenants", err)
+		}
+	}
+	if o.wants("media") && ctx.Err() == nil {
+		if err := e.mediaPhase(ctx, sz.mediaFiles, res); err != nil {
+			fail("media", err)
 		}
 	}
 	if o.wants("servers") && ctx.Err() == nil {

@@ -30,6 +30,7 @@ type Results struct {
 	Fanout    *FanoutResult  `json:"fanout,omitempty"`
 	Cluster   *ClusterResult `json:"cluster,omitempty"`
 	Servers   *ServersResult `json:"servers,omitempty"`
+	Media     *MediaResult   `json:"media,omitempty"`
 	Targets   []Target       `json:"targets"`
 	Notes     []string       `json:"notes,omitempty"`
 	Errors    []string       `json:"errors,omitempty"`
@@ -96,6 +97,12 @@ func (r *Results) evaluate() {
 		r.Notes = append(r.Notes, c.note())
 	}
 	r.failErrors(add)
+	if m := r.Media; m != nil && m.Uploads > 0 {
+		// Flat: a file streams through buffers of a chunk (256 KiB) or a few, and is never whole in memory.
+		grew := m.HeapPeakMB - m.HeapBeforeMB
+		add(fmt.Sprintf("media: live heap growth while a %d MiB file streams up and down", m.FileBytes>>20), fmt.Sprintf("+%.1f MiB", grew),
+			fmt.Sprintf("< %d MiB (never the whole file)", m.FileBytes>>20), grew < float64(m.FileBytes)/(1<<20))
+	}
 	if s := r.Servers; s != nil {
 		add(fmt.Sprintf("tenant move pause, %s messages", thousands(float64(s.MovedMessages))), fmt.Sprintf("%.0f ms", s.PausedMs),
 			"< 5 s, nothing lost", s.PausedMs > 0 && s.PausedMs < 5000 && s.Missing == 0 && s.Errors == 0 && s.RowsMatch)
@@ -135,6 +142,9 @@ func (r *Results) failErrors(add func(name, value, goal string, ok bool)) {
 	}
 	if s := r.Servers; s != nil {
 		count("servers", s.Errors+s.Missing)
+	}
+	if m := r.Media; m != nil {
+		count("media", m.Errors)
 	}
 	for _, phase := range order {
 		if counts[phase] > 0 {
@@ -265,6 +275,17 @@ func (r *Results) Print(w io.Writer) {
 	}
 	if c := r.Cluster; c != nil {
 		c.print(row)
+	}
+	if m := r.Media; m != nil {
+		row("media", fmt.Sprintf("POST /api/media, %d files of %d MiB one at a time", m.Uploads, m.FileBytes>>20),
+			fmt.Sprintf("%.0f MiB/s; %s per file", m.UploadMBps, lat(m.UploadMs)))
+		row("media", fmt.Sprintf("GET /api/media/:id, %d files", m.Downloads),
+			fmt.Sprintf("%.0f MiB/s; %s per file", m.DownloadMBps, lat(m.DownloadMs)))
+		row("media", "bench process while one more file goes up and down: live heap / RSS; allocated during the runs above",
+			fmt.Sprintf("live heap %.1f → peak %.1f MiB (+%.1f), RSS %.0f → peak %.0f MiB (+%.1f), %s bytes allocated per MiB moved",
+				m.HeapBeforeMB, m.HeapPeakMB, m.HeapPeakMB-m.HeapBeforeMB, m.RSSBeforeMB, m.RSSPeakMB, m.RSSPeakMB-m.RSSBeforeMB,
+				thousands(m.AllocPerMiB)))
+		row("media", "", m.CPU.String())
 	}
 	if s := r.Servers; s != nil {
 		s.print(row)
