@@ -71,9 +71,13 @@ type whatsappSession struct {
 	// started is set once the channel's stored state is read; what arrives before waits in early, in order.
 	started bool
 	early   []any
-	// metaSeq numbers the states persist was asked to save; meta writes them in order.
+	// metaSeq numbers the states persist was asked to save; meta writes them in order. A write that stored a
+	// new status pokes the tenant (wake), whose event webhook dispatcher then sends its channel.status.
 	metaSeq uint64
 	meta    metaWriter
+	wake    func()
+	// persisted is the status of the last state given to meta.
+	persisted string
 
 	outbox
 	dl downloads
@@ -156,6 +160,8 @@ func (s *whatsappSession) start0(ctx actor.Context) {
 	s.initOutbox(rate.NewLimiter(rate.Limit(s.node.Deps().Config.WhatsAppSendRate), s.node.Deps().Config.WhatsAppSendBurst))
 	s.status = ops.WAStatusDisconnected
 	self, root, store, channelID, timeout := ctx.Self(), ctx.ActorSystem().Root, s.store, s.channelID, s.dbTimeout()
+	tenant := ctx.Parent()
+	s.wake = func() { root.Send(tenant, &ops.WebhookPoke{}) }
 	go func() {
 		c, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
@@ -420,7 +426,21 @@ func (s *whatsappSession) snapshot(withQR bool) ops.WhatsAppStatus {
 func (s *whatsappSession) persist() {
 	s.metaSeq++
 	seq, snap := s.metaSeq, s.metaSnapshot()
-	s.meta.later(seq, s.metaSave(snap), func(err error) { s.log.Warn("saving the WhatsApp session state", "err", err) })
+	save, wake := s.metaSave(snap), s.wake
+	if snap.meta.Status != s.persisted {
+		s.persisted = snap.meta.Status
+		if wake != nil {
+			write := save
+			save = func() error {
+				err := write()
+				if err == nil {
+					wake()
+				}
+				return err
+			}
+		}
+	}
+	s.meta.later(seq, save, func(err error) { s.log.Warn("saving the WhatsApp session state", "err", err) })
 }
 
 // metaState is what persist saves.

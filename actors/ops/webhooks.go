@@ -80,3 +80,8 @@ type DeliveryRef struct {
 // WebhooksChanged tells the tenant's webhook dispatcher to look at its outbox now (an endpoint was created,
 // turned back on, or a delivery retried), instead of at its next poll.
 type WebhooksChanged struct{}
+
+// WebhookPoke tells a tenant actor that a write which may have enqueued event webhook deliveries has
+// committed (a WhatsApp session's new status): its dispatcher reads the outbox at once instead of at its
+// next poll.
+type WebhookPoke struct{}

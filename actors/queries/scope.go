@@ -28,6 +28,9 @@ type Scope struct {
 	Log    *slog.Logger
 	// Visibility is the tenant's agent visibility setting, shared with the tenant actor.
 	Visibility *Visibility
+	// Webhooks is the tenant's event webhook dispatcher (nil before it started): routes whose writes may
+	// enqueue deliveries poke it once they commit (tenant/request.go).
+	Webhooks *actor.PID
 	// AutoAssign is the tenant's automatic assignment setting, shared with the tenant actor.
 	AutoAssign *AutoAssignSetting
 	// Media is the tenant's media store, Uploads its uploads in progress, Signer signs media URLs.

@@ -109,6 +109,10 @@ func (t *tenantActor) receiveInternal(ctx actor.Context) {
 		if t.webhooks != nil {
 			ctx.Send(t.webhooks, msg)
 		}
+	case *ops.WebhookPoke:
+		if t.webhooks != nil {
+			ctx.Send(t.webhooks, &webhookPoke{})
+		}
 	case *webhookBacklog:
 		t.webhookPending = msg.pending
 		if msg.pending {

@@ -76,6 +76,21 @@ func query[In, Out any](op ops.Op[In, Out], h func(context.Context, *queries.Sco
 	}}
 }
 
+// queryWakingWebhooks is query for an op whose transaction may enqueue event webhook deliveries (the
+// triggers of tenant migration 014: labels, customers, orders, channels, the CRUD records): once it has
+// committed, the tenant's webhook dispatcher is poked and delivers at once instead of at its next poll (it
+// drops the poke when the tenant has no active endpoint). Messages and conversation changes go through the db
+// writer, which pokes it after each group commit.
+func queryWakingWebhooks[In, Out any](op ops.Op[In, Out], h func(context.Context, *queries.Scope, In) (Out, error)) route {
+	return query(op, func(c context.Context, s *queries.Scope, in In) (Out, error) {
+		out, err := h(c, s, in)
+		if err == nil && s.Webhooks != nil {
+			s.Node.System.Root.Send(s.Webhooks, &webhookPoke{})
+		}
+		return out, err
+	})
+}
+
 // onTenant routes an op to the tenant actor itself: it uses the actor's caches or children.
 func onTenant[In, Out any](op ops.Op[In, Out], h func(t *tenantActor, ctx actor.Context, caller node.Caller, in In, done func(Out, error))) route {
 	return route{op: op.Name(), decode: decoder[In](op.Name()), run: func(t *tenantActor, ctx actor.Context, r *request) {

@@ -315,5 +315,5 @@ func (t *tenantActor) dispatch(ctx actor.Context, r *request, payload []byte) {
 
 func (t *tenantActor) scope(ctx actor.Context, caller node.Caller) *queries.Scope {
 	return &queries.Scope{TenantID: t.tenantID, Store: t.store, Node: t.node, Tenant: ctx.Self(), Caller: caller, Log: t.log,
-		Visibility: t.visibility, AutoAssign: t.autoAssign, Media: t.media, Uploads: t.uploads, Signer: t.signer}
+		Visibility: t.visibility, AutoAssign: t.autoAssign, Webhooks: t.webhooks, Media: t.media, Uploads: t.uploads, Signer: t.signer}
 }
