@@ -175,6 +175,10 @@ type WAMessage struct {
 	Media *WAMedia
 	// QuotedID is the WhatsApp id of the message this one replies to (ContextInfo.StanzaID), or "".
 	QuotedID string
+	// Location and Contacts are a LOCATION message's coordinates and a contact card's people (Text then
+	// says the same in words).
+	Location *WALocation
+	Contacts []WAContact
 	// History marks a message of WhatsApp's history import (WAHistory): stored read, without reopening its
 	// chat or counting as new.
 	History bool
@@ -217,14 +221,42 @@ func (m *WAMessage) Done(committed bool) {
 
 // Metadata is the message's stored metadata: the media description, if any, and the history mark.
 func (m *WAMessage) Metadata() json.RawMessage {
-	if m.History {
-		return historyMeta(m)
+	meta, wa := map[string]any{}, map[string]any{}
+	if m.Media != nil {
+		wa["media"] = m.Media
 	}
-	if m.Media == nil {
+	if m.History {
+		wa["history"] = true
+	}
+	if len(wa) > 0 {
+		meta["whatsapp"] = wa
+	}
+	// Structured content, platform-neutral keys that the message view shows as location and contacts.
+	if m.Location != nil {
+		meta["location"] = m.Location
+	}
+	if len(m.Contacts) > 0 {
+		meta["contacts"] = m.Contacts
+	}
+	if len(meta) == 0 {
 		return nil
 	}
-	b, _ := json.Marshal(map[string]any{"whatsapp": map[string]any{"media": m.Media}})
+	b, _ := json.Marshal(meta)
 	return b
+}
+
+// WALocation is a shared location: coordinates, and the place's name and address when the sender picked one.
+type WALocation struct {
+	Latitude  float64 `json:"latitude"`
+	Longitude float64 `json:"longitude"`
+	Name      string  `json:"name,omitempty"`
+	Address   string  `json:"address,omitempty"`
+}
+
+// WAContact is a shared contact card: the name shown and its phone numbers (from its vCard).
+type WAContact struct {
+	Name   string   `json:"name"`
+	Phones []string `json:"phones"`
 }
 
 func (WAQRCode) whatsAppEvent()         {}

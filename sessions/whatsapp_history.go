@@ -1,7 +1,6 @@
 package sessions
 
 import (
-	"encoding/json"
 	"time"
 )
 
@@ -37,17 +36,6 @@ func (h *WAHistory) Done(ok bool) {
 }
 
 func (*WAHistory) whatsAppEvent() {}
-
-// historyMeta marks a message's metadata as imported from WhatsApp's history: {"whatsapp": {"history":
-// true}}, beside the media description when there is one. The event webhooks' trigger reads the mark.
-func historyMeta(m *WAMessage) json.RawMessage {
-	wa := map[string]any{"history": true}
-	if m.Media != nil {
-		wa["media"] = m.Media
-	}
-	b, _ := json.Marshal(map[string]any{"whatsapp": wa})
-	return b
-}
 
 // HistoryCutoff is the oldest time a history import of days days keeps, from now.
 func HistoryCutoff(now time.Time, days int) time.Time { return now.AddDate(0, 0, -days) }

@@ -60,9 +60,25 @@ func translateMessage(evt *events.Message, own types.JID) WhatsAppEvent {
 	case msg.GetLocationMessage() != nil:
 		l := msg.GetLocationMessage()
 		m.ContentType = "LOCATION"
+		m.Location = &WALocation{Latitude: l.GetDegreesLatitude(), Longitude: l.GetDegreesLongitude(), Name: l.GetName(), Address: l.GetAddress()}
 		m.Text = strings.TrimSpace(fmt.Sprintf("%.6f,%.6f %s %s", l.GetDegreesLatitude(), l.GetDegreesLongitude(), l.GetName(), l.GetAddress()))
+	case msg.GetLiveLocationMessage() != nil:
+		l := msg.GetLiveLocationMessage()
+		m.ContentType = "LOCATION"
+		m.Location = &WALocation{Latitude: l.GetDegreesLatitude(), Longitude: l.GetDegreesLongitude()}
+		m.Text = strings.TrimSpace(fmt.Sprintf("%.6f,%.6f %s", l.GetDegreesLatitude(), l.GetDegreesLongitude(), l.GetCaption()))
 	case msg.GetContactMessage() != nil:
-		m.ContentType, m.Text = "TEXT", "Contact: "+msg.GetContactMessage().GetDisplayName()
+		c := msg.GetContactMessage()
+		m.ContentType, m.Contacts = "TEXT", []WAContact{contactCard(c.GetDisplayName(), c.GetVcard())}
+		m.Text = contactsText(m.Contacts)
+	case msg.GetContactsArrayMessage() != nil:
+		for _, c := range msg.GetContactsArrayMessage().GetContacts() {
+			m.Contacts = append(m.Contacts, contactCard(c.GetDisplayName(), c.GetVcard()))
+		}
+		if len(m.Contacts) == 0 {
+			return nil
+		}
+		m.ContentType, m.Text = "TEXT", contactsText(m.Contacts)
 	default:
 		return nil
 	}
@@ -144,4 +160,39 @@ func lidOfCustomer(src types.MessageSource) types.JID {
 
 func textMessage(text string) *waE2E.Message {
 	return &waE2E.Message{Conversation: proto.String(text)}
+}
+
+// contactCard reads a shared contact: its display name (or the vCard's FN) and the numbers of its TEL lines.
+func contactCard(name, vcard string) WAContact {
+	c := WAContact{Name: name, Phones: []string{}}
+	for _, line := range strings.Split(strings.ReplaceAll(vcard, "\r\n", "\n"), "\n") {
+		key, value, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		key = strings.ToUpper(key)
+		switch {
+		case strings.HasPrefix(key, "TEL"):
+			// Either "TEL;type=CELL;waid=15551234567:+1 555-123-4567" or "item1.TEL;waid=…:+1 555…".
+			if v := strings.TrimSpace(value); v != "" {
+				c.Phones = append(c.Phones, v)
+			}
+		case strings.Contains(key, ".TEL"):
+			if v := strings.TrimSpace(value); v != "" {
+				c.Phones = append(c.Phones, v)
+			}
+		case key == "FN" && c.Name == "":
+			c.Name = strings.TrimSpace(value)
+		}
+	}
+	return c
+}
+
+// contactsText says a contact card in words: "Contact: Ada Lovelace +1 555-123-4567".
+func contactsText(cards []WAContact) string {
+	parts := make([]string, len(cards))
+	for i, c := range cards {
+		parts[i] = strings.TrimSpace(c.Name + " " + strings.Join(c.Phones, ", "))
+	}
+	return "Contact: " + strings.Join(parts, "; ")
 }

@@ -57,3 +57,32 @@ func TestTranslateHistory(t *testing.T) {
 		t.Fatalf("push names %+v", h.PushNames)
 	}
 }
+
+// TestTranslateLocationAndContacts: a shared place and a contact card arrive as structure (coordinates,
+// name and numbers), with the same said in words as the content.
+func TestTranslateLocationAndContacts(t *testing.T) {
+	loc := &waE2E.Message{LocationMessage: &waE2E.LocationMessage{DegreesLatitude: proto.Float64(52.52), DegreesLongitude: proto.Float64(13.405),
+		Name: proto.String("Shop"), Address: proto.String("Unter den Linden 1")}}
+	m := translateEvent(&events.Message{Info: directInfo("L1"), Message: loc}, own, now).(*WAMessage)
+	if m.ContentType != "LOCATION" || m.Location == nil || m.Location.Latitude != 52.52 || m.Location.Longitude != 13.405 ||
+		m.Location.Name != "Shop" || m.Location.Address != "Unter den Linden 1" {
+		t.Fatalf("location %#v", m.Location)
+	}
+	if string(m.Metadata()) != `{"location":{"latitude":52.52,"longitude":13.405,"name":"Shop","address":"Unter den Linden 1"}}` {
+		t.Fatalf("metadata %s", m.Metadata())
+	}
+	vcard := "BEGIN:VCARD\r\nVERSION:3.0\r\nN:;Grace;;;\r\nFN:Grace Hopper\r\nitem1.TEL;waid=447700900123:+44 7700 900123\r\n" +
+		"TEL;type=WORK:+1 555 000 1111\r\nEND:VCARD"
+	card := &waE2E.Message{ContactMessage: &waE2E.ContactMessage{DisplayName: proto.String("Grace"), Vcard: proto.String(vcard)}}
+	m = translateEvent(&events.Message{Info: directInfo("C1"), Message: card}, own, now).(*WAMessage)
+	if m.ContentType != "TEXT" || len(m.Contacts) != 1 || m.Contacts[0].Name != "Grace" ||
+		len(m.Contacts[0].Phones) != 2 || m.Contacts[0].Phones[0] != "+44 7700 900123" || m.Text != "Contact: Grace +44 7700 900123, +1 555 000 1111" {
+		t.Fatalf("contact card %#v %q", m.Contacts, m.Text)
+	}
+	many := &waE2E.Message{ContactsArrayMessage: &waE2E.ContactsArrayMessage{Contacts: []*waE2E.ContactMessage{
+		{Vcard: proto.String("BEGIN:VCARD\nFN:Ada\nTEL:+1 555 123 4567\nEND:VCARD")}, {DisplayName: proto.String("Bob")}}}}
+	m = translateEvent(&events.Message{Info: directInfo("C2"), Message: many}, own, now).(*WAMessage)
+	if len(m.Contacts) != 2 || m.Contacts[0].Name != "Ada" || m.Contacts[0].Phones[0] != "+1 555 123 4567" || m.Contacts[1].Name != "Bob" {
+		t.Fatalf("contacts %#v", m.Contacts)
+	}
+}

@@ -38,6 +38,24 @@ type Message struct {
 	Versions []MessageVersion `json:"versions,omitempty"`
 	// RevokedAt is when the message was deleted for everyone; the team still reads its content.
 	RevokedAt *time.Time `json:"revokedAt,omitempty"`
+	// Location is a LOCATION message's place (metadata.location shown as structure); Content says it in words.
+	Location *MessageLocation `json:"location,omitempty"`
+	// Contacts are the people of a shared contact card (metadata.contacts); Content says them in words.
+	Contacts []MessageContact `json:"contacts,omitempty"`
+}
+
+// MessageLocation is a shared place: coordinates, and the name and address when the sender picked a place.
+type MessageLocation struct {
+	Latitude  float64 `json:"latitude"`
+	Longitude float64 `json:"longitude"`
+	Name      string  `json:"name,omitempty"`
+	Address   string  `json:"address,omitempty"`
+}
+
+// MessageContact is one person of a shared contact card: the name shown and their phone numbers.
+type MessageContact struct {
+	Name   string   `json:"name"`
+	Phones []string `json:"phones"`
 }
 
 // MessageReply is the message a reply quotes.

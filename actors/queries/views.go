@@ -1,6 +1,9 @@
 package queries
 
 import (
+	"bytes"
+	"encoding/json"
+
 	"github.com/aezen/engine/actors/ops"
 	"github.com/aezen/engine/persistence"
 )
@@ -12,12 +15,30 @@ import (
 
 // MessageView is the view of a message row.
 func MessageView(m persistence.Message) ops.Message {
-	return ops.Message{MessageID: m.MessageID, ChatID: m.ChatID, PlatformMessageID: m.PlatformMessageID,
+	v := ops.Message{MessageID: m.MessageID, ChatID: m.ChatID, PlatformMessageID: m.PlatformMessageID,
 		SenderType: m.SenderType, ContentType: m.ContentType, Content: m.Content, Metadata: m.Metadata,
 		Timestamp: m.Timestamp, Status: m.Status, IsRead: m.IsRead, Error: m.Error, Origin: m.Origin, Media: messageMediaView(m.Media),
 		ReplyTo: messageReplyView(m.ReplyTo), EditedAt: m.EditedAt, RevokedAt: m.RevokedAt,
 		Reactions: viewsOf(m.Reactions, func(r persistence.Reaction) ops.Reaction { return ops.Reaction(r) }),
 		Versions:  viewsOf(m.Versions, func(v persistence.MessageVersion) ops.MessageVersion { return ops.MessageVersion(v) })}
+	v.Location, v.Contacts = structuredContent(m.Metadata)
+	return v
+}
+
+// structuredContent reads a message's shared place or contact card from its metadata (where channel
+// sessions record them), without decoding the metadata of every other message.
+func structuredContent(meta []byte) (*ops.MessageLocation, []ops.MessageContact) {
+	if len(meta) == 0 || (!bytes.Contains(meta, []byte(`"location"`)) && !bytes.Contains(meta, []byte(`"contacts"`))) {
+		return nil, nil
+	}
+	var s struct {
+		Location *ops.MessageLocation `json:"location"`
+		Contacts []ops.MessageContact `json:"contacts"`
+	}
+	if json.Unmarshal(meta, &s) != nil {
+		return nil, nil
+	}
+	return s.Location, s.Contacts
 }
 
 func messageReplyView(r *persistence.MessageReply) *ops.MessageReply {
