@@ -12,7 +12,6 @@ import (
 
 // The tenant lease (master database): at most one activation of a tenant holds it at a time.
 const (
-	// sqlAcquireTenantLease takes a tenant's lease with the next epoch when it is free (released or expired).
 	// sqlAcquireTenantLease takes a tenant's lease with the next epoch when it is free (released or expired)
 	// and no move of the tenant is under way, unless the holder is that move.
 	sqlAcquireTenantLease = `INSERT INTO tenant_leases (tenant_id, holder, epoch, expires_at)
@@ -36,7 +35,13 @@ const (
 		RETURNING l.tenant_id, CASE WHEN EXISTS (SELECT 1 FROM tenant_moves m WHERE m.tenant_id = l.tenant_id
 			AND m.expires_at > now() AND m.holder <> $1) THEN 'MOVING' ELSE t.status END`
 	sqlReleaseTenantLease = `UPDATE tenant_leases SET expires_at = now() WHERE tenant_id = $1 AND epoch = $2 AND expires_at > now()`
-	sqlEndActivation      = `UPDATE tenant_activations SET ended_at = clock_timestamp() WHERE tenant_id = $1 AND epoch = $2 AND ended_at IS NULL`
+	// sqlPreviousLease reads the lease about to be replaced, locked until the acquiring transaction ends.
+	sqlPreviousLease = `SELECT epoch, expires_at FROM tenant_leases WHERE tenant_id = $1 FOR UPDATE`
+	// sqlEndExpiredActivation records when an activation whose member never released its lease (it was
+	// killed, or stopped before it could) ended: when its lease expired, since it could not renew it after
+	// that and the tenant database's fence refuses its epoch's writes from the next activation on.
+	sqlEndExpiredActivation = `UPDATE tenant_activations SET ended_at = $3 WHERE tenant_id = $1 AND epoch = $2 AND ended_at IS NULL`
+	sqlEndActivation        = `UPDATE tenant_activations SET ended_at = clock_timestamp() WHERE tenant_id = $1 AND epoch = $2 AND ended_at IS NULL`
 	// sqlMoveFence makes the tenant database accept only this epoch's writes; it waits for the write
 	// transactions of older epochs still running (they hold the fence row FOR SHARE).
 	sqlMoveFence = `UPDATE activation_fence SET epoch = $1 WHERE epoch < $1`
@@ -57,9 +62,19 @@ type TenantLease struct {
 // activation. ok is false when another activation holds an unexpired lease or a move is under way.
 func (m *Master) AcquireTenantLease(ctx context.Context, tenantID uuid.UUID, holder string, ttl time.Duration) (lease TenantLease, ok bool, err error) {
 	err = m.InTx(ctx, func(tx pgx.Tx) error {
+		var prevEpoch int64
+		var prevExpiry time.Time
+		if err := tx.QueryRow(ctx, sqlPreviousLease, tenantID).Scan(&prevEpoch, &prevExpiry); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
 		err := tx.QueryRow(ctx, sqlAcquireTenantLease, tenantID, holder, ttl.Seconds()).Scan(&lease.Epoch)
 		if err != nil {
 			return err
+		}
+		if prevEpoch > 0 {
+			if _, err := tx.Exec(ctx, sqlEndExpiredActivation, tenantID, prevEpoch, prevExpiry); err != nil {
+				return err
+			}
 		}
 		return tx.QueryRow(ctx, sqlRecordActivation, tenantID, lease.Epoch, holder).Scan(&lease.Server)
 	})
