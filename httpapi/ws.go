@@ -21,6 +21,9 @@ const (
 	wsPingEvery   = 20 * time.Second
 	wsPongWait    = 60 * time.Second
 	wsWriteWait   = 10 * time.Second
+	// wsWriterLinger is how long a connection's writer waits for more work before it ends (the next frame
+	// starts another): busy connections keep theirs, idle ones hold none.
+	wsWriterLinger = 5 * time.Second
 	// wsReadBuffer is the WebSocket reader's own buffer: it reads from the HTTP server's buffered reader of
 	// the hijacked connection (AEZEN_MAX_HEADER_BYTES, 8 KB), so a small one costs nothing and saves 3.5 KB
 	// of every connection (the default is 4 KB; issue 17, memory per active tenant).
@@ -141,51 +144,78 @@ func (s *Server) wsHandler() fiber.Handler {
 			return
 		}
 		defer s.hub.remove(client)
-		done := make(chan struct{})
-		go s.wsWriter(conn, client, done)
+		client.startWriting(func() { s.wsWriter(conn, client) })
 		s.access.watch()
 		s.wsReader(conn, client, p)
 		client.drop(websocket.CloseNormalClosure)
-		<-done
+		<-client.done
 	}, websocket.Config{Subprotocols: []string{wsSubprotocol}, HandshakeTimeout: 10 * time.Second, ReadBufferSize: wsReadBuffer})
 }
 
-// wsWriter owns writes to the connection: queued frames, pings, and the close frame at the end.
-func (s *Server) wsWriter(conn *websocket.Conn, c *wsClient, done chan struct{}) {
-	defer close(done)
-	ping := time.NewTicker(wsPingEvery)
-	defer ping.Stop()
-	defer conn.Close()
+// wsWriter owns writes to the connection: queued frames, pings, and the close frame at the end. It runs
+// only while there is something to write (wsClient.kick starts it) and ends after wsWriterLinger without
+// work, so that an idle connection holds one goroutine, its reader (issue 17, memory per active tenant).
+// The one that finds the client gone writes the close frame, closes the connection and marks the client
+// finished; no writer starts after that.
+func (s *Server) wsWriter(conn *websocket.Conn, c *wsClient) {
+	linger := time.NewTimer(wsWriterLinger)
+	defer linger.Stop()
 	var batch [][]byte
 	for {
 		select {
+		case <-c.gone:
+			c.finish(conn, true)
+			return
 		case <-c.ready:
-			batch = c.take(batch)
+			var ping bool
+			batch, ping = c.takeAll(batch)
 			for _, msg := range batch {
 				_ = conn.SetWriteDeadline(time.Now().Add(wsWriteWait))
 				if err := conn.WriteMessage(websocket.TextMessage, msg); err != nil {
 					c.drop(websocket.CloseAbnormalClosure)
+					c.finish(conn, false)
 					return
 				}
 			}
-		case <-ping.C:
-			if err := conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(wsWriteWait)); err != nil {
-				c.drop(websocket.CloseAbnormalClosure)
+			if ping {
+				if err := conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(wsWriteWait)); err != nil {
+					c.drop(websocket.CloseAbnormalClosure)
+					c.finish(conn, false)
+					return
+				}
+			}
+			linger.Reset(wsWriterLinger)
+		case <-linger.C:
+			if c.idleExit() {
 				return
 			}
-		case <-c.gone:
-			text := map[int]string{closeServiceRestart: "node restarting, reconnect", closeTryAgainLater: "client too slow, reconnect and reload",
-				closeUnauthorized: "token expired or revoked, log in again"}[c.reason]
-			// A client dropped for falling behind has a full socket by definition: its close frame waits behind
-			// the frames already sent, so it gets as long as any frame, or the client never learns why (1006).
-			wait := time.Second
-			if c.reason == closeTryAgainLater {
-				wait = wsWriteWait
-			}
-			_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(c.reason, text), time.Now().Add(wait))
-			return
+			linger.Reset(wsWriterLinger)
 		}
 	}
+}
+
+// finish ends the connection once: the close frame saying why (unless writing already failed), then the
+// socket; it wakes the handler waiting on done.
+func (c *wsClient) finish(conn *websocket.Conn, closeFrame bool) {
+	if closeFrame {
+		text := map[int]string{closeServiceRestart: "node restarting, reconnect", closeTryAgainLater: "client too slow, reconnect and reload",
+			closeUnauthorized: "token expired or revoked, log in again"}[c.reason]
+		// A client dropped for falling behind has a full socket by definition: its close frame waits behind
+		// the frames already sent, so it gets as long as any frame, or the client never learns why (1006).
+		wait := time.Second
+		if c.reason == closeTryAgainLater {
+			wait = wsWriteWait
+		}
+		_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(c.reason, text), time.Now().Add(wait))
+	}
+	_ = conn.Close()
+	c.mu.Lock()
+	c.finished = true
+	c.mu.Unlock()
+	if c.pinger != nil {
+		c.pinger.Stop()
+	}
+	close(c.done)
 }
 
 // wsReader handles client requests one at a time until the connection ends.

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -86,6 +87,15 @@ type wsClient struct {
 	mu    sync.Mutex
 	queue [][]byte
 	ready chan struct{}
+	// The writer (ws.go, wsWriter) runs while there is work: write starts it; writing says one runs;
+	// pingDue asks it for a ping (pinger sets it every wsPingEvery); finished is set once it closed the
+	// connection, and done is closed then. A client without write (the hub's own tests) only queues.
+	write    func()
+	writing  bool
+	pingDue  bool
+	finished bool
+	pinger   *time.Timer
+	done     chan struct{}
 	// gone is closed when the client must be disconnected: it fell behind, or the node is draining.
 	gone     chan struct{}
 	goneOnce sync.Once
@@ -94,7 +104,77 @@ type wsClient struct {
 
 func newWSClient(tenantID, userID uuid.UUID) *wsClient {
 	return &wsClient{tenantID: tenantID, userID: userID, userIDText: userID.String(), ready: make(chan struct{}, 1),
-		gone: make(chan struct{})}
+		gone: make(chan struct{}), done: make(chan struct{})}
+}
+
+// startWriting gives the client its writer and its ping timer.
+func (c *wsClient) startWriting(write func()) {
+	c.mu.Lock()
+	c.pinger = time.AfterFunc(wsPingEvery, c.ping)
+	c.write = write
+	c.mu.Unlock()
+}
+
+// ping asks the writer for a ping and arms the next one.
+func (c *wsClient) ping() {
+	c.mu.Lock()
+	c.pingDue = true
+	finished := c.finished
+	c.mu.Unlock()
+	if finished {
+		return
+	}
+	c.signal()
+	c.pinger.Reset(wsPingEvery)
+}
+
+// signal wakes the writer, starting one when none runs.
+func (c *wsClient) signal() {
+	select {
+	case c.ready <- struct{}{}:
+	default:
+	}
+	c.kick()
+}
+
+// kick starts the writer unless one runs or the connection is finished.
+func (c *wsClient) kick() {
+	c.mu.Lock()
+	if c.writing || c.finished || c.write == nil {
+		c.mu.Unlock()
+		return
+	}
+	c.writing = true
+	write := c.write
+	c.mu.Unlock()
+	go write()
+}
+
+// idleExit ends the writer's run when nothing waits; false when something came in meanwhile (a frame, a
+// ping, or the end: a drop whose kick found this writer still running).
+func (c *wsClient) idleExit() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	select {
+	case <-c.gone:
+		return false
+	default:
+	}
+	if len(c.queue) > 0 || c.pingDue {
+		return false
+	}
+	c.writing = false
+	return true
+}
+
+// takeAll is take, and whether a ping is due.
+func (c *wsClient) takeAll(spare [][]byte) ([][]byte, bool) {
+	out := c.take(spare)
+	c.mu.Lock()
+	ping := c.pingDue
+	c.pingDue = false
+	c.mu.Unlock()
+	return out, ping
 }
 
 // push queues a frame for the writer; false when wsQueueSize frames are already waiting.
@@ -106,10 +186,7 @@ func (c *wsClient) push(msg []byte) bool {
 	}
 	c.queue = append(c.queue, msg)
 	c.mu.Unlock()
-	select {
-	case c.ready <- struct{}{}:
-	default:
-	}
+	c.signal()
 	return true
 }
 
@@ -151,6 +228,7 @@ func (c *wsClient) drop(reason int) {
 		c.reason = reason
 		close(c.gone)
 	})
+	c.kick() // the writer writes the close frame
 }
 
 // frame is the wire shape of every server → client message.
