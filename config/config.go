@@ -106,6 +106,11 @@ type Config struct {
 	WhatsAppSendBurst int     `env:"AEZEN_WHATSAPP_SEND_BURST" envDefault:"5"`
 	// WhatsAppHistoryDays is how many days of history a newly paired number imports (0: none).
 	WhatsAppHistoryDays int `env:"AEZEN_WHATSAPP_HISTORY_DAYS" envDefault:"30"`
+	// MessageEditWindow is how long after it was sent an AGENT message may be edited (WhatsApp's window is
+	// 15 minutes; its servers refuse later edits). MessageRevokeWindow is the same for deleting for everyone
+	// (WhatsApp allows about two days).
+	MessageEditWindow   time.Duration `env:"AEZEN_MESSAGE_EDIT_WINDOW" envDefault:"15m"`
+	MessageRevokeWindow time.Duration `env:"AEZEN_MESSAGE_REVOKE_WINDOW" envDefault:"48h"`
 
 	// Media: the size limit of one file, the accepted types ("type/subtype" or "type/*"; empty means the
 	// engine's list, media.DefaultAllowedTypes), the lifetime of signed media URLs and the public origin
@@ -277,6 +282,9 @@ func (c *Config) Validate() error {
 		if t = strings.TrimSpace(t); !strings.Contains(t, "/") || strings.HasPrefix(t, "/") || strings.HasSuffix(t, "/") {
 			add("AEZEN_MEDIA_ALLOWED_TYPES lists %q: each entry is type/subtype or type/*", t)
 		}
+	}
+	if c.MessageEditWindow <= 0 || c.MessageRevokeWindow <= 0 {
+		add("AEZEN_MESSAGE_EDIT_WINDOW and AEZEN_MESSAGE_REVOKE_WINDOW must be positive")
 	}
 	if c.MediaURLTTL < time.Minute {
 		add("AEZEN_MEDIA_URL_TTL must be at least 1m")

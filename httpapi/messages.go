@@ -14,6 +14,7 @@ func (s *Server) messageRoutes(r fiber.Router) {
 	r.Get("/messages/:messageId", getHandler(s, ops.OpMessageGet, "messageId"))
 	r.Put("/messages/:messageId", updateHandler[ops.MessageInput](s, ops.OpMessageUpdate, "messageId"))
 	r.Delete("/messages/:messageId", deleteHandler(s, ops.OpMessageDelete, "messageId"))
+	s.messageActionRoutes(r)
 }
 
 func (s *Server) listChatMessages(c *fiber.Ctx) error {

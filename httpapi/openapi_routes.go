@@ -205,7 +205,17 @@ var apiOps = []apiOp{
 			"A CUSTOMER message is recorded as received (an import, a message taken by phone), unread, with an optional platformMessageId and timestamp.",
 		body: "MessageCreate", status: http.StatusCreated, reply: "Message", params: []param{idempotencyKey}, errors: []int{http.StatusConflict, http.StatusUnprocessableEntity}},
 	{method: "GET", path: "/api/messages/{messageId}", tag: "chats", summary: "One message", reply: "Message"},
-	{method: "PUT", path: "/api/messages/{messageId}", tag: "chats", summary: "Change a message's content or metadata", notes: "What was already delivered to the customer does not change.", body: "MessageUpdate", reply: "Message"},
+	{method: "PUT", path: "/api/messages/{messageId}", tag: "chats", summary: "Change a message's content or metadata", notes: "The stored record only: what was already delivered to the customer does not change (PATCH edits on the channel).", body: "MessageUpdate", reply: "Message"},
+	{method: "PATCH", path: "/api/messages/{messageId}", tag: "inbox", summary: "Edit the team's text message on the channel",
+		notes: "An AGENT TEXT message that was sent, within AEZEN_MESSAGE_EDIT_WINDOW (15 minutes, WhatsApp's window) of its sending; 409 otherwise (after the window, deleted, not sent, not the team's). " +
+			"The replaced text is kept in versions, editedAt is set; on WhatsApp the edit reaches the customer's phone. Publishes message_updated.",
+		body: "EditRequest", reply: "Message", errors: []int{http.StatusConflict}},
+	{method: "POST", path: "/api/messages/{messageId}/reactions", tag: "inbox", summary: "React to a message (an empty emoji takes the reaction back)",
+		notes: "The business has one reaction per message (as on WhatsApp): a team member's replaces a colleague's. On WhatsApp the reaction reaches the customer's phone. Publishes message_updated.",
+		body:  "ReactRequest", reply: "Message", errors: []int{http.StatusConflict}},
+	{method: "POST", path: "/api/messages/{messageId}/revoke", tag: "inbox", summary: "Delete the team's message for everyone",
+		notes: "An AGENT message that was sent, within AEZEN_MESSAGE_REVOKE_WINDOW (48 hours) of its sending; 409 otherwise. revokedAt is set; the team still reads the content. On WhatsApp the message is deleted on the customer's phone. Publishes message_updated.",
+		reply: "Message", errors: []int{http.StatusConflict}},
 	{method: "DELETE", path: "/api/messages/{messageId}", tag: "chats", summary: "Delete a message", status: http.StatusNoContent},
 
 	// Real time.

@@ -26,6 +26,9 @@ type Outbound struct {
 	Media *OutboundMedia `json:"media,omitempty"`
 	// ReplyTo is the message this one quotes.
 	ReplyTo *OutboundReply `json:"replyTo,omitempty"`
+	// Action, when set, makes this a change to the message PlatformMessageID names (a reaction, an edit or a
+	// revoke) rather than a message; MessageID is then the action's id (WhatsApp sessions only).
+	Action *WAAction `json:"-"`
 }
 
 // OutboundReply is the message an outbound message quotes: its ids, whether it was the customer's, and its

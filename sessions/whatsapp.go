@@ -55,6 +55,8 @@ type WhatsAppClient interface {
 	// SendText sends a text with the message id chosen before the send, so that a retried send carries the
 	// same id and the recipient's phone drops the repeat; quote (nil for none) makes it a reply.
 	SendText(ctx context.Context, to, id, text string, quote *WAQuote) error
+	// SendAction reacts to, edits or revokes a message of the chat to (see WAAction).
+	SendAction(ctx context.Context, to string, a WAAction) error
 	// UploadMedia encrypts and uploads the file r yields for a message of kind (IMAGE, VIDEO, AUDIO, FILE or
 	// STICKER), streaming (never the whole file in memory), and describes the upload for SendMedia.
 	UploadMedia(ctx context.Context, kind string, r io.Reader) (*WAMedia, error)
@@ -173,6 +175,9 @@ type WAMessage struct {
 	// Text is the text, or the caption of a media message.
 	Text  string
 	Media *WAMedia
+	// Update, when set, makes this a change to an earlier message (a reaction, an edit or a revoke) rather
+	// than a message of its own; ContentType and Text are then empty.
+	Update *WAUpdate
 	// QuotedID is the WhatsApp id of the message this one replies to (ContextInfo.StanzaID), or "".
 	QuotedID string
 	// Location and Contacts are a LOCATION message's coordinates and a contact card's people (Text then
@@ -192,6 +197,32 @@ type WAQuote struct {
 	ID     string
 	FromMe bool
 	Text   string
+}
+
+// Kinds of WAAction and WAUpdate.
+const (
+	WAReaction = "REACTION"
+	WAEdit     = "EDIT"
+	WARevoke   = "REVOKE"
+)
+
+// WAAction is a change the business makes to a message it can name: a reaction (Value the emoji, "" takes
+// it back) to any message of the chat, an edit (Value the new text) or a revoke of its own message.
+type WAAction struct {
+	Kind string
+	// TargetID is the message's WhatsApp id; TargetFromMe says the business sent it.
+	TargetID     string
+	TargetFromMe bool
+	Value        string
+}
+
+// WAUpdate is a change the customer (or, on a FromMe message, the business's phone) made to an earlier
+// message of the chat: a reaction (Emoji, "" when taken back), an edit (Text) or a revoke.
+type WAUpdate struct {
+	Kind     string
+	TargetID string
+	Emoji    string
+	Text     string
 }
 
 // WAMedia describes an attachment without downloading it: what whatsmeow's DownloadMediaWithPath needs.

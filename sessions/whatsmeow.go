@@ -253,6 +253,40 @@ func (c *waClient) SendText(ctx context.Context, to, id, text string, quote *WAQ
 	return err
 }
 
+func (c *waClient) SendAction(ctx context.Context, to string, a WAAction) error {
+	jid, err := types.ParseJID(to)
+	if err != nil || jid.User == "" {
+		return ErrWABadRecipient
+	}
+	if !c.cli.IsLoggedIn() {
+		return ErrWANotConnected
+	}
+	msg := actionMessage(c.cli, jid, c.cli.Store.GetJID(), a)
+	if msg == nil {
+		return fmt.Errorf("%s is not a WhatsApp action", a.Kind)
+	}
+	_, err = c.cli.SendMessage(ctx, jid, msg)
+	return err
+}
+
+// actionMessage is the WhatsApp message that carries a: a reaction names the target's author (the customer
+// or our own number), an edit and a revoke name our own message.
+func actionMessage(cli *whatsmeow.Client, chat, own types.JID, a WAAction) *waE2E.Message {
+	author := chat.ToNonAD()
+	if a.TargetFromMe {
+		author = own.ToNonAD()
+	}
+	switch a.Kind {
+	case WAReaction:
+		return cli.BuildReaction(chat, author, a.TargetID, a.Value)
+	case WAEdit:
+		return cli.BuildEdit(chat, a.TargetID, textMessage(a.Value))
+	case WARevoke:
+		return cli.BuildRevoke(chat, types.EmptyJID, a.TargetID)
+	}
+	return nil
+}
+
 // quoteContext is the ContextInfo that makes a message a reply to quote in the chat with customer: the
 // quoted message's id, its author (the customer, or this device's own number) and its text.
 func (c *waClient) quoteContext(customer types.JID, quote *WAQuote) *waE2E.ContextInfo {

@@ -18,7 +18,7 @@ import (
 // are left out; they are still acknowledged. own is this device's JID.
 func translateMessage(evt *events.Message, own types.JID) WhatsAppEvent {
 	info := evt.Info
-	if info.IsGroup || evt.Message == nil || info.Edit != "" || evt.IsEdit ||
+	if info.IsGroup || evt.Message == nil ||
 		info.Chat.Server == types.BroadcastServer || info.Chat.Server == types.NewsletterServer ||
 		info.Chat.Server == types.GroupServer {
 		return nil
@@ -36,6 +36,13 @@ func translateMessage(evt *events.Message, own types.JID) WhatsAppEvent {
 		m.PushName = "" // on our own messages it is the business's name, not the customer's
 	}
 	msg := evt.Message
+	if u := translateUpdate(msg); u != nil && u.TargetID != "" {
+		m.Update = u
+		return m
+	}
+	if info.Edit != "" || evt.IsEdit || msg.GetReactionMessage() != nil || msg.GetProtocolMessage() != nil {
+		return nil // other edits (pins, admin edits), changes naming no message, protocol messages
+	}
 	switch {
 	case msg.GetConversation() != "":
 		m.ContentType, m.Text = "TEXT", msg.GetConversation()
@@ -84,6 +91,37 @@ func translateMessage(evt *events.Message, own types.JID) WhatsAppEvent {
 	}
 	m.QuotedID = quotedID(msg)
 	return m
+}
+
+// translateUpdate is the change msg makes to an earlier message: a reaction, an edit or a revoke; nil for
+// any other message.
+func translateUpdate(msg *waE2E.Message) *WAUpdate {
+	if r := msg.GetReactionMessage(); r != nil {
+		return &WAUpdate{Kind: WAReaction, TargetID: r.GetKey().GetID(), Emoji: r.GetText()}
+	}
+	pm := msg.GetProtocolMessage()
+	if pm == nil {
+		return nil
+	}
+	switch pm.GetType() { // REVOKE is the zero value: only a protocol message has it
+	case waE2E.ProtocolMessage_REVOKE:
+		return &WAUpdate{Kind: WARevoke, TargetID: pm.GetKey().GetID()}
+	case waE2E.ProtocolMessage_MESSAGE_EDIT:
+		e := pm.GetEditedMessage()
+		text := e.GetConversation()
+		switch {
+		case e.GetExtendedTextMessage() != nil:
+			text = e.GetExtendedTextMessage().GetText()
+		case e.GetImageMessage() != nil:
+			text = e.GetImageMessage().GetCaption()
+		case e.GetVideoMessage() != nil:
+			text = e.GetVideoMessage().GetCaption()
+		case e.GetDocumentMessage() != nil:
+			text = e.GetDocumentMessage().GetCaption()
+		}
+		return &WAUpdate{Kind: WAEdit, TargetID: pm.GetKey().GetID(), Text: text}
+	}
+	return nil
 }
 
 // quotedID is the WhatsApp id of the message msg replies to (its ContextInfo's StanzaID), or "".

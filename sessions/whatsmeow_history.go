@@ -65,7 +65,7 @@ func historyConversation(h *WAHistory, conv *waHistorySync.Conversation, own typ
 		msg := &events.Message{Info: info, Message: web.GetMessage(), RawMessage: web.GetMessage(), SourceWebMsg: web}
 		msg.UnwrapRaw()
 		m, ok := translateMessage(msg, own).(*WAMessage)
-		if !ok || m.ID == "" {
+		if !ok || m.ID == "" || m.Update != nil { // reactions, edits and revokes are not imported
 			h.Skipped++
 			continue
 		}

@@ -94,14 +94,14 @@ func TestTranslateLeavesOutWhatTheInboxDoesNotShow(t *testing.T) {
 	status.Chat = types.StatusBroadcastJID
 	reaction := &waE2E.Message{ReactionMessage: &waE2E.ReactionMessage{Text: proto.String("👍")}}
 	for name, ev := range map[string]any{
-		"to myself": &events.Message{Info: self, Message: text},
-		"group":     &events.Message{Info: group, Message: text},
-		"status":    &events.Message{Info: status, Message: text},
-		"reaction":  &events.Message{Info: directInfo("R1"), Message: reaction},
-		"presence":  &events.Presence{From: customer},
-		"keepalive": &events.KeepAliveTimeout{ErrorCount: 1},
-		"own read":  &events.Receipt{MessageSource: types.MessageSource{Chat: customer, IsFromMe: true}, MessageIDs: []string{"x"}, Type: types.ReceiptTypeRead},
-		"retry":     &events.Receipt{MessageSource: types.MessageSource{Chat: customer, Sender: customer}, MessageIDs: []string{"x"}, Type: types.ReceiptTypeRetry},
+		"to myself":              &events.Message{Info: self, Message: text},
+		"group":                  &events.Message{Info: group, Message: text},
+		"status":                 &events.Message{Info: status, Message: text},
+		"reaction to no message": &events.Message{Info: directInfo("R1"), Message: reaction},
+		"presence":               &events.Presence{From: customer},
+		"keepalive":              &events.KeepAliveTimeout{ErrorCount: 1},
+		"own read":               &events.Receipt{MessageSource: types.MessageSource{Chat: customer, IsFromMe: true}, MessageIDs: []string{"x"}, Type: types.ReceiptTypeRead},
+		"retry":                  &events.Receipt{MessageSource: types.MessageSource{Chat: customer, Sender: customer}, MessageIDs: []string{"x"}, Type: types.ReceiptTypeRetry},
 	} {
 		if got := translateEvent(ev, own, now); got != nil {
 			t.Errorf("%s translated to %#v", name, got)

@@ -114,6 +114,11 @@ func (s *whatsappSession) connected(ctx actor.Context, e sessions.WAConnected) {
 // inbound hands a customer's message to the tenant and acknowledges it to WhatsApp once the conversation
 // actor has committed it: the tenant replies to a future, whose answer settles the message.
 func (s *whatsappSession) inbound(ctx actor.Context, m *sessions.WAMessage) {
+	if m.Update != nil {
+		s.numbers.Put(m.Chat, true)
+		s.inboundUpdate(ctx, m)
+		return
+	}
 	in := s.inboundInput(m)
 	fut := actor.NewFuture(ctx.ActorSystem(), 30*time.Second)
 	ctx.Send(ctx.Parent(), &WAInbound{ChannelID: s.channelID, Input: in, ReplyTo: fut.PID()})
@@ -273,4 +278,26 @@ func (s *whatsappSession) loggedOut(ctx actor.Context, msg *waLogoutDone) {
 	s.hasDevice, s.jid, s.device = false, "", ""
 	s.halt(ctx, ops.WAStatusLoggedOut, "")
 	msg.req.Done(s.snapshot(false), nil)
+}
+
+// inboundUpdate hands a reaction, edit or revoke to the tenant and acknowledges it to WhatsApp once the
+// change is committed (or there was nothing to change), like a message.
+func (s *whatsappSession) inboundUpdate(ctx actor.Context, m *sessions.WAMessage) {
+	at := m.Timestamp
+	if at.IsZero() {
+		at = time.Now()
+	}
+	fut := actor.NewFuture(ctx.ActorSystem(), 30*time.Second)
+	ctx.Send(ctx.Parent(), &WAUpdateIn{ChannelID: s.channelID, Chat: m.Chat, FromMe: m.FromMe, Update: *m.Update, At: at.UTC(), ReplyTo: fut.PID()})
+	log := s.log
+	go func() {
+		res, err := fut.Result()
+		if err == nil {
+			err = node.Failed(res)
+		}
+		if err != nil {
+			log.Warn("WhatsApp message change not stored; WhatsApp will deliver it again", "whatsapp_id", m.ID, "err", err)
+		}
+		m.Done(err == nil)
+	}()
 }

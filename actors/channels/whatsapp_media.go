@@ -15,6 +15,13 @@ import (
 func (s *whatsappSession) sendFunc(m sessions.Outbound, client sessions.WhatsAppClient) func() *waSendDone {
 	timeout := s.waTimeout()
 	quote := waQuote(m.ReplyTo)
+	if m.Action != nil {
+		return func() *waSendDone {
+			c, cancel := context.WithTimeout(context.Background(), timeout)
+			defer cancel()
+			return &waSendDone{msg: m, err: client.SendAction(c, m.To, *m.Action)}
+		}
+	}
 	if m.Media == nil {
 		return func() *waSendDone {
 			c, cancel := context.WithTimeout(context.Background(), timeout)

@@ -74,6 +74,7 @@ type (
 	// waPendingLoaded reports the read of the channel's PENDING messages.
 	waPendingLoaded struct {
 		pending []persistence.PendingOutbound
+		actions []persistence.PendingAction
 		err     error
 	}
 	// waLogoutDone reports a logout.
@@ -90,6 +91,16 @@ type (
 		ChannelID uuid.UUID
 		PID       *actor.PID
 		Live      bool
+	}
+	// WAUpdateIn asks the tenant to apply a customer's (or the phone's) reaction, edit or revoke to the
+	// message of Chat it names; ReplyTo gets the reply once it is committed (or found nothing to change).
+	WAUpdateIn struct {
+		ChannelID uuid.UUID
+		Chat      string
+		FromMe    bool
+		Update    sessions.WAUpdate
+		At        time.Time
+		ReplyTo   *actor.PID
 	}
 	// WAInbound asks the tenant to store a message; replyTo gets the reply once it is committed.
 	WAInbound struct {

@@ -84,7 +84,11 @@ func (s *whatsappSession) loadPending(ctx actor.Context) {
 		c, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
 		pending, err := store.PendingMessages(c, channelID, 10000)
-		root.Send(self, &waPendingLoaded{pending: pending, err: err})
+		var actions []persistence.PendingAction
+		if err == nil {
+			actions, err = store.PendingActions(c, channelID, 10000)
+		}
+		root.Send(self, &waPendingLoaded{pending: pending, actions: actions, err: err})
 	}()
 }
 
@@ -105,6 +109,10 @@ func (s *whatsappSession) pendingLoaded(ctx actor.Context, msg *waPendingLoaded)
 		}
 		for _, p := range msg.pending {
 			s.enqueue(outboundFromPending(p))
+		}
+		// Reactions, edits and revokes after the messages: one may name a message still waiting.
+		for _, a := range msg.actions {
+			s.enqueue(ActionOf(a))
 		}
 		for _, m := range handed {
 			s.enqueue(m)
@@ -211,10 +219,36 @@ func (s *whatsappSession) next(ctx actor.Context) {
 }
 
 func (s *whatsappSession) report(ctx actor.Context, m sessions.Outbound, status domain.MessageStatus, errText string) {
+	if m.Action != nil {
+		s.actionDone(m, errText)
+		return
+	}
 	id := m.MessageID
 	change := persistence.StatusChange{MessageID: &id, Status: status}
 	if errText != "" {
 		change.Error = &errText
 	}
 	ctx.Send(ctx.Parent(), &SendReport{ChatID: m.ChatID, Change: change})
+}
+
+// actionDone removes a reaction, edit or revoke from message_actions once it was sent, or given up on (the
+// message keeps the change; the log says the phone did not get it).
+func (s *whatsappSession) actionDone(m sessions.Outbound, errText string) {
+	if errText != "" {
+		s.log.Warn("WhatsApp action given up", "kind", m.Action.Kind, "whatsapp_id", m.Action.TargetID, "err", errText)
+	}
+	store, id, log, timeout := s.store, m.MessageID, s.log, s.dbTimeout()
+	go func() {
+		c, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		if err := store.DeleteAction(c, id); err != nil {
+			log.Warn("removing a sent WhatsApp action", "action_id", id, "err", err)
+		}
+	}()
+}
+
+// ActionOf is a pending reaction, edit or revoke as the WhatsApp session's outbox carries it.
+func ActionOf(a persistence.PendingAction) sessions.Outbound {
+	return sessions.Outbound{MessageID: a.ActionID, ChatID: a.ChatID, PlatformMessageID: a.PlatformMessageID, To: a.To,
+		Action: &sessions.WAAction{Kind: a.Kind, TargetID: a.PlatformMessageID, TargetFromMe: a.SenderType != domain.SenderCustomer, Value: a.Value}}
 }

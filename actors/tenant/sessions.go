@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/google/uuid"
@@ -110,8 +111,35 @@ func (t *tenantActor) receiveSessionMessage(ctx actor.Context) {
 	case *channels.WAInbound:
 		r := &request{op: opWhatsAppInbound, sender: msg.ReplyTo}
 		t.acceptInbound(ctx, msg.ChannelID, msg.Input, answerer[ops.InboundResult](ctx.ActorSystem(), t.log, r))
+	case *channels.WAUpdateIn:
+		t.whatsappUpdate(ctx, msg)
 	}
 }
+
+// whatsappUpdate finds the message a reaction, edit or revoke names (off the mailbox) and hands the change
+// to its chat's conversation actor. A message the engine does not have is answered at once: there is
+// nothing to change, and WhatsApp must not deliver the change again.
+func (t *tenantActor) whatsappUpdate(ctx actor.Context, msg *channels.WAUpdateIn) {
+	done := answerer[ops.InboundResult](ctx.ActorSystem(), t.log, &request{op: opWhatsAppUpdate, sender: msg.ReplyTo})
+	store := t.store
+	async(t, ctx, t.dbTimeout(), func(c context.Context) (persistence.Message, error) {
+		return store.GetMessageByPlatformID(c, msg.Update.TargetID)
+	}, func(ctx actor.Context, m persistence.Message, err error) {
+		if errors.Is(err, domain.ErrNotFound) {
+			done(ops.InboundResult{Duplicate: true}, nil)
+			return
+		}
+		if err != nil {
+			done(ops.InboundResult{}, err)
+			return
+		}
+		u := channelUpdate{message: m, chat: msg.Chat, fromMe: msg.FromMe, update: msg.Update, at: msg.At}
+		t.toConversation(ctx, m.ChatID, chatRequest(opWhatsAppUpdate, u, (*conversationActor).applyUpdate, done))
+	})
+}
+
+// opWhatsAppUpdate names the internal request that applies a reaction, edit or revoke WhatsApp delivered.
+const opWhatsAppUpdate = "whatsapp.update"
 
 // restoreWhatsApp lists the channels whose sessions must reconnect after activation.
 type restoreWhatsApp struct {

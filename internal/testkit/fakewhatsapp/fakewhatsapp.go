@@ -54,8 +54,10 @@ type Sent struct {
 	Media *sessions.WAOutMedia
 	// Quote is the message a reply quoted (for a file, Media.Quote).
 	Quote *sessions.WAQuote
-	Err   error
-	At    time.Time
+	// Action is set for a reaction, edit or revoke (ID is then the target's id).
+	Action *sessions.WAAction
+	Err    error
+	At     time.Time
 }
 
 // Read is a read receipt a fake client sent.
@@ -164,6 +166,22 @@ func (c *Client) SendText(_ context.Context, to, id, text string, quote *session
 		err, f.sendErrs = f.sendErrs[0], f.sendErrs[1:]
 	}
 	f.sent = append(f.sent, Sent{ChannelID: c.channelID, To: to, ID: id, Text: text, Quote: quote, Err: err, At: time.Now()})
+	return err
+}
+
+// SendAction records a reaction, edit or revoke like a send (Sent.Action); it fails like SendText.
+func (c *Client) SendAction(_ context.Context, to string, a sessions.WAAction) error {
+	f := c.f
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var err error
+	switch {
+	case !c.connected:
+		err = sessions.ErrWANotConnected
+	case len(f.sendErrs) > 0:
+		err, f.sendErrs = f.sendErrs[0], f.sendErrs[1:]
+	}
+	f.sent = append(f.sent, Sent{ChannelID: c.channelID, To: to, ID: a.TargetID, Action: &a, Err: err, At: time.Now()})
 	return err
 }
 
