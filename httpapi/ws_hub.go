@@ -23,7 +23,9 @@ type Hub struct {
 	mu      sync.RWMutex
 	clients map[uuid.UUID]map[*wsClient]struct{}
 	perUser map[uuid.UUID]int
-	closed  bool
+	// people counts each user's connections made with a login token (not an API key): presence.
+	people map[uuid.UUID]int
+	closed bool
 	// subs are the tenant actors that asked for presence reports (ws_presence.go), under pmu; reporter
 	// sends them.
 	pmu      sync.Mutex
@@ -33,7 +35,8 @@ type Hub struct {
 
 // NewHub creates an empty hub.
 func NewHub() *Hub {
-	return &Hub{clients: make(map[uuid.UUID]map[*wsClient]struct{}), perUser: make(map[uuid.UUID]int)}
+	return &Hub{clients: make(map[uuid.UUID]map[*wsClient]struct{}), perUser: make(map[uuid.UUID]int),
+		people: make(map[uuid.UUID]int)}
 }
 
 // wsLimits caps the connections of one user and of one tenant on this node (AEZEN_WS_MAX_PER_USER,
@@ -298,13 +301,14 @@ func plainEvent(s string) bool {
 
 func (h *Hub) add(c *wsClient, lim wsLimits) admission {
 	a, first := h.addLocked(c, lim)
-	if first && c.person {
+	if first {
 		h.presenceChanged(c.tenantID)
 	}
 	return a
 }
 
-// addLocked adds the client; first reports whether it is its user's first connection on this member.
+// addLocked adds the client; first reports whether it is its user's first connection with a login token
+// on this member (API keys are not people).
 func (h *Hub) addLocked(c *wsClient, lim wsLimits) (admission, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -319,16 +323,21 @@ func (h *Hub) addLocked(c *wsClient, lim wsLimits) (admission, bool) {
 	}
 	set[c] = struct{}{}
 	metricWSClients.Inc()
-	return admitted, h.perUser[c.userID] == 1
+	if !c.person {
+		return admitted, false
+	}
+	h.people[c.userID]++
+	return admitted, h.people[c.userID] == 1
 }
 
 func (h *Hub) remove(c *wsClient) {
-	if h.removeLocked(c) && c.person {
+	if h.removeLocked(c) {
 		h.presenceChanged(c.tenantID)
 	}
 }
 
-// removeLocked removes the client; it reports whether that was its user's last connection on this member.
+// removeLocked removes the client; it reports whether that was its user's last connection with a login
+// token on this member.
 func (h *Hub) removeLocked(c *wsClient) (last bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -338,7 +347,12 @@ func (h *Hub) removeLocked(c *wsClient) (last bool) {
 			metricWSClients.Dec()
 			if h.perUser[c.userID]--; h.perUser[c.userID] <= 0 {
 				delete(h.perUser, c.userID)
-				last = true
+			}
+			if c.person {
+				if h.people[c.userID]--; h.people[c.userID] <= 0 {
+					delete(h.people, c.userID)
+					last = true
+				}
 			}
 		}
 		if len(set) == 0 {
