@@ -187,12 +187,19 @@ func TestAutoAssignRoundRobinOverOnlineAgents(t *testing.T) {
 	waitOnline(t, e, owner.TenantID)
 	alone, _ := ch.Inbound("alone-1", "cust-alone", "anyone there?")
 	waitLeftUnassigned(t, e, owner, alone.ChatID, 2)
-	// ...until its customer writes again while someone is: the second agent is back, under the cap.
+	// ...until its customer writes again while someone is: the second agent is back, under the cap. A
+	// closed conversation the customer writes in (it stays closed) is not assigned: had it been, it would
+	// have gone first and filled the agent's last place.
 	ws2 = e.DialWS(a2.Token)
 	defer ws2.Conn.Close()
 	waitOnline(t, e, owner.TenantID, a2.UserID)
+	e.Must(http.StatusOK, "POST", "/api/conversations/"+capped.ChatID+"/status", owner.Token, map[string]any{"status": "CLOSED"}, nil)
+	ch.Inbound("cap-2", "cust-cap", "still there?")
 	ch.Inbound("alone-2", "cust-alone", "hello again")
 	waitAssignee(t, e, owner.Token, alone.ChatID, a2.UserID)
+	if a := assigneeOf(t, e, owner.Token, capped.ChatID); a != "" {
+		t.Fatalf("a closed conversation was assigned to %s", a)
+	}
 
 	// The agent who was never online got nothing, and neither did the conversation from before.
 	var mine struct {

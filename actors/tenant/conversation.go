@@ -258,7 +258,7 @@ func (c *conversationActor) inbound(ctx actor.Context, msg persistence.NewInboun
 		}
 		c.publish(ops.EventIncomingMessage, ops.IncomingMessageEvent{Message: queries.MessageView(m), Conversation: c.view()})
 		c.publish(ops.EventConversationUpdated, c.view())
-		if c.conv.Assignee == nil && c.autoAssign.Get().Enabled {
+		if c.conv.Assignee == nil && c.autoAssign.Get().Enabled && (c.conv.Status == domain.ChatOpen || c.conv.Status == domain.ChatPending) {
 			ctx.Send(ctx.Parent(), &autoAssignWanted{chatID: c.chatID})
 		}
 	})
