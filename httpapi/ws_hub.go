@@ -40,7 +40,8 @@ func NewHub() *Hub {
 }
 
 // wsLimits caps the connections of one user and of one tenant on this node (AEZEN_WS_MAX_PER_USER,
-// AEZEN_WS_MAX_PER_TENANT): each holds a goroutine pair and a queue of up to 512 frames, and one token opened 1,000.
+// AEZEN_WS_MAX_PER_TENANT): each holds a reader goroutine (a writer too while it has frames to send) and a queue
+// of up to 512 frames, and one token opened 1,000.
 type wsLimits struct{ perUser, perTenant int }
 
 // admission says whether a client may join.
