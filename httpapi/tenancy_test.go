@@ -79,7 +79,7 @@ func TestIdleTenantsPassivateAndComeBack(t *testing.T) {
 		t.Fatalf("%d pools open while active", e.Deps.Pools.OpenPools())
 	}
 	// The pool leaves the manager before its connections finish closing: wait for both.
-	testkit.Eventually(t, 5*time.Second, "tenant to passivate and its connections to close", func() bool {
+	testkit.Eventually(t, 15*time.Second, "tenant to passivate and its connections to close", func() bool {
 		return e.Deps.Pools.OpenPools() == 0 && e.Deps.Pools.OpenConns() == 0
 	})
 	if msgs, _ := messages(t, e, acct.Token, in.ChatID, ""); len(msgs) != 1 || msgs[0].Content != "before sleep" {
