@@ -1,7 +1,7 @@
 import { Fragment, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { Link } from "react-router-dom";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, errorText, unwrap, type Conversation } from "../api/client";
+import { api, errorText, unwrap, type Conversation, type Message } from "../api/client";
 import { keys, upsertConversation } from "../cache";
 import { dayLabel, sameDay, whenAt } from "../format";
 import { useLive } from "../App";
@@ -18,6 +18,9 @@ export function ChatView({ chatId }: { chatId: string }) {
   const qc = useQueryClient();
   const live = useLive();
   const [panel, setPanel] = useState(() => window.matchMedia("(min-width: 1100px)").matches);
+  // The message the next reply quotes (Reply on a message), until sent or cancelled; another chat starts without.
+  const [replyTo, setReplyTo] = useState<Message | null>(null);
+  useEffect(() => setReplyTo(null), [chatId]);
   const conv = useQuery({ queryKey: keys.conversation(chatId), queryFn: () => unwrap(api.GET("/api/conversations/{chatId}", { params: { path: { chatId } } })) });
   const msgs = useInfiniteQuery({
     queryKey: keys.messages(chatId),
@@ -126,13 +129,13 @@ export function ChatView({ chatId }: { chatId: string }) {
                       <span>{dayLabel(m.timestamp)}</span>
                     </li>
                   )}
-                  <MessageItem m={m} customer={name} chatId={chatId} />
+                  <MessageItem m={m} customer={name} chatId={chatId} onReply={setReplyTo} />
                 </Fragment>
               );
             })}
           </ol>
         </div>
-        <Composer chatId={chatId} />
+        <Composer chatId={chatId} replyTo={replyTo} onCancelReply={() => setReplyTo(null)} />
       </section>
       {panel && c && <CustomerPanel conversation={c} onClose={() => setPanel(false)} />}
     </>

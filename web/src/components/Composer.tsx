@@ -9,6 +9,7 @@ import { memberName, useTeam } from "../hooks/team";
 import { findTrigger, usePickerKeys, type Trigger } from "../hooks/picker";
 import { Suggestions, type Suggestion } from "./Suggestions";
 import { AttachFile } from "./AttachFile";
+import { quoteText } from "./MessageActions";
 
 /** The kind of message a file is sent as (the engine checks the same: image/* IMAGE, video/* VIDEO, audio/*
  * AUDIO, anything else FILE). */
@@ -24,7 +25,7 @@ type Mode = "reply" | "note";
 /** Writing in a conversation: a reply to the customer or an internal note (only the team sees it). Enter
  * sends, Shift+Enter breaks the line; "/" at the start offers canned replies, "@" in a note mentions a team
  * member. Drafts (one per mode) survive a reload. */
-export function Composer({ chatId }: { chatId: string }) {
+export function Composer({ chatId, replyTo, onCancelReply }: { chatId: string; replyTo: Message | null; onCancelReply: () => void }) {
   const qc = useQueryClient();
   const live = useLive();
   const send = useSend(chatId);
@@ -123,9 +124,16 @@ export function Composer({ chatId }: { chatId: string }) {
       const contentType = contentTypeOf(file.mimeType);
       const caption = contentType === "AUDIO" ? "" : current.current.trim();
       if (caption) clear();
-      send.mutate({ content: caption, key: newKey(), media: { contentType, file } });
+      send.mutate({ content: caption, key: newKey(), media: { contentType, file }, replyTo: quoted() });
+      onCancelReply();
     },
   });
+
+  // The quoted message of a reply, as the optimistic copy shows it.
+  const quoted = () => (replyTo && mode === "reply" ? { messageId: replyTo.messageId, excerpt: replyTo.content.slice(0, 160) } : undefined);
+  useEffect(() => {
+    if (replyTo) box.current?.focus();
+  }, [replyTo]);
 
   const pick = (s: Suggestion) => {
     if (!trigger) return;
@@ -158,7 +166,8 @@ export function Composer({ chatId }: { chatId: string }) {
     clearTimeout(stopTimer.current);
     typing(false);
     typingUntil.current = 0;
-    send.mutate({ content, key: newKey() });
+    send.mutate({ content, key: newKey(), replyTo: quoted() });
+    onCancelReply();
   };
   const open = trigger !== null && (trigger.kind === "mention" || canned.isSuccess);
   const failed = (note.isError && note.error) || (send.isError && send.variables?.cannedReplyId && send.error) || (attach.isError && attach.error);
@@ -183,6 +192,14 @@ export function Composer({ chatId }: { chatId: string }) {
           {mode === "note" ? "The note was not saved: " : attach.isError ? "The file was not sent: " : "Not sent: "}
           {errorText(failed)}
         </p>
+      )}
+      {replyTo && mode === "reply" && (
+        <div className="replying" role="group" aria-label="Replying to">
+          <span className="muted small">Replying to</span> <span className="quote-text">{quoteText({ excerpt: replyTo.content.slice(0, 160) })}</span>{" "}
+          <button type="button" className="link" onClick={onCancelReply}>
+            Cancel reply
+          </button>
+        </div>
       )}
       {open && <Suggestions id={listId} label={trigger.kind === "mention" ? "Mention a team member" : "Canned replies"} items={items} active={keys.active} onPick={pick} />}
       {attach.isPending && (

@@ -9,6 +9,8 @@ export type Outgoing = {
   key: string;
   cannedReplyId?: string;
   media?: { contentType: Message["contentType"]; file: MessageMedia };
+  /** The message this one quotes. */
+  replyTo?: { messageId: string; excerpt: string };
 };
 
 /** Sends with an Idempotency-Key; the message shows at once as PENDING and is reconciled by its
@@ -17,18 +19,21 @@ export type Outgoing = {
 export function useSend(chatId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ content, key, cannedReplyId, media }: Outgoing) =>
+    mutationFn: ({ content, key, cannedReplyId, media, replyTo }: Outgoing) =>
       unwrap(
         api.POST("/api/conversations/{chatId}/send", {
           params: { path: { chatId }, header: { "Idempotency-Key": key } },
-          body: cannedReplyId
-            ? { cannedReplyId, metadata: { clientMessageId: key } }
-            : media
-              ? { content, contentType: media.contentType, mediaId: media.file.mediaId, metadata: { clientMessageId: key } }
-              : { content, metadata: { clientMessageId: key } },
+          body: {
+            ...(cannedReplyId
+              ? { cannedReplyId, metadata: { clientMessageId: key } }
+              : media
+                ? { content, contentType: media.contentType, mediaId: media.file.mediaId, metadata: { clientMessageId: key } }
+                : { content, metadata: { clientMessageId: key } }),
+            ...(replyTo ? { replyToMessageId: replyTo.messageId } : {}),
+          },
         }),
       ),
-    onMutate: ({ content, key, cannedReplyId, media }) => {
+    onMutate: ({ content, key, cannedReplyId, media, replyTo }) => {
       if (cannedReplyId) return;
       const optimistic: Message = {
         messageId: "tmp-" + key,
@@ -42,6 +47,7 @@ export function useSend(chatId: string) {
         status: "PENDING",
         isRead: true,
         media: media?.file,
+        replyTo,
       };
       upsertMessage(qc, optimistic);
     },
