@@ -66,3 +66,13 @@ func (s *TenantStore) SetCustomerName(ctx context.Context, channelID uuid.UUID, 
 	_, err := s.Pool.Exec(ctx, sqlSetCustomerName, channelID, platformCustomerID, name)
 	return err
 }
+
+// ChatOfContact is the chat of a channel's contact (uuid.Nil when they have none).
+func (s *TenantStore) ChatOfContact(ctx context.Context, channelID uuid.UUID, platformChatID string) (uuid.UUID, error) {
+	var id uuid.UUID
+	err := s.Pool.QueryRow(ctx, `SELECT chat_id FROM chats WHERE channel_id = $1 AND platform_chat_id = $2`, channelID, platformChatID).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return uuid.Nil, nil
+	}
+	return id, err
+}

@@ -78,6 +78,8 @@ type WhatsAppClient interface {
 	// ProfilePicture fetches a person's profile picture unless WhatsApp's id of it is still knownID (then
 	// nil); a person without a visible picture is a WAPicture with ID "". The connection must be up.
 	ProfilePicture(ctx context.Context, jid, knownID string) (*WAPicture, error)
+	// SubscribePresence asks WhatsApp for a person's online state (WAPresence events follow).
+	SubscribePresence(ctx context.Context, jid string) error
 	// HasDevice reports whether a paired device is stored, so that Connect logs in without a QR code.
 	HasDevice() bool
 	// JID is the paired device's own JID, or "".

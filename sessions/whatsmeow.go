@@ -396,6 +396,20 @@ func (c *waClient) handle(raw any) bool {
 	if hist, ok := raw.(*events.HistorySync); ok {
 		return c.history(hist)
 	}
+	if ev := translatePresence(raw); ev != nil {
+		p := ev.(WAPresence)
+		c.presenceJID(&p)
+		c.emit(p)
+		return true
+	}
+	if _, ok := raw.(*events.Connected); ok {
+		// WhatsApp sends customers' presences (online, typing) only to a device that is online itself.
+		go func() {
+			if err := c.cli.SendPresence(c.ctx, types.PresenceAvailable); err != nil {
+				c.log.Info("could not mark the linked device online; customers' presence will not show", "err", err)
+			}
+		}()
+	}
 	if retry, ok := raw.(*events.MediaRetry); ok {
 		if ev := c.mediaRetried(retry); ev != nil {
 			c.emit(ev)

@@ -8,6 +8,7 @@ import (
 	"go.mau.fi/whatsmeow/proto/waE2E"
 	"go.mau.fi/whatsmeow/proto/waHistorySync"
 	"go.mau.fi/whatsmeow/proto/waWeb"
+	"go.mau.fi/whatsmeow/types"
 	"go.mau.fi/whatsmeow/types/events"
 	"google.golang.org/protobuf/proto"
 )
@@ -84,5 +85,27 @@ func TestTranslateLocationAndContacts(t *testing.T) {
 	m = translateEvent(&events.Message{Info: directInfo("C2"), Message: many}, own, now).(*WAMessage)
 	if len(m.Contacts) != 2 || m.Contacts[0].Name != "Ada" || m.Contacts[0].Phones[0] != "+1 555 123 4567" || m.Contacts[1].Name != "Bob" {
 		t.Fatalf("contacts %#v", m.Contacts)
+	}
+}
+
+// TestTranslatePresence: a direct chat's composing/paused and a user's online/offline become WAPresence;
+// groups do not.
+func TestTranslatePresence(t *testing.T) {
+	src := types.MessageSource{Chat: customer, Sender: customer}
+	p, ok := translatePresence(&events.ChatPresence{MessageSource: src, State: types.ChatPresenceComposing, Media: types.ChatPresenceMediaAudio}).(WAPresence)
+	if !ok || p.JID != customer.String() || p.Typing == nil || !*p.Typing || !p.Recording || p.Online != nil {
+		t.Fatalf("composing: %+v", p)
+	}
+	if p := translatePresence(&events.ChatPresence{MessageSource: src, State: types.ChatPresencePaused}).(WAPresence); *p.Typing {
+		t.Fatalf("paused: %+v", p)
+	}
+	seen := now.Add(-time.Minute)
+	p = translatePresence(&events.Presence{From: customer, Unavailable: true, LastSeen: seen}).(WAPresence)
+	if p.Online == nil || *p.Online || p.LastSeen == nil || !p.LastSeen.Equal(seen) || p.Typing != nil {
+		t.Fatalf("offline: %+v", p)
+	}
+	group := types.MessageSource{Chat: types.NewJID("120363000000000000", types.GroupServer), Sender: customer, IsGroup: true}
+	if ev := translatePresence(&events.ChatPresence{MessageSource: group, State: types.ChatPresenceComposing}); ev != nil {
+		t.Fatalf("group presence kept: %+v", ev)
 	}
 }

@@ -63,6 +63,7 @@ type whatsappSession struct {
 	qr         *ops.WhatsAppQR
 	pairs      []*WAPairPhone
 	history    *ops.WhatsAppHistory // the history import (nil: none since the device was paired)
+	subscribed map[string]bool      // customers whose presence this connection follows
 
 	leaseSeq   uint64
 	leaseHeld  bool
@@ -148,6 +149,8 @@ func (s *whatsappSession) handle(ctx actor.Context, msg any) {
 		s.historyStored(msg)
 	case *waAvatarDue:
 		s.avatarDue(msg)
+	case *waSubscribe:
+		s.subscribe(msg)
 	default:
 		if !s.receiveDownloads(ctx, msg) {
 			s.receiveOutbox(ctx, msg)

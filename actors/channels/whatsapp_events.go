@@ -57,6 +57,8 @@ func (s *whatsappSession) event(ctx actor.Context, ev sessions.WhatsAppEvent) {
 		s.receipt(ctx, e)
 	case sessions.WAPushName:
 		s.pushNames([]sessions.WAPushName{e})
+	case sessions.WAPresence:
+		s.presence(func(m any) { ctx.Send(ctx.Parent(), m) }, e)
 	case *sessions.WAHistory:
 		s.seen()
 		s.historyChunk(ctx, e)
@@ -98,6 +100,7 @@ func (s *whatsappSession) connected(ctx actor.Context, e sessions.WAConnected) {
 	s.hasDevice = s.client.HasDevice()
 	s.seen()
 	s.qr, s.nextRetry, s.lastError, s.backoff = nil, nil, "", 0
+	s.subscribed = nil // a new connection follows nobody yet
 	s.log.Info("WhatsApp connected")
 	for _, req := range s.pairs {
 		req.Done(ops.PairPhoneResult{}, domain.Conflict("WhatsApp is already connected"))
@@ -135,6 +138,7 @@ func (s *whatsappSession) inbound(ctx actor.Context, m *sessions.WAMessage) {
 		m.Done(ok)
 		if ok {
 			root.Send(self, &waAvatarDue{jid: m.Chat})
+			root.Send(self, &waSubscribe{jid: m.Chat})
 		}
 		// The file is downloaded after the commit and the acknowledgement, never before them.
 		if a, isAnswer := res.(*node.Answer); ok && isAnswer {

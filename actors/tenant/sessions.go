@@ -108,6 +108,8 @@ func (t *tenantActor) receiveSessionMessage(ctx actor.Context) {
 		if msg.Live {
 			t.afterWakeup(ctx, "whatsapp session", func(actor.Context) {})
 		}
+	case *channels.CustomerPresence:
+		t.customerPresence(ctx, msg)
 	case *channels.WAInbound:
 		r := &request{op: opWhatsAppInbound, sender: msg.ReplyTo}
 		t.acceptInbound(ctx, msg.ChannelID, msg.Input, answerer[ops.InboundResult](ctx.ActorSystem(), t.log, r))

@@ -43,6 +43,7 @@ type WhatsApp struct {
 	qrSequence     int
 	pictures       map[string]sessions.WAPicture
 	pictureFetches map[string]int
+	subscribed     map[string]int
 }
 
 // Sent is a message a fake client sent (or tried to send, when Err is set).

@@ -42,3 +42,24 @@ func (c *Client) ProfilePicture(_ context.Context, jid, knownID string) (*sessio
 	}
 	return &sessions.WAPicture{ID: p.ID, Data: append([]byte(nil), p.Data...)}, nil
 }
+
+// SubscribePresence records the subscription.
+func (c *Client) SubscribePresence(_ context.Context, jid string) error {
+	c.f.mu.Lock()
+	defer c.f.mu.Unlock()
+	if !c.connected {
+		return sessions.ErrWANotConnected
+	}
+	if c.f.subscribed == nil {
+		c.f.subscribed = map[string]int{}
+	}
+	c.f.subscribed[jid]++
+	return nil
+}
+
+// Subscriptions counts the presence subscriptions of jid so far.
+func (f *WhatsApp) Subscriptions(jid string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.subscribed[jid]
+}
