@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -354,5 +355,56 @@ func TestAPIChannelReplies(t *testing.T) {
 	}
 	if len(hook.Deliveries()) != 1 {
 		t.Fatalf("%d webhook calls, want only the reply's", len(hook.Deliveries()))
+	}
+}
+
+// TestWhatsAppActionsSurviveARestart: a reaction committed while WhatsApp is unreachable waits in
+// message_actions, and a node started afterwards sends it once the session reconnects; then nothing waits.
+func TestWhatsAppActionsSurviveARestart(t *testing.T) {
+	cfg := testkit.Config(t)
+	fake := fakewhatsapp.New()
+	testkit.UseWhatsApp(cfg, fake)
+	e := testkit.Start(t, cfg)
+	acct := e.SignUp()
+	channelID := e.ConnectWhatsApp(acct.Token, fake, "4915112345678@s.whatsapp.net")
+	if !deliver(t, fake, channelID, waText("WA-1", ada, "Ada", "hi")) {
+		t.Fatal("not acknowledged")
+	}
+	chatID := conversationsByNumber(t, e, acct.Token)["+15551234567"].ChatID
+	question := fidelityMessages(t, e, acct.Token, chatID)["WA-1"]
+
+	fake.SetConnectError(errors.New("network unreachable"))
+	if err := fake.Drop(channelID); err != nil {
+		t.Fatal(err)
+	}
+	testkit.Eventually(t, 5*time.Second, "the session to lose WhatsApp", func() bool { return !fake.Connected(channelID) })
+	e.Must(http.StatusOK, "POST", "/api/messages/"+question.MessageID+"/reactions", acct.Token, map[string]any{"emoji": "🙏"}, nil)
+	waiting := func(en *testkit.Engine) int {
+		var n int
+		if err := en.TenantDB(acct.TenantID).QueryRow(context.Background(), "SELECT count(*) FROM message_actions").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := waiting(e); n != 1 {
+		t.Fatalf("%d actions waiting, want the reaction", n)
+	}
+	e.Stop()
+
+	fake.SetConnectError(nil)
+	restarted := testkit.Start(t, cfg)
+	a := waitAction(t, fake, sessions.WAReaction, "WA-1")
+	if a.Value != "🙏" {
+		t.Fatalf("reaction sent as %+v", a)
+	}
+	testkit.Eventually(t, 5*time.Second, "the sent reaction to leave message_actions", func() bool { return waiting(restarted) == 0 })
+	n := 0
+	for _, s := range fake.Sent() {
+		if s.Action != nil && s.Err == nil {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("the reaction was sent %d times", n)
 	}
 }
