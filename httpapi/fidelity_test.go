@@ -356,6 +356,28 @@ func TestAPIChannelReplies(t *testing.T) {
 	if len(hook.Deliveries()) != 1 {
 		t.Fatalf("%d webhook calls, want only the reply's", len(hook.Deliveries()))
 	}
+
+	// The WebSocket's send_message quotes too; a message of no chat of ours is a bad field.
+	ws := e.DialWS(acct.Token)
+	ws.Send("send_message", map[string]any{"chatId": in.ChatID, "content": "and tracking is 42", "clientMessageId": "c-1", "replyToMessageId": msgs["ext-2"].MessageID})
+	ws.Send("send_message", map[string]any{"chatId": in.ChatID, "content": "x", "clientMessageId": "c-2", "replyToMessageId": "0190a0b0-0000-7000-8000-000000000000"})
+	acks := ws.WaitFrames("ack", 2, 5*time.Second)
+	var ok, bad struct {
+		Result *struct {
+			Message fidelityMessage `json:"message"`
+		} `json:"result"`
+		Error *struct {
+			Fields []struct {
+				Field string `json:"field"`
+			} `json:"fields"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(acks[0].Data, &ok) != nil || ok.Result == nil || ok.Result.Message.ReplyTo == nil || ok.Result.Message.ReplyTo.MessageID != msgs["ext-2"].MessageID {
+		t.Fatalf("send_message with a quote acked %s", acks[0].Data)
+	}
+	if json.Unmarshal(acks[1].Data, &bad) != nil || bad.Error == nil || len(bad.Error.Fields) != 1 || bad.Error.Fields[0].Field != "replyToMessageId" {
+		t.Fatalf("send_message quoting nothing acked %s", acks[1].Data)
+	}
 }
 
 // TestWhatsAppActionsSurviveARestart: a reaction committed while WhatsApp is unreachable waits in

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"strings"
 	"unicode/utf8"
@@ -17,11 +18,19 @@ import (
 // checkReplyTo checks the message a send quotes (replyToMessageId): a message of the same conversation that
 // the caller may see, not an internal note and not revoked. Anything else is a 400 naming the field.
 func (s *Server) checkReplyTo(c *fiber.Ctx, chatID uuid.UUID, raw *string) (*uuid.UUID, error) {
+	return s.replyTarget(c.UserContext(), caller(c).TenantID, actorCaller(c), chatID, raw)
+}
+
+// replyTarget is checkReplyTo for any caller (the WebSocket's send_message too).
+func (s *Server) replyTarget(ctx context.Context, tenantID uuid.UUID, who node.Caller, chatID uuid.UUID, raw *string) (*uuid.UUID, error) {
 	if raw == nil {
 		return nil, nil
 	}
-	id := uuid.MustParse(*raw)
-	m, err := node.Call(c.UserContext(), s.node, caller(c).TenantID, actorCaller(c), ops.OpMessageGet, ops.Ref{ID: id})
+	id, err := uuid.Parse(*raw)
+	if err != nil {
+		return nil, domain.InvalidField("replyToMessageId", "must be a UUID")
+	}
+	m, err := node.Call(ctx, s.node, tenantID, who, ops.OpMessageGet, ops.Ref{ID: id})
 	switch {
 	case errors.Is(err, domain.ErrNotFound) || (err == nil && m.ChatID != chatID):
 		return nil, domain.InvalidField("replyToMessageId", "is not a message of this conversation")

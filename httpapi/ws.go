@@ -86,6 +86,8 @@ type wsSendMessage struct {
 	Content         string    `json:"content" validate:"required,max=65536"`
 	ContentType     string    `json:"contentType" validate:"omitempty,contenttype"`
 	ClientMessageID string    `json:"clientMessageId" validate:"required,max=200"`
+	// ReplyToMessageID quotes a message of the chat, as on POST /api/conversations/:chatId/send.
+	ReplyToMessageID *string `json:"replyToMessageId"`
 }
 
 // wsViewing is the data of a client's viewing frame: on (default true) while the conversation is open on
@@ -297,7 +299,13 @@ func (s *Server) wsRequest(tenantID uuid.UUID, who node.Caller, data []byte, vie
 				break
 			}
 			req := sendRequest{Content: in.Content, ContentType: in.ContentType}
-			result, err = node.Call(ctx, s.node, tenantID, who, ops.OpConversationSend, s.sendInput(in.ChatID, req, "ws:"+who.UserID+":"+in.ClientMessageID))
+			var replyTo *uuid.UUID
+			if replyTo, err = s.replyTarget(ctx, tenantID, who, in.ChatID, in.ReplyToMessageID); err != nil {
+				break
+			}
+			send := s.sendInput(in.ChatID, req, "ws:"+who.UserID+":"+in.ClientMessageID)
+			send.ReplyToMessageID = replyTo
+			result, err = node.Call(ctx, s.node, tenantID, who, ops.OpConversationSend, send)
 		}
 	case "mark_read":
 		var in ops.ChatRef
