@@ -10,7 +10,8 @@ import (
 // messages, with the create and update bodies of each.
 func entitySchemas() js {
 	productFields := props{"name": textRange(1, 200), "description": text(5000), "price": money(), "currency": currency(),
-		"sku": text(100), "imageUrl": url(), "imageId": text(200), "shortId": text(50), "isAvailable": boolean()}
+		"sku": text(100), "imageUrl": url(), "imageId": text(200), "shortId": text(50), "isAvailable": boolean(),
+		"imageMediaId": described(text(36), "An image uploaded with POST /api/media (its id); the product then shows its signed link as imageUrl. \"\" clears it; setting imageUrl alone clears it too.")}
 	customerFields := props{"platformCustomerId": textRange(1, 200), "fullName": text(200), "email": email(),
 		"phone": described(text(16), "E.164, like +15551234567."), "avatarUrl": url(), "metadata": null(jsonObject())}
 	orderFields := props{"userId": described(uuidSchema(), "A team member; the caller by default."),
@@ -23,7 +24,8 @@ func entitySchemas() js {
 	return js{
 		"Product": answer(props{"productId": uuidSchema(), "userId": uuidSchema(), "name": text(0),
 			"description": null(text(0)), "price": money(), "currency": currency(), "sku": null(text(0)),
-			"imageUrl": null(text(0)), "imageId": null(text(0)), "shortId": null(text(0)), "isAvailable": boolean(),
+			"imageUrl": described(null(text(0)), "The product's own link, or the signed link of its imageMediaId."),
+			"imageId":  null(text(0)), "imageMediaId": null(uuidSchema()), "shortId": null(text(0)), "isAvailable": boolean(),
 			"createdAt": timestamp(), "updatedAt": timestamp()}),
 		"ProductCreate": input(productFields, "name", "price", "currency"),
 		"ProductUpdate": input(productFields),

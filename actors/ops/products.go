@@ -23,8 +23,11 @@ type ProductInput struct {
 	SKU         *string `json:"sku" validate:"omitzero,max=100"`
 	ImageURL    *string `json:"imageUrl" validate:"omitzero,http_url,max=2000"`
 	ImageID     *string `json:"imageId" validate:"omitzero,max=200"`
-	ShortID     *string `json:"shortId" validate:"omitzero,max=50"`
-	IsAvailable *bool   `json:"isAvailable"`
+	// ImageMediaID names an image uploaded with POST /api/media (an empty string clears it). Setting
+	// imageUrl without it clears it too: the product then shows that link.
+	ImageMediaID *string `json:"imageMediaId" validate:"omitzero,uuid"`
+	ShortID      *string `json:"shortId" validate:"omitzero,max=50"`
+	IsAvailable  *bool   `json:"isAvailable"`
 }
 
 // Check validates the price (domain.Checker).

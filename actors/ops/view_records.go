@@ -65,8 +65,10 @@ type Product struct {
 	SKU         *string      `json:"sku"`
 	ImageURL    *string      `json:"imageUrl"`
 	ImageID     *string      `json:"imageId"`
-	ShortID     *string      `json:"shortId"`
-	IsAvailable bool         `json:"isAvailable"`
-	CreatedAt   time.Time    `json:"createdAt"`
-	UpdatedAt   time.Time    `json:"updatedAt"`
+	// ImageMediaID is an image in the tenant's media store; ImageURL is then its signed link.
+	ImageMediaID *uuid.UUID `json:"imageMediaId"`
+	ShortID      *string    `json:"shortId"`
+	IsAvailable  bool       `json:"isAvailable"`
+	CreatedAt    time.Time  `json:"createdAt"`
+	UpdatedAt    time.Time  `json:"updatedAt"`
 }

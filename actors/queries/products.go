@@ -2,6 +2,8 @@ package queries
 
 import (
 	"context"
+	"errors"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -37,7 +39,9 @@ func createProduct(ctx context.Context, s *Scope, w ops.Write[ops.ProductInput])
 		return persistence.Product{}, err
 	}
 	p := persistence.Product{ProductID: uuid.Must(uuid.NewV7()), UserID: callerID(s), IsAvailable: true}
-	applyProduct(&p, in)
+	if err := applyProduct(ctx, s, &p, in); err != nil {
+		return persistence.Product{}, err
+	}
 	return s.Store.CreateProduct(ctx, p)
 }
 
@@ -60,16 +64,18 @@ func updateProduct(ctx context.Context, s *Scope, w ops.Write[ops.ProductInput])
 	if err := ops.ValidateUpdate(w.Input); err != nil {
 		return persistence.Product{}, err
 	}
-	p, err := s.Store.GetProduct(ctx, w.ID)
+	p, err := s.Store.GetProductRow(ctx, w.ID)
 	if err != nil {
 		return persistence.Product{}, err
 	}
-	applyProduct(&p, w.Input)
+	if err := applyProduct(ctx, s, &p, w.Input); err != nil {
+		return persistence.Product{}, err
+	}
 	return s.Store.UpdateProduct(ctx, p)
 }
 
 // applyProduct copies the fields an input sets onto a product.
-func applyProduct(p *persistence.Product, in ops.ProductInput) {
+func applyProduct(ctx context.Context, s *Scope, p *persistence.Product, in ops.ProductInput) error {
 	if in.Name != nil {
 		p.Name = *in.Name
 	}
@@ -87,4 +93,36 @@ func applyProduct(p *persistence.Product, in ops.ProductInput) {
 	setText(&p.ImageURL, in.ImageURL)
 	setText(&p.ImageID, in.ImageID)
 	setText(&p.ShortID, in.ShortID)
+	switch {
+	case in.ImageMediaID != nil && *in.ImageMediaID == "":
+		p.ImageMediaID = nil
+	case in.ImageMediaID != nil:
+		id := uuid.MustParse(*in.ImageMediaID) // validated as a uuid
+		if err := productImage(ctx, s, id); err != nil {
+			return err
+		}
+		p.ImageMediaID = &id
+	case in.ImageURL != nil:
+		p.ImageMediaID = nil // a link of its own replaces the stored image
+	}
+	return nil
+}
+
+// productImage checks that a product image names a picture of the tenant's media store that the caller may
+// see (an agent under "only mine" cannot publish a file of a conversation hidden from them).
+func productImage(ctx context.Context, s *Scope, id uuid.UUID) error {
+	obj, err := s.Media.Stat(ctx, id)
+	if err == nil {
+		err = s.mediaVisible(ctx, id)
+	}
+	if errors.Is(err, domain.ErrNotFound) {
+		return domain.InvalidField("imageMediaId", "does not name a file of this tenant (upload it with POST /api/media)")
+	}
+	if err != nil {
+		return err
+	}
+	if !strings.HasPrefix(obj.MimeType, "image/") {
+		return domain.InvalidField("imageMediaId", "names a "+obj.MimeType+" file, not an image")
+	}
+	return nil
 }
