@@ -100,6 +100,9 @@ type Config struct {
 	// WebSocket connections at once, per user and per tenant, on this node.
 	WSMaxPerUser   int `env:"AEZEN_WS_MAX_PER_USER" envDefault:"20"`
 	WSMaxPerTenant int `env:"AEZEN_WS_MAX_PER_TENANT" envDefault:"500"`
+	// WSWriteTimeout is how long one frame may wait for a client that does not read before the connection
+	// is cut (1006). A client that falls 512 frames behind first is dropped with 1013 instead.
+	WSWriteTimeout time.Duration `env:"AEZEN_WS_WRITE_TIMEOUT" envDefault:"10s"`
 
 	// WhatsApp outbound pacing per number.
 	WhatsAppSendRate  float64 `env:"AEZEN_WHATSAPP_SEND_RATE" envDefault:"1"`
@@ -221,6 +224,9 @@ func (c *Config) Validate() error {
 	}
 	if c.SecretRotationGrace < 0 || c.SecretRotationGrace > 30*24*time.Hour {
 		add("AEZEN_SECRET_ROTATION_GRACE must be between 0 and 720h")
+	}
+	if c.WSWriteTimeout < time.Second {
+		add("AEZEN_WS_WRITE_TIMEOUT must be at least 1s")
 	}
 	if c.WSMaxPerUser < 1 || c.WSMaxPerTenant < c.WSMaxPerUser {
 		add("AEZEN_WS_MAX_PER_USER must be at least 1 and AEZEN_WS_MAX_PER_TENANT at least AEZEN_WS_MAX_PER_USER")

@@ -20,7 +20,6 @@ const (
 	wsSubprotocol = "aezen.v1"
 	wsPingEvery   = 20 * time.Second
 	wsPongWait    = 60 * time.Second
-	wsWriteWait   = 10 * time.Second
 	// wsWriterLinger is how long a connection's writer waits for more work before it ends (the next frame
 	// starts another): busy connections keep theirs, idle ones hold none.
 	wsWriterLinger = 5 * time.Second
@@ -166,23 +165,29 @@ func (s *Server) wsWriter(conn *websocket.Conn, c *wsClient) {
 	for {
 		select {
 		case <-c.gone:
-			c.finish(conn, true)
+			c.finish(conn, true, s.cfg.WSWriteTimeout)
 			return
 		case <-c.ready:
 			var ping bool
 			batch, ping = c.takeAll(batch)
 			for _, msg := range batch {
-				_ = conn.SetWriteDeadline(time.Now().Add(wsWriteWait))
+				select {
+				case <-c.gone: // dropped while this batch waited on its socket: the close frame comes next
+					c.finish(conn, true, s.cfg.WSWriteTimeout)
+					return
+				default:
+				}
+				_ = conn.SetWriteDeadline(time.Now().Add(s.cfg.WSWriteTimeout))
 				if err := conn.WriteMessage(websocket.TextMessage, msg); err != nil {
 					c.drop(websocket.CloseAbnormalClosure)
-					c.finish(conn, false)
+					c.finish(conn, false, 0)
 					return
 				}
 			}
 			if ping {
-				if err := conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(wsWriteWait)); err != nil {
+				if err := conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(s.cfg.WSWriteTimeout)); err != nil {
 					c.drop(websocket.CloseAbnormalClosure)
-					c.finish(conn, false)
+					c.finish(conn, false, 0)
 					return
 				}
 			}
@@ -198,7 +203,7 @@ func (s *Server) wsWriter(conn *websocket.Conn, c *wsClient) {
 
 // finish ends the connection once: the close frame saying why (unless writing already failed), then the
 // socket; it wakes the handler waiting on done.
-func (c *wsClient) finish(conn *websocket.Conn, closeFrame bool) {
+func (c *wsClient) finish(conn *websocket.Conn, closeFrame bool, writeTimeout time.Duration) {
 	if closeFrame {
 		text := map[int]string{closeServiceRestart: "node restarting, reconnect", closeTryAgainLater: "client too slow, reconnect and reload",
 			closeUnauthorized: "token expired or revoked, log in again"}[c.reason]
@@ -206,7 +211,7 @@ func (c *wsClient) finish(conn *websocket.Conn, closeFrame bool) {
 		// the frames already sent, so it gets as long as any frame, or the client never learns why (1006).
 		wait := time.Second
 		if c.reason == closeTryAgainLater {
-			wait = wsWriteWait
+			wait = writeTimeout
 		}
 		_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(c.reason, text), time.Now().Add(wait))
 	}

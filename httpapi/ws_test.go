@@ -130,10 +130,13 @@ func TestWebSocketRequests(t *testing.T) {
 // once); the engine keeps serving the other client in full and, once the slow one's queue overflows, closes
 // it with 1013 (try again later) behind the frames already on their way. The slow client resumes reading
 // as soon as /metrics counts the drop: a close frame cannot reach a client that never reads again (its
-// connection is cut once a write has waited wsWriteWait, 10 s), nor one that reads so slowly that the
-// engine's ping waits that long behind the backlog.
+// connection is cut once a write has waited AEZEN_WS_WRITE_TIMEOUT), nor one that reads so slowly that the
+// engine's ping waits that long behind the backlog. The timeout is long here so that the queue overflows
+// first even when a loaded machine delivers the flood slowly (at 10 s, 512 frames must come at 51/s).
 func TestSlowWebSocketClientDoesNotStallOthers(t *testing.T) {
-	e := testkit.StartDefault(t)
+	cfg := testkit.Config(t)
+	cfg.WSWriteTimeout = 2 * time.Minute
+	e := testkit.Start(t, cfg)
 	acct := e.SignUp()
 	ch := e.CreateAPIChannel(acct.Token, "http://127.0.0.1:1/unused")
 
