@@ -280,6 +280,9 @@ func TestWhatsAppReactionsEditsAndRevokes(t *testing.T) {
 		t.Fatalf("revoked message %+v", revoked)
 	}
 	waitAction(t, fake, sessions.WARevoke, answer.PlatformMessageID)
+	if c := conversationsByNumber(t, e, acct.Token)["+15551234567"]; c.LastMessage == nil || *c.LastMessage != "This message was deleted" {
+		t.Fatalf("the preview after deleting the newest message: %v", c.LastMessage)
+	}
 	expectError(t, e.Do("POST", "/api/messages/"+answer.MessageID+"/revoke", acct.Token, nil), http.StatusConflict)
 	expectError(t, e.Do("PATCH", "/api/messages/"+answer.MessageID, acct.Token, map[string]any{"content": "x"}), http.StatusConflict)
 	gone := waText("WA-V1", ada, "", "")

@@ -15,6 +15,21 @@ const (
 	ActionRevoke   = "REVOKE"
 )
 
+// RevokedPreview is a conversation's lastMessage when its newest message was deleted for everyone.
+const RevokedPreview = "This message was deleted"
+
+// ChangedPreview is what a conversation shows as its last message after c changed m, its newest message
+// ("" when c changes no preview: a reaction). The same rule as the statement's.
+func ChangedPreview(m Message, c MessageChange) string {
+	switch c.Kind {
+	case ActionRevoke:
+		return RevokedPreview
+	case ActionEdit:
+		return Preview(m.ContentType, c.Value)
+	}
+	return ""
+}
+
 // ByCustomer and ByPhone are the reactors of reactions that no team member made.
 const (
 	ByCustomer = "CUSTOMER"
@@ -54,9 +69,14 @@ const (
 		WHERE message_id = $1 AND chat_id = $2 AND revoked_at IS NULL AND content <> $3 AND $4::text IS NOT NULL RETURNING *`
 	sqlRevoke = `UPDATE messages SET revoked_at = $5
 		WHERE message_id = $1 AND chat_id = $2 AND revoked_at IS NULL AND $3::text IS NOT NULL AND $4::text IS NOT NULL RETURNING *`
+	// The chat's preview follows an edit or a revoke of its newest message (Preview's rule for text).
 	sqlChangeTail = `),
 		listed AS (INSERT INTO message_actions (action_id, message_id, chat_id, kind, value)
-			SELECT $6, message_id, chat_id, $7, $3 FROM changed WHERE $8)
+			SELECT $6, message_id, chat_id, $7, $3 FROM changed WHERE $8),
+		previewed AS (UPDATE chats SET last_message = CASE WHEN $7 = 'REVOKE' THEN '` + RevokedPreview + `'
+				WHEN char_length($3) > 200 THEN left($3, 200) || '…' ELSE $3 END
+			FROM changed WHERE $7 <> 'REACTION' AND chats.chat_id = changed.chat_id AND changed.sender_type <> 'NOTE'
+				AND chats.last_message_at = changed.timestamp)
 		SELECT ` + messageColumns + ` FROM changed`
 )
 

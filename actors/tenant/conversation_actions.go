@@ -116,6 +116,7 @@ func (c *conversationActor) change(ctx actor.Context, m persistence.Message, ch 
 		view := queries.MessageView(*out)
 		done(view, nil)
 		c.publish(ops.EventMessageUpdated, view)
+		c.previewChanged(*out, ch)
 		if ch.Send {
 			ctx.Send(ctx.Parent(), &channels.OutboundReady{ChannelID: c.conv.ChannelID, Platform: c.conv.Platform,
 				Msg: channels.ActionOf(persistence.PendingAction{ActionID: ch.ActionID, MessageID: m.MessageID, ChatID: c.chatID,
@@ -177,6 +178,18 @@ func (c *conversationActor) applyUpdate(ctx actor.Context, u channelUpdate, done
 		if *changed {
 			c.store.SignMessage(out)
 			c.publish(ops.EventMessageUpdated, queries.MessageView(*out))
+			c.previewChanged(*out, ch)
 		}
 	})
+}
+
+// previewChanged follows an edit or revoke of the chat's newest message in the inbox's preview (the
+// statement changed the stored one) and tells those who may see the chat.
+func (c *conversationActor) previewChanged(m persistence.Message, ch persistence.MessageChange) {
+	p := persistence.ChangedPreview(m, ch)
+	if p == "" || m.SenderType == domain.SenderNote || c.conv.LastMessageAt == nil || !c.conv.LastMessageAt.Equal(m.Timestamp) {
+		return
+	}
+	c.conv.LastMessage = &p
+	c.publish(ops.EventConversationUpdated, c.view())
 }
