@@ -2,6 +2,7 @@
 // exponential backoff (at once after close code 1012, a node draining), and after any reconnect refetches
 // every query, so that events missed while offline are recovered.
 import { useSyncExternalStore } from "react";
+import { customerPresence, type PresenceEvent } from "./customerPresence";
 import type { QueryClient } from "@tanstack/react-query";
 import type { Conversation, Message, WhatsAppStatus } from "./api/client";
 import { keys, removeConversation, setMessageStatus, upsertConversation, upsertMessage } from "./cache";
@@ -163,6 +164,9 @@ export class Live {
         if (d.userId !== me?.user.userId) presence.apply(d); // our own hint comes back too
         break;
       }
+      case "presence":
+        customerPresence.apply(f.data as PresenceEvent);
+        break;
       case "qr": {
         const qr = f.data as WhatsAppStatus["qr"];
         this.qc.setQueryData<WhatsAppStatus>(keys.whatsapp, (old) => ({ ...(old ?? { status: "WAITING_QR" }), qr }));
@@ -174,6 +178,11 @@ export class Live {
         this.qc.setQueryData<WhatsAppStatus>(keys.whatsapp, (old) =>
           !next.qr && old?.qr && (next.status === "WAITING_QR" || next.status === "CONNECTING") ? { ...next, qr: old.qr } : next,
         );
+        // A stored chunk of WhatsApp's history brings conversations and messages no event announced.
+        if (next.history?.state === "IMPORTING" || next.history?.state === "DONE") {
+          void this.qc.invalidateQueries({ queryKey: ["conversations"] });
+          void this.qc.invalidateQueries({ queryKey: ["messages"] });
+        }
         break;
       }
       case "order_updated":

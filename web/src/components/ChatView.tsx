@@ -7,6 +7,7 @@ import { dayLabel, sameDay, whenAt } from "../format";
 import { useLive } from "../App";
 import { useLiveState } from "../live";
 import { Viewers } from "./Viewers";
+import { useCustomerPresence } from "../customerPresence";
 import { CustomerPanel } from "./CustomerPanel";
 import { ConversationActions } from "./ConversationActions";
 import { MessageItem } from "./MessageItem";
@@ -109,6 +110,7 @@ export function ChatView({ chatId }: { chatId: string }) {
               </span>
             )}
           </div>
+          <CustomerPresenceText chatId={chatId} />
           <Viewers chatId={chatId} />
           {c && <ConversationActions conversation={c} />}
           <button className="ghost" aria-expanded={panel} onClick={() => setPanel(!panel)}>
@@ -143,3 +145,13 @@ export function ChatView({ chatId }: { chatId: string }) {
 }
 
 export type { Conversation };
+
+/** The customer's typing or online state, as WhatsApp reports it (a live region: screen readers hear it). */
+function CustomerPresenceText({ chatId }: { chatId: string }) {
+  const text = useCustomerPresence(chatId);
+  return (
+    <span className="customer-presence muted" role="status" aria-label="Customer presence">
+      {text}
+    </span>
+  );
+}

@@ -93,6 +93,7 @@ export function ConversationList({ filter, selected, onOpen }: { filter: Convers
                 }}
               >
                 <span className="conv-top">
+                  {c.contactAvatarUrl && <img className="avatar" src={c.contactAvatarUrl} alt="" width={24} height={24} loading="lazy" />}
                   <strong className="conv-name" id={"conv-" + c.chatId}>
                     {name}
                   </strong>

@@ -4,6 +4,7 @@ import { clock } from "../format";
 import { useSend } from "../hooks/send";
 import { useMemberName } from "../hooks/team";
 import { MessageMedia } from "./MessageMedia";
+import { ContactCards, Location } from "./Structured";
 import { EditMessage, History, MessageActions, Quote, Reactions } from "./MessageActions";
 
 const statusLabel: Record<string, string> = { PENDING: "Pending", SENT: "Sent", DELIVERED: "Delivered", READ: "Read", FAILED: "Failed" };
@@ -52,7 +53,9 @@ function SentOrReceived({ m, customer, chatId, onReply }: { m: Message; customer
       ) : (
         <>
           <MessageMedia m={m} />
-          {(m.content || !m.media) && <p className="body">{m.content}</p>}
+          <Location m={m} />
+          <ContactCards m={m} />
+          {(m.content || !m.media) && !m.location && !m.contacts?.length && <p className="body">{m.content}</p>}
           <History m={m} />
         </>
       )}
