@@ -66,6 +66,15 @@ func TestWhatsAppPlacesCardsAvatarsAndPresence(t *testing.T) {
 	status := p.FindName("status", "Customer presence")
 	p.Eventually("Ada typing in the header", func() bool { return strings.Contains(p.Text(status), "typing…") })
 	p.Axe("WhatsApp places, cards and presence")
+
+	// The history import's progress shows on the WhatsApp card.
+	past := sessions.WAMessage{ID: "hist-1", Chat: ada, Sender: ada, Timestamp: time.Now().UTC().Add(-24 * time.Hour), ContentType: "TEXT", Text: "from last week"}
+	if ok, err := fake.History(channelID, sessions.WAHistory{SyncType: "RECENT", Progress: 100, Messages: []*sessions.WAMessage{&past}}); err != nil || !ok {
+		t.Fatalf("history: %v", err)
+	}
+	p.Nav("Channels")
+	wa := p.FindName("region", "WhatsApp")
+	p.Eventually("the finished import on the card", func() bool { return strings.Contains(p.Text(wa), "History import: DONE · 1 imported · 100%") })
 }
 
 // pngPixel is a 1x1 PNG: a profile picture.

@@ -57,6 +57,13 @@ export function WhatsAppCard({ manage }: { manage: boolean }) {
       {s?.lastError && <p className="error small">Last error: {s.lastError}</p>}
       {status === "ERROR" && s?.nextRetryAt && <p className="muted small">Retries by itself at {new Date(s.nextRetryAt).toLocaleTimeString()}.</p>}
       {(s?.reconnects ?? 0) > 0 && <p className="muted small">Reconnects: {s?.reconnects}</p>}
+      {s?.history && s.history.state !== "OFF" && s.history.state !== "NONE" && (
+        <p className="muted small">
+          History import: {s.history.state} · {s.history.imported ?? 0} imported
+          {s.history.duplicates ? ` · ${s.history.duplicates} already stored` : ""}
+          {s.history.progress != null ? ` · ${s.history.progress}%` : ""}
+        </p>
+      )}
       {(toggle.isError || logout.isError) && <p role="alert" className="error">{errorText(toggle.error ?? logout.error)}</p>}
       {manage && (
         <div className="row">
