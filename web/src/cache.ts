@@ -14,7 +14,10 @@ export const keys = {
   conversations: (f?: ConversationFilter) => (f ? ["conversations", f] : ["conversations"]) as readonly unknown[],
   conversation: (chatId: string) => ["conversation", chatId] as const,
   messages: (chatId: string) => ["messages", chatId] as const,
+  /** The default number's status (the seed's /api/integrations/whatsapp routes). */
   whatsapp: ["whatsapp"] as const,
+  /** One number's status (its /api/channels/:channelId/whatsapp routes). */
+  whatsappChannel: (channelId: string) => ["whatsapp", channelId] as const,
 };
 
 const rank: Record<string, number> = { PENDING: 1, SENT: 2, DELIVERED: 3, READ: 4, FAILED: 5, RECEIVED: 0 };

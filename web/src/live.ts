@@ -40,6 +40,14 @@ export class Live {
   };
   getState = () => this.state;
 
+  /** The cached statuses a WhatsApp event is about: its number's, and the default number's card when the
+   * event is about the default number (or that card does not know its number yet). */
+  private whatsappKeys(channelId: string | undefined): (readonly unknown[])[] {
+    if (!channelId) return [keys.whatsapp];
+    const def = this.qc.getQueryData<WhatsAppStatus>(keys.whatsapp)?.channelId;
+    return !def || def === channelId ? [keys.whatsapp, keys.whatsappChannel(channelId)] : [keys.whatsappChannel(channelId)];
+  }
+
   private setState(s: LiveState) {
     if (s === this.state) return;
     this.state = s;
@@ -169,15 +177,19 @@ export class Live {
         break;
       case "qr": {
         const qr = f.data as WhatsAppStatus["qr"];
-        this.qc.setQueryData<WhatsAppStatus>(keys.whatsapp, (old) => ({ ...(old ?? { status: "WAITING_QR" }), qr }));
+        for (const key of this.whatsappKeys(qr?.channelId)) {
+          this.qc.setQueryData<WhatsAppStatus>(key, (old) => ({ ...(old ?? { status: "WAITING_QR" }), qr }));
+        }
         break;
       }
       case "connection_status": {
         // Status events carry no QR code: the current one stays while the phone may still scan it.
         const next = f.data as WhatsAppStatus;
-        this.qc.setQueryData<WhatsAppStatus>(keys.whatsapp, (old) =>
-          !next.qr && old?.qr && (next.status === "WAITING_QR" || next.status === "CONNECTING") ? { ...next, qr: old.qr } : next,
-        );
+        for (const key of this.whatsappKeys(next.channelId ?? undefined)) {
+          this.qc.setQueryData<WhatsAppStatus>(key, (old) =>
+            !next.qr && old?.qr && (next.status === "WAITING_QR" || next.status === "CONNECTING") ? { ...next, qr: old.qr } : next,
+          );
+        }
         // A stored chunk of WhatsApp's history brings conversations and messages no event announced.
         if (next.history?.state === "IMPORTING" || next.history?.state === "DONE") {
           void this.qc.invalidateQueries({ queryKey: ["conversations"] });

@@ -17,24 +17,54 @@ const meaning: Record<string, string> = {
   OUTDATED: "WhatsApp rejects this client version: the engine must be updated.",
 };
 
-/** The tenant's WhatsApp number: connect, the live QR dialog, pairing by phone code, status, log out. */
-export function WhatsAppCard({ manage }: { manage: boolean }) {
+/** A number other than the default: its channel, acted on through /api/channels/:channelId/whatsapp/*. */
+export type WhatsAppNumber = { channelId: string; name: string };
+
+/** The routes of one number: the default number's (the seed's /api/integrations/whatsapp/*) or another's. */
+function numberApi(n?: WhatsAppNumber) {
+  if (!n) {
+    return {
+      key: keys.whatsapp,
+      qrPath: "/api/integrations/whatsapp/qr.png",
+      status: () => unwrap(api.GET("/api/integrations/whatsapp/status")),
+      toggle: (_running: boolean) => unwrap(api.POST("/api/integrations/whatsapp/toggle")),
+      logout: () => unwrap(api.POST("/api/integrations/whatsapp/logout")),
+      pair: (phone: string) => unwrap(api.POST("/api/integrations/whatsapp/pair-phone", { body: { phone } })),
+    };
+  }
+  const path = { params: { path: { channelId: n.channelId } } };
+  return {
+    key: keys.whatsappChannel(n.channelId),
+    qrPath: `/api/channels/${n.channelId}/whatsapp/qr.png`,
+    status: () => unwrap(api.GET("/api/channels/{channelId}/whatsapp/status", path)),
+    toggle: (running: boolean) =>
+      running ? unwrap(api.POST("/api/channels/{channelId}/whatsapp/disconnect", path)) : unwrap(api.POST("/api/channels/{channelId}/whatsapp/connect", path)),
+    logout: () => unwrap(api.POST("/api/channels/{channelId}/whatsapp/logout", path)),
+    pair: (phone: string) => unwrap(api.POST("/api/channels/{channelId}/whatsapp/pair-phone", { ...path, body: { phone } })),
+  };
+}
+
+/** One WhatsApp number: connect, the live QR dialog, pairing by phone code, status, log out. Without
+ * `number` it is the tenant's default number, labelled "WhatsApp"; another number is labelled by its name. */
+export function WhatsAppCard({ manage, number }: { manage: boolean; number?: WhatsAppNumber }) {
   const qc = useQueryClient();
+  const n = numberApi(number);
+  const label = number ? `WhatsApp ${number.name}` : "WhatsApp";
   const st = useQuery({
-    queryKey: keys.whatsapp,
-    queryFn: () => unwrap(api.GET("/api/integrations/whatsapp/status")),
+    queryKey: n.key,
+    queryFn: n.status,
     // CONNECTING is a passing state: an answer read just before the session moved on (to WAITING_QR with its
     // code, or CONNECTED) can land after the event that announced it and would stay on screen with no event
     // to follow. Reading again every 2 s while connecting heals that (seen under load in the browser tests).
     refetchInterval: (q) => (q.state.data?.status === "CONNECTING" ? 2000 : false),
   });
   // The answer can be older than the live events that overtook it: read the status again instead.
-  const refresh = () => qc.invalidateQueries({ queryKey: keys.whatsapp });
-  const toggle = useMutation({ mutationFn: () => unwrap(api.POST("/api/integrations/whatsapp/toggle")), onSuccess: refresh });
-  const logout = useMutation({ mutationFn: () => unwrap(api.POST("/api/integrations/whatsapp/logout")), onSuccess: refresh });
+  const refresh = () => qc.invalidateQueries({ queryKey: n.key, exact: true });
   const [dialog, setDialog] = useState(false);
   const s = st.data;
   const status = s?.status ?? "…";
+  const toggle = useMutation({ mutationFn: () => n.toggle(running), onSuccess: refresh });
+  const logout = useMutation({ mutationFn: n.logout, onSuccess: refresh });
   const running = status === "CONNECTING" || status === "WAITING_QR" || status === "CONNECTED" || (status === "ERROR" && Boolean(s?.nextRetryAt));
   useEffect(() => {
     if (status === "WAITING_QR") setDialog(true);
@@ -47,8 +77,8 @@ export function WhatsAppCard({ manage }: { manage: boolean }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [missingQR]);
   return (
-    <section className="card stack" aria-label="WhatsApp">
-      <h2>WhatsApp</h2>
+    <section className="card stack" aria-label={label}>
+      <h2>{label}</h2>
       <p>
         Status: <strong className={"wa-" + status.toLowerCase()}>{status}</strong>
         {s?.jid ? <span className="muted"> · {s.jid}</span> : null}
@@ -82,22 +112,22 @@ export function WhatsAppCard({ manage }: { manage: boolean }) {
           )}
         </div>
       )}
-      <Dialog open={dialog && manage} onOpenChange={setDialog} title="Link your WhatsApp">
-        <QRPane code={s?.qr?.code} status={status} />
-        <PairByPhone />
+      <Dialog open={dialog && manage} onOpenChange={setDialog} title={number ? `Link ${label}` : "Link your WhatsApp"}>
+        <QRPane code={s?.qr?.code} status={status} path={n.qrPath} />
+        <PairByPhone pair={n.pair} />
       </Dialog>
     </section>
   );
 }
 
 /** The current QR code, fetched with the token whenever the qr event brings a new one. */
-function QRPane({ code, status }: { code?: string; status: string }) {
+function QRPane({ code, status, path }: { code?: string; status: string; path: string }) {
   const [src, setSrc] = useState<string | null>(null);
   useEffect(() => {
     if (!code) return;
     let url: string | null = null;
     let gone = false;
-    void fetch("/api/integrations/whatsapp/qr.png", { headers: { Authorization: "Bearer " + (session.token() ?? "") } }).then(async (r) => {
+    void fetch(path, { headers: { Authorization: "Bearer " + (session.token() ?? "") } }).then(async (r) => {
       if (!r.ok || gone) return;
       url = URL.createObjectURL(await r.blob());
       setSrc(url);
@@ -106,7 +136,7 @@ function QRPane({ code, status }: { code?: string; status: string }) {
       gone = true;
       if (url) URL.revokeObjectURL(url);
     };
-  }, [code]);
+  }, [code, path]);
   if (status === "CONNECTED") return <p role="status">Connected.</p>;
   return (
     <div className="qr">
@@ -118,9 +148,9 @@ function QRPane({ code, status }: { code?: string; status: string }) {
   );
 }
 
-function PairByPhone() {
+function PairByPhone({ pair: pairBy }: { pair: (phone: string) => Promise<{ code: string }> }) {
   const [phone, setPhone] = useState("");
-  const pair = useMutation({ mutationFn: () => unwrap(api.POST("/api/integrations/whatsapp/pair-phone", { body: { phone } })) });
+  const pair = useMutation({ mutationFn: () => pairBy(phone) });
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     pair.mutate();

@@ -5,6 +5,7 @@ import { canManage, useMe } from "../App";
 import { Field } from "../components/Field";
 import { Dialog } from "../components/Dialog";
 import { WhatsAppCard } from "../components/WhatsAppCard";
+import { AddWhatsAppNumber } from "../components/AddWhatsAppNumber";
 
 /** Channels: the WhatsApp card, the API channels, and (in development) playing an API channel's customer. */
 export default function ChannelsPage() {
@@ -21,6 +22,10 @@ export default function ChannelsPage() {
     staleTime: Infinity,
   });
   const apiChannels = channels.data?.data.filter((c) => c.platformType === "API") ?? [];
+  // The oldest WhatsApp channel is the default number (the card without a number); the others get their own.
+  const numbers = [...(channels.data?.data.filter((c) => c.platformType === "WHATSAPP") ?? [])]
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.channelId.localeCompare(b.channelId))
+    .slice(1);
   const others = channels.data?.data.filter((c) => c.platformType !== "API" && c.platformType !== "WHATSAPP") ?? [];
   return (
     <div className="page">
@@ -28,6 +33,9 @@ export default function ChannelsPage() {
       {channels.isError && <p role="alert">{errorText(channels.error)}</p>}
       <div className="cards">
         <WhatsAppCard manage={canManage(me)} />
+        {numbers.map((c) => (
+          <WhatsAppCard key={c.channelId} manage={canManage(me)} number={{ channelId: c.channelId, name: c.channelName || c.channelId.slice(0, 8) }} />
+        ))}
         {apiChannels.map((c) => (
           <ApiChannelCard key={c.channelId} channel={c} play={Boolean(dev.data) && canManage(me)} />
         ))}
@@ -41,6 +49,7 @@ export default function ChannelsPage() {
         ))}
       </div>
       {canManage(me) && <CreateApiChannel />}
+      {canManage(me) && <AddWhatsAppNumber />}
     </div>
   );
 }
