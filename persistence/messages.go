@@ -196,9 +196,16 @@ const sqlQuoted = `(SELECT q.message_id FROM messages q WHERE q.platform_message
 
 // QueueInbound adds the statement that stores an inbound message to b; out is filled when the batch runs.
 func QueueInbound(b *pgx.Batch, in NewInbound, out *InboundResult) {
+	queueStore(b, in, out, sqlInsertInbound, in.ReplyToPlatformID)
+}
+
+// queueStore adds one of the statements that store a received message (its pending media row first) to b:
+// they share their first nine parameters and their answer (duplicate, unread count, chat status, the row).
+func queueStore(b *pgx.Batch, in NewInbound, out *InboundResult, sql string, more ...any) {
 	queuePendingMedia(b, in)
-	b.Queue(sqlInsertInbound, in.MessageID, in.ChatID, in.PlatformMessageID, in.ContentType, in.Content,
-		jsonOrNil(in.Metadata), in.Timestamp, Preview(in.ContentType, in.Content), in.MediaID, in.ReplyToPlatformID).QueryRow(func(row pgx.Row) error {
+	args := append([]any{in.MessageID, in.ChatID, in.PlatformMessageID, in.ContentType, in.Content,
+		jsonOrNil(in.Metadata), in.Timestamp, Preview(in.ContentType, in.Content), in.MediaID}, more...)
+	b.Queue(sql, args...).QueryRow(func(row pgx.Row) error {
 		var err error
 		out.Message, err = scanMessageAfter(row, &out.Duplicate, &out.UnreadCount, &out.ChatStatus)
 		return err
@@ -224,13 +231,7 @@ const sqlInsertPhoneSent = `WITH ins AS (
 // QueuePhoneSent adds the statement that stores a message the business sent from its phone to b (see
 // sqlInsertPhoneSent); out is filled when the batch runs, Duplicate when the platform id was known.
 func QueuePhoneSent(b *pgx.Batch, in NewInbound, out *InboundResult) {
-	queuePendingMedia(b, in)
-	b.Queue(sqlInsertPhoneSent, in.MessageID, in.ChatID, in.PlatformMessageID, in.ContentType, in.Content,
-		jsonOrNil(in.Metadata), in.Timestamp, Preview(in.ContentType, in.Content), in.MediaID, in.ReplyToPlatformID).QueryRow(func(row pgx.Row) error {
-		var err error
-		out.Message, err = scanMessageAfter(row, &out.Duplicate, &out.UnreadCount, &out.ChatStatus)
-		return err
-	})
+	queueStore(b, in, out, sqlInsertPhoneSent, in.ReplyToPlatformID)
 }
 
 // sqlInsertHistory stores a message of a history import, a customer's (RECEIVED) or the business's (AGENT,
@@ -264,14 +265,7 @@ func HistorySeq(ts time.Time, platformMessageID string) int64 {
 
 // QueueHistory adds the statement that stores a message of a history import to b (see sqlInsertHistory).
 func QueueHistory(b *pgx.Batch, in NewInbound, out *InboundResult) {
-	queuePendingMedia(b, in)
-	b.Queue(sqlInsertHistory, in.MessageID, in.ChatID, in.PlatformMessageID, in.ContentType, in.Content,
-		jsonOrNil(in.Metadata), in.Timestamp, Preview(in.ContentType, in.Content), in.MediaID, in.FromPhone,
-		HistorySeq(in.Timestamp, in.PlatformMessageID)).QueryRow(func(row pgx.Row) error {
-		var err error
-		out.Message, err = scanMessageAfter(row, &out.Duplicate, &out.UnreadCount, &out.ChatStatus)
-		return err
-	})
+	queueStore(b, in, out, sqlInsertHistory, in.FromPhone, HistorySeq(in.Timestamp, in.PlatformMessageID))
 }
 
 // NewOutbound is an agent's (or the system's) message to send, committed PENDING before any send.

@@ -248,11 +248,8 @@ func (c *conversationActor) inbound(ctx actor.Context, msg persistence.NewInboun
 		metricMessages.WithLabelValues("in").Inc()
 		m := out.Message
 		c.store.SignMessage(&m)
-		preview := persistence.Preview(m.ContentType, m.Content)
 		c.conv.UnreadCount = out.UnreadCount
-		if c.conv.LastMessageAt == nil || !m.Timestamp.Before(*c.conv.LastMessageAt) {
-			c.conv.LastMessage, c.conv.LastMessageAt = &preview, &m.Timestamp
-		}
+		c.moveLastMessage(m)
 		if out.ChatStatus != "" && out.ChatStatus != c.conv.Status {
 			c.conv.Status, c.conv.SnoozedUntil = out.ChatStatus, nil
 		}
@@ -323,10 +320,7 @@ func (c *conversationActor) phoneSent(ctx actor.Context, msg persistence.NewInbo
 		metricMessages.WithLabelValues("out").Inc()
 		m := out.Message
 		c.store.SignMessage(&m)
-		if c.conv.LastMessageAt == nil || !m.Timestamp.Before(*c.conv.LastMessageAt) {
-			preview := persistence.Preview(m.ContentType, m.Content)
-			c.conv.LastMessage, c.conv.LastMessageAt = &preview, &m.Timestamp
-		}
+		c.moveLastMessage(m)
 		view := queries.MessageView(m)
 		c.publish(ops.EventMessageStatus, ops.MessageStatusEvent{MessageID: m.MessageID, ChatID: m.ChatID,
 			PlatformMessageID: m.PlatformMessageID, Status: m.Status, Message: &view})
@@ -349,9 +343,15 @@ func (c *conversationActor) history(ctx actor.Context, msg persistence.NewInboun
 			return
 		}
 		m := out.Message
-		if c.conv.LastMessageAt == nil || !m.Timestamp.Before(*c.conv.LastMessageAt) {
-			preview := persistence.Preview(m.ContentType, m.Content)
-			c.conv.LastMessage, c.conv.LastMessageAt = &preview, &m.Timestamp
-		}
+		c.moveLastMessage(m)
 	})
+}
+
+// moveLastMessage makes m the conversation's last message unless a newer one is already shown (as the
+// statements that stored it did for the chat row).
+func (c *conversationActor) moveLastMessage(m persistence.Message) {
+	if c.conv.LastMessageAt == nil || !m.Timestamp.Before(*c.conv.LastMessageAt) {
+		preview := persistence.Preview(m.ContentType, m.Content)
+		c.conv.LastMessage, c.conv.LastMessageAt = &preview, &m.Timestamp
+	}
 }
