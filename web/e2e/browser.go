@@ -62,6 +62,9 @@ func Setup(t testing.TB) *Browser {
 		chromedp.Flag("disable-gpu", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.WindowSize(1280, 800),
+		// Chromium's first start on a fresh machine (fontconfig's cache, a cold disk) can pass chromedp's
+		// default 20 s before it prints its DevTools address, next to the other test packages on two cores.
+		chromedp.WSURLReadTimeout(2*time.Minute),
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	bctx, cancelBrowser := chromedp.NewContext(actx)
