@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/aezen/engine/internal/testkit"
@@ -52,6 +53,13 @@ func TestMediaFollowsConversationVisibility(t *testing.T) {
 		map[string]any{"contentType": "IMAGE", "mediaId": sentFile.MediaID}); r.Status != http.StatusBadRequest {
 		t.Fatalf("B sending A's conversation's file elsewhere: %d %s, want 400", r.Status, r.Body)
 	}
+	// Nor publish it as a product's picture (the product's imageUrl would sign it for anyone).
+	if r := e.Do("POST", "/api/products", agentB.Token, map[string]any{"name": "Mug", "price": "1", "currency": "USD",
+		"imageMediaId": sentFile.MediaID}); r.Status != http.StatusBadRequest || !strings.Contains(string(r.Body), "imageMediaId") {
+		t.Fatalf("B using A's conversation's file as a product image: %d %s, want 400", r.Status, r.Body)
+	}
+	e.Must(http.StatusCreated, "POST", "/api/products", agentA.Token, map[string]any{"name": "Mug", "price": "1", "currency": "USD",
+		"imageMediaId": sentFile.MediaID}, nil)
 	// The signed URL carries no user: it works until it expires.
 	if r := e.Do("GET", sent.Message.Media.URL, "", nil); r.Status != http.StatusOK {
 		t.Fatalf("signed URL: %d %s", r.Status, r.Body)
