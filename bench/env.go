@@ -236,6 +236,21 @@ func (e *env) vacuum(ctx context.Context, list []*tenant) {
 	_ = g.Wait()
 }
 
+// waitAutovacuum waits (up to limit) until no autovacuum worker runs on the bench server and says how long
+// it waited.
+func (e *env) waitAutovacuum(ctx context.Context, limit time.Duration) time.Duration {
+	start := time.Now()
+	for time.Since(start) < limit && ctx.Err() == nil {
+		var n int
+		err := e.server.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`).Scan(&n)
+		if err != nil || n == 0 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return time.Since(start)
+}
+
 // checkpoint runs CHECKPOINT on the bench server and waits for it: the writes made so far are flushed and
 // synced now rather than by a checkpoint that would run during the next measurement.
 func (e *env) checkpoint(ctx context.Context) error {
