@@ -2,9 +2,11 @@ package persistence
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // TestFenceRefusesWritesOfAStaleActivation: once a newer activation moved the tenant database's fence, the
@@ -64,5 +66,80 @@ func TestFenceRefusesWritesOfAStaleActivation(t *testing.T) {
 	var n int
 	if err := second.QueryRow(ctx, `SELECT count(*) FROM products WHERE name LIKE 'by stale%'`).Scan(&n); err != nil || n != 0 {
 		t.Fatalf("stale rows: %d %v", n, err)
+	}
+}
+
+// TestFenceIsCheckedOncePerTransaction: the fence is checked at a transaction's first write and holds until
+// it ends (tenant migration 023 skips the later checks): a newer activation cannot move it meanwhile. A
+// savepoint rolled back releases the check with its lock, so the next write checks again and is refused
+// once the fence moved.
+func TestFenceIsCheckedOncePerTransaction(t *testing.T) {
+	ctx := context.Background()
+	url, name := emptyDatabase(t, "aezen_test_fence_tx_")
+	if err := MigrateDatabase(ctx, url, name, TenantSchema); err != nil {
+		t.Fatal(err)
+	}
+	pools := NewPoolManager(url, 8, 2)
+	insert := `INSERT INTO products (product_id, user_id, name, price, currency) VALUES (gen_random_uuid(), gen_random_uuid(), $1, 1, 'USD')`
+	open := func(epoch int64) *pgx.Conn {
+		p, err := pools.OpenAt(ctx, name, epoch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { pools.Close(p) })
+		c, err := p.Acquire(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(c.Release)
+		return c.Conn()
+	}
+	first, second := open(1), open(2)
+	if ok, err := MoveFence(ctx, first, 1); !ok || err != nil {
+		t.Fatalf("first activation moving the fence: %v %v", ok, err)
+	}
+	if _, err := second.Exec(ctx, "SET lock_timeout = '200ms'"); err != nil {
+		t.Fatal(err)
+	}
+	lockedOut := func(err error) bool {
+		var pe *pgconn.PgError
+		return errors.As(err, &pe) && pe.Code == "55P03"
+	}
+
+	tx, err := first.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if _, err := tx.Exec(ctx, insert, "in one transaction"); err != nil {
+			t.Fatalf("write %d of the current activation: %v", i, err)
+		}
+	}
+	if _, err := MoveFence(ctx, second, 2); !lockedOut(err) {
+		t.Fatalf("moving the fence under a transaction that checked it: %v, want lock_not_available", err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	tx, err = first.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	if _, err := tx.Exec(ctx, "SAVEPOINT s"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, insert, "under a savepoint"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, "ROLLBACK TO SAVEPOINT s"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := MoveFence(ctx, second, 2); !ok || err != nil {
+		t.Fatalf("moving the fence after the savepoint that checked it was rolled back: %v %v", ok, err)
+	}
+	if _, err := tx.Exec(ctx, insert, "by stale epoch 1"); !IsStaleEpoch(err) {
+		t.Fatalf("stale activation's write after its checked savepoint was rolled back: %v, want SQLSTATE AZ001", err)
 	}
 }
