@@ -24,7 +24,10 @@ import (
 // AEZEN_OUTBOUND_QUEUE_PER_CHANNEL of them, and the tenant's sessions together at most
 // AEZEN_OUTBOUND_QUEUE_PER_TENANT. A message's content is read from the outbox when it is sent. Messages
 // beyond the bounds wait in the outbox table (where every PENDING message is listed anyway) and are read
-// when the queue has room again.
+// when the queue has room again. The exception is a message just committed and handed over (OutboundReady):
+// its first attempt posts the message it came with, without reading it back (a round trip to PostgreSQL and
+// a three-table join per send), for at most carryMax messages of the session at a time; retries and
+// messages beyond that read the outbox as before.
 //
 // A failing message does not hold up the others: each message has its own attempts and backoff, and after
 // any failure the channel pauses for AEZEN_WEBHOOK_BACKOFF before its next delivery, so a receiver that is
@@ -58,15 +61,24 @@ type apiSession struct {
 	// settled remembers the messages this session reported SENT or FAILED in the last settledFor: until the
 	// status change is committed they are still in the outbox, and a refill must not queue them again.
 	settled map[uuid.UUID]time.Time
+	// carried counts the queued messages that hold their content (pendingSend.msg).
+	carried int
 }
 
 const settledFor = 30 * time.Second
+
+// carryMax bounds the messages a session holds with their content (the rest hold only their ids): with
+// content of up to a few KB, a few hundred KB per channel at most.
+const carryMax = 64
 
 // pendingSend is one message waiting for delivery: its id, chat and its own retry schedule.
 type pendingSend struct {
 	id, chatID uuid.UUID
 	attempt    int
 	notBefore  time.Time
+	// msg is the message as committed, when it was handed over with room to carry it: the first attempt
+	// posts it without reading the outbox. Nil after that attempt.
+	msg *sessions.Outbound
 }
 
 // APIQueueStats is an API session's queue as operators see it (ops tenant description).
@@ -114,7 +126,11 @@ func (s *apiSession) Receive(ctx actor.Context) {
 		s.queue = nil
 		s.stats.Queued.Store(0)
 	case *OutboundReady:
-		s.enqueue(msg.Msg.MessageID, msg.Msg.ChatID)
+		m := &msg.Msg
+		if m.Action != nil {
+			m = nil // a WhatsApp action has no outbox row: the read finds it gone, as before
+		}
+		s.enqueue(msg.Msg.MessageID, msg.Msg.ChatID, m)
 		s.kick(ctx)
 	case *channelLoaded:
 		s.channelLoaded(ctx, msg)
@@ -167,7 +183,9 @@ func (s *apiSession) room() int {
 	return min(cfg.OutboundQueuePerChannel-len(s.queue), cfg.OutboundQueuePerTenant-int(s.tenantQueued.Load()))
 }
 
-func (s *apiSession) enqueue(id, chatID uuid.UUID) {
+// enqueue queues a pending message by its id; msg, when not nil, is its committed content, kept for the
+// first attempt while fewer than carryMax queued messages hold theirs.
+func (s *apiSession) enqueue(id, chatID uuid.UUID, msg *sessions.Outbound) {
 	if s.known[id] {
 		return
 	}
@@ -181,14 +199,28 @@ func (s *apiSession) enqueue(id, chatID uuid.UUID) {
 		return
 	}
 	s.known[id] = true
-	s.queue = append(s.queue, &pendingSend{id: id, chatID: chatID})
+	p := &pendingSend{id: id, chatID: chatID}
+	if msg != nil && s.carried < carryMax {
+		p.msg = msg
+		s.carried++
+	}
+	s.queue = append(s.queue, p)
 	s.tenantQueued.Add(1)
 	s.stats.Queued.Store(int64(len(s.queue)))
+}
+
+// uncarry drops the content a pending message holds.
+func (s *apiSession) uncarry(p *pendingSend) {
+	if p.msg != nil {
+		p.msg = nil
+		s.carried--
+	}
 }
 
 func (s *apiSession) remove(p *pendingSend) {
 	for i, q := range s.queue {
 		if q == p {
+			s.uncarry(p)
 			s.queue = append(s.queue[:i], s.queue[i+1:]...)
 			delete(s.known, p.id)
 			s.tenantQueued.Add(-1)
@@ -244,7 +276,7 @@ func (s *apiSession) loaded(ctx actor.Context, msg *outboxLoaded) {
 	s.stats.Overflow.Store(s.overflow)
 	before := len(s.queue)
 	for _, r := range msg.refs {
-		s.enqueue(r.MessageID, r.ChatID)
+		s.enqueue(r.MessageID, r.ChatID, nil)
 	}
 	if s.overflow && len(s.queue) == before {
 		s.refillAfter = time.Now().Add(200 * time.Millisecond)
@@ -291,18 +323,31 @@ func (s *apiSession) kick(ctx actor.Context) {
 	self, root := ctx.Self(), ctx.ActorSystem().Root
 	hook, store, channelID := s.node.Deps().Channels.Webhook, s.store, s.channelID
 	target, secret, timeout := s.url, s.secret, s.node.Deps().Config.WebhookTimeout
+	carried := next.msg
+	s.uncarry(next)
 	// Off the mailbox, on a warm goroutine (a new goroutine grew its stack inside the HTTP client every time):
-	// read the message from the outbox, then post it.
+	// read the message from the outbox (unless it came with its content), then post it.
 	node.Dispatcher.Schedule(func() {
 		c, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
-		p, err := store.PendingMessage(c, next.id)
-		if errors.Is(err, domain.ErrNotFound) {
-			root.Send(self, &deliveryResult{send: next, gone: true})
-			return
+		var m sessions.Outbound
+		var err error
+		if carried != nil {
+			m = *carried
+			if m.Media != nil {
+				media := *m.Media // shared with the conversation's copy: signed on a copy
+				m.Media = &media
+			}
+		} else {
+			var p persistence.PendingOutbound
+			p, err = store.PendingMessage(c, next.id)
+			if errors.Is(err, domain.ErrNotFound) {
+				root.Send(self, &deliveryResult{send: next, gone: true})
+				return
+			}
+			m = outboundFromPending(p)
 		}
 		if err == nil {
-			m := outboundFromPending(p)
 			if m.Media != nil && store.MediaURL != nil {
 				// Signed now, not when queued: a message that waited (retries, a restart) still gets a fresh link.
 				m.Media.URL = store.MediaURL(m.Media.MediaID)

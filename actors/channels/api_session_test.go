@@ -157,8 +157,10 @@ func TestAPISessionDeliversSigned(t *testing.T) {
 	pending := f.commit(t, "left pending 1", "left pending 2")
 	parent, pid, system := f.session(t)
 	later := f.commit(t, "handed over")[0]
+	// Handed over as the conversation actor does, with its content: posted without reading the outbox.
 	system.Root.Send(pid, &OutboundReady{ChannelID: f.ch.ChannelID, Platform: string(domain.PlatformAPI),
-		Msg: sessions.Outbound{MessageID: later.MessageID, ChatID: later.ChatID}})
+		Msg: sessions.Outbound{MessageID: later.MessageID, ChatID: later.ChatID, PlatformMessageID: *later.PlatformMessageID,
+			To: "visitor-9", ContentType: later.ContentType, Content: later.Content, Timestamp: later.Timestamp}})
 
 	got := reports(t, parent, 3)
 	all := append(pending, later)
@@ -232,5 +234,37 @@ func TestAPISessionRetriesThenFails(t *testing.T) {
 				t.Fatalf("%q carried event id %s, want its message id", m.Content, id)
 			}
 		}
+	}
+}
+
+// TestAPISessionHandedOverThenRetriedFromOutbox: a message handed over with its content is posted as it came
+// (no read of the outbox); a retry reads the outbox. The copy handed over differs from the stored row here
+// only to tell the two apart.
+func TestAPISessionHandedOverThenRetriedFromOutbox(t *testing.T) {
+	f := newAPIFixture(t, func(content string, _ int) int {
+		if content == "the copy handed over" {
+			return http.StatusServiceUnavailable
+		}
+		return 0
+	})
+	parent, pid, system := f.session(t)
+	m := f.commit(t, "the stored row")[0]
+	system.Root.Send(pid, &OutboundReady{ChannelID: f.ch.ChannelID, Platform: string(domain.PlatformAPI),
+		Msg: sessions.Outbound{MessageID: m.MessageID, ChatID: m.ChatID, PlatformMessageID: *m.PlatformMessageID,
+			To: "visitor-9", ContentType: m.ContentType, Content: "the copy handed over", Timestamp: m.Timestamp}})
+
+	if r := reports(t, parent, 1)[m.MessageID]; r.Change.Status != domain.StatusSent {
+		t.Fatalf("report: %+v", r.Change)
+	}
+	var contents []string
+	for _, d := range f.hook.deliveries() {
+		if d.eventID != m.MessageID.String() {
+			t.Fatalf("delivery of another message: %s", d.eventID)
+		}
+		contents = append(contents, d.event.Message.Content)
+	}
+	// The session may have read the outbox at its start before the handover: then it only reads.
+	if !slices.Equal(contents, []string{"the copy handed over", "the stored row"}) && !slices.Equal(contents, []string{"the stored row"}) {
+		t.Fatalf("deliveries %q", contents)
 	}
 }
