@@ -68,6 +68,8 @@ type Node struct {
 	local    localTenants
 	leases   leases
 	leaving  memberWatch
+	// stopping is set when Stop begins: from then on no tenant activates here (Stopping).
+	stopping atomic.Bool
 }
 
 // NodeOptions tune a node beyond the configuration.
@@ -145,12 +147,19 @@ func Local(deps *Deps, sink EventSink) *Node {
 	return &Node{System: system, deps: deps, sink: sink}
 }
 
-// Stop passivates this member's tenants and leaves the cluster.
+// Stop passivates this member's tenants and leaves the cluster. Until it has left, other members still
+// route their tenants' calls here; an activation now would take a lease that nobody renews or releases
+// (the member is gone before the tenant's next passivation), keeping the tenant away for LeaseTTL, so
+// activations refuse (Stopping) and the callers retry until the topology no longer holds this member.
 func (n *Node) Stop() {
+	n.stopping.Store(true)
 	close(n.stop)
 	n.passivateAll(10 * time.Second)
 	n.Cluster.Shutdown(true)
 }
+
+// Stopping says that this member is stopping: a tenant grain must not activate on it.
+func (n *Node) Stopping() bool { return n.stopping.Load() }
 
 // passivateAll stops every tenant actor of this member and waits for them, so their pools close and
 // their committed work is answered before the member leaves; the next request re-activates each tenant on
@@ -162,9 +171,10 @@ func (n *Node) passivateAll(timeout time.Duration) {
 	}
 	deadline := time.Now().Add(timeout)
 	for _, f := range futures {
-		if remaining := time.Until(deadline); remaining > 0 {
-			_ = f.Wait()
+		if time.Until(deadline) <= 0 {
+			return
 		}
+		_ = f.Wait()
 	}
 }
 

@@ -177,6 +177,9 @@ func (t *tenantActor) activate(ctx actor.Context, identity string) error {
 	}
 	t.tenantID = id
 	t.log = t.node.Deps().Log.With("tenant_id", identity)
+	if t.node.Stopping() { // see Node.Stop: the caller retries on the member that owns the tenant next
+		return node.ErrTenantElsewhere
+	}
 	deps := t.node.Deps()
 	c, cancel := context.WithTimeout(t.life, deps.Config.ActivationTimeout)
 	defer cancel()

@@ -246,7 +246,11 @@ func TestClusterRollingRestart(t *testing.T) {
 
 	s := startStream(t, ch, "roll")
 	testkit.Eventually(t, 20*time.Second, "messages before the restart", func() bool { return s.count() >= 20 })
+	hostAddr := c.HostOf(via, acct.TenantID)
 	c.Terminate(host)
+	// A graceful stop leaves no lease behind: the stream's calls that reached the member while it stopped
+	// did not re-activate the tenant there (which would keep the tenant away for the lease's TTL).
+	assertNoLeaseHeld(t, c, hostAddr)
 	testkit.Eventually(t, 10*time.Second, "the client to be told to reconnect", func() bool { return ws.ClosedErr() != nil })
 	if err := ws.ClosedErr(); !websocket.IsCloseError(err, 1012) {
 		t.Fatalf("websocket closed with %v, want close code 1012", err)
@@ -263,6 +267,21 @@ func TestClusterRollingRestart(t *testing.T) {
 	acked, worst := s.finish()
 	t.Logf("%d messages acknowledged; longest wait %s", len(acked), worst)
 	assertStoredOnce(t, c, acct.TenantID, acked)
+}
+
+// assertNoLeaseHeld fails when a tenant lease of the member at addr has not been released.
+func assertNoLeaseHeld(t *testing.T, c *testkit.Cluster, addr string) {
+	t.Helper()
+	var held int
+	url, _ := persistence.WithDatabase(c.Cfg.DatabaseURL, c.Cfg.MasterDB)
+	err := connect(t, url).QueryRow(context.Background(),
+		`SELECT count(*) FROM tenant_leases WHERE holder = $1 AND expires_at > now()`, addr).Scan(&held)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if held != 0 {
+		t.Fatalf("the stopped member %s still holds %d tenant leases", addr, held)
+	}
 }
 
 func connect(t *testing.T, url string) *pgx.Conn {
