@@ -51,8 +51,9 @@ func (t *tenantActor) signedInbound(ctx actor.Context, _ node.Caller, in ops.Sig
 			done(ops.InboundResult{}, err)
 			return
 		}
-		// The HMAC over a body of up to 1 MB, its decoding and checks run off the mailbox (signed_calls.go).
-		offMailbox(t, ctx, func() (ops.InboundInput, error) {
+		// The HMAC over a body of up to 1 MB, its decoding and checks run off the mailbox unless the body is
+		// small (signed_calls.go).
+		checkSigned(t, ctx, len(in.Body), func() (ops.InboundInput, error) {
 			var msg ops.InboundInput
 			err := t.verifySigned(info, in, &msg)
 			if err == nil {

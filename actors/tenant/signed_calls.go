@@ -13,8 +13,26 @@ import (
 // the HMAC over a body of up to 1 MB, its decoding and validation took milliseconds each on the mailbox, so a
 // flood of badly signed calls (which anyone who knows a channel id can send) delayed every operation of the
 // tenant. The mailbox now only finds the channel (cached) and starts the check; a goroutine verifies, and the
-// result comes back to the mailbox (async's reentry) to be handled like any other message. A call that came
+// result comes back to the mailbox (async's reentry) to be handled like any other message. A small call
+// (up to inlineSignedMax) is checked on the mailbox: that costs less than the trip off it. A call that came
 // from another member is also decoded from JSON off the mailbox (onTenantLazy).
+
+// inlineSignedMax is the body size up to which a signed call is checked on the mailbox after all: for a
+// body of a few KB the HMAC, decoding and validation take microseconds, less than the goroutine, timer and
+// second trip through the mailbox that going off it costs (most calls of an integration are this small).
+// A flood of small forged calls then costs the mailbox a few microseconds each; large ones still go off it.
+const inlineSignedMax = 4 << 10
+
+// checkSigned runs work (the check of a signed call whose body has size bytes) and then then: on the
+// mailbox when the body is small (inlineSignedMax), off it otherwise.
+func checkSigned[T any](t *tenantActor, ctx actor.Context, size int, work func() (T, error), then func(ctx actor.Context, v T, err error)) {
+	if size <= inlineSignedMax {
+		v, err := work()
+		then(ctx, v, err)
+		return
+	}
+	offMailbox(t, ctx, work, then)
+}
 
 // offMailbox runs CPU-bound work (no I/O) on a goroutine and then on the actor with its result.
 func offMailbox[T any](t *tenantActor, ctx actor.Context, work func() (T, error), then func(ctx actor.Context, v T, err error)) {
