@@ -265,6 +265,13 @@ func (h *Hub) Deliver(tenantID uuid.UUID, event string, data []byte, audience *p
 	}
 }
 
+// Listening reports whether the tenant has a client on this node (node.ListenerCounter).
+func (h *Hub) Listening(tenantID uuid.UUID) bool {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return len(h.clients[tenantID]) > 0
+}
+
 // DropTenant disconnects every client of a tenant on this node with the given close code.
 func (h *Hub) DropTenant(tenantID uuid.UUID, reason int) {
 	h.mu.RLock()

@@ -251,6 +251,38 @@ func (n *Node) PublishTo(tenantID uuid.UUID, event string, payload any, audience
 		n.deps.Log.Error("encoding event", "event", event, "err", err)
 		return
 	}
+	n.PublishJSON(tenantID, event, data, audience)
+}
+
+// ListenerCounter is an EventSink that knows whether a tenant has anyone to deliver to on this member.
+type ListenerCounter interface {
+	Listening(tenantID uuid.UUID) bool
+}
+
+// Listened reports whether an event of the tenant may reach anyone: a client on this member, or any other
+// member (whose clients this member does not know). Publishers that build an event only to publish it ask
+// first, so that a tenant nobody watches (an integration's traffic at night) builds and encodes nothing. A
+// client that connects right after the answer misses the event, as it would a moment earlier.
+func (n *Node) Listened(tenantID uuid.UUID) bool {
+	if members := n.members.Load(); members != nil {
+		self := n.System.Address()
+		for _, addr := range *members {
+			if addr != self {
+				return true
+			}
+		}
+	}
+	if n.sink == nil {
+		return false
+	}
+	if lc, ok := n.sink.(ListenerCounter); ok {
+		return lc.Listening(tenantID)
+	}
+	return true
+}
+
+// PublishJSON is PublishTo for a payload already encoded as JSON.
+func (n *Node) PublishJSON(tenantID uuid.UUID, event string, data []byte, audience *protos.Audience) {
 	if n.sink != nil {
 		n.sink.Deliver(tenantID, event, data, audience)
 	}

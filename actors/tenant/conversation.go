@@ -2,6 +2,7 @@ package tenant
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"time"
 
@@ -131,6 +132,37 @@ func (c *conversationActor) typing(ctx actor.Context, in ops.TypingInput, done f
 // view is the chat as the inbox shows it.
 func (c *conversationActor) view() ops.Conversation { return queries.ConversationView(c.conv) }
 
+// publishIncoming publishes a customer's new message: incoming_message {message, conversation} and
+// conversation_updated, the conversation encoded once for both; nothing when nobody listens.
+func (c *conversationActor) publishIncoming(m persistence.Message) {
+	if !c.node.Listened(c.tenantID) {
+		return
+	}
+	msg, err := json.Marshal(queries.MessageView(m))
+	if err != nil {
+		c.log.Error("encoding event", "event", ops.EventIncomingMessage, "err", err)
+		return
+	}
+	view, err := json.Marshal(c.view())
+	if err != nil {
+		c.log.Error("encoding event", "event", ops.EventConversationUpdated, "err", err)
+		return
+	}
+	audience := c.visibility.Audience(c.conv.Assignee)
+	c.node.PublishJSON(c.tenantID, ops.EventIncomingMessage, incomingJSON(msg, view), audience)
+	c.node.PublishJSON(c.tenantID, ops.EventConversationUpdated, view, audience)
+}
+
+// incomingJSON is the JSON of ops.IncomingMessageEvent from its two parts, already encoded.
+func incomingJSON(msg, view []byte) []byte {
+	out := make([]byte, 0, len(msg)+len(view)+len(`{"message":,"conversation":}`))
+	out = append(out, `{"message":`...)
+	out = append(out, msg...)
+	out = append(out, `,"conversation":`...)
+	out = append(out, view...)
+	return append(out, '}')
+}
+
 // publish sends an event about this chat to those who may see it.
 func (c *conversationActor) publish(event string, payload any) {
 	c.node.PublishTo(c.tenantID, event, payload, c.visibility.Audience(c.conv.Assignee))
@@ -198,10 +230,12 @@ func (c *conversationActor) send(ctx actor.Context, in ops.SendInput, done func(
 		m := out.Message
 		preview := persistence.Preview(m.ContentType, m.Content)
 		c.conv.LastMessage, c.conv.LastMessageAt = &preview, &m.Timestamp
-		view := queries.MessageView(m)
-		c.publish(ops.EventMessageStatus, ops.MessageStatusEvent{MessageID: m.MessageID, ChatID: m.ChatID,
-			PlatformMessageID: m.PlatformMessageID, Status: m.Status, Message: &view})
-		c.publish(ops.EventConversationUpdated, c.view())
+		if c.node.Listened(c.tenantID) {
+			view := queries.MessageView(m)
+			c.publish(ops.EventMessageStatus, ops.MessageStatusEvent{MessageID: m.MessageID, ChatID: m.ChatID,
+				PlatformMessageID: m.PlatformMessageID, Status: m.Status, Message: &view})
+			c.publish(ops.EventConversationUpdated, c.view())
+		}
 		ctx.Send(ctx.Parent(), &channels.OutboundReady{ChannelID: c.conv.ChannelID, Platform: c.conv.Platform, Msg: c.outbound(m)})
 	})
 }
@@ -253,8 +287,7 @@ func (c *conversationActor) inbound(ctx actor.Context, msg persistence.NewInboun
 		if out.ChatStatus != "" && out.ChatStatus != c.conv.Status {
 			c.conv.Status, c.conv.SnoozedUntil = out.ChatStatus, nil
 		}
-		c.publish(ops.EventIncomingMessage, ops.IncomingMessageEvent{Message: queries.MessageView(m), Conversation: c.view()})
-		c.publish(ops.EventConversationUpdated, c.view())
+		c.publishIncoming(m)
 		if c.conv.Assignee == nil && c.autoAssign.Get().Enabled && (c.conv.Status == domain.ChatOpen || c.conv.Status == domain.ChatPending) {
 			ctx.Send(ctx.Parent(), &autoAssignWanted{chatID: c.chatID})
 		}
@@ -275,7 +308,11 @@ func (c *conversationActor) status(ctx actor.Context, change persistence.StatusC
 			done(ops.StatusResult{}, err)
 			return
 		}
+		listened := c.node.Listened(c.tenantID)
 		for _, m := range moved {
+			if !listened {
+				break
+			}
 			c.publish(ops.EventMessageStatus, ops.MessageStatusEvent{MessageID: m.MessageID, ChatID: m.ChatID,
 				PlatformMessageID: m.PlatformMessageID, Status: m.Status, Error: m.Error})
 		}
