@@ -62,22 +62,23 @@ var chatLabelRefs = labelRefsOf("chat_labels", "chat_id", "c.chat_id")
 
 var conversationSelect = `SELECT c.chat_id, c.channel_id, c.customer_id, ch.platform_type::text, cu.full_name,
 	coalesce(cu.phone, cu.platform_customer_id), cu.platform_customer_id, c.platform_chat_id, c.user_id,
-	c.last_message, c.last_message_at, c.unread_count, ` + effectiveStatus + `::text,
+	a.last_message, a.last_message_at, a.unread_count, ` + effectiveStatus + `::text,
 	CASE WHEN c.snoozed_until > now() THEN c.snoozed_until END, c.started_at,
 	` + chatLabelRefs + `, cu.avatar_url, cu.avatar_media_id
-	FROM chats c JOIN customers cu ON cu.customer_id = c.customer_id JOIN channels ch ON ch.channel_id = c.channel_id`
+	FROM chat_activity a JOIN chats c ON c.chat_id = a.chat_id JOIN customers cu ON cu.customer_id = c.customer_id
+	JOIN channels ch ON ch.channel_id = c.channel_id`
 
 var (
 	sqlGetConversation   = conversationSelect + ` WHERE c.chat_id = $1`
 	sqlListConversations = conversationSelect + `
 		WHERE ($1::chat_status IS NULL OR ` + effectiveStatus + ` = $1)
-		  AND ($2::text IS NULL OR cu.full_name ILIKE $2 OR cu.phone ILIKE $2 OR cu.platform_customer_id ILIKE $2 OR c.last_message ILIKE $2)
-		  AND ($3::timestamptz IS NULL OR (coalesce(c.last_message_at, c.started_at), c.chat_id) < ($3, $4::uuid))
+		  AND ($2::text IS NULL OR cu.full_name ILIKE $2 OR cu.phone ILIKE $2 OR cu.platform_customer_id ILIKE $2 OR a.last_message ILIKE $2)
+		  AND ($3::timestamptz IS NULL OR (coalesce(a.last_message_at, a.started_at), a.chat_id) < ($3, $4::uuid))
 		  AND (NOT $6 OR c.user_id IS NULL)
 		  AND ($7::uuid IS NULL OR c.user_id = $7)
 		  AND ($8::uuid IS NULL OR c.user_id IS NULL OR c.user_id = $8)
 		  AND ($9::uuid IS NULL OR EXISTS (SELECT 1 FROM chat_labels cl WHERE cl.chat_id = c.chat_id AND cl.label_id = $9))
-		ORDER BY coalesce(c.last_message_at, c.started_at) DESC, c.chat_id DESC
+		ORDER BY coalesce(a.last_message_at, a.started_at) DESC, a.chat_id DESC
 		LIMIT $5`
 )
 
@@ -197,26 +198,34 @@ type ChatFilter struct {
 	Page
 }
 
-const chatColumns = `chat_id, customer_id, channel_id, user_id, platform_chat_id, status::text, started_at,
-	last_message_at, last_message, unread_count`
+// chatColumns are a chat's columns from chats c and its activity a (tenant migration 024); chatsWithActivity
+// is the join they are read from.
+const (
+	chatColumns = `c.chat_id, c.customer_id, c.channel_id, c.user_id, c.platform_chat_id, c.status::text, c.started_at,
+	a.last_message_at, a.last_message, a.unread_count`
+	chatsWithActivity = `chats c JOIN chat_activity a ON a.chat_id = c.chat_id`
+)
 
 const (
-	sqlInsertChat = `INSERT INTO chats (chat_id, customer_id, channel_id, user_id, platform_chat_id, status)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING ` + chatColumns
-	sqlGetChat   = `SELECT ` + chatColumns + ` FROM chats WHERE chat_id = $1`
-	sqlListChats = `SELECT ` + chatColumns + ` FROM chats
-		WHERE ($1::chat_status IS NULL OR status = $1) AND ($2::uuid IS NULL OR channel_id = $2)
-		  AND ($3::uuid IS NULL OR customer_id = $3) AND ($4::uuid IS NULL OR user_id = $4)
-		  AND ($7::uuid IS NULL OR user_id IS NULL OR user_id = $7)
-		ORDER BY started_at, chat_id LIMIT $5 OFFSET $6`
-	sqlUpdateChat = `UPDATE chats SET user_id = $2, platform_chat_id = $3, status = $4 WHERE chat_id = $1
-		RETURNING ` + chatColumns
+	// A new chat has no message yet: its activity row (added by the insert's trigger) is all empty.
+	sqlInsertChat = `INSERT INTO chats AS c (chat_id, customer_id, channel_id, user_id, platform_chat_id, status)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING c.chat_id, c.customer_id, c.channel_id, c.user_id, c.platform_chat_id,
+		c.status::text, c.started_at, NULL::timestamptz, NULL::text, 0`
+	sqlGetChat   = `SELECT ` + chatColumns + ` FROM ` + chatsWithActivity + ` WHERE c.chat_id = $1`
+	sqlListChats = `SELECT ` + chatColumns + ` FROM ` + chatsWithActivity + `
+		WHERE ($1::chat_status IS NULL OR c.status = $1) AND ($2::uuid IS NULL OR c.channel_id = $2)
+		  AND ($3::uuid IS NULL OR c.customer_id = $3) AND ($4::uuid IS NULL OR c.user_id = $4)
+		  AND ($7::uuid IS NULL OR c.user_id IS NULL OR c.user_id = $7)
+		ORDER BY c.started_at, c.chat_id LIMIT $5 OFFSET $6`
+	sqlUpdateChat = `UPDATE chats AS c SET user_id = $2, platform_chat_id = $3, status = $4 FROM chat_activity a
+		WHERE c.chat_id = $1 AND a.chat_id = c.chat_id RETURNING ` + chatColumns
 	sqlDeleteChat = `DELETE FROM chats WHERE chat_id = $1`
 	// sqlChatsOfCustomers embeds the most recently active chats of each customer.
-	sqlChatsOfCustomers = `SELECT ` + chatColumns + ` FROM (
-			SELECT *, row_number() OVER (PARTITION BY customer_id
-				ORDER BY coalesce(last_message_at, started_at) DESC, chat_id DESC) AS n
-			FROM chats WHERE customer_id = ANY($1)) c
+	sqlChatsOfCustomers = `SELECT chat_id, customer_id, channel_id, user_id, platform_chat_id, status, started_at,
+			last_message_at, last_message, unread_count FROM (
+			SELECT ` + chatColumns + `, row_number() OVER (PARTITION BY c.customer_id
+				ORDER BY coalesce(a.last_message_at, a.started_at) DESC, c.chat_id DESC) AS n
+			FROM ` + chatsWithActivity + ` WHERE c.customer_id = ANY($1)) x
 		WHERE n <= $2 ORDER BY customer_id, started_at, chat_id`
 )
 

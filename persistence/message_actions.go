@@ -73,10 +73,10 @@ const (
 	sqlChangeTail = `),
 		listed AS (INSERT INTO message_actions (action_id, message_id, chat_id, kind, value)
 			SELECT $6, message_id, chat_id, $7, $3 FROM changed WHERE $8),
-		previewed AS (UPDATE chats SET last_message = CASE WHEN $7 = 'REVOKE' THEN '` + RevokedPreview + `'
+		previewed AS (UPDATE chat_activity a SET last_message = CASE WHEN $7 = 'REVOKE' THEN '` + RevokedPreview + `'
 				WHEN char_length($3) > 200 THEN left($3, 200) || '…' ELSE $3 END
-			FROM changed WHERE $7 <> 'REACTION' AND chats.chat_id = changed.chat_id AND changed.sender_type <> 'NOTE'
-				AND chats.last_message_at = changed.timestamp)
+			FROM changed WHERE $7 <> 'REACTION' AND a.chat_id = changed.chat_id AND changed.sender_type <> 'NOTE'
+				AND a.last_message_at = changed.timestamp)
 		SELECT ` + messageColumns + ` FROM changed`
 )
 

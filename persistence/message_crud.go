@@ -50,7 +50,7 @@ const (
 	sqlReopenChat = `UPDATE chats SET status = 'OPEN', snoozed_until = NULL
 		WHERE chat_id = $1 AND (status = 'RESOLVED' OR snoozed_until IS NOT NULL)`
 	// sqlSetChatSummary rewrites what the inbox shows of a chat after a message was added, edited or removed.
-	sqlSetChatSummary = `UPDATE chats SET last_message = $2, last_message_at = $3,
+	sqlSetChatSummary = `UPDATE chat_activity SET last_message = $2, last_message_at = $3,
 		unread_count = greatest(unread_count + $4, 0) WHERE chat_id = $1`
 )
 

@@ -180,12 +180,14 @@ const (
 			VALUES ($1, $2, $3, 'CUSTOMER', $4, $5, $6, $7, 'RECEIVED', $9, ` + sqlQuoted + `)
 			ON CONFLICT (platform_message_id) DO NOTHING
 			RETURNING *),
-		bump AS (UPDATE chats SET unread_count = unread_count + 1, last_message = $8,
-			last_message_at = greatest(last_message_at, ins.timestamp),
-			status = CASE WHEN chats.status = 'RESOLVED' OR chats.snoozed_until IS NOT NULL THEN 'OPEN' ELSE chats.status END,
-			snoozed_until = NULL
-			FROM ins WHERE chats.chat_id = $2 RETURNING chats.unread_count, chats.status::text)
-		SELECT false, (SELECT unread_count FROM bump), (SELECT status FROM bump), ` + messageColumns + ` FROM ins
+		bump AS (UPDATE chat_activity SET unread_count = unread_count + 1, last_message = $8,
+			last_message_at = greatest(last_message_at, ins.timestamp)
+			FROM ins WHERE chat_activity.chat_id = $2 RETURNING chat_activity.unread_count),
+		reopened AS (UPDATE chats SET status = 'OPEN', snoozed_until = NULL
+			FROM ins WHERE chats.chat_id = $2 AND (chats.status = 'RESOLVED' OR chats.snoozed_until IS NOT NULL)
+			RETURNING chats.status::text)
+		SELECT false, (SELECT unread_count FROM bump), coalesce((SELECT status FROM reopened), ` + sqlChatStatus + `),
+			` + messageColumns + ` FROM ins
 		UNION ALL
 		SELECT true, 0, '', ` + messageColumns + ` FROM messages WHERE platform_message_id = $3 AND NOT EXISTS (SELECT 1 FROM ins)`
 	sqlMessageByPlatformID = `SELECT ` + messageColumns + ` FROM messages WHERE platform_message_id = $1`
@@ -193,6 +195,17 @@ const (
 
 // sqlQuoted finds the message an inbound message quotes ($10, its platform id) in the same chat ($2).
 const sqlQuoted = `(SELECT q.message_id FROM messages q WHERE q.platform_message_id = nullif($10, '') AND q.chat_id = $2)`
+
+// The statements that store a received message bump the chat's activity (tenant migration 024: a narrow
+// row of its own, so that a message does not write a new version of the chats row and of its indexes).
+// sqlBumpIfNewer moves the chat's last message to the stored one (ins) unless the chat has a newer one;
+// sqlChatStatus is the chat's status, which a message does not change unless it reopens the chat.
+const (
+	sqlBumpIfNewer = `UPDATE chat_activity SET last_message = CASE WHEN last_message_at IS NULL OR ins.timestamp >= last_message_at THEN $8 ELSE last_message END,
+		last_message_at = greatest(last_message_at, ins.timestamp)
+		FROM ins WHERE chat_activity.chat_id = $2 RETURNING chat_activity.unread_count`
+	sqlChatStatus = `(SELECT status::text FROM chats WHERE chat_id = $2)`
+)
 
 // QueueInbound adds the statement that stores an inbound message to b; out is filled when the batch runs.
 func QueueInbound(b *pgx.Batch, in NewInbound, out *InboundResult) {
@@ -221,10 +234,8 @@ const sqlInsertPhoneSent = `WITH ins AS (
 		VALUES ($1, $2, $3, 'AGENT', $4, $5, $6, $7, 'SENT', true, $9, 'PHONE', ` + sqlQuoted + `)
 		ON CONFLICT (platform_message_id) DO NOTHING
 		RETURNING *),
-	bump AS (UPDATE chats SET last_message = CASE WHEN last_message_at IS NULL OR ins.timestamp >= last_message_at THEN $8 ELSE last_message END,
-		last_message_at = greatest(last_message_at, ins.timestamp)
-		FROM ins WHERE chats.chat_id = $2 RETURNING chats.unread_count, chats.status::text)
-	SELECT false, (SELECT unread_count FROM bump), (SELECT status FROM bump), ` + messageColumns + ` FROM ins
+	bump AS (` + sqlBumpIfNewer + `)
+	SELECT false, (SELECT unread_count FROM bump), ` + sqlChatStatus + `, ` + messageColumns + ` FROM ins
 	UNION ALL
 	SELECT true, 0, '', ` + messageColumns + ` FROM messages WHERE platform_message_id = $3 AND NOT EXISTS (SELECT 1 FROM ins)`
 
@@ -245,10 +256,8 @@ const sqlInsertHistory = `WITH ins AS (
 			CASE WHEN $10::boolean THEN 'PHONE'::message_origin END, $11)
 		ON CONFLICT (platform_message_id) DO NOTHING
 		RETURNING *),
-	bump AS (UPDATE chats SET last_message = CASE WHEN last_message_at IS NULL OR ins.timestamp >= last_message_at THEN $8 ELSE last_message END,
-		last_message_at = greatest(last_message_at, ins.timestamp)
-		FROM ins WHERE chats.chat_id = $2 RETURNING chats.unread_count, chats.status::text)
-	SELECT false, (SELECT unread_count FROM bump), (SELECT status FROM bump), ` + messageColumns + ` FROM ins
+	bump AS (` + sqlBumpIfNewer + `)
+	SELECT false, (SELECT unread_count FROM bump), ` + sqlChatStatus + `, ` + messageColumns + ` FROM ins
 	UNION ALL
 	SELECT true, 0, '', ` + messageColumns + ` FROM messages WHERE platform_message_id = $3 AND NOT EXISTS (SELECT 1 FROM ins)`
 
@@ -299,7 +308,7 @@ const sqlInsertOutbound = `WITH ins AS (
 		VALUES ($1, $2, $3, $4, $5, $6, $7, 'PENDING', true, $8, $10, $11)
 		ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING *),
 	listed AS (INSERT INTO outbox (message_id, chat_id, seq) SELECT message_id, chat_id, seq FROM ins),
-	bump AS (UPDATE chats SET last_message = $9, last_message_at = now() WHERE chat_id = $2 AND EXISTS (SELECT 1 FROM ins))
+	bump AS (UPDATE chat_activity SET last_message = $9, last_message_at = now() WHERE chat_id = $2 AND EXISTS (SELECT 1 FROM ins))
 	SELECT true, ` + messageColumns + ` FROM ins
 	UNION ALL
 	SELECT false, ` + messageColumns + ` FROM messages WHERE idempotency_key = $8 AND NOT EXISTS (SELECT 1 FROM ins)`
@@ -357,7 +366,7 @@ func QueueStatus(b *pgx.Batch, chatID uuid.UUID, c StatusChange, out *[]Message)
 const sqlMarkRead = `WITH upd AS (
 		UPDATE messages SET is_read = true
 		WHERE chat_id = $1 AND sender_type = 'CUSTOMER' AND NOT is_read RETURNING platform_message_id)
-	UPDATE chats SET unread_count = 0 WHERE chat_id = $1
+	UPDATE chat_activity SET unread_count = 0 WHERE chat_id = $1
 	RETURNING (SELECT coalesce(array_agg(platform_message_id) FILTER (WHERE platform_message_id IS NOT NULL), '{}') FROM upd)`
 
 // QueueMarkRead marks the customer's messages of a chat read; out receives their platform ids, for read receipts.

@@ -83,13 +83,14 @@ var (
 			WHERE ` + customerSearchDoc + ` @@ ` + searchQuery + `),
 		groups AS (SELECT chat_id, sum(n)::int AS n FROM matched GROUP BY chat_id)
 		SELECT c.chat_id, c.channel_id, ch.platform_type::text, ` + effectiveStatus + `::text,
-			CASE WHEN c.snoozed_until > now() THEN c.snoozed_until END, c.user_id, c.last_message_at, c.started_at,
+			CASE WHEN c.snoozed_until > now() THEN c.snoozed_until END, c.user_id, a.last_message_at, c.started_at,
 			cu.customer_id, cu.full_name, cu.email, cu.phone, cu.platform_customer_id, cu.avatar_url, g.n
-		FROM groups g JOIN chats c ON c.chat_id = g.chat_id JOIN customers cu ON cu.customer_id = c.customer_id
+		FROM groups g JOIN chat_activity a ON a.chat_id = g.chat_id JOIN chats c ON c.chat_id = g.chat_id
+			JOIN customers cu ON cu.customer_id = c.customer_id
 			JOIN channels ch ON ch.channel_id = c.channel_id
 		WHERE ($2::uuid IS NULL OR c.user_id IS NULL OR c.user_id = $2)
-		  AND ($3::timestamptz IS NULL OR (coalesce(c.last_message_at, c.started_at), c.chat_id) < ($3, $4::uuid))
-		ORDER BY coalesce(c.last_message_at, c.started_at) DESC, c.chat_id DESC
+		  AND ($3::timestamptz IS NULL OR (coalesce(a.last_message_at, a.started_at), a.chat_id) < ($3, $4::uuid))
+		ORDER BY coalesce(a.last_message_at, a.started_at) DESC, a.chat_id DESC
 		LIMIT $5`
 
 	// sqlSearchHits is the first hits of each conversation of a page, with their excerpts ($3 the

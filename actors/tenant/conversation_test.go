@@ -159,7 +159,7 @@ func TestConversationMarkRead(t *testing.T) {
 	}
 	var unread, stillUnread int
 	if err := f.store.Pool.QueryRow(context.Background(), `SELECT
-		(SELECT unread_count FROM chats WHERE chat_id = $1),
+		(SELECT unread_count FROM chat_activity WHERE chat_id = $1),
 		(SELECT count(*) FROM messages WHERE chat_id = $1 AND NOT is_read)`, f.chat.ChatID).Scan(&unread, &stillUnread); err != nil {
 		t.Fatal(err)
 	}

@@ -199,7 +199,7 @@ func assertStoredOnceAt(t *testing.T, url string, acked []string) {
 		}
 	}
 	var unread int
-	_ = conn.QueryRow(context.Background(), `SELECT coalesce(sum(unread_count), 0) FROM chats`).Scan(&unread)
+	_ = conn.QueryRow(context.Background(), `SELECT coalesce(sum(unread_count), 0) FROM chat_activity`).Scan(&unread)
 	if unread != len(stored) {
 		t.Fatalf("unread counts add up to %d for %d stored messages", unread, len(stored))
 	}
