@@ -76,6 +76,9 @@ func NewServer(svc Services) *Server {
 		IdleTimeout:                  120 * time.Second,
 	})
 	s.App.Server().HeaderReceived = s.declaredTooLarge
+	// The WebSocket handler takes the socket and lets fasthttp release the request (ws_upgrade.go); the
+	// socket is then the connection's to close.
+	s.App.Server().KeepHijackedConns = true
 	s.App.Use(recover.New())
 	s.App.Use(requestid.New(requestid.Config{Generator: func() string { return uuid.Must(uuid.NewV7()).String() }}))
 	s.App.Use(s.observe)

@@ -4,10 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"strings"
 	"time"
 
-	"github.com/gofiber/contrib/websocket"
+	"github.com/fasthttp/websocket"
 	"github.com/gofiber/fiber/v2"
 	"github.com/google/uuid"
 
@@ -23,9 +24,9 @@ const (
 	// wsWriterLinger is how long a connection's writer waits for more work before it ends (the next frame
 	// starts another): busy connections keep theirs, idle ones hold none.
 	wsWriterLinger = 5 * time.Second
-	// wsReadBuffer is the WebSocket reader's own buffer: it reads from the HTTP server's buffered reader of
-	// the hijacked connection (AEZEN_MAX_HEADER_BYTES, 8 KB), so a small one costs nothing and saves 3.5 KB
-	// of every connection (the default is 4 KB; issue 17, memory per active tenant).
+	// wsReadBuffer is the WebSocket reader's own buffer, on the raw socket (ws_upgrade.go): client frames
+	// are small, a larger one is read in several calls; the default of 4 KB cost every connection 3.5 KB
+	// more (issue 17, memory per active tenant).
 	wsReadBuffer = 512
 )
 
@@ -33,7 +34,7 @@ const (
 // parameter, from `Authorization: Bearer` or from Sec-WebSocket-Protocol ("aezen.v1, <jwt>"); an API key is
 // accepted wherever a JWT is. A bad or missing token is a plain 401.
 func (s *Server) wsUpgrade(c *fiber.Ctx) error {
-	if !websocket.IsWebSocketUpgrade(c) {
+	if !websocket.FastHTTPIsWebSocketUpgrade(c.Context()) {
 		return fiber.ErrUpgradeRequired
 	}
 	token := c.Query("token")
@@ -128,29 +129,49 @@ type ackFrame struct {
 }
 
 func (s *Server) wsHandler() fiber.Handler {
-	return websocket.New(func(conn *websocket.Conn) {
-		p, _ := conn.Locals("principal").(principal)
-		client := newWSClient(p.TenantID, p.UserID)
-		client.principal = p
-		client.person = p.APIKey == ""
-		client.role.Store(p.Role)
-		switch a := s.hub.add(client, s.wsLimits()); a {
-		case admitted:
-		case hubDraining:
-			_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(closeServiceRestart, "node is draining"), time.Now().Add(time.Second))
-			return
-		default:
-			// Over a cap after all (a race with other upgrades): 1008, policy violation, with the reason.
-			_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.ClosePolicyViolation, s.wsRefusal(a)), time.Now().Add(time.Second))
-			return
+	return func(c *fiber.Ctx) error {
+		p, _ := c.Locals("principal").(principal)
+		reqID, _ := c.Locals("request_id").(string)
+		req, err := wsHandshake(c.Context())
+		if err != nil {
+			return err
 		}
-		defer s.hub.remove(client)
-		client.startWriting(func() { s.wsWriter(conn, client) })
-		s.access.watch()
-		s.wsReader(conn, client, p)
-		client.drop(websocket.CloseNormalClosure)
-		<-client.done
-	}, websocket.Config{Subprotocols: []string{wsSubprotocol}, HandshakeTimeout: 10 * time.Second, ReadBufferSize: wsReadBuffer})
+		wsHijack(c, func(raw net.Conn) {
+			conn, err := wsUpgrader.Upgrade(&wsResponse{conn: raw}, req, nil)
+			if err != nil {
+				_ = raw.Close()
+				return
+			}
+			s.serveWS(conn, p, reqID)
+		})
+		return nil
+	}
+}
+
+// serveWS runs one upgraded connection: its reader here, its writer when there is something to write.
+func (s *Server) serveWS(conn *websocket.Conn, p principal, reqID string) {
+	client := newWSClient(p.TenantID, p.UserID)
+	client.principal = p
+	client.person = p.APIKey == ""
+	client.role.Store(p.Role)
+	switch a := s.hub.add(client, s.wsLimits()); a {
+	case admitted:
+	case hubDraining:
+		_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(closeServiceRestart, "node is draining"), time.Now().Add(time.Second))
+		_ = conn.Close()
+		return
+	default:
+		// Over a cap after all (a race with other upgrades): 1008, policy violation, with the reason.
+		_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.ClosePolicyViolation, s.wsRefusal(a)), time.Now().Add(time.Second))
+		_ = conn.Close()
+		return
+	}
+	defer s.hub.remove(client)
+	client.startWriting(func() { s.wsWriter(conn, client) })
+	s.access.watch()
+	s.wsReader(conn, client, p, reqID)
+	client.drop(websocket.CloseNormalClosure)
+	<-client.done
 }
 
 // wsWriter owns writes to the connection: queued frames, pings, and the close frame at the end. It runs
@@ -226,11 +247,10 @@ func (c *wsClient) finish(conn *websocket.Conn, closeFrame bool, writeTimeout ti
 }
 
 // wsReader handles client requests one at a time until the connection ends.
-func (s *Server) wsReader(conn *websocket.Conn, c *wsClient, p principal) {
+func (s *Server) wsReader(conn *websocket.Conn, c *wsClient, p principal, reqID string) {
 	conn.SetReadLimit(int64(s.cfg.MaxBodyBytes))
 	_ = conn.SetReadDeadline(time.Now().Add(wsPongWait))
 	conn.SetPongHandler(func(string) error { return conn.SetReadDeadline(time.Now().Add(wsPongWait)) })
-	reqID, _ := conn.Locals("request_id").(string)
 	names := &wsViewer{s: s, tenantID: p.TenantID, userID: p.UserID}
 	for {
 		_, data, err := conn.ReadMessage()

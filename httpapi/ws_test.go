@@ -1,10 +1,12 @@
 package httpapi_test
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -37,6 +39,42 @@ func TestWebSocketRefusesBadTokensBeforeUpgrade(t *testing.T) {
 	defer conn.Close()
 	if res.Header.Get("Sec-WebSocket-Protocol") != "aezen.v1" {
 		t.Fatalf("server chose subprotocol %q", res.Header.Get("Sec-WebSocket-Protocol"))
+	}
+	// The engine answers the handshake itself on the raw socket (ws_upgrade.go): a bad one is a 400 saying
+	// why, and a client that sends a frame before the 101 (RFC 6455 forbids it) is cut off without one.
+	// Each returns the response's status and body, or the read's error when the socket closed first.
+	handshake := func(version string, extra []byte) (int, string) {
+		c, err := net.Dial("tcp", strings.TrimPrefix(e.BaseURL, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		req := "GET /ws?token=" + acct.Token + " HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n" +
+			"Sec-WebSocket-Version: " + version + "\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+		if _, err := c.Write(append([]byte(req), extra...)); err != nil {
+			t.Fatal(err)
+		}
+		_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		res, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer res.Body.Close()
+		if res.StatusCode == http.StatusSwitchingProtocols {
+			return res.StatusCode, ""
+		}
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	if status, body := handshake("8", nil); status != http.StatusBadRequest || !strings.Contains(body, "Sec-WebSocket-Version") {
+		t.Fatalf("version 8: %d %s", status, body)
+	}
+	masked := []byte{0x81, 0x82, 1, 2, 3, 4, '{' ^ 1, '}' ^ 2} // a masked text frame "{}"
+	if status, body := handshake("13", masked); status != 0 {
+		t.Fatalf("a frame sent before the 101 was answered %d %s", status, body)
+	}
+	if status, body := handshake("13", nil); status != http.StatusSwitchingProtocols {
+		t.Fatalf("plain handshake: %d %s", status, body)
 	}
 }
 
