@@ -116,10 +116,10 @@ func (c *wsConns) dial(baseURL, token string, watch *atomic.Pointer[frameWatch])
 	c.conns = append(c.conns, conn)
 	c.mu.Unlock()
 	c.wg.Add(1)
-	go func() {
+	go asLoad(func() {
 		defer c.wg.Done()
 		readFrames(conn, watch)
-	}()
+	})
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -181,4 +182,15 @@ func (m *cpuMeter) window(from, to time.Time) <-chan *CPUUse {
 		ch <- m.since(r0)
 	}()
 	return ch
+}
+
+// loadLabels mark the bench's own load generators (producers, senders, WebSocket clients, the webhook
+// receiver) in CPU profiles: the bench process also runs the engine, and its CPU per operation counts both.
+// `go tool pprof -tagfocus bench=load PREFIX-<phase>.pprof` is the load generators' share (goroutines they
+// start inherit the label); `-tagignore bench=load` the engine's, the runtime's shared work included.
+var loadLabels = pprof.Labels("bench", "load")
+
+// asLoad runs f with loadLabels.
+func asLoad(f func()) {
+	pprof.Do(context.Background(), loadLabels, func(context.Context) { f() })
 }

@@ -311,7 +311,7 @@ func startWebhookReceiver() (*webhookReceiver, error) {
 	}
 	w := &webhookReceiver{url: "http://" + ln.Addr().String() + "/hook"}
 	w.srv = &fasthttp.Server{Handler: func(c *fasthttp.RequestCtx) { w.calls.Add(1) }, Name: "bench-webhook"}
-	go func() { _ = w.srv.Serve(ln) }()
+	go asLoad(func() { _ = w.srv.Serve(ln) }) // its connection goroutines inherit the label
 	return w, nil
 }
 

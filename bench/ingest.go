@@ -135,9 +135,10 @@ func (e *env) ingestHTTP() func(*producer, time.Time) error {
 	}
 }
 
-// runIngest runs every producer for warm+window, each sending with send, and measures the window.
+// runIngest runs every producer for warm+window, each sending with send (external: over HTTP, nothing of
+// the engine on the producers' goroutines), and measures the window.
 func (e *env) runIngest(ctx context.Context, ps []*producer, watch *atomic.Pointer[frameWatch], warm, window time.Duration,
-	send func(*producer, time.Time) error) IngestResult {
+	send func(*producer, time.Time) error, external bool) IngestResult {
 	w := &frameWatch{}
 	start := time.Now()
 	from, to := start.Add(warm), start.Add(warm+window)
@@ -151,9 +152,15 @@ func (e *env) runIngest(ctx context.Context, ps []*producer, watch *atomic.Point
 	var acks Samples
 	var messages, errs atomic.Int64
 	var wg sync.WaitGroup
+	// A producer over HTTP is only load (asLoad); one in process runs the engine's Node.Ingest on its own
+	// goroutine (and may start the dispatcher's workers from it, which would inherit a label), so it has none.
+	run := func(f func()) { go f() }
+	if external {
+		run = func(f func()) { go asLoad(f) }
+	}
 	for _, p := range ps {
 		wg.Add(1)
-		go func() {
+		run(func() {
 			defer wg.Done()
 			shard := acks.Shard()
 			for {
@@ -172,7 +179,7 @@ func (e *env) runIngest(ctx context.Context, ps []*producer, watch *atomic.Point
 				shard.Add(time.Since(at))
 				messages.Add(1)
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	sum1, n1 := histogramSumCount("aezen_group_commit_jobs")

@@ -58,13 +58,15 @@ func (e *env) messagingPhases(ctx context.Context, o Options, sz sizes, res *Res
 	if o.wants("ingest") && ctx.Err() == nil {
 		say("ingest: %d producers (one per chat) for %s", len(ps), sz.ingestWarm+sz.ingestWindow)
 		var in IngestResult
-		e.profiled("ingest", func() { in = e.runIngest(ctx, ps, &watch, sz.ingestWarm, sz.ingestWindow, e.ingestInProcess(ctx)) })
+		e.profiled("ingest", func() {
+			in = e.runIngest(ctx, ps, &watch, sz.ingestWarm, sz.ingestWindow, e.ingestInProcess(ctx), false)
+		})
 		in.Tenants, in.ChatsPerTenant, in.FirstContactPerSecond = len(list), sz.chats, firstRate
 		res.Ingest = &in
 		pause()
 		say("ingest over HTTP: %d producers posting signed POST /api/channels/:id/inbound for %s", len(ps), sz.ingestWarm+sz.ingestWindow)
 		var hin IngestResult
-		e.profiled("ingest-http", func() { hin = e.runIngest(ctx, ps, &watch, sz.ingestWarm, sz.ingestWindow, e.ingestHTTP()) })
+		e.profiled("ingest-http", func() { hin = e.runIngest(ctx, ps, &watch, sz.ingestWarm, sz.ingestWindow, e.ingestHTTP(), true) })
 		hin.Tenants, hin.ChatsPerTenant, hin.HTTP = len(list), sz.chats, true
 		res.IngestHTTP = &hin
 		pause()

@@ -126,7 +126,7 @@ func (s *sender) openLoop(cpu *cpuMeter, rate float64, warm, window time.Duratio
 	queue := make(chan time.Time, int(rate*(warm+window).Seconds())+1)
 	for range openLoopWorkers {
 		wg.Add(1)
-		go func() {
+		go asLoad(func() {
 			defer wg.Done()
 			sh := lat.Shard()
 			for at := range queue {
@@ -140,7 +140,7 @@ func (s *sender) openLoop(cpu *cpuMeter, rate float64, warm, window time.Duratio
 					errs.Add(1)
 				}
 			}
-		}()
+		})
 	}
 	for i := 0; ; i++ {
 		at := start.Add(time.Duration(i) * interval)
@@ -173,7 +173,7 @@ func (s *sender) closedLoop(cpu *cpuMeter, workers int, warm, window time.Durati
 	cpuUse := cpu.window(from, to)
 	for range workers {
 		wg.Add(1)
-		go func() {
+		go asLoad(func() {
 			defer wg.Done()
 			sh := lat.Shard()
 			for {
@@ -191,7 +191,7 @@ func (s *sender) closedLoop(cpu *cpuMeter, workers int, warm, window time.Durati
 					errs.Add(1)
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	res.Requests, res.Errors = reqs.Load(), errs.Load()
