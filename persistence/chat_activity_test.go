@@ -17,7 +17,8 @@ import (
 // TestChatActivityMigrationAndBumps upgrades a tenant database from the schema before chat_activity, with
 // two chats (one with messages, one without), and checks that their last message, its time and the unread
 // count moved over, that the inbox still orders by activity, and that new chats, inbound messages, mark
-// read and deletes keep chat_activity in step.
+// read and deletes keep chat_activity in step (and the inbox's pages, ordered by the minute of the activity
+// first since tenant migration 025, in the same order).
 func TestChatActivityMigrationAndBumps(t *testing.T) {
 	ctx := context.Background()
 	url, name := emptyDatabase(t, "aezen_test_activity_")
@@ -102,6 +103,18 @@ func TestChatActivityMigrationAndBumps(t *testing.T) {
 	if list := inbox(); len(list) != 3 || list[0].ChatID != quiet || *list[0].LastMessage != "hello again" || list[0].UnreadCount != 1 ||
 		list[1].ChatID != fresh.ChatID || list[2].ChatID != busy {
 		t.Fatalf("inbox after a message to the quiet chat: %+v", list)
+	}
+	// Pages of one conversation follow the same order (two of the three chats' activity is in this minute).
+	var paged []uuid.UUID
+	for cursor, pages := "", 0; pages == 0 || cursor != ""; pages++ {
+		page, next, err := s.ListConversations(ctx, ConversationFilter{Limit: 1, Cursor: cursor})
+		if err != nil || len(page) != 1 || pages > 3 {
+			t.Fatalf("page %d: %+v %v", pages, page, err)
+		}
+		paged, cursor = append(paged, page[0].ChatID), next
+	}
+	if len(paged) != 3 || paged[0] != quiet || paged[1] != fresh.ChatID || paged[2] != busy {
+		t.Fatalf("paged one at a time: %v", paged)
 	}
 	var receipts []string
 	b = &pgx.Batch{}

@@ -68,17 +68,27 @@ var conversationSelect = `SELECT c.chat_id, c.channel_id, c.customer_id, ch.plat
 	FROM chat_activity a JOIN chats c ON c.chat_id = a.chat_id JOIN customers cu ON cu.customer_id = c.customer_id
 	JOIN channels ch ON ch.channel_id = c.channel_id`
 
+// activityOrder is the inbox's order, newest activity first, for chat_activity a: its index holds the minute
+// of the activity (tenant migration 025, so that a bump within the minute is a HOT update), PostgreSQL sorts
+// the chats of each minute, and the order is the same as by activity alone. activityBefore is the condition
+// of the page after the cursor ($3 the activity, $4 the chat id), with the minute for the index.
+const (
+	activityOrder  = `a.activity_minute DESC, coalesce(a.last_message_at, a.started_at) DESC, a.chat_id DESC`
+	activityBefore = `($3::timestamptz IS NULL OR (a.activity_minute <= date_bin('1 minute', $3::timestamptz, timestamptz '2000-01-01 00:00:00+00')
+		AND (coalesce(a.last_message_at, a.started_at), a.chat_id) < ($3, $4::uuid)))`
+)
+
 var (
 	sqlGetConversation   = conversationSelect + ` WHERE c.chat_id = $1`
 	sqlListConversations = conversationSelect + `
 		WHERE ($1::chat_status IS NULL OR ` + effectiveStatus + ` = $1)
 		  AND ($2::text IS NULL OR cu.full_name ILIKE $2 OR cu.phone ILIKE $2 OR cu.platform_customer_id ILIKE $2 OR a.last_message ILIKE $2)
-		  AND ($3::timestamptz IS NULL OR (coalesce(a.last_message_at, a.started_at), a.chat_id) < ($3, $4::uuid))
+		  AND ` + activityBefore + `
 		  AND (NOT $6 OR c.user_id IS NULL)
 		  AND ($7::uuid IS NULL OR c.user_id = $7)
 		  AND ($8::uuid IS NULL OR c.user_id IS NULL OR c.user_id = $8)
 		  AND ($9::uuid IS NULL OR EXISTS (SELECT 1 FROM chat_labels cl WHERE cl.chat_id = c.chat_id AND cl.label_id = $9))
-		ORDER BY coalesce(a.last_message_at, a.started_at) DESC, a.chat_id DESC
+		ORDER BY ` + activityOrder + `
 		LIMIT $5`
 )
 

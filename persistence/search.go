@@ -89,8 +89,8 @@ var (
 			JOIN customers cu ON cu.customer_id = c.customer_id
 			JOIN channels ch ON ch.channel_id = c.channel_id
 		WHERE ($2::uuid IS NULL OR c.user_id IS NULL OR c.user_id = $2)
-		  AND ($3::timestamptz IS NULL OR (coalesce(a.last_message_at, a.started_at), a.chat_id) < ($3, $4::uuid))
-		ORDER BY coalesce(a.last_message_at, a.started_at) DESC, a.chat_id DESC
+		  AND ` + activityBefore + `
+		ORDER BY ` + activityOrder + `
 		LIMIT $5`
 
 	// sqlSearchHits is the first hits of each conversation of a page, with their excerpts ($3 the
