@@ -137,7 +137,7 @@ func (s *Server) wsHandler() fiber.Handler {
 			return err
 		}
 		wsHijack(c, func(raw net.Conn) {
-			conn, err := wsUpgrader.Upgrade(&wsResponse{conn: raw}, req, nil)
+			conn, err := wsUpgrader.Upgrade(&wsResponse{conn: &batchConn{Conn: raw}}, req, nil)
 			if err != nil {
 				_ = raw.Close()
 				return
@@ -191,19 +191,8 @@ func (s *Server) wsWriter(conn *websocket.Conn, c *wsClient) {
 		case <-c.ready:
 			var ping bool
 			batch, ping = c.takeAll(batch)
-			for _, msg := range batch {
-				select {
-				case <-c.gone: // dropped while this batch waited on its socket: the close frame comes next
-					c.finish(conn, true, s.cfg.WSWriteTimeout)
-					return
-				default:
-				}
-				_ = conn.SetWriteDeadline(time.Now().Add(s.cfg.WSWriteTimeout))
-				if err := conn.WriteMessage(websocket.TextMessage, msg); err != nil {
-					c.drop(websocket.CloseAbnormalClosure)
-					c.finish(conn, false, 0)
-					return
-				}
+			if !s.writeBatch(conn, c, batch) {
+				return
 			}
 			if ping {
 				if err := conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(s.cfg.WSWriteTimeout)); err != nil {
@@ -220,6 +209,45 @@ func (s *Server) wsWriter(conn *websocket.Conn, c *wsClient) {
 			linger.Reset(wsWriterLinger)
 		}
 	}
+}
+
+// writeBatch writes the frames taken from the queue, in one write to the socket when the connection has a
+// batchConn under it (up to wsBatchMax bytes at a time); false when the connection ended meanwhile.
+func (s *Server) writeBatch(conn *websocket.Conn, c *wsClient, batch [][]byte) bool {
+	bc, _ := conn.NetConn().(*batchConn)
+	if bc != nil && len(batch) > 1 {
+		bc.hold()
+	} else {
+		bc = nil
+	}
+	for _, msg := range batch {
+		select {
+		case <-c.gone: // dropped while this batch waited on its socket: the close frame comes next
+			if bc != nil {
+				_ = bc.release()
+			}
+			c.finish(conn, true, s.cfg.WSWriteTimeout)
+			return false
+		default:
+		}
+		_ = conn.SetWriteDeadline(time.Now().Add(s.cfg.WSWriteTimeout))
+		if err := conn.WriteMessage(websocket.TextMessage, msg); err != nil {
+			if bc != nil {
+				_ = bc.release()
+			}
+			c.drop(websocket.CloseAbnormalClosure)
+			c.finish(conn, false, 0)
+			return false
+		}
+	}
+	if bc != nil {
+		if err := bc.release(); err != nil {
+			c.drop(websocket.CloseAbnormalClosure)
+			c.finish(conn, false, 0)
+			return false
+		}
+	}
+	return true
 }
 
 // finish ends the connection once: the close frame saying why (unless writing already failed), then the
