@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -16,9 +18,10 @@ import (
 )
 
 // BenchmarkSignedInbound posts signed POST /api/channels/:id/inbound calls (small bodies, one chat per
-// client goroutine, 8 goroutines per core) to a real engine and reports the process's CPU per call
-// (cpu-µs/op: engine and the Go HTTP client together, PostgreSQL apart) beside allocs/op. "watched" has one
-// WebSocket client of the tenant reading the events; "unwatched" none.
+// client goroutine, 8 goroutines per core) to a real engine and reports, per call, the process's CPU
+// (cpu-µs/op: engine and the Go HTTP client together, PostgreSQL apart) and write system calls
+// (write-calls/op) beside allocs/op. "watched" has one WebSocket client of the tenant reading the events;
+// "unwatched" none.
 //
 //	go test ./httpapi/ -run '^$' -bench SignedInbound -benchmem -benchtime 5000x
 func BenchmarkSignedInbound(b *testing.B) {
@@ -62,7 +65,7 @@ func BenchmarkSignedInbound(b *testing.B) {
 			}
 			var next atomic.Int64
 			b.SetParallelism(8)
-			cpu0 := processCPU()
+			cpu0, writes0 := processCPU(), writeCalls()
 			b.ReportAllocs()
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
@@ -73,11 +76,28 @@ func BenchmarkSignedInbound(b *testing.B) {
 			})
 			b.StopTimer()
 			b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
+			b.ReportMetric(float64(writeCalls()-writes0)/float64(b.N), "write-calls/op")
 			if f := failed.Load(); f > 0 {
 				b.Fatalf("%d calls failed", f)
 			}
 		})
 	}
+}
+
+// writeCalls is the number of write system calls this process has made (syscw in /proc/self/io; 0 where
+// there is none): every socket write of the engine, its database connections and the HTTP client.
+func writeCalls() int64 {
+	b, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "syscw: "); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			return n
+		}
+	}
+	return 0
 }
 
 // processCPU is the CPU time (user and system) this process has used.
