@@ -60,28 +60,62 @@ type TenantLease struct {
 
 // AcquireTenantLease takes a tenant's lease for holder (a member's address) for ttl, and records the
 // activation. ok is false when another activation holds an unexpired lease or a move is under way.
+// It is one transaction in two pipelined round trips (issue 17, cold activation; it was six): BEGIN, the
+// previous lease locked and the lease taken; then the end of an expired activation, the record of this one
+// with the tenant's server (read in a statement of its own, after the lease was taken) and COMMIT.
 func (m *Master) AcquireTenantLease(ctx context.Context, tenantID uuid.UUID, holder string, ttl time.Duration) (lease TenantLease, ok bool, err error) {
-	err = m.InTx(ctx, func(tx pgx.Tx) error {
-		var prevEpoch int64
-		var prevExpiry time.Time
-		if err := tx.QueryRow(ctx, sqlPreviousLease, tenantID).Scan(&prevEpoch, &prevExpiry); err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return err
-		}
-		err := tx.QueryRow(ctx, sqlAcquireTenantLease, tenantID, holder, ttl.Seconds()).Scan(&lease.Epoch)
-		if err != nil {
-			return err
-		}
-		if prevEpoch > 0 {
-			if _, err := tx.Exec(ctx, sqlEndExpiredActivation, tenantID, prevEpoch, prevExpiry); err != nil {
+	conn, err := m.Pool.Acquire(ctx)
+	if err != nil {
+		return lease, false, err
+	}
+	defer conn.Release()
+	var prevEpoch int64
+	var prevExpiry time.Time
+	var hadPrev, acquired bool
+	b := &pgx.Batch{}
+	b.Queue("BEGIN")
+	b.Queue(sqlPreviousLease, tenantID).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			hadPrev = true
+			if err := rows.Scan(&prevEpoch, &prevExpiry); err != nil {
 				return err
 			}
 		}
-		return tx.QueryRow(ctx, sqlRecordActivation, tenantID, lease.Epoch, holder).Scan(&lease.Server)
+		return rows.Err()
 	})
-	if errors.Is(err, pgx.ErrNoRows) {
-		return TenantLease{}, false, nil
+	b.Queue(sqlAcquireTenantLease, tenantID, holder, ttl.Seconds()).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			acquired = true
+			if err := rows.Scan(&lease.Epoch); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+	if err = conn.SendBatch(ctx, b).Close(); err != nil || !acquired {
+		rollback(ctx, conn.Conn())
+		return TenantLease{}, false, err
 	}
-	return lease, err == nil, err
+	b = &pgx.Batch{}
+	if hadPrev && prevEpoch > 0 {
+		b.Queue(sqlEndExpiredActivation, tenantID, prevEpoch, prevExpiry)
+	}
+	b.Queue(sqlRecordActivation, tenantID, lease.Epoch, holder).QueryRow(func(r pgx.Row) error { return r.Scan(&lease.Server) })
+	b.Queue("COMMIT")
+	if err = conn.SendBatch(ctx, b).Close(); err != nil {
+		rollback(ctx, conn.Conn())
+		return TenantLease{}, false, err
+	}
+	return lease, true, nil
+}
+
+// rollback ends a transaction a batch left open or failed, so that the connection goes back to its pool
+// (pgxpool closes one returned inside a transaction); an error here is the connection's, which the pool
+// then drops.
+func rollback(ctx context.Context, conn *pgx.Conn) {
+	if conn.PgConn().TxStatus() != 'I' {
+		_, _ = conn.Exec(ctx, "ROLLBACK")
+	}
 }
 
 // HeldLease is a lease a member believes it holds.

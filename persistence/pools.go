@@ -162,8 +162,8 @@ func (m *PoolManager) acquire(ctx context.Context) error {
 	}
 	m.waits.Add(1)
 	start := time.Now()
-	m.reclaimOne(ctx, reclaimQuiet)
-	timer := time.NewTimer(50 * time.Millisecond)
+	next := m.reclaimOne(ctx, reclaimQuiet)
+	timer := time.NewTimer(next)
 	defer timer.Stop()
 	for {
 		select {
@@ -175,11 +175,11 @@ func (m *PoolManager) acquire(ctx context.Context) error {
 			// the token may go to another waiting dial, which is served as well.
 			if time.Since(start) >= reclaimPatience {
 				start = time.Now()
-				m.reclaimOne(ctx, 0)
+				next = m.reclaimOne(ctx, 0)
 			} else {
-				m.reclaimOne(ctx, reclaimQuiet)
+				next = m.reclaimOne(ctx, reclaimQuiet)
 			}
-			timer.Reset(50 * time.Millisecond)
+			timer.Reset(next)
 		case <-ctx.Done():
 			return fmt.Errorf("waiting for a database connection (node limit %d reached): %w", cap(m.tokens), ctx.Err())
 		}
@@ -194,17 +194,22 @@ func (m *PoolManager) release() {
 // How long a pool must have been quiet before a waiting dial takes one of its idle connections, and how
 // long a dial waits before it takes one anyway.
 // A tenant that writes returns its connection every few milliseconds; one that was just activated and does
-// nothing else has been quiet for longer than reclaimQuiet.
+// nothing else has been quiet for longer than reclaimQuiet. It was 100 ms, and a waiting dial looked again
+// every 50 ms: in a burst of activations every connection belonged to a tenant activated a moment ago, and
+// each wave of activations waited up to 150 ms for the one before it (issue 17, cold activation). A
+// waiting dial now looks again when the oldest idle pool becomes quiet (reclaimRetry at most).
 const (
-	reclaimQuiet    = 100 * time.Millisecond
+	reclaimQuiet    = 25 * time.Millisecond
 	reclaimPatience = time.Second
+	reclaimRetry    = 50 * time.Millisecond
 )
 
 // reclaimOne closes one idle connection so that another tenant can connect: a spare one of a pool that has
 // several, else one of the pool whose connections were returned least recently, if that was at least quiet
 // ago. (It used to close every idle connection of every pool: each dial then cut the connections of all
-// the tenants between two commits, and they all reconnected.)
-func (m *PoolManager) reclaimOne(ctx context.Context, quiet time.Duration) {
+// the tenants between two commits, and they all reconnected.) It returns when to look again: when that
+// pool becomes quiet, else after reclaimRetry.
+func (m *PoolManager) reclaimOne(ctx context.Context, quiet time.Duration) time.Duration {
 	m.mu.Lock()
 	pools := make([]*pgxpool.Pool, 0, len(m.pools))
 	uses := make([]*poolUse, 0, len(m.pools))
@@ -226,8 +231,11 @@ func (m *PoolManager) reclaimOne(ctx context.Context, quiet time.Duration) {
 				best, spare, oldest = i, extra, at
 			}
 		}
-		if best < 0 || (!spare && time.Since(time.Unix(0, oldest)) < quiet) {
-			return
+		if best < 0 {
+			return reclaimRetry
+		}
+		if age := time.Since(time.Unix(0, oldest)); !spare && age < quiet {
+			return max(quiet-age, time.Millisecond)
 		}
 		idle := pools[best].AcquireAllIdle(ctx)
 		if len(idle) == 0 {
@@ -240,8 +248,9 @@ func (m *PoolManager) reclaimOne(ctx context.Context, quiet time.Duration) {
 			c.Release()
 		}
 		uses[best].lastRelease.Store(oldest) // putting the others back is not a use
-		return
+		return reclaimRetry
 	}
+	return reclaimRetry
 }
 
 type budgetConn struct {

@@ -109,3 +109,68 @@ func TestConnectionBudgetHoldsAcrossTenants(t *testing.T) {
 		t.Fatal("the sampler saw no connection at all")
 	}
 }
+
+// TestBusyTenantKeepsItsConnection: with the budget full, a dial takes the idle connection of the tenant
+// that has been quiet longest, promptly and never the connection of a tenant that keeps querying (its
+// connection is idle only between two queries).
+func TestBusyTenantKeepsItsConnection(t *testing.T) {
+	ctx := context.Background()
+	var url string
+	names := make([]string, 3)
+	for i := range names {
+		url, names[i] = emptyDatabase(t, "aezen_test_busy_")
+	}
+	m := NewPoolManager(url, 2, 1)
+	pools := make([]*pgxpool.Pool, len(names))
+	for i, name := range names {
+		p, err := m.Open(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pools[i] = p
+		t.Cleanup(func() { m.Close(p) })
+	}
+	busy, quiet, newcomer := pools[0], pools[1], pools[2]
+	if _, err := quiet.Exec(ctx, `SELECT 1`); err != nil {
+		t.Fatal(err)
+	}
+	stop, done := make(chan struct{}), make(chan error, 1)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				done <- nil
+				return
+			default:
+			}
+			if _, err := busy.Exec(ctx, `SELECT pg_sleep(0.002)`); err != nil {
+				done <- err
+				return
+			}
+		}
+	}()
+	for deadline := time.Now().Add(10 * time.Second); busy.Stat().NewConnsCount() == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the busy tenant never connected")
+		}
+	}
+	start := time.Now()
+	_, err := newcomer.Exec(ctx, `SELECT 1`)
+	took := time.Since(start)
+	close(stop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n := busy.Stat().NewConnsCount(); n != 1 {
+		t.Fatalf("the busy tenant connected %d times: its connection was taken", n)
+	}
+	if quiet.Stat().TotalConns() != 0 || m.Counters().Reclaimed != 1 {
+		t.Fatalf("the quiet tenant's connection was not the one reclaimed: %d open, %+v", quiet.Stat().TotalConns(), m.Counters())
+	}
+	if took >= reclaimPatience {
+		t.Fatalf("the newcomer waited %s, as long as a dial waits before it takes a busy tenant's connection", took)
+	}
+}

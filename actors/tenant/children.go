@@ -129,7 +129,7 @@ func (t *tenantActor) receiveInternal(ctx actor.Context) {
 	case *presenceReady:
 		t.presenceIsReady(ctx)
 	case *restoreSessionsNow:
-		t.restoreSessions(ctx)
+		t.restoreSessions(ctx, msg.whatsapp)
 	case *snoozeDue:
 		t.checkSnoozes(ctx, true)
 	case *snoozeSet:
@@ -148,45 +148,44 @@ type pendingChannels struct {
 	channels []persistence.Channel
 }
 
-// restoreSessionsNow asks the tenant actor to restore its sessions once afterActivation's query is done.
-type restoreSessionsNow struct{}
+// restoreSessionsNow asks the tenant actor to restore its WhatsApp sessions, among the active numbers read at
+// activation, once the channels with pending sends have their session.
+type restoreSessionsNow struct {
+	whatsapp []persistence.ChannelMeta
+}
 
 // afterActivation resumes what a previous activation left: channels with pending sends get their session
 // started, which drains the outbox from the database; then the sessions that were connected are restored,
-// and snoozes that ended meanwhile are ended.
-// The two lookups run one after the other: run at once, they opened a second connection per activation,
-// and with the node's connection budget full each such dial closed another tenant's connection.
+// snoozes that ended meanwhile are ended, and the event webhook dispatcher starts if an endpoint is
+// active. What to resume is read in one round trip (persistence.ResumeReads) off the mailbox, after the
+// activation answered; only pending sends need more reads (their channels).
 func (t *tenantActor) afterActivation(ctx actor.Context) {
 	self := ctx.Self()
 	root := ctx.ActorSystem().Root
-	store := t.store
-	log := t.log
+	store, log := t.store, t.log
 	life, timeout := t.life, t.node.Deps().Config.ActivationTimeout
 	go func() {
 		c, cancel := context.WithTimeout(life, timeout)
 		defer cancel()
-		pendingSends(c, store, log, func(msg any) { root.Send(self, msg) })
-		root.Send(self, &restoreSessionsNow{})
-		// Then the snoozes that ended while the tenant slept (snooze.go).
-		scan, err := store.SnoozeScan(c)
-		root.Send(self, &reentry{fn: func(ctx actor.Context) { t.applySnoozeScan(ctx, scan, err, false) }})
-		// Event webhooks: their dispatcher starts only for a tenant that has an active endpoint (asked here,
-		// after the lookups above, so that an activation still uses one connection).
-		if active, err := store.HasActiveWebhooks(c); err != nil {
-			log.Error("looking for event webhooks", "err", err)
-		} else if active {
+		reads, err := store.ResumeReads(c)
+		if err != nil {
+			// The snooze check retries by itself (applySnoozeScan arms its timer); the rest waits for the
+			// idle check, which finds pending sends again.
+			log.Error("reading what to resume (pending sends, sessions, snoozes, webhooks)", "err", err)
+			root.Send(self, &reentry{fn: func(ctx actor.Context) { t.applySnoozeScan(ctx, persistence.SnoozeScan{}, err, false) }})
+			return
+		}
+		pendingSends(c, store, log, reads.PendingChannels, func(msg any) { root.Send(self, msg) })
+		root.Send(self, &restoreSessionsNow{whatsapp: reads.WhatsApp})
+		root.Send(self, &reentry{fn: func(ctx actor.Context) { t.applySnoozeScan(ctx, reads.Snoozes, nil, false) }})
+		if reads.Webhooks {
 			root.Send(self, &ops.WebhooksChanged{})
 		}
 	}()
 }
 
-// pendingSends finds the channels with unsent messages and sends them to the tenant as pendingChannels.
-func pendingSends(c context.Context, store *persistence.TenantStore, log *slog.Logger, send func(any)) {
-	ids, err := store.ChannelsWithPendingMessages(c)
-	if err != nil {
-		log.Error("looking for pending sends", "err", err)
-		return
-	}
+// pendingSends reads the channels with unsent messages and sends them to the tenant as pendingChannels.
+func pendingSends(c context.Context, store *persistence.TenantStore, log *slog.Logger, ids []uuid.UUID, send func(any)) {
 	var channels []persistence.Channel
 	for _, id := range ids {
 		ch, err := store.GetChannel(c, id)

@@ -68,29 +68,16 @@ var (
 
 // restoreSessions reconnects, on activation, the WhatsApp sessions that were running before: channels
 // whose metadata says the session should run and a device is stored reconnect without a QR code.
-func (t *tenantActor) restoreSessions(ctx actor.Context) {
-	self, root, store, log := ctx.Self(), ctx.ActorSystem().Root, t.store, t.log
-	life, timeout := t.life, t.node.Deps().Config.ActivationTimeout
-	go func() {
-		c, cancel := context.WithTimeout(life, timeout)
-		defer cancel()
-		platform := domain.PlatformWhatsApp
-		active := true
-		list, err := store.ListChannels(c, persistence.ChannelFilter{PlatformType: &platform, IsActive: &active, Limit: 1000})
-		if err != nil {
-			log.Error("looking for WhatsApp sessions to restore", "err", err)
-			return
+func (t *tenantActor) restoreSessions(ctx actor.Context, active []persistence.ChannelMeta) {
+	var ids []uuid.UUID
+	for _, ch := range active {
+		if m := channels.ReadChannelMeta(ch.Metadata); m.AutoConnect && m.HasDevice {
+			ids = append(ids, ch.ChannelID)
 		}
-		var ids []uuid.UUID
-		for _, ch := range list {
-			if m := channels.ReadChannelMeta(ch.Metadata); m.AutoConnect && m.HasDevice {
-				ids = append(ids, ch.ChannelID)
-			}
-		}
-		if len(ids) > 0 {
-			root.Send(self, &restoreWhatsApp{channels: ids})
-		}
-	}()
+	}
+	if len(ids) > 0 {
+		ctx.Send(ctx.Self(), &restoreWhatsApp{channels: ids})
+	}
 }
 
 // receiveSessionMessage handles messages from session actors about their connection.

@@ -6,6 +6,7 @@ package tenant
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync/atomic"
@@ -207,22 +208,28 @@ func (t *tenantActor) activate(ctx actor.Context, identity string) error {
 	if err != nil {
 		return err
 	}
-	err = persistence.MigrateTenantUnfenced(c, conn.Conn())
-	if err != nil {
-		conn.Release()
-		t.server.Pools.Close(pool)
-		return fmt.Errorf("migrating tenant database: %w", err)
-	}
-	// From here on the tenant database refuses the writes of any older activation; this waits for the
-	// write transactions an older one still has running.
-	moved, err := persistence.MoveFence(c, conn.Conn(), t.epoch)
-	conn.Release()
-	if err != nil || !moved {
-		t.server.Pools.Close(pool)
-		if err != nil {
-			return fmt.Errorf("moving the tenant's activation fence: %w", err)
+	// One round trip moves the fence (from here on the tenant database refuses the writes of any older
+	// activation; it waits for the write transactions an older one still has running) and reads the
+	// settings. A database behind the latest schema is migrated first, with the connection's epoch
+	// cleared (the fence is moved after the migrations, the first of which creates it).
+	reads, current, err := persistence.StartActivation(c, conn.Conn(), t.epoch)
+	if err == nil && !current {
+		if err = persistence.MigrateTenantUnfenced(c, conn.Conn()); err != nil {
+			err = fmt.Errorf("migrating tenant database: %w", err)
+		} else if reads, current, err = persistence.StartActivation(c, conn.Conn(), t.epoch); err == nil && !current {
+			err = errors.New("the tenant database is not at the latest schema version after its migrations")
 		}
-		return node.ErrTenantElsewhere
+	}
+	conn.Release()
+	if err == nil && !reads.Moved {
+		err = node.ErrTenantElsewhere
+	}
+	if err != nil {
+		t.server.Pools.Close(pool)
+		if errors.Is(err, node.ErrTenantElsewhere) {
+			return err
+		}
+		return fmt.Errorf("moving the tenant's activation fence: %w", err)
 	}
 	if tenant.Status == persistence.TenantProvisioning {
 		if err := deps.Master.SetTenantStatus(c, id, persistence.TenantActive); err != nil {
@@ -232,11 +239,7 @@ func (t *tenantActor) activate(ctx actor.Context, identity string) error {
 		t.tenant.Status = persistence.TenantActive
 	}
 	t.store = persistence.NewTenantStore(pool, deps.Cipher)
-	settings, err := t.store.GetSettings(c)
-	if err != nil {
-		t.server.Pools.Close(pool)
-		return fmt.Errorf("reading tenant settings: %w", err)
-	}
+	settings := reads.Settings
 	t.visibility = queries.NewVisibility(settings.AgentVisibility)
 	t.autoAssign = queries.NewAutoAssignSetting(queries.SettingsView(settings).AutoAssign)
 	t.openMedia(pool)
