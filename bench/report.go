@@ -256,7 +256,10 @@ func (r *Results) Print(w io.Writer) {
 		row("tenants", fmt.Sprintf("provisioned %d (rows %.1f s), %d with database (%.0f ms each), no checkpoint",
 			t.Provisioned, t.RowsSeconds, t.WithDatabase, t.DatabaseMsEach), "")
 		row("tenants", "cold activation, one at a time (database present)", lat(t.ColdActivation))
+		row("tenants", "", t.ColdCPU.perOp(t.ColdRate, "activation"))
 		row("tenants", fmt.Sprintf("cold activation, %d at once", t.ColdConcurrent.Count), lat(t.ColdConcurrent))
+		row("tenants", "", t.ConcurrentCPU.String())
+		row("tenants", "", t.ConcurrentCPU.perOp(t.ConcurrentRate, "activation"))
 		row("tenants", "  tenant connections: opened / waited for budget / reclaimed",
 			fmt.Sprintf("%d / %d / %d", t.Pool.Dials, t.Pool.Waits, t.Pool.Reclaimed))
 		row("tenants", fmt.Sprintf("resident with %d active, %d conversations + %d WebSocket clients each (RSS %.0f → %.0f MB)",

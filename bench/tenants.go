@@ -34,6 +34,13 @@ type TenantsResult struct {
 	// all at once (each sample is one tenant's own activation time).
 	ColdActivation Latency `json:"coldActivation"`
 	ColdConcurrent Latency `json:"coldConcurrent"`
+	// ColdCPU and ConcurrentCPU are the CPU used while they ran, and ColdRate and ConcurrentRate the
+	// activations per second, for the CPU per activation (which other work on the machine disturbs less
+	// than the latencies; with 200 at once it bounds the burst's p99 from below).
+	ColdCPU        *CPUUse `json:"coldCPU,omitempty"`
+	ConcurrentCPU  *CPUUse `json:"concurrentCPU,omitempty"`
+	ColdRate       float64 `json:"coldPerSecond"`
+	ConcurrentRate float64 `json:"concurrentPerSecond"`
 	// Conversations and Clients are what each active tenant has open during the memory measurement: chats
 	// with a live conversation actor (one inbound message each) and WebSocket clients (held by a child
 	// process, so that only the engine's end is in this process's memory).
@@ -109,6 +116,8 @@ func (e *env) runTenants(ctx context.Context, withDB []*tenant, fresh, coldSampl
 	res.EngineFixedConns = 16 + 2 // master pool + admin pool of a node (engine.OpenDeps)
 	before := readMem()
 	e.writeHeapProfiles("before")
+	meter := newCPUMeter(ctx, e)
+	r0 := meter.read()
 	var cold Samples
 	sh := cold.Shard()
 	for _, t := range withDB[:coldSamples] {
@@ -119,6 +128,7 @@ func (e *env) runTenants(ctx context.Context, withDB []*tenant, fresh, coldSampl
 		sh.Add(d)
 	}
 	res.ColdActivation = cold.Summary()
+	res.ColdCPU, res.ColdRate = meter.since(r0), float64(coldSamples)/time.Since(r0.at).Seconds()
 	// All at once: every activation starts together (a burst after a member restart or a failover). Only
 	// never-activated tenants: the messaging tenants after them are woken by the node itself at its start
 	// (they have pending work in tenant_wakeups).
@@ -141,8 +151,10 @@ func (e *env) runTenants(ctx context.Context, withDB []*tenant, fresh, coldSampl
 			sh.Add(d)
 		}()
 	}
+	r0 = meter.read()
 	close(gate)
 	wg.Wait()
+	res.ConcurrentCPU, res.ConcurrentRate = meter.since(r0), float64(len(burst))/time.Since(r0.at).Seconds()
 	if err, _ := burstErr.Load().(error); err != nil {
 		return fmt.Errorf("concurrent activations: %w", err)
 	}
