@@ -173,7 +173,9 @@ type InboundResult struct {
 const (
 	// sqlInsertInbound stores the message unless its platform id is known, and only then bumps the chat, in
 	// one statement. Its first column says whether the message was a duplicate; a duplicate comes back as
-	// the copy stored first.
+	// the copy stored first. The chat's row is read once (chat): it gives the status, and the reopen of a
+	// RESOLVED or snoozed chat runs only when the row says so (its own condition is checked again on the
+	// row it updates).
 	sqlInsertInbound = `WITH ins AS (
 			INSERT INTO messages (message_id, chat_id, platform_message_id, sender_type, content_type, content, metadata, timestamp, status, media_id,
 				reply_to_message_id)
@@ -183,10 +185,11 @@ const (
 		bump AS (UPDATE chat_activity SET unread_count = unread_count + 1, last_message = $8,
 			last_message_at = greatest(last_message_at, ins.timestamp)
 			FROM ins WHERE chat_activity.chat_id = $2 RETURNING chat_activity.unread_count),
+		chat AS (SELECT status::text, status = 'RESOLVED' OR snoozed_until IS NOT NULL AS closed FROM chats WHERE chat_id = $2),
 		reopened AS (UPDATE chats SET status = 'OPEN', snoozed_until = NULL
-			FROM ins WHERE chats.chat_id = $2 AND (chats.status = 'RESOLVED' OR chats.snoozed_until IS NOT NULL)
+			FROM ins WHERE (SELECT closed FROM chat) AND chats.chat_id = $2 AND (chats.status = 'RESOLVED' OR chats.snoozed_until IS NOT NULL)
 			RETURNING chats.status::text)
-		SELECT false, (SELECT unread_count FROM bump), coalesce((SELECT status FROM reopened), ` + sqlChatStatus + `),
+		SELECT false, (SELECT unread_count FROM bump), coalesce((SELECT status FROM reopened), (SELECT status FROM chat)),
 			` + messageColumns + ` FROM ins
 		UNION ALL
 		SELECT true, 0, '', ` + messageColumns + ` FROM messages WHERE platform_message_id = $3 AND NOT EXISTS (SELECT 1 FROM ins)`
