@@ -264,7 +264,8 @@ func (r *Results) Print(w io.Writer) {
 			fmt.Sprintf("%d / %d / %d", t.Pool.Dials, t.Pool.Waits, t.Pool.Reclaimed))
 		row("tenants", fmt.Sprintf("resident with %d active, %d conversations + %d WebSocket clients each (RSS %.0f → %.0f MB)",
 			t.Active, t.Conversations, t.Clients, t.RSSBeforeMB, t.RSSAfterMB),
-			fmt.Sprintf("%.0f KB RSS, %.0f KB Go heap+stacks, %d goroutines per tenant", t.RSSPerTenantKB, t.HeapPerTenantKB, t.Goroutines))
+			fmt.Sprintf("%.0f KB RSS, %.0f KB Go heap+stacks, %.0f KB free in the heap's spans, %d goroutines per tenant",
+				t.RSSPerTenantKB, t.HeapPerTenantKB, t.SpanFreePerTenantKB, t.Goroutines))
 		row("tenants", fmt.Sprintf("postgres connections, %d active of %d", t.Active, t.Provisioned),
 			fmt.Sprintf("%d to tenant dbs (engine gauge %d, bound %d), %d on the server", t.TenantDBConns, t.EngineConns, t.MaxConns, t.ServerConns))
 	}

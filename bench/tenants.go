@@ -44,20 +44,25 @@ type TenantsResult struct {
 	// Conversations and Clients are what each active tenant has open during the memory measurement: chats
 	// with a live conversation actor (one inbound message each) and WebSocket clients (held by a child
 	// process, so that only the engine's end is in this process's memory).
-	Conversations    int     `json:"conversationsPerTenant"`
-	Clients          int     `json:"clientsPerTenant"`
-	Active           int     `json:"active"`
-	ActivateSeconds  float64 `json:"activateSeconds"`
-	RSSBeforeMB      float64 `json:"rssBeforeMB"`
-	RSSAfterMB       float64 `json:"rssAfterMB"`
-	RSSPerTenantKB   float64 `json:"rssPerTenantKB"`
-	HeapPerTenantKB  float64 `json:"heapPerTenantKB"`
-	Goroutines       int     `json:"goroutinesPerTenant"`
-	TenantDBConns    int     `json:"pgTenantConnections"`
-	ServerConns      int     `json:"pgServerConnections"`
-	EngineConns      int64   `json:"engineTenantConnections"`
-	MaxConns         int     `json:"dbMaxConns"`
-	EngineFixedConns int     `json:"engineFixedConnections"`
+	Conversations   int     `json:"conversationsPerTenant"`
+	Clients         int     `json:"clientsPerTenant"`
+	Active          int     `json:"active"`
+	ActivateSeconds float64 `json:"activateSeconds"`
+	RSSBeforeMB     float64 `json:"rssBeforeMB"`
+	RSSAfterMB      float64 `json:"rssAfterMB"`
+	RSSPerTenantKB  float64 `json:"rssPerTenantKB"`
+	HeapPerTenantKB float64 `json:"heapPerTenantKB"`
+	// SpanFreePerTenantKB is the growth of the free space inside the heap's spans (runtime/metrics
+	// /memory/classes/heap/unused) per tenant: resident pages of spans that hold a few live objects after the
+	// collection, part of RSS that is neither live data nor returnable to the OS. The bench's own load
+	// generators share the heap, so part of it is theirs.
+	SpanFreePerTenantKB float64 `json:"spanFreePerTenantKB"`
+	Goroutines          int     `json:"goroutinesPerTenant"`
+	TenantDBConns       int     `json:"pgTenantConnections"`
+	ServerConns         int     `json:"pgServerConnections"`
+	EngineConns         int64   `json:"engineTenantConnections"`
+	MaxConns            int     `json:"dbMaxConns"`
+	EngineFixedConns    int     `json:"engineFixedConnections"`
 	// Pool counts the tenant connections the node opened while activating, dials that waited for the
 	// budget, and idle connections it closed to make room.
 	Pool persistence.PoolCounters `json:"pool"`
@@ -67,15 +72,18 @@ type TenantsResult struct {
 type memSnapshot struct {
 	rss        uint64 // VmRSS from /proc/self/status
 	heap       uint64 // live heap objects + goroutine stacks (runtime/metrics)
+	spanFree   uint64 // free space inside the heap's spans
 	goroutines int
 }
 
 func readMem() memSnapshot {
 	runtime.GC()
 	debug.FreeOSMemory()
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/stacks:bytes"}}
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/stacks:bytes"},
+		{Name: "/memory/classes/heap/unused:bytes"}}
 	metrics.Read(s)
-	return memSnapshot{rss: vmRSS(), heap: s[0].Value.Uint64() + s[1].Value.Uint64(), goroutines: runtime.NumGoroutine()}
+	return memSnapshot{rss: vmRSS(), heap: s[0].Value.Uint64() + s[1].Value.Uint64(), spanFree: s[2].Value.Uint64(),
+		goroutines: runtime.NumGoroutine()}
 }
 
 func vmRSS() uint64 {
@@ -207,6 +215,7 @@ func (e *env) runTenants(ctx context.Context, withDB []*tenant, fresh, coldSampl
 	res.RSSBeforeMB, res.RSSAfterMB = float64(before.rss)/(1<<20), float64(after.rss)/(1<<20)
 	res.RSSPerTenantKB = (float64(after.rss) - float64(before.rss)) / n / 1024
 	res.HeapPerTenantKB = (float64(after.heap) - float64(before.heap)) / n / 1024
+	res.SpanFreePerTenantKB = (float64(after.spanFree) - float64(before.spanFree)) / n / 1024
 	res.Goroutines = int((float64(after.goroutines-before.goroutines) / n) + 0.5)
 	res.EngineConns = e.eng.Deps.Pools.OpenConns()
 	res.Pool = e.eng.Deps.Pools.Counters()
