@@ -42,6 +42,9 @@ type IngestResult struct {
 	// FirstContactPerSecond is the rate of the warm-up round, where every message is a chat's first.
 	FirstContactPerSecond float64 `json:"firstContactPerSecond"`
 	CPU                   *CPUUse `json:"cpu,omitempty"`
+	// LoadShare is the share of the bench process's CPU that its own load generators took in the window,
+	// from a CPU profile (loadshare.go); -1 when none was taken (over HTTP only, and not under -cpuprofile).
+	LoadShare float64 `json:"loadShare"`
 	// NewConnections counts the connections to tenant databases established during the run: with more
 	// writing tenants than AEZEN_DB_MAX_CONNS, the node must close and reopen connections.
 	NewConnections int64 `json:"newConnections"`
@@ -145,6 +148,10 @@ func (e *env) runIngest(ctx context.Context, ps []*producer, watch *atomic.Point
 	w.setWindow(from, to)
 	watch.Store(w)
 	cpu := e.cpu.window(from, to)
+	share := noLoadShare
+	if external {
+		share = loadShareWindow(from, to)
+	}
 	sum0, n0 := histogramSumCount("aezen_group_commit_jobs")
 	conns0 := e.sessionsEstablished(ctx)
 	pool0 := e.eng.Deps.Pools.Counters()
@@ -191,7 +198,7 @@ func (e *env) runIngest(ctx context.Context, ps []*producer, watch *atomic.Point
 	watch.Store(nil)
 	res := IngestResult{Producers: len(ps), WindowSeconds: window.Seconds(), Messages: messages.Load(),
 		PerSecond: perSecond(messages.Load(), window), Frames: w.frames.Load(), Errors: errs.Load(),
-		ToFrame: w.samples.Summary(), ToAck: acks.Summary(), CPU: <-cpu}
+		ToFrame: w.samples.Summary(), ToAck: acks.Summary(), CPU: <-cpu, LoadShare: <-share}
 	if n1 > n0 {
 		res.JobsPerCommit = (sum1 - sum0) / float64(n1-n0)
 	}
