@@ -71,8 +71,15 @@ func (e *env) messagingPhases(ctx context.Context, o Options, sz sizes, res *Res
 		res.IngestHTTP = &hin
 		pause()
 	}
+	// Settle only after phases that wrote a lot: vacuuming tables that hold just the warm-up's messages would
+	// record them as tiny, and the generic plans PostgreSQL caches next would scan them while the send phase
+	// grows them (docs/performance.md, "Noticed": a quick send-only run paid 1.1–1.7 ms of PostgreSQL CPU
+	// per send after its saturation window for it).
+	wrote := o.wants("ceiling") || o.wants("ingest")
 	if o.wants("send") && ctx.Err() == nil {
-		e.settle(ctx, list, "send")
+		if wrote {
+			e.settle(ctx, list, "send")
+		}
 		s := newSender(e.baseURL, list)
 		// Saturation first: the open-loop run is offered half of what it measured (issue 17), unless
 		// -send-rate fixes the rate.
@@ -102,7 +109,9 @@ func (e *env) messagingPhases(ctx context.Context, o Options, sz sizes, res *Res
 		}
 	}
 	if o.wants("fanout") && ctx.Err() == nil {
-		e.settle(ctx, list, "fan-out")
+		if wrote || o.wants("send") {
+			e.settle(ctx, list, "fan-out")
+		}
 		say("fan-out: connecting %d WebSocket clients, then %.0f messages/s for %s", sz.fanClients, sz.fanRate, sz.fanWarm+sz.fanWindow)
 		var f FanoutResult
 		var err error
@@ -118,7 +127,7 @@ func (e *env) messagingPhases(ctx context.Context, o Options, sz sizes, res *Res
 }
 
 // settle vacuums the messaging tenants' databases before a phase that measures latency or PostgreSQL CPU
-// per request, after the setup or earlier phases wrote to them: the ingest phases store 100,000+ messages in seconds, and
+// per request, when earlier phases wrote to them: the ingest phases store 100,000+ messages in seconds, and
 // the autovacuum of those tables would otherwise run during the next window, charged to its requests (the
 // 2026-12-03 full run's send phase paid 1.5–2.3 ms of PostgreSQL CPU per send for it, against 0.7 ms alone).
 // It is the work autovacuum would do anyway, done before the clock starts; no CHECKPOINT (issue 17).
