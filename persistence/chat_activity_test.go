@@ -11,7 +11,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/jackc/tern/v2/migrate"
 )
 
 // TestChatActivityMigrationAndBumps upgrades a tenant database from the schema before chat_activity, with
@@ -21,23 +20,8 @@ import (
 // first since tenant migration 025, in the same order).
 func TestChatActivityMigrationAndBumps(t *testing.T) {
 	ctx := context.Background()
-	url, name := emptyDatabase(t, "aezen_test_activity_")
-	dbURL, _ := WithDatabase(url, name)
-	conn, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	m, err := migrate.NewMigrator(ctx, conn, versionTable)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.LoadMigrations(TenantSchema.files()); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.MigrateTo(ctx, chatActivityMigration(t)-1); err != nil {
-		t.Fatal(err)
-	}
+	db := tenantDatabaseAt(t, "aezen_test_activity_", chatActivityMigration(t)-1)
+	url, name, dbURL, conn := db.server, db.name, db.url, db.conn
 	channelID, customerID := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
 	busy, quiet := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
 	lastAt := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)

@@ -10,17 +10,24 @@ import (
 	"github.com/jackc/tern/v2/migrate"
 )
 
-// TestOutboxFollowsPendingMessages upgrades a tenant database of schema version 1 holding a PENDING and a
-// SENT message, then follows the outbox through new sends, a repeated idempotency key and status changes.
-func TestOutboxFollowsPendingMessages(t *testing.T) {
+// olderTenantDB is a tenant database left at an older schema version, for a migration's test.
+type olderTenantDB struct {
+	server, name, url string // the server's URL, the database's name, the database's URL
+	conn              *pgx.Conn
+}
+
+// tenantDatabaseAt makes an empty database named after prefix and migrates it to the tenant schema's
+// version: the state before a migration under test. The connection closes at the test's end.
+func tenantDatabaseAt(t *testing.T, prefix string, version int32) olderTenantDB {
+	t.Helper()
 	ctx := context.Background()
-	url, name := emptyDatabase(t, "aezen_test_outbox_")
-	dbURL, _ := WithDatabase(url, name)
+	server, name := emptyDatabase(t, prefix)
+	dbURL, _ := WithDatabase(server, name)
 	conn, err := pgx.Connect(ctx, dbURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close(ctx)
+	t.Cleanup(func() { conn.Close(context.Background()) })
 	m, err := migrate.NewMigrator(ctx, conn, versionTable)
 	if err != nil {
 		t.Fatal(err)
@@ -28,9 +35,18 @@ func TestOutboxFollowsPendingMessages(t *testing.T) {
 	if err := m.LoadMigrations(TenantSchema.files()); err != nil {
 		t.Fatal(err)
 	}
-	if err := m.MigrateTo(ctx, 1); err != nil {
+	if err := m.MigrateTo(ctx, version); err != nil {
 		t.Fatal(err)
 	}
+	return olderTenantDB{server: server, name: name, url: dbURL, conn: conn}
+}
+
+// TestOutboxFollowsPendingMessages upgrades a tenant database of schema version 1 holding a PENDING and a
+// SENT message, then follows the outbox through new sends, a repeated idempotency key and status changes.
+func TestOutboxFollowsPendingMessages(t *testing.T) {
+	ctx := context.Background()
+	db := tenantDatabaseAt(t, "aezen_test_outbox_", 1)
+	url, name, dbURL, conn := db.server, db.name, db.url, db.conn
 	channelID, chatID, oldPending := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
 	customerID := uuid.Must(uuid.NewV7())
 	v1 := &pgx.Batch{}
