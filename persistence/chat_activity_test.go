@@ -10,7 +10,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // TestChatActivityMigrationAndBumps upgrades a tenant database from the schema before chat_activity, with
@@ -21,7 +20,7 @@ import (
 func TestChatActivityMigrationAndBumps(t *testing.T) {
 	ctx := context.Background()
 	db := tenantDatabaseAt(t, "aezen_test_activity_", chatActivityMigration(t)-1)
-	url, name, dbURL, conn := db.server, db.name, db.url, db.conn
+	conn := db.conn
 	channelID, customerID := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
 	busy, quiet := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
 	lastAt := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
@@ -36,16 +35,8 @@ func TestChatActivityMigrationAndBumps(t *testing.T) {
 	if err := conn.SendBatch(ctx, old).Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := MigrateDatabase(ctx, url, name, TenantSchema); err != nil {
-		t.Fatal(err)
-	}
-	pool, err := pgxpool.New(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	cipher, _ := NewCipher(make([]byte, 32))
-	s := NewTenantStore(pool, cipher)
+	s := db.upgrade(t)
+	pool := s.Pool
 
 	inbox := func() []Conversation {
 		t.Helper()

@@ -9,17 +9,20 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// TestFenceRefusesWritesOfAStaleActivation: once a newer activation moved the tenant database's fence, the
-// connections of the older one cannot write; the newer one and connections without an epoch can.
-func TestFenceRefusesWritesOfAStaleActivation(t *testing.T) {
+// fenceInsert is a write to a fenced table of the tenant schema.
+const fenceInsert = `INSERT INTO products (product_id, user_id, name, price, currency) VALUES (gen_random_uuid(), gen_random_uuid(), $1, 1, 'USD')`
+
+// fencedDatabase makes a migrated tenant database and answers open, which gives a connection of an
+// activation with the given epoch (released at the test's end).
+func fencedDatabase(t *testing.T, prefix string) (open func(epoch int64) *pgx.Conn) {
+	t.Helper()
 	ctx := context.Background()
-	url, name := emptyDatabase(t, "aezen_test_fence_")
+	url, name := emptyDatabase(t, prefix)
 	if err := MigrateDatabase(ctx, url, name, TenantSchema); err != nil {
 		t.Fatal(err)
 	}
 	pools := NewPoolManager(url, 8, 2)
-	insert := `INSERT INTO products (product_id, user_id, name, price, currency) VALUES (gen_random_uuid(), gen_random_uuid(), $1, 1, 'USD')`
-	open := func(epoch int64) *pgx.Conn {
+	return func(epoch int64) *pgx.Conn {
 		p, err := pools.OpenAt(ctx, name, epoch)
 		if err != nil {
 			t.Fatal(err)
@@ -32,22 +35,29 @@ func TestFenceRefusesWritesOfAStaleActivation(t *testing.T) {
 		t.Cleanup(c.Release)
 		return c.Conn()
 	}
+}
+
+// TestFenceRefusesWritesOfAStaleActivation: once a newer activation moved the tenant database's fence, the
+// connections of the older one cannot write; the newer one and connections without an epoch can.
+func TestFenceRefusesWritesOfAStaleActivation(t *testing.T) {
+	ctx := context.Background()
+	open := fencedDatabase(t, "aezen_test_fence_")
 	first := open(1)
 	if ok, err := MoveFence(ctx, first, 1); !ok || err != nil {
 		t.Fatalf("first activation moving the fence: %v %v", ok, err)
 	}
-	if _, err := first.Exec(ctx, insert, "by epoch 1"); err != nil {
+	if _, err := first.Exec(ctx, fenceInsert, "by epoch 1"); err != nil {
 		t.Fatalf("current activation's write: %v", err)
 	}
 	second := open(2)
 	if ok, err := MoveFence(ctx, second, 2); !ok || err != nil {
 		t.Fatalf("second activation moving the fence: %v %v", ok, err)
 	}
-	_, err := first.Exec(ctx, insert, "by stale epoch 1")
+	_, err := first.Exec(ctx, fenceInsert, "by stale epoch 1")
 	if !IsStaleEpoch(err) {
 		t.Fatalf("stale activation's write: %v, want SQLSTATE AZ001", err)
 	}
-	if _, err := second.Exec(ctx, insert, "by epoch 2"); err != nil {
+	if _, err := second.Exec(ctx, fenceInsert, "by epoch 2"); err != nil {
 		t.Fatalf("new activation's write: %v", err)
 	}
 	if ok, _ := MoveFence(ctx, first, 1); ok {
@@ -57,10 +67,10 @@ func TestFenceRefusesWritesOfAStaleActivation(t *testing.T) {
 	if err := MigrateTenantUnfenced(ctx, first); err != nil {
 		t.Fatalf("migrating on a fenced connection: %v", err)
 	}
-	if _, err := first.Exec(ctx, insert, "by stale epoch 1 again"); !IsStaleEpoch(err) {
+	if _, err := first.Exec(ctx, fenceInsert, "by stale epoch 1 again"); !IsStaleEpoch(err) {
 		t.Fatalf("stale activation's write after a migration: %v, want SQLSTATE AZ001", err)
 	}
-	if _, err := open(0).Exec(ctx, insert, "by a tool"); err != nil {
+	if _, err := open(0).Exec(ctx, fenceInsert, "by a tool"); err != nil {
 		t.Fatalf("connection without an epoch: %v", err)
 	}
 	var n int
@@ -75,25 +85,7 @@ func TestFenceRefusesWritesOfAStaleActivation(t *testing.T) {
 // once the fence moved.
 func TestFenceIsCheckedOncePerTransaction(t *testing.T) {
 	ctx := context.Background()
-	url, name := emptyDatabase(t, "aezen_test_fence_tx_")
-	if err := MigrateDatabase(ctx, url, name, TenantSchema); err != nil {
-		t.Fatal(err)
-	}
-	pools := NewPoolManager(url, 8, 2)
-	insert := `INSERT INTO products (product_id, user_id, name, price, currency) VALUES (gen_random_uuid(), gen_random_uuid(), $1, 1, 'USD')`
-	open := func(epoch int64) *pgx.Conn {
-		p, err := pools.OpenAt(ctx, name, epoch)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { pools.Close(p) })
-		c, err := p.Acquire(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(c.Release)
-		return c.Conn()
-	}
+	open := fencedDatabase(t, "aezen_test_fence_tx_")
 	first, second := open(1), open(2)
 	if ok, err := MoveFence(ctx, first, 1); !ok || err != nil {
 		t.Fatalf("first activation moving the fence: %v %v", ok, err)
@@ -111,7 +103,7 @@ func TestFenceIsCheckedOncePerTransaction(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 0; i < 3; i++ {
-		if _, err := tx.Exec(ctx, insert, "in one transaction"); err != nil {
+		if _, err := tx.Exec(ctx, fenceInsert, "in one transaction"); err != nil {
 			t.Fatalf("write %d of the current activation: %v", i, err)
 		}
 	}
@@ -130,7 +122,7 @@ func TestFenceIsCheckedOncePerTransaction(t *testing.T) {
 	if _, err := tx.Exec(ctx, "SAVEPOINT s"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tx.Exec(ctx, insert, "under a savepoint"); err != nil {
+	if _, err := tx.Exec(ctx, fenceInsert, "under a savepoint"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := tx.Exec(ctx, "ROLLBACK TO SAVEPOINT s"); err != nil {
@@ -139,7 +131,7 @@ func TestFenceIsCheckedOncePerTransaction(t *testing.T) {
 	if ok, err := MoveFence(ctx, second, 2); !ok || err != nil {
 		t.Fatalf("moving the fence after the savepoint that checked it was rolled back: %v %v", ok, err)
 	}
-	if _, err := tx.Exec(ctx, insert, "by stale epoch 1"); !IsStaleEpoch(err) {
+	if _, err := tx.Exec(ctx, fenceInsert, "by stale epoch 1"); !IsStaleEpoch(err) {
 		t.Fatalf("stale activation's write after its checked savepoint was rolled back: %v, want SQLSTATE AZ001", err)
 	}
 }

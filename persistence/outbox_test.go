@@ -6,47 +6,14 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/jackc/tern/v2/migrate"
 )
-
-// olderTenantDB is a tenant database left at an older schema version, for a migration's test.
-type olderTenantDB struct {
-	server, name, url string // the server's URL, the database's name, the database's URL
-	conn              *pgx.Conn
-}
-
-// tenantDatabaseAt makes an empty database named after prefix and migrates it to the tenant schema's
-// version: the state before a migration under test. The connection closes at the test's end.
-func tenantDatabaseAt(t *testing.T, prefix string, version int32) olderTenantDB {
-	t.Helper()
-	ctx := context.Background()
-	server, name := emptyDatabase(t, prefix)
-	dbURL, _ := WithDatabase(server, name)
-	conn, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
-	m, err := migrate.NewMigrator(ctx, conn, versionTable)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.LoadMigrations(TenantSchema.files()); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.MigrateTo(ctx, version); err != nil {
-		t.Fatal(err)
-	}
-	return olderTenantDB{server: server, name: name, url: dbURL, conn: conn}
-}
 
 // TestOutboxFollowsPendingMessages upgrades a tenant database of schema version 1 holding a PENDING and a
 // SENT message, then follows the outbox through new sends, a repeated idempotency key and status changes.
 func TestOutboxFollowsPendingMessages(t *testing.T) {
 	ctx := context.Background()
 	db := tenantDatabaseAt(t, "aezen_test_outbox_", 1)
-	url, name, dbURL, conn := db.server, db.name, db.url, db.conn
+	conn := db.conn
 	channelID, chatID, oldPending := uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7()), uuid.Must(uuid.NewV7())
 	customerID := uuid.Must(uuid.NewV7())
 	v1 := &pgx.Batch{}
@@ -59,16 +26,8 @@ func TestOutboxFollowsPendingMessages(t *testing.T) {
 	if err := conn.SendBatch(ctx, v1).Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := MigrateDatabase(ctx, url, name, TenantSchema); err != nil {
-		t.Fatal(err)
-	}
-	pool, err := pgxpool.New(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	cipher, _ := NewCipher(make([]byte, 32))
-	s := NewTenantStore(pool, cipher)
+	s := db.upgrade(t)
+	pool := s.Pool
 
 	pendingIDs := func() []uuid.UUID {
 		t.Helper()
