@@ -9,20 +9,13 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/aezen/engine/internal/testkit"
-	"github.com/aezen/engine/internal/testkit/fakewhatsapp"
 	"github.com/aezen/engine/sessions"
 )
 
 // TestWhatsAppQRDialog: Connect opens the QR dialog, which follows the qr events of the scripted WhatsApp
 // fake and closes when the phone has scanned.
 func TestWhatsAppQRDialog(t *testing.T) {
-	b := Setup(t)
-	cfg := testkit.Config(t)
-	fake := fakewhatsapp.New()
-	testkit.UseWhatsApp(cfg, fake)
-	e := testkit.Start(t, cfg)
-	p := b.NewPage(t, e.BaseURL)
-	p.SignUp("Acme", "owner-"+testkit.RandomID()+"@example.com", "correct-horse-battery")
+	p, e, fake := signedUpWithWhatsAppFake(t)
 	p.Nav("Channels")
 	card := p.FindName("region", "WhatsApp")
 	p.Eventually("the status DISCONNECTED", func() bool { return strings.Contains(p.Text(card), "Status: DISCONNECTED") })

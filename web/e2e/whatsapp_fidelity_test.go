@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/aezen/engine/internal/testkit"
-	"github.com/aezen/engine/internal/testkit/fakewhatsapp"
 	"github.com/aezen/engine/sessions"
 )
 
@@ -14,13 +13,7 @@ import (
 // tiles), a contact card with its name and numbers, the customer's profile picture in the conversation list,
 // and their typing in the chat header; the screen passes axe.
 func TestWhatsAppPlacesCardsAvatarsAndPresence(t *testing.T) {
-	b := Setup(t)
-	cfg := testkit.Config(t)
-	fake := fakewhatsapp.New()
-	testkit.UseWhatsApp(cfg, fake)
-	e := testkit.Start(t, cfg)
-	p := b.NewPage(t, e.BaseURL)
-	p.SignUp("Acme", "owner-"+testkit.RandomID()+"@example.com", "correct-horse-battery")
+	p, e, fake := signedUpWithWhatsAppFake(t)
 	channelID := e.ConnectWhatsApp(p.Token(), fake, "4915112345678@s.whatsapp.net")
 
 	ada := "15551234567@s.whatsapp.net"

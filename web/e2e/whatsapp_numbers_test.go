@@ -6,21 +6,12 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-
-	"github.com/aezen/engine/internal/testkit"
-	"github.com/aezen/engine/internal/testkit/fakewhatsapp"
 )
 
 // TestSeveralWhatsAppNumbers: a second number is added on the Channels screen and linked from its own card;
 // each card follows its own number's status.
 func TestSeveralWhatsAppNumbers(t *testing.T) {
-	b := Setup(t)
-	cfg := testkit.Config(t)
-	fake := fakewhatsapp.New()
-	testkit.UseWhatsApp(cfg, fake)
-	e := testkit.Start(t, cfg)
-	p := b.NewPage(t, e.BaseURL)
-	p.SignUp("Acme", "owner-"+testkit.RandomID()+"@example.com", "correct-horse-battery")
+	p, e, fake := signedUpWithWhatsAppFake(t)
 	e.ConnectWhatsApp(p.Token(), fake, "4915112345678@s.whatsapp.net")
 
 	p.Nav("Channels")
