@@ -87,6 +87,27 @@ func TestIdleTenantsPassivateAndComeBack(t *testing.T) {
 	}
 }
 
+// TestADrainingNodeActivatesNoTenant: once a member stops (Node.Stop drains first), a request for one of
+// its passivated tenants does not activate the tenant there again (it would hold a lease nobody renews or
+// releases): the caller retries until its request times out, 503.
+func TestADrainingNodeActivatesNoTenant(t *testing.T) {
+	cfg := testkit.Config(t)
+	cfg.TenantIdleTimeout = 300 * time.Millisecond
+	cfg.RequestTimeout = time.Second
+	e := testkit.Start(t, cfg)
+	acct := e.SignUp()
+	e.Must(http.StatusOK, "GET", "/api/conversations", acct.Token, nil, nil)
+	testkit.Eventually(t, 5*time.Second, "tenant to passivate", func() bool { return e.Deps.Pools.OpenPools() == 0 })
+
+	e.Node.Drain()
+	if r := e.Do("GET", "/api/conversations", acct.Token, nil); r.Status != http.StatusServiceUnavailable {
+		t.Fatalf("a request on a draining node: %d %s, want 503", r.Status, r.Body)
+	}
+	if n := e.Deps.Pools.OpenPools(); n != 0 {
+		t.Fatalf("the tenant activated on a draining node (%d pools open)", n)
+	}
+}
+
 // TestMissingTenantDatabaseIsRecreated: a tenant whose database vanished gets a fresh one on activation.
 func TestMissingTenantDatabaseIsRecreated(t *testing.T) {
 	cfg := testkit.Config(t)

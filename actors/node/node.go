@@ -152,11 +152,14 @@ func Local(deps *Deps, sink EventSink) *Node {
 // (the member is gone before the tenant's next passivation), keeping the tenant away for LeaseTTL, so
 // activations refuse (Stopping) and the callers retry until the topology no longer holds this member.
 func (n *Node) Stop() {
-	n.stopping.Store(true)
+	n.Drain()
 	close(n.stop)
 	n.passivateAll(10 * time.Second)
 	n.Cluster.Shutdown(true)
 }
+
+// Drain makes this member refuse tenant activations from now on (Stop begins with it).
+func (n *Node) Drain() { n.stopping.Store(true) }
 
 // Stopping says that this member is stopping: a tenant grain must not activate on it.
 func (n *Node) Stopping() bool { return n.stopping.Load() }
