@@ -57,6 +57,13 @@ type ConversationFilter struct {
 // again, without a timer (the row itself is set OPEN by the next change, a customer's message first).
 const effectiveStatus = `(CASE WHEN c.snoozed_until <= now() THEN 'OPEN'::chat_status ELSE c.status END)`
 
+// effectiveStatusIs is effectiveStatus = $1, written on the columns themselves: PostgreSQL has no statistics
+// on the CASE expression and guessed it at 0.5 % of the chats, so an inbox filtered by status (the web app's
+// tabs) sorted every chat instead of walking the activity index (23 ms at 10,000 chats, against 1 ms). With
+// the status column's statistics it estimates the real share.
+const effectiveStatusIs = `(c.status = $1 AND (c.snoozed_until IS NULL OR c.snoozed_until > now())
+		OR $1 = 'OPEN'::chat_status AND c.snoozed_until <= now())`
+
 // chatLabelRefs is the labels of chat c, as JSON.
 var chatLabelRefs = labelRefsOf("chat_labels", "chat_id", "c.chat_id")
 
@@ -81,7 +88,7 @@ const (
 var (
 	sqlGetConversation   = conversationSelect + ` WHERE c.chat_id = $1`
 	sqlListConversations = conversationSelect + `
-		WHERE ($1::chat_status IS NULL OR ` + effectiveStatus + ` = $1)
+		WHERE ($1::chat_status IS NULL OR ` + effectiveStatusIs + `)
 		  AND ($2::text IS NULL OR cu.full_name ILIKE $2 OR cu.phone ILIKE $2 OR cu.platform_customer_id ILIKE $2 OR a.last_message ILIKE $2)
 		  AND ` + activityBefore + `
 		  AND (NOT $6 OR c.user_id IS NULL)
@@ -132,7 +139,11 @@ func (s *TenantStore) ListConversations(ctx context.Context, f ConversationFilte
 		p := "%" + escapeLike(*f.Search) + "%"
 		search = &p
 	}
-	rows, err := s.Pool.Query(ctx, sqlListConversations, f.Status, search, at, after, f.Limit+1,
+	// Planned for each call with its values (an unnamed statement): the filters are optional, and a plan
+	// cached for all values walks the whole inbox whatever the filter (35–47 ms at 10,000 chats, where the
+	// call's own plan reads one page in 0.3–2 ms). PostgreSQL switches a prepared statement to that cached
+	// plan once it estimates it cheaper than the calls' own, as it did after a few calls filtered by status.
+	rows, err := s.Pool.Query(ctx, sqlListConversations, pgx.QueryExecModeDescribeExec, f.Status, search, at, after, f.Limit+1,
 		f.Unassigned, f.Assignee, f.VisibleTo, f.Label)
 	if err != nil {
 		return nil, "", err
