@@ -2,6 +2,7 @@ package bench
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -67,6 +68,10 @@ func TestRateArithmetic(t *testing.T) {
 	}
 	if got := c.String(); got != "cpu cores: bench process 0.20, postgres 0.50, machine busy 1.90 (other work 1.20: noisy)" {
 		t.Fatalf("String: %q", got)
+	}
+	c.Checkpoints, c.CheckpointSyncMs = 1, 6877
+	if got := c.String(); !strings.HasSuffix(got, "noisy); 1 checkpoint(s) ended, syncing files for 6877 ms") {
+		t.Fatalf("String with a checkpoint: %q", got)
 	}
 	if pct(0.634) != "63%" || thousands(1234567) != "1,234,567" || thousands(999) != "999" || rate(2500) != "2,500/s" {
 		t.Fatal("formatting")

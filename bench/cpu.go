@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // CPUUse splits the CPU used during a phase, in cores: the bench process (the engine under test and the
@@ -20,6 +22,12 @@ type CPUUse struct {
 	Process  float64 `json:"processCores"`
 	Postgres float64 `json:"postgresCores"`
 	Machine  float64 `json:"machineBusyCores"`
+	// Checkpoints is how many PostgreSQL checkpoints ended in the window, and CheckpointSyncMs how long
+	// their sync phases took (pg_stat_bgwriter): the phase that flushes every file a checkpoint wrote, during
+	// which commits' WAL flushes queue behind it on a shared disk. A latency tail in a window with one is
+	// not the engine's alone.
+	Checkpoints      int64   `json:"checkpoints"`
+	CheckpointSyncMs float64 `json:"checkpointSyncMs"`
 }
 
 func (c *CPUUse) String() string {
@@ -33,6 +41,9 @@ func (c *CPUUse) String() string {
 	s := fmt.Sprintf("cpu cores: bench process %.2f, postgres %s, machine busy %.2f", c.Process, pg, c.Machine)
 	if other := c.Machine - c.Process - max(0, c.Postgres); other > 0.25 {
 		s += fmt.Sprintf(" (other work %.2f: noisy)", other)
+	}
+	if c.Checkpoints > 0 {
+		s += fmt.Sprintf("; %d checkpoint(s) ended, syncing files for %.0f ms", c.Checkpoints, c.CheckpointSyncMs)
 	}
 	return s
 }
@@ -69,12 +80,15 @@ func perSecond(n int64, window time.Duration) float64 {
 
 // cpuMeter reads cumulative CPU times; the difference of two readings is a CPUUse.
 type cpuMeter struct {
-	postmaster int // 0 when the server is not a local process
+	postmaster int           // 0 when the server is not a local process
+	server     *pgxpool.Pool // for pg_stat_bgwriter; nil in tests
 }
 
 type cpuReading struct {
 	at                     time.Time
 	process, pg, busy, all float64 // seconds
+	checkpoints            int64   // -1 when unknown
+	checkpointSyncMs       float64
 }
 
 const clockTicks = 100 // USER_HZ on Linux
@@ -83,18 +97,26 @@ const clockTicks = 100 // USER_HZ on Linux
 func newCPUMeter(ctx context.Context, e *env) *cpuMeter {
 	var pid int
 	if err := e.server.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
-		return &cpuMeter{}
+		return &cpuMeter{server: e.server}
 	}
 	f := procStat(pid)
 	if len(f) < 4 {
-		return &cpuMeter{}
+		return &cpuMeter{server: e.server}
 	}
 	ppid, _ := strconv.Atoi(f[3])
-	return &cpuMeter{postmaster: ppid}
+	return &cpuMeter{postmaster: ppid, server: e.server}
 }
 
 func (m *cpuMeter) read() cpuReading {
-	r := cpuReading{at: time.Now(), pg: -1}
+	r := cpuReading{at: time.Now(), pg: -1, checkpoints: -1}
+	if m.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		if m.server.QueryRow(ctx, `SELECT checkpoints_timed + checkpoints_req, checkpoint_sync_time FROM pg_stat_bgwriter`).
+			Scan(&r.checkpoints, &r.checkpointSyncMs) != nil {
+			r.checkpoints = -1
+		}
+		cancel()
+	}
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
 		r.process = tv(ru.Utime) + tv(ru.Stime)
@@ -145,6 +167,9 @@ func (m *cpuMeter) since(r0 cpuReading) *CPUUse {
 	}
 	if r.all > r0.all {
 		u.Machine = float64(runtime.NumCPU()) * (r.busy - r0.busy) / (r.all - r0.all)
+	}
+	if r0.checkpoints >= 0 && r.checkpoints >= 0 {
+		u.Checkpoints, u.CheckpointSyncMs = r.checkpoints-r0.checkpoints, r.checkpointSyncMs-r0.checkpointSyncMs
 	}
 	return u
 }

@@ -80,6 +80,10 @@ func (r *Results) evaluate() {
 	if s := r.SendOpen; s != nil {
 		add(fmt.Sprintf("send p99 at %.0f req/s offered (half the saturation)", s.Offered), msf(s.Latency.P99), "< 20 ms, no errors",
 			s.Latency.P99 < 20 && s.Errors == 0 && s.Requests > 0)
+		if s.CPU != nil && s.CPU.Checkpoints > 0 {
+			r.Notes = append(r.Notes, fmt.Sprintf("the send window at half the saturation saw %d PostgreSQL checkpoint(s) end, syncing files for %.0f ms",
+				s.CPU.Checkpoints, s.CPU.CheckpointSyncMs))
+		}
 	}
 	if len(r.SendSteps) > 0 {
 		best := "none"
