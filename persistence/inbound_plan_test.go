@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -91,5 +92,70 @@ func TestInboundStatementCostDoesNotGrowWithTheChat(t *testing.T) {
 	}
 	if quoted[0] != nil || quoted[1] == nil || *quoted[1] != old20 || quoted[2] != nil {
 		t.Fatalf("reply_to_message_id of new-0 (no quote), new-1 (old-20, same chat), new-2 (first-3, another chat): %v, want [nil %s nil]", quoted, old20)
+	}
+}
+
+// TestStoredMessageIsWhatAReadReturns: the store statements answer only what the engine does not know of
+// the stored row (its seq, time, metadata as stored, file and quote), and queueStore fills in the rest; the
+// message it gives back (which the engine publishes) must be the one a read returns, for a customer's
+// message with a file, a reply, a message sent from the phone and both kinds of history. A re-delivery, in
+// a later batch or in the same one, is a duplicate carrying the first copy's id and stores nothing.
+func TestStoredMessageIsWhatAReadReturns(t *testing.T) {
+	ctx := context.Background()
+	s, chats := benchTenant(t, 1)
+	chat := chats[0]
+	at := time.Date(2026, 12, 3, 18, 0, 0, 123456789, time.UTC)
+	mediaID := uuid.Must(uuid.NewV7())
+	type stored struct {
+		name  string
+		queue func(*pgx.Batch, NewInbound, *InboundResult)
+		in    NewInbound
+	}
+	cases := []stored{
+		{"customer's file", QueueInbound, NewInbound{PlatformMessageID: "m-1", ContentType: "IMAGE", Content: "a photo",
+			Metadata: json.RawMessage(`{"b": 1,  "a": [true]}`), MediaID: &mediaID, PendingMedia: &PendingMedia{MimeType: "image/jpeg", FileName: "p.jpg"}}},
+		{"customer's reply", QueueInbound, NewInbound{PlatformMessageID: "m-2", ContentType: "TEXT", Content: "as I said", ReplyToPlatformID: "m-1"}},
+		{"sent from the phone", QueuePhoneSent, NewInbound{PlatformMessageID: "m-3", ContentType: "TEXT", Content: "on its way", ReplyToPlatformID: "m-2", FromPhone: true}},
+		{"customer's history", QueueHistory, NewInbound{PlatformMessageID: "h-1", ContentType: "TEXT", Content: "old question", History: true}},
+		{"phone's history", QueueHistory, NewInbound{PlatformMessageID: "h-2", ContentType: "TEXT", Content: "old answer", History: true, FromPhone: true}},
+	}
+	for i, c := range cases {
+		c.in.MessageID, c.in.ChatID, c.in.Timestamp = uuid.Must(uuid.NewV7()), chat, at.Add(time.Duration(i)*time.Second)
+		var out InboundResult
+		b := &pgx.Batch{}
+		c.queue(b, c.in, &out)
+		if err := s.Pool.SendBatch(ctx, b).Close(); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		read, err := s.GetMessageByPlatformID(ctx, c.in.PlatformMessageID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := json.Marshal(out.Message)
+		want, _ := json.Marshal(read)
+		if out.Duplicate || string(got) != string(want) || out.Message.Seq != read.Seq {
+			t.Errorf("%s: the store answered\n%s (seq %d, duplicate %v)\nand a read returns\n%s (seq %d)", c.name, got, out.Message.Seq, out.Duplicate, want, read.Seq)
+		}
+	}
+
+	// Re-deliveries: one in a later batch, two of a new message in one batch.
+	first, _ := s.GetMessageByPlatformID(ctx, "m-2")
+	var again, new1, new2 InboundResult
+	b := &pgx.Batch{}
+	QueueInbound(b, NewInbound{MessageID: uuid.Must(uuid.NewV7()), ChatID: chat, PlatformMessageID: "m-2", ContentType: "TEXT", Content: "as I said", Timestamp: at}, &again)
+	QueueInbound(b, NewInbound{MessageID: uuid.Must(uuid.NewV7()), ChatID: chat, PlatformMessageID: "m-4", ContentType: "TEXT", Content: "hello?", Timestamp: at}, &new1)
+	QueueInbound(b, NewInbound{MessageID: uuid.Must(uuid.NewV7()), ChatID: chat, PlatformMessageID: "m-4", ContentType: "TEXT", Content: "hello?", Timestamp: at}, &new2)
+	if err := s.Pool.SendBatch(ctx, b).Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !again.Duplicate || again.Message.MessageID != first.MessageID || again.Message.Seq != first.Seq {
+		t.Errorf("re-delivery of m-2: %+v, want a duplicate of %s", again, first.MessageID)
+	}
+	if new1.Duplicate || !new2.Duplicate || new2.Message.MessageID != new1.Message.MessageID || new1.UnreadCount != 3 {
+		t.Errorf("m-4 twice in one batch: first %+v, second %+v; want the second a duplicate of the first, 3 unread", new1, new2)
+	}
+	var count int
+	if err := s.Pool.QueryRow(ctx, `SELECT count(*) FROM messages WHERE chat_id = $1`, chat).Scan(&count); err != nil || count != 6 {
+		t.Errorf("messages stored: %d %v, want 6", count, err)
 	}
 }

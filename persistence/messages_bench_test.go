@@ -37,8 +37,8 @@ func emptyDatabase(tb testing.TB, prefix string) (string, string) {
 }
 
 // benchTenant creates a migrated tenant database with one API channel and chats chats on the server of
-// AEZEN_TEST_DATABASE_URL, and drops it when the benchmark ends.
-func benchTenant(b *testing.B, chats int) (*TenantStore, []uuid.UUID) {
+// AEZEN_TEST_DATABASE_URL, and drops it when the benchmark (or test) ends.
+func benchTenant(b testing.TB, chats int) (*TenantStore, []uuid.UUID) {
 	b.Helper()
 	ctx := context.Background()
 	url, name := emptyDatabase(b, "aezen_bench_persist_")
