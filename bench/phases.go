@@ -81,6 +81,7 @@ func (e *env) messagingPhases(ctx context.Context, o Options, sz sizes, res *Res
 			e.settle(ctx, list, "send")
 		}
 		s := newSender(e.baseURL, list)
+		s.pools = e.eng.Deps.Pools.Counters
 		// Saturation first: the open-loop run is offered half of what it measured (issue 17), unless
 		// -send-rate fixes the rate.
 		say("send: saturation with %d workers for %s", sz.satWorkers, sz.sendWarm+sz.satWindow)

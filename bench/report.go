@@ -261,6 +261,8 @@ func (r *Results) Print(w io.Writer) {
 		}
 		row("send", what, fmt.Sprintf("%s, %d errors, %d webhooks", rate(s.PerSecond), s.Errors, s.Delivered))
 		row("send", "  latency", lat(s.Latency))
+		row("send", "  tenant connections: opened / waited for budget / reclaimed",
+			fmt.Sprintf("%d / %d / %d", s.Pool.Dials, s.Pool.Waits, s.Pool.Reclaimed))
 		for kind, n := range s.ErrorKinds {
 			row("send", "  error", fmt.Sprintf("%d × %.120s", n, kind))
 		}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/valyala/fasthttp"
+
+	"github.com/aezen/engine/persistence"
 )
 
 // SendResult is one send run: agents posting messages through the HTTP API.
@@ -29,6 +31,10 @@ type SendResult struct {
 	// ErrorKinds counts failures by HTTP status or client error.
 	ErrorKinds map[string]int64 `json:"errorKinds,omitempty"`
 	CPU        *CPUUse          `json:"cpu,omitempty"`
+	// Pool counts the engine's tenant connections opened in the window, the dials that waited for the
+	// budget and the idle connections reclaimed for them: each dial is a new PostgreSQL backend that a
+	// request waits for.
+	Pool persistence.PoolCounters `json:"pool"`
 }
 
 type sendTarget struct {
@@ -41,6 +47,8 @@ type sender struct {
 	targets []sendTarget
 	next    atomic.Int64
 	body    []byte
+	// pools reads the engine's connection counters (nil: not counted).
+	pools func() persistence.PoolCounters
 	// accepted counts every 202 (warm-up included); delivered is the webhook count last seen by drainWebhooks.
 	accepted  atomic.Int64
 	delivered int64
@@ -122,7 +130,7 @@ func (s *sender) openLoop(cpu *cpuMeter, rate float64, warm, window time.Duratio
 	interval := time.Duration(float64(time.Second) / rate)
 	start := time.Now()
 	from, to := start.Add(warm), start.Add(warm+window)
-	cpuUse := cpu.window(from, to)
+	cpuUse, poolUse := cpu.window(from, to), s.poolWindow(from, to)
 	queue := make(chan time.Time, int(rate*(warm+window).Seconds())+1)
 	for range openLoopWorkers {
 		wg.Add(1)
@@ -157,7 +165,7 @@ func (s *sender) openLoop(cpu *cpuMeter, rate float64, warm, window time.Duratio
 	res.Requests, res.Errors = reqs.Load(), errs.Load()
 	res.PerSecond = perSecond(res.Requests-res.Errors, window)
 	res.Latency = lat.Summary()
-	res.CPU = <-cpuUse
+	res.CPU, res.Pool = <-cpuUse, <-poolUse
 	res.ErrorKinds = s.takeErrors()
 	return res
 }
@@ -170,7 +178,7 @@ func (s *sender) closedLoop(cpu *cpuMeter, workers int, warm, window time.Durati
 	var wg sync.WaitGroup
 	start := time.Now()
 	from, to := start.Add(warm), start.Add(warm+window)
-	cpuUse := cpu.window(from, to)
+	cpuUse, poolUse := cpu.window(from, to), s.poolWindow(from, to)
 	for range workers {
 		wg.Add(1)
 		go asLoad(func() {
@@ -197,7 +205,24 @@ func (s *sender) closedLoop(cpu *cpuMeter, workers int, warm, window time.Durati
 	res.Requests, res.Errors = reqs.Load(), errs.Load()
 	res.PerSecond = perSecond(res.Requests-res.Errors, window)
 	res.Latency = lat.Summary()
-	res.CPU = <-cpuUse
+	res.CPU, res.Pool = <-cpuUse, <-poolUse
 	res.ErrorKinds = s.takeErrors()
 	return res
+}
+
+// poolWindow counts the engine's tenant connections between from and to in the background.
+func (s *sender) poolWindow(from, to time.Time) <-chan persistence.PoolCounters {
+	ch := make(chan persistence.PoolCounters, 1)
+	if s.pools == nil {
+		ch <- persistence.PoolCounters{}
+		return ch
+	}
+	go func() {
+		time.Sleep(time.Until(from))
+		p0 := s.pools()
+		time.Sleep(time.Until(to))
+		p1 := s.pools()
+		ch <- persistence.PoolCounters{Dials: p1.Dials - p0.Dials, Waits: p1.Waits - p0.Waits, Reclaimed: p1.Reclaimed - p0.Reclaimed}
+	}()
+	return ch
 }
