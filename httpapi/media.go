@@ -157,10 +157,13 @@ func (s *Server) storeUpload(c *fiber.Ctx, part *multipart.Part) error {
 		_, _ = node.Call(ctx, s.node, tenantID, who, ops.OpMediaUploadAbort, up)
 		return err
 	}
+	// One buffer for every piece. Within a member a piece is handed over, not copied, but once a write has
+	// been answered nothing refers to it any more: the upload takes piece seq under its lock, once (a
+	// retried call that finds it taken reads nothing), and has copied it into the store before it answers
+	// (media.Uploads.Write). After a failed write a try may still be running, so the buffer is then left
+	// to the collector rather than given back to the pool.
+	buf := media.GetBuffer()
 	for seq := 0; ; seq++ {
-		// A new buffer per piece: within a member the piece is handed over, not copied, and a retried
-		// call may still hold the previous one.
-		buf := make([]byte, media.ChunkSize)
 		n, err := io.ReadFull(r, buf)
 		if n > 0 {
 			if _, werr := node.Call(c.UserContext(), s.node, tenantID, who, ops.OpMediaUploadWrite,
@@ -172,12 +175,14 @@ func (s *Server) storeUpload(c *fiber.Ctx, part *multipart.Part) error {
 			break
 		}
 		if err != nil {
+			media.PutBuffer(buf)
 			if domain.AsError(err) == nil {
 				err = domain.BadRequest("reading the file: %v", err)
 			}
 			return abort(err)
 		}
 	}
+	media.PutBuffer(buf)
 	obj, err := node.Call(c.UserContext(), s.node, tenantID, who, ops.OpMediaUploadFinish, up)
 	if err != nil {
 		return err
@@ -289,38 +294,88 @@ func (s *Server) downloadMedia(c *fiber.Ctx) error {
 const codeRangeNotSatisfiable = "range_not_satisfiable"
 
 // remoteMedia reads a range of a media object from the tenant's member, one piece of at most
-// media.ChunkSize per operation, as the server writes the response.
+// media.ChunkSize per operation, as the server writes the response. The server writes it with WriteTo, a
+// piece at a time, straight from the piece's buffer (Read would have it copied through the connection's
+// 4 KiB buffer); each piece's buffer goes back to media's pool once written (queries.MediaRead).
 type remoteMedia struct {
 	node     *node.Node
 	tenantID uuid.UUID
 	who      node.Caller
 	id       uuid.UUID
 	off, end int64
-	buf      []byte
+	piece    []byte // the last piece read, to give back
+	buf      []byte // what is left of it to write
 	timeout  time.Duration
 }
 
+// next fetches the next piece once the last one is written; it answers io.EOF at the end of the range.
+func (m *remoteMedia) next() error {
+	if len(m.buf) > 0 {
+		return nil
+	}
+	m.release()
+	if m.off >= m.end {
+		return io.EOF
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), m.timeout)
+	defer cancel()
+	// Pieces end on the store's chunk boundaries, so that a range that starts within a chunk costs one
+	// read of the store per piece rather than two.
+	length := min(media.ChunkSize-m.off%media.ChunkSize, m.end-m.off)
+	in := ops.MediaReadInput{MediaID: m.id, Offset: m.off, Length: length}
+	piece, err := node.Call(ctx, m.node, m.tenantID, m.who, ops.OpMediaRead, in)
+	if err != nil {
+		return err
+	}
+	if len(piece.Data) == 0 {
+		return io.ErrUnexpectedEOF
+	}
+	m.piece, m.buf = piece.Data, piece.Data
+	m.off += int64(len(piece.Data))
+	return nil
+}
+
 func (m *remoteMedia) Read(p []byte) (int, error) {
-	if len(m.buf) == 0 {
-		if m.off >= m.end {
-			return 0, io.EOF
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), m.timeout)
-		defer cancel()
-		in := ops.MediaReadInput{MediaID: m.id, Offset: m.off, Length: min(media.ChunkSize, m.end-m.off)}
-		piece, err := node.Call(ctx, m.node, m.tenantID, m.who, ops.OpMediaRead, in)
-		if err != nil {
-			return 0, err
-		}
-		if len(piece.Data) == 0 {
-			return 0, io.ErrUnexpectedEOF
-		}
-		m.buf = piece.Data
-		m.off += int64(len(piece.Data))
+	if err := m.next(); err != nil {
+		return 0, err
 	}
 	n := copy(p, m.buf)
 	m.buf = m.buf[n:]
 	return n, nil
+}
+
+// WriteTo writes the rest of the range to w, a piece at a time.
+func (m *remoteMedia) WriteTo(w io.Writer) (int64, error) {
+	var total int64
+	for {
+		if err := m.next(); err != nil {
+			if errors.Is(err, io.EOF) {
+				err = nil
+			}
+			return total, err
+		}
+		n, err := w.Write(m.buf)
+		total += int64(n)
+		m.buf = m.buf[n:]
+		if err != nil {
+			return total, err
+		}
+	}
+}
+
+// Close gives back the last piece's buffer (the server closes a body stream once the response is written,
+// or abandoned).
+func (m *remoteMedia) Close() error {
+	m.buf = nil
+	m.release()
+	return nil
+}
+
+func (m *remoteMedia) release() {
+	if m.piece != nil {
+		media.PutBuffer(m.piece)
+		m.piece = nil
+	}
 }
 
 // parseByteRange reads a Range header of one byte range ("bytes=0-99", "bytes=100-", "bytes=-50").

@@ -62,7 +62,9 @@ func (u *Uploads) Begin(store Store, in PutInput) uuid.UUID {
 }
 
 // Write hands piece seq (0, 1, 2 ...) of an upload to its store. A piece that was already taken (a retry
-// after a lost answer) is accepted again without effect.
+// after a lost answer) is accepted again without effect, and without reading data. Write keeps no
+// reference to data: once it returns, the store has copied the piece, so a caller that got an answer may
+// reuse its buffer (httpapi's upload does).
 func (u *Uploads) Write(id uuid.UUID, seq int, data []byte) error {
 	up := u.get(id)
 	if up == nil {

@@ -2,6 +2,8 @@ package queries
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"time"
 
@@ -59,7 +61,9 @@ func MediaStat(ctx context.Context, s *Scope, in ops.MediaRef) (media.Object, er
 	return obj, nil
 }
 
-// MediaRead answers ops.OpMediaRead with one range of at most media.ChunkSize bytes.
+// MediaRead answers ops.OpMediaRead with one range of at most media.ChunkSize bytes, read into a buffer of
+// media's pool: the answer owns it, and its receiver may give it back (media.PutBuffer) once it has sent
+// the bytes on.
 func MediaRead(ctx context.Context, s *Scope, in ops.MediaReadInput) (ops.MediaPiece, error) {
 	if in.Length <= 0 || in.Length > media.ChunkSize {
 		return ops.MediaPiece{}, domain.BadRequest("a media read is 1 to %d bytes", media.ChunkSize)
@@ -72,8 +76,16 @@ func MediaRead(ctx context.Context, s *Scope, in ops.MediaReadInput) (ops.MediaP
 		return ops.MediaPiece{}, err
 	}
 	defer rc.Close()
-	data, err := io.ReadAll(rc)
-	return ops.MediaPiece{Data: data}, err
+	buf := media.GetBuffer()
+	n, err := io.ReadFull(rc, buf[:in.Length])
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		err = fmt.Errorf("media %s ended %d bytes early", in.MediaID, in.Length-int64(n))
+	}
+	if err != nil {
+		media.PutBuffer(buf)
+		return ops.MediaPiece{}, err
+	}
+	return ops.MediaPiece{Data: buf[:n]}, nil
 }
 
 // mediaVisible applies the agent visibility rule to a media object: an agent who sees only their own and

@@ -6,6 +6,7 @@ package pgstore
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -33,7 +34,6 @@ func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 
 const (
 	sqlNewBlob     = `INSERT INTO media_blobs (blob_id, chunk_size) VALUES ($1, $2)`
-	sqlPutChunk    = `INSERT INTO media_chunks (blob_id, idx, data) VALUES ($1, $2, $3)`
 	sqlDropBlob    = `DELETE FROM media_blobs WHERE blob_id = $1`
 	sqlSweepBlobs  = `DELETE FROM media_blobs WHERE sha256 IS NULL AND created_at < now() - interval '1 hour'`
 	sqlBlobBySum   = `SELECT blob_id FROM media_blobs WHERE sha256 = $1`
@@ -83,27 +83,97 @@ func (s *Store) Put(ctx context.Context, r io.Reader, in media.PutInput) (media.
 	return obj, nil
 }
 
-// writeChunks copies r into the blob's chunk rows and answers the digest and size.
+// writeChunks copies r into the blob's chunk rows and answers the digest and size. Each row goes in with
+// its own COPY (binary format) streamed from the chunk's buffer: an INSERT's bytea parameter is copied twice
+// into buffers the driver allocates for every statement and drops after it (two bytes allocated per byte
+// stored), where COPY sends the buffer as it is. A COPY per row keeps a connection only while a row is
+// sent, never while the upload waits for the client's next bytes; it runs the table's fence trigger like
+// the INSERT did.
 func (s *Store) writeChunks(ctx context.Context, blobID uuid.UUID, r io.Reader) ([]byte, int64, error) {
 	h := sha256.New()
-	buf := make([]byte, media.ChunkSize)
+	buf := media.GetBuffer()
 	var size int64
 	for idx := 0; ; idx++ {
 		n, err := io.ReadFull(r, buf)
 		if n > 0 {
 			h.Write(buf[:n])
 			size += int64(n)
-			if _, werr := s.pool.Exec(ctx, sqlPutChunk, blobID, idx, buf[:n]); werr != nil {
+			if werr := s.copyChunk(ctx, blobID, idx, buf[:n]); werr != nil {
+				// Not given back: a failed COPY may still be reading it (pgconn's sender goroutine).
 				return nil, 0, fmt.Errorf("writing a media chunk: %w", werr)
 			}
 		}
 		switch {
 		case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+			media.PutBuffer(buf)
 			return h.Sum(nil), size, nil
 		case err != nil:
+			media.PutBuffer(buf)
 			return nil, 0, err
 		}
 	}
+}
+
+// sqlCopyChunk is the COPY that copyChunk feeds one row in PostgreSQL's binary COPY format.
+const sqlCopyChunk = `COPY media_chunks (blob_id, idx, data) FROM STDIN WITH (FORMAT binary)`
+
+// copyChunk stores one chunk row with COPY.
+func (s *Store) copyChunk(ctx context.Context, blobID uuid.UUID, idx int, data []byte) error {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	row := newCopyRow(blobID, idx, data)
+	tag, err := conn.Conn().PgConn().CopyFrom(ctx, row, sqlCopyChunk)
+	if err == nil && tag.RowsAffected() != 1 {
+		err = fmt.Errorf("COPY stored %d rows, not 1", tag.RowsAffected())
+	}
+	return err
+}
+
+// copyRow is one media_chunks row in PostgreSQL's binary COPY format (the file header, the row, the
+// trailer), read without copying data.
+type copyRow struct {
+	head  [copyHeadLen]byte
+	parts [3][]byte
+}
+
+// The binary COPY header (signature, flags, extension length), then a row of 3 fields: blob_id (uuid, 16
+// bytes), idx (int4), data (bytea, its length then its bytes); then the trailer (-1 fields).
+const (
+	copySignature = "PGCOPY\n\xff\r\n\x00"
+	copyHeadLen   = len(copySignature) + 4 + 4 + 2 + 4 + 16 + 4 + 4 + 4
+)
+
+var copyTrailer = []byte{0xff, 0xff}
+
+func newCopyRow(blobID uuid.UUID, idx int, data []byte) *copyRow {
+	c := &copyRow{}
+	b := append(c.head[:0], copySignature...)
+	b = binary.BigEndian.AppendUint32(b, 0) // flags
+	b = binary.BigEndian.AppendUint32(b, 0) // header extension length
+	b = binary.BigEndian.AppendUint16(b, 3) // fields in the row
+	b = binary.BigEndian.AppendUint32(b, 16)
+	b = append(b, blobID[:]...)
+	b = binary.BigEndian.AppendUint32(b, 4)
+	b = binary.BigEndian.AppendUint32(b, uint32(idx))
+	b = binary.BigEndian.AppendUint32(b, uint32(len(data)))
+	c.parts = [3][]byte{b, data, copyTrailer}
+	return c
+}
+
+func (c *copyRow) Read(p []byte) (int, error) {
+	n := 0
+	for i := range c.parts {
+		k := copy(p[n:], c.parts[i])
+		c.parts[i] = c.parts[i][k:]
+		n += k
+		if len(c.parts[i]) > 0 {
+			return n, nil
+		}
+	}
+	return n, io.EOF
 }
 
 // seal records the media row in one transaction: on the existing blob with the same digest (dropping the
@@ -184,7 +254,9 @@ func (s *Store) Get(ctx context.Context, id uuid.UUID, rng media.Range) (io.Read
 	return &chunkReader{ctx: ctx, pool: s.pool, blob: *blob, chunk: chunk, off: rng.Offset, end: end}, nil
 }
 
-// chunkReader reads [off, end) of a blob, one query per chunk row it crosses.
+// chunkReader reads [off, end) of a blob, one query per chunk row it crosses. A row's bytes go from the
+// driver's read buffer straight into the caller's p when it has room for them (a download's piece, see
+// queries.MediaRead), or else into one buffer the reader keeps until Close.
 type chunkReader struct {
 	ctx   context.Context
 	pool  *pgxpool.Pool
@@ -192,7 +264,8 @@ type chunkReader struct {
 	chunk int64
 	off   int64
 	end   int64
-	buf   []byte
+	own   []byte // a pooled buffer for callers that read less than a row at a time
+	buf   []byte // what is left of the last row read into own
 }
 
 func (c *chunkReader) Read(p []byte) (int, error) {
@@ -202,14 +275,23 @@ func (c *chunkReader) Read(p []byte) (int, error) {
 		}
 		idx, within := c.off/c.chunk, c.off%c.chunk
 		n := min(c.chunk-within, c.end-c.off)
-		var data []byte
-		if err := c.pool.QueryRow(c.ctx, sqlReadChunk, c.blob, idx, within+1, n).Scan(&data); err != nil {
-			return 0, fmt.Errorf("reading media chunk %d: %w", idx, err)
+		if int64(len(p)) >= n {
+			if err := c.readRow(idx, within, p[:n]); err != nil {
+				return 0, err
+			}
+			c.off += n
+			return int(n), nil
 		}
-		if int64(len(data)) != n {
-			return 0, fmt.Errorf("media chunk %d is %d bytes short", idx, n-int64(len(data)))
+		if c.own == nil {
+			c.own = media.GetBuffer()
 		}
-		c.buf = data
+		if n > int64(len(c.own)) {
+			c.own = make([]byte, n) // rows of a larger chunk size than today's
+		}
+		if err := c.readRow(idx, within, c.own[:n]); err != nil {
+			return 0, err
+		}
+		c.buf = c.own[:n]
 		c.off += n
 	}
 	n := copy(p, c.buf)
@@ -217,4 +299,38 @@ func (c *chunkReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-func (c *chunkReader) Close() error { c.buf = nil; return nil }
+// readRow reads len(dst) bytes of chunk row idx from within into dst.
+func (c *chunkReader) readRow(idx, within int64, dst []byte) error {
+	into := rowBytes{dst: dst}
+	if err := c.pool.QueryRow(c.ctx, sqlReadChunk, c.blob, idx, within+1, len(dst)).Scan(&into); err != nil {
+		return fmt.Errorf("reading media chunk %d: %w", idx, err)
+	}
+	if into.n != len(dst) {
+		return fmt.Errorf("media chunk %d is %d bytes short", idx, len(dst)-into.n)
+	}
+	return nil
+}
+
+func (c *chunkReader) Close() error {
+	c.buf = nil
+	if c.own != nil {
+		media.PutBuffer(c.own)
+		c.own = nil
+	}
+	return nil
+}
+
+// rowBytes scans a bytea column into dst (pgtype.BytesScanner): the driver hands over its read buffer, which
+// is copied once, instead of a new slice per row.
+type rowBytes struct {
+	dst []byte
+	n   int
+}
+
+func (r *rowBytes) ScanBytes(v []byte) error {
+	if len(v) > len(r.dst) {
+		return fmt.Errorf("a media chunk is %d bytes, %d expected", len(v), len(r.dst))
+	}
+	r.n = copy(r.dst, v)
+	return nil
+}

@@ -25,6 +25,20 @@ import (
 // tenantPool creates a migrated tenant database on the test server and drops it when the test ends.
 func tenantPool(t *testing.T) *pgxpool.Pool {
 	t.Helper()
+	url, name := tenantDatabase(t)
+	dbURL, _ := persistence.WithDatabase(url, name)
+	pool, err := pgxpool.New(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
+
+// tenantDatabase creates a migrated tenant database on the test server, answers the server's URL and the
+// database's name, and drops it when the test ends.
+func tenantDatabase(t *testing.T) (string, string) {
+	t.Helper()
 	url := os.Getenv("AEZEN_TEST_DATABASE_URL")
 	if url == "" {
 		t.Fatal("AEZEN_TEST_DATABASE_URL is not set: run the tests with `make test`")
@@ -43,17 +57,11 @@ func tenantPool(t *testing.T) *pgxpool.Pool {
 	if err := persistence.MigrateDatabase(ctx, url, name, persistence.TenantSchema); err != nil {
 		t.Fatal(err)
 	}
-	dbURL, _ := persistence.WithDatabase(url, name)
-	pool, err := pgxpool.New(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
 	t.Cleanup(func() {
-		pool.Close()
 		_ = admin.DropDatabase(context.Background(), name)
 		admin.Close()
 	})
-	return pool
+	return url, name
 }
 
 func randomBytes(n int) []byte {
@@ -87,18 +95,38 @@ func TestPutGetRangesAndDedupe(t *testing.T) {
 	if n := count(t, pool, `SELECT count(*) FROM media_chunks`); n != 3 {
 		t.Fatalf("%d chunk rows, want 3", n)
 	}
+	// Every range is read three ways that must agree: into a buffer of a whole chunk (each row's bytes go
+	// straight into it), in reads of 1000 bytes (through the reader's own buffer) and with io.ReadAll (both).
 	read := func(rng media.Range) []byte {
 		t.Helper()
-		rc, err := s.Get(ctx, obj.MediaID, rng)
-		if err != nil {
-			t.Fatal(err)
+		var got [3][]byte
+		for i, step := range []int{media.ChunkSize, 1000, 0} {
+			rc, err := s.Get(ctx, obj.MediaID, rng)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if step == 0 {
+				got[i], err = io.ReadAll(rc)
+			} else {
+				buf := make([]byte, step)
+				for err == nil {
+					var n int
+					n, err = rc.Read(buf)
+					got[i] = append(got[i], buf[:n]...)
+				}
+				if errors.Is(err, io.EOF) {
+					err = nil
+				}
+			}
+			_ = rc.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
 		}
-		defer rc.Close()
-		b, err := io.ReadAll(rc)
-		if err != nil {
-			t.Fatal(err)
+		if !bytes.Equal(got[0], got[1]) || !bytes.Equal(got[0], got[2]) {
+			t.Fatalf("range %+v: %d, %d and %d bytes that differ by the size of the reads", rng, len(got[0]), len(got[1]), len(got[2]))
 		}
-		return b
+		return got[0]
 	}
 	if !bytes.Equal(read(media.Range{Length: -1}), data) {
 		t.Fatal("whole file differs")
@@ -110,6 +138,11 @@ func TestPutGetRangesAndDedupe(t *testing.T) {
 	}
 	if got := read(media.Range{Offset: int64(len(data) - 1), Length: 1}); !bytes.Equal(got, data[len(data)-1:]) {
 		t.Fatal("last byte differs")
+	}
+	// From within the first row to the end: a short first read, then whole rows.
+	from = media.ChunkSize / 3
+	if got := read(media.Range{Offset: from, Length: -1}); !bytes.Equal(got, data[from:]) {
+		t.Fatal("range from within a row to the end differs")
 	}
 	if _, err := s.Get(ctx, obj.MediaID, media.Range{Offset: int64(len(data)), Length: 5}); err == nil {
 		t.Fatal("a range past the end was served")
@@ -300,3 +333,54 @@ func TestCompleteAndFailPendingMedia(t *testing.T) {
 		t.Fatal("a READY file was marked FAILED")
 	}
 }
+
+// TestStaleActivationStoresNoChunk: chunk rows go in with COPY, which the activation fence (tenant migration
+// 009) holds to the same rule as the INSERT it replaced. Here the fence moves to a newer activation while
+// an upload of the older one is under way, after its blob row: the next chunk is refused with the fence's
+// error (which makes the engine retry on the tenant's new member) and no chunk row is left.
+func TestStaleActivationStoresNoChunk(t *testing.T) {
+	ctx := context.Background()
+	url, name := tenantDatabase(t)
+	pools := persistence.NewPoolManager(url, 8, 2)
+	open := func(epoch int64) *pgxpool.Pool {
+		p, err := pools.OpenAt(ctx, name, epoch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { pools.Close(p) })
+		c, err := p.Acquire(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Release()
+		if ok, err := persistence.MoveFence(ctx, c.Conn(), epoch); !ok || err != nil {
+			t.Fatalf("activation %d moving the fence: %v %v", epoch, ok, err)
+		}
+		return p
+	}
+	first := pgstore.New(open(1))
+	if _, err := first.Put(ctx, bytes.NewReader(randomBytes(1000)), media.PutInput{MimeType: "image/png"}); err != nil {
+		t.Fatalf("the current activation's upload: %v", err)
+	}
+	var second *pgxpool.Pool
+	moved := readFunc(func(p []byte) (int, error) {
+		if second == nil {
+			second = open(2)
+		}
+		return rand.Read(p)
+	})
+	_, err := first.Put(ctx, io.LimitReader(moved, 3*media.ChunkSize), media.PutInput{MimeType: "image/png"})
+	if !persistence.IsStaleEpoch(err) {
+		t.Fatalf("a stale activation's upload: %v, want the fence's refusal (SQLSTATE AZ001)", err)
+	}
+	if n := count(t, second, `SELECT count(*) FROM media_chunks`); n != 1 {
+		t.Fatalf("%d chunk rows, want the first upload's 1", n)
+	}
+	if _, err := pgstore.New(second).Put(ctx, bytes.NewReader(randomBytes(media.ChunkSize+1)), media.PutInput{MimeType: "image/png"}); err != nil {
+		t.Fatalf("the new activation's upload: %v", err)
+	}
+}
+
+type readFunc func(p []byte) (int, error)
+
+func (f readFunc) Read(p []byte) (int, error) { return f(p) }
