@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -386,6 +387,15 @@ func TestPendingSendSurvivesRestart(t *testing.T) {
 
 	hook.SetDown(false)
 	restarted := testkit.Start(t, cfg)
+	// The node's first wake-up pass ends with the tenant active, without any request.
+	select {
+	case <-restarted.Node.WokeUp():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the node's first wake-up pass did not end")
+	}
+	if local := restarted.Node.LocalTenants(context.Background()); len(local) != 1 || local[0].TenantID != acct.TenantID {
+		t.Fatalf("tenants active after the wake-up pass: %+v, want %s", local, acct.TenantID)
+	}
 	testkit.Eventually(t, 10*time.Second, "delivery after restart", func() bool { return len(hook.Deliveries()) >= 1 })
 	if d := hook.Deliveries()[0]; d.EventID != s.Message.MessageID {
 		t.Fatalf("delivered %s, want %s", d.EventID, s.Message.MessageID)

@@ -70,6 +70,8 @@ type Node struct {
 	leaving  memberWatch
 	// stopping is set when Stop begins: from then on no tenant activates here (Stopping).
 	stopping atomic.Bool
+	// woke is closed when the first wake-up pass after the start has ended (WokeUp).
+	woke chan struct{}
 }
 
 // NodeOptions tune a node beyond the configuration.
@@ -130,7 +132,7 @@ func StartNode(deps *Deps, opts NodeOptions) (*Node, error) {
 		return nil, fmt.Errorf("starting event gateway: %w", err)
 	}
 	n.gateway = gw
-	n.stop = make(chan struct{})
+	n.stop, n.woke = make(chan struct{}), make(chan struct{})
 	go n.wakeLoop(n.stop)
 	go n.leaseLoop(n.stop)
 	go n.moveLoop(n.stop)

@@ -15,8 +15,11 @@ const wakeInterval = 30 * time.Second
 // unsent messages and connected sessions. It is how pending sends survive a restart and how a lost
 // member's tenants come back on the survivors.
 func (n *Node) wakeLoop(stop <-chan struct{}) {
-	for {
+	for first := true; ; first = false {
 		n.WakeTenants()
+		if first {
+			close(n.woke)
+		}
 		select {
 		case <-stop:
 			return
@@ -24,6 +27,10 @@ func (n *Node) wakeLoop(stop <-chan struct{}) {
 		}
 	}
 }
+
+// WokeUp is closed once the node's first wake-up pass has ended: the tenants with pending work at its start
+// are active (or failed to activate) by then. The bench waits for it before timing activations one at a time.
+func (n *Node) WokeUp() <-chan struct{} { return n.woke }
 
 // WakeTenants activates every tenant listed in tenant_wakeups once, and those whose tenant_timers row is due.
 func (n *Node) WakeTenants() {
