@@ -270,7 +270,7 @@ func (c *conversationActor) inbound(ctx actor.Context, msg persistence.NewInboun
 		return
 	}
 	out := &persistence.InboundResult{}
-	c.write(ctx, func(b *pgx.Batch) { persistence.QueueInbound(b, msg, out) }, func(ctx actor.Context, err error) {
+	then := func(ctx actor.Context, err error) {
 		if err != nil {
 			done(ops.InboundResult{}, err)
 			return
@@ -291,7 +291,10 @@ func (c *conversationActor) inbound(ctx actor.Context, msg persistence.NewInboun
 		if c.conv.Assignee == nil && c.autoAssign.Get().Enabled && (c.conv.Status == domain.ChatOpen || c.conv.Status == domain.ChatPending) {
 			ctx.Send(ctx.Parent(), &autoAssignWanted{chatID: c.chatID})
 		}
-	})
+	}
+	// Not c.write: the writer stores the customers' messages of a group commit with one statement.
+	c.inflight++
+	ctx.Send(c.writer, &writeJob{inbound: &msg, inboundOut: out, replyTo: ctx.Self(), then: then})
 }
 
 // status moves outbound messages of the chat forward (a send result or a receipt); lazy when nobody waits

@@ -25,9 +25,14 @@ const lazyWindow = 100 * time.Millisecond
 // that capture results); when the batch has committed or failed, the writer sends writeDone to replyTo,
 // whose actor then runs then on its own goroutine.
 type writeJob struct {
-	queue   func(b *pgx.Batch)
-	replyTo *actor.PID
-	then    func(ctx actor.Context, err error)
+	queue func(b *pgx.Batch)
+	// inbound, set instead of queue, is a customer's message to store (persistence.QueueInbound), with
+	// inboundOut for the answer: the writer stores the inbound messages of a group commit with one
+	// statement (persistence.InboundGroup).
+	inbound    *persistence.NewInbound
+	inboundOut *persistence.InboundResult
+	replyTo    *actor.PID
+	then       func(ctx actor.Context, err error)
 	// lazy jobs have nobody waiting on them (a session's report that a message was sent): they may wait
 	// up to lazyWindow for another job to commit with, instead of paying for a commit of their own.
 	lazy bool
@@ -162,9 +167,25 @@ func commitJobs(store *persistence.TenantStore, jobs []*writeJob, log *slog.Logg
 func runBatch(store *persistence.TenantStore, jobs []*writeJob, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
+	return store.Pool.SendBatch(ctx, batchOf(jobs)).Close()
+}
+
+// batchOf queues the jobs' statements in their order. Customers' messages that follow each other (with no
+// other job between them) share one statement, unless one names another's platform id (InboundGroup.Add).
+func batchOf(jobs []*writeJob) *pgx.Batch {
 	b := &pgx.Batch{}
+	var group persistence.InboundGroup
 	for _, j := range jobs {
-		j.queue(b)
+		if j.inbound == nil {
+			group.Queue(b)
+			j.queue(b)
+			continue
+		}
+		if !group.Add(*j.inbound, j.inboundOut) {
+			group.Queue(b)
+			group.Add(*j.inbound, j.inboundOut)
+		}
 	}
-	return store.Pool.SendBatch(ctx, b).Close()
+	group.Queue(b)
+	return b
 }
