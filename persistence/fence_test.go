@@ -3,6 +3,8 @@ package persistence
 import (
 	"context"
 	"errors"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -133,5 +135,62 @@ func TestFenceIsCheckedOncePerTransaction(t *testing.T) {
 	}
 	if _, err := tx.Exec(ctx, fenceInsert, "by stale epoch 1"); !IsStaleEpoch(err) {
 		t.Fatalf("stale activation's write after its checked savepoint was rolled back: %v, want SQLSTATE AZ001", err)
+	}
+}
+
+// TestFenceCheckIsPlannedOnce: the fence check's SELECT is planned once per connection, not once per
+// transaction (tenant migration 026; before it, the plan cache re-planned it for every transaction that
+// wrote). debug_print_plan reports every plan the planner makes to the client.
+func TestFenceCheckIsPlannedOnce(t *testing.T) {
+	ctx := context.Background()
+	url, name := emptyDatabase(t, "aezen_test_fence_plan_")
+	if err := MigrateDatabase(ctx, url, name, TenantSchema); err != nil {
+		t.Fatal(err)
+	}
+	dbURL, _ := WithDatabase(url, name)
+	cfg, err := pgx.ParseConfig(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.RuntimeParams["aezen.epoch"] = "1"
+	var fence string
+	var plans atomic.Int32
+	cfg.OnNotice = func(_ *pgconn.PgConn, n *pgconn.Notice) {
+		if fence != "" && strings.Contains(n.Detail+n.Message, ":relid "+fence+" ") {
+			plans.Add(1)
+		}
+	}
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close(context.Background()) })
+	if ok, err := MoveFence(ctx, conn, 1); !ok || err != nil {
+		t.Fatalf("moving the fence: %v %v", ok, err)
+	}
+	if err := conn.QueryRow(ctx, `SELECT 'activation_fence'::regclass::oid::text`).Scan(&fence); err != nil {
+		t.Fatal(err)
+	}
+	write := func() {
+		t.Helper()
+		if err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			_, err := tx.Exec(ctx, fenceInsert, "planned?")
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write() // the connection's first check makes its plan
+	if _, err := conn.Exec(ctx, `SET client_min_messages = log; SET debug_print_plan = on`); err != nil {
+		t.Fatal(err)
+	}
+	for range 8 {
+		write()
+	}
+	if _, err := conn.Exec(ctx, `SET debug_print_plan = off`); err != nil {
+		t.Fatal(err)
+	}
+	if n := plans.Load(); n > 0 {
+		t.Fatalf("eight transactions planned the fence check %d times, want 0 (planned by the first)", n)
 	}
 }
