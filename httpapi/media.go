@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -106,6 +108,9 @@ func (s *Server) declaredTooLarge(h *fasthttp.RequestHeader) fasthttp.RequestCon
 // headerTooLarge marks a request whose declared body is over its limit (declaredTooLarge).
 const headerTooLarge = "X-Aezen-Body-Too-Large"
 
+// uploadReaders are the buffered readers uploads are parsed through (uploadMedia).
+var uploadReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 64<<10) }}
+
 // uploadMedia stores the multipart field "file": its type is sniffed from the bytes, then it streams to
 // the tenant's store in pieces (POST /api/media → 201 with the media object).
 func (s *Server) uploadMedia(c *fiber.Ctx) error {
@@ -120,7 +125,15 @@ func (s *Server) uploadMedia(c *fiber.Ctx) error {
 	if body == nil {
 		body = strings.NewReader(string(c.Body()))
 	}
-	mr := multipart.NewReader(body, params["boundary"])
+	// The multipart reader reads through a bufio.Reader of 4 KiB unless it is given a larger one: with
+	// this one the body comes off the connection in reads of up to 64 KiB instead of the server's 8 KiB.
+	br := uploadReaders.Get().(*bufio.Reader)
+	br.Reset(body)
+	defer func() {
+		br.Reset(nil)
+		uploadReaders.Put(br)
+	}()
+	mr := multipart.NewReader(br, params["boundary"])
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {

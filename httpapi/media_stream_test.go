@@ -12,7 +12,10 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
+	"os"
 	"runtime/metrics"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,7 +28,7 @@ import (
 // reads one back with GET /api/media/:id. One op is one file. Beside B/op it reports alloc-B/MiB, the bytes
 // allocated per MiB moved (engine and client together; the client here allocates next to nothing: it
 // sends from one buffer and reads into one), cpu-µs/MiB, the process's CPU per MiB (PostgreSQL apart),
-// and writes/MiB, its write system calls, which, unlike the throughput, do not depend much on what else
+// and writes/MiB and reads/MiB, its system calls, which, unlike the throughput, do not depend much on what else
 // runs on the machine.
 //
 //	go test ./httpapi/ -run '^$' -bench Media -benchtime 10x
@@ -40,7 +43,7 @@ func BenchmarkMedia(b *testing.B) {
 
 	b.Run("upload", func(b *testing.B) {
 		c.upload(b, file, 0) // warm: the tenant active, its pool and the HTTP connection open
-		a0, cpu0, w0 := allocatedBytes(), processCPU(), writeCalls()
+		a0, cpu0, w0, r0 := allocatedBytes(), processCPU(), writeCalls(), readCalls()
 		b.SetBytes(size)
 		b.ReportAllocs()
 		b.ResetTimer()
@@ -48,12 +51,12 @@ func BenchmarkMedia(b *testing.B) {
 			c.upload(b, file, uint64(i)+1)
 		}
 		b.StopTimer()
-		reportPerMiB(b, size, a0, cpu0, w0)
+		reportPerMiB(b, size, a0, cpu0, w0, r0)
 	})
 	b.Run("download", func(b *testing.B) {
 		id, sum := c.upload(b, file, 1<<40)
 		c.download(b, id, sum, size)
-		a0, cpu0, w0 := allocatedBytes(), processCPU(), writeCalls()
+		a0, cpu0, w0, r0 := allocatedBytes(), processCPU(), writeCalls(), readCalls()
 		b.SetBytes(size)
 		b.ReportAllocs()
 		b.ResetTimer()
@@ -61,17 +64,18 @@ func BenchmarkMedia(b *testing.B) {
 			c.download(b, id, sum, size)
 		}
 		b.StopTimer()
-		reportPerMiB(b, size, a0, cpu0, w0)
+		reportPerMiB(b, size, a0, cpu0, w0, r0)
 	})
 }
 
 // reportPerMiB reports, per MiB moved since the counters were read: the bytes allocated, the process's CPU
-// (engine and client; PostgreSQL apart) and its write system calls.
-func reportPerMiB(b *testing.B, size int64, alloc0 uint64, cpu0 time.Duration, writes0 int64) {
+// (engine and client; PostgreSQL apart) and its write and read system calls.
+func reportPerMiB(b *testing.B, size int64, alloc0 uint64, cpu0 time.Duration, writes0, reads0 int64) {
 	mib := float64(b.N) * float64(size) / (1 << 20)
 	b.ReportMetric(float64(allocatedBytes()-alloc0)/mib, "alloc-B/MiB")
 	b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/mib, "cpu-µs/MiB")
 	b.ReportMetric(float64(writeCalls()-writes0)/mib, "writes/MiB")
+	b.ReportMetric(float64(readCalls()-reads0)/mib, "reads/MiB")
 }
 
 // TestMediaTransfersAllocateLittle: a file goes up and down through the real server and store while the
@@ -105,6 +109,22 @@ func TestMediaTransfersAllocateLittle(t *testing.T) {
 	if up > bound || down > bound {
 		t.Fatalf("allocated %.2f bytes per byte uploaded and %.2f per byte downloaded, want at most %.1f", up, down, bound)
 	}
+}
+
+// readCalls is the number of read system calls this process has made (syscr in /proc/self/io; 0 where there
+// is none).
+func readCalls() int64 {
+	b, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "syscr: "); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			return n
+		}
+	}
+	return 0
 }
 
 // allocatedBytes is what the process has allocated on the heap since it started.
