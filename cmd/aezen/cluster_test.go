@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
 	"fmt"
 	"net/http"
 	"os"
@@ -14,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/aezen/engine/internal/testkit"
+	"github.com/aezen/engine/media"
 	"github.com/aezen/engine/persistence"
 )
 
@@ -91,6 +94,7 @@ func TestClusterRequestsAndEventsCrossMembers(t *testing.T) {
 	if c.IndexOf(host) < 0 {
 		t.Fatalf("tenant lives on unknown member %s", host)
 	}
+	crossMemberMedia(t, c, acct.Token, c.IndexOf(host))
 	// The members talk over mutual TLS; a client without the cluster's certificate gets nothing.
 	for i := 0; i < 3; i++ {
 		addr := fmt.Sprintf("127.0.0.1:%d", c.Member(i).NodePort)
@@ -100,6 +104,42 @@ func TestClusterRequestsAndEventsCrossMembers(t *testing.T) {
 		if err := testkit.ProbeActorPort(addr, testkit.ForeignTLS()); err != nil {
 			t.Fatalf("member %d, TLS with a certificate of another CA: %v", i, err)
 		}
+	}
+}
+
+// crossMemberMedia sends a file of two pieces up through a member that does not host the tenant and reads
+// it back, whole and as a range from within the first piece, through another: the pieces cross members as
+// media.uploadWrite and media.read operations (JSON between members, buffers of media's pool within one).
+func crossMemberMedia(t *testing.T, c *testkit.Cluster, token string, host int) {
+	t.Helper()
+	var others []*testkit.Member
+	for i := 0; i < 3; i++ {
+		if i != host {
+			others = append(others, c.Member(i))
+		}
+	}
+	data := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89")
+	data = append(data, make([]byte, media.ChunkSize+70_000)...)
+	_, _ = rand.Read(data[40:])
+	r := others[0].Upload(token, "cross.png", "image/png", data)
+	if r.Status != http.StatusCreated {
+		t.Fatalf("upload through member %d: %d %s", others[0].Index, r.Status, r.Body)
+	}
+	var obj struct {
+		MediaID string `json:"mediaId"`
+		Size    int    `json:"size"`
+	}
+	r.JSON(t, &obj)
+	if obj.Size != len(data) {
+		t.Fatalf("stored %d bytes of %d", obj.Size, len(data))
+	}
+	if got := others[1].Must(http.StatusOK, "GET", "/api/media/"+obj.MediaID, token, nil, nil); !bytes.Equal(got.Body, data) {
+		t.Fatalf("downloaded through member %d: %d bytes that differ from the %d uploaded", others[1].Index, len(got.Body), len(data))
+	}
+	from := 1000
+	got := others[1].Must(http.StatusPartialContent, "GET", "/api/media/"+obj.MediaID, token, nil, nil, fmt.Sprintf("Range: bytes=%d-", from))
+	if !bytes.Equal(got.Body, data[from:]) {
+		t.Fatalf("range from %d through member %d: %d bytes that differ", from, others[1].Index, len(got.Body))
 	}
 }
 
