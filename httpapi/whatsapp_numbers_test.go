@@ -70,11 +70,13 @@ func TestWhatsAppSeveralNumbersPerTenant(t *testing.T) {
 	if *stB.JID != jidB || stA.Status != "CONNECTED" || *stA.JID != jidA {
 		t.Fatalf("two numbers: A %+v, B %+v", stA, stB)
 	}
-	var devices int
-	if err := e.TenantDB(acct.TenantID).QueryRow(t.Context(), `SELECT count(DISTINCT metadata->'whatsapp'->>'deviceJid') FROM channels
-		WHERE channel_id IN ($1, $2)`, a, b).Scan(&devices); err != nil || devices != 2 {
-		t.Fatalf("%d distinct linked devices (%v), want one per number", devices, err)
-	}
+	// The session state is saved after the status changes (in order, off the session's mailbox): poll.
+	testkit.Eventually(t, 5*time.Second, "one linked device per number in the channels' metadata", func() bool {
+		var devices int
+		err := e.TenantDB(acct.TenantID).QueryRow(t.Context(), `SELECT count(DISTINCT metadata->'whatsapp'->>'deviceJid') FROM channels
+			WHERE channel_id IN ($1, $2)`, a, b).Scan(&devices)
+		return err == nil && devices == 2
+	})
 	var leases int
 	if err := e.TenantDB(acct.TenantID).QueryRow(t.Context(), `SELECT count(*) FROM session_leases WHERE channel_id IN ($1, $2) AND expires_at > now()`, a, b).Scan(&leases); err != nil || leases != 2 {
 		t.Fatalf("%d live leases (%v), want one per number", leases, err)
