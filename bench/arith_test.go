@@ -2,6 +2,7 @@ package bench
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -98,5 +99,33 @@ func TestPhaseErrorsFail(t *testing.T) {
 		if !seen {
 			t.Fatalf("no %q target in %+v", name, r.Targets)
 		}
+	}
+}
+
+// TestSlowBursts: slow requests scheduled within 100 ms of each other are one burst; fast ones are not kept;
+// a collection that ended within a burst (or 100 ms after it) is counted in it.
+func TestSlowBursts(t *testing.T) {
+	from := time.Date(2026, 12, 3, 19, 0, 0, 0, time.UTC)
+	at := func(ms int) time.Time { return from.Add(time.Duration(ms) * time.Millisecond) }
+	var l slowLog
+	l.add(at(520), 30*time.Millisecond)
+	l.add(at(0), 25*time.Millisecond)
+	l.add(at(50), 80*time.Millisecond)
+	l.add(at(60), 5*time.Millisecond) // under the target: not kept
+	l.add(at(150), 21*time.Millisecond)
+	l.add(at(500), 40*time.Millisecond)
+	got := l.bursts(from, []time.Time{at(230), at(700)}, 3)
+	want := []Burst{{StartMs: 0, LengthMs: 150, Requests: 3, WorstMs: 80, GCEnded: 1}, {StartMs: 500, LengthMs: 20, Requests: 2, WorstMs: 40, GCEnded: 0}}
+	if !slices.Equal(got, want) {
+		t.Fatalf("bursts: %+v, want %+v", got, want)
+	}
+	if line := burstsLine(len(l.list), got); line != "5 requests over 20 ms; largest bursts: at 0.0 s for 150 ms, 3 requests, worst 80 ms, 1 GC; at 0.5 s for 20 ms, 2 requests, worst 40 ms, 0 GC" {
+		t.Fatalf("line: %q", line)
+	}
+	if got := l.bursts(from, nil, 1); len(got) != 1 || got[0].Requests != 3 {
+		t.Fatalf("limit 1: %+v", got)
+	}
+	if line := burstsLine(0, nil); line != "no request over 20 ms" {
+		t.Fatalf("no slow request: %q", line)
 	}
 }

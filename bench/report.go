@@ -261,6 +261,9 @@ func (r *Results) Print(w io.Writer) {
 		}
 		row("send", what, fmt.Sprintf("%s, %d errors, %d webhooks", rate(s.PerSecond), s.Errors, s.Delivered))
 		row("send", "  latency", lat(s.Latency))
+		if s.Mode == "open" {
+			row("send", "  slow requests", burstsLine(s.SlowRequests, s.SlowBursts))
+		}
 		row("send", "  tenant connections: opened / waited for budget / reclaimed",
 			fmt.Sprintf("%d / %d / %d", s.Pool.Dials, s.Pool.Waits, s.Pool.Reclaimed))
 		for kind, n := range s.ErrorKinds {

@@ -35,6 +35,10 @@ type SendResult struct {
 	// budget and the idle connections reclaimed for them: each dial is a new PostgreSQL backend that a
 	// request waits for.
 	Pool persistence.PoolCounters `json:"pool"`
+	// SlowRequests counts the open loop's requests over the 20 ms target, and SlowBursts are the largest
+	// runs of them (bursts.go): when the tail came, and whether a garbage collection ended in it.
+	SlowRequests int     `json:"slowRequests"`
+	SlowBursts   []Burst `json:"slowBursts,omitempty"`
 }
 
 type sendTarget struct {
@@ -125,6 +129,7 @@ const openLoopWorkers = 2048
 func (s *sender) openLoop(cpu *cpuMeter, rate float64, warm, window time.Duration) SendResult {
 	res := SendResult{Mode: "open", Offered: rate, WindowSeconds: window.Seconds()}
 	var lat Samples
+	var slow slowLog
 	var reqs, errs atomic.Int64
 	var wg sync.WaitGroup
 	interval := time.Duration(float64(time.Second) / rate)
@@ -142,7 +147,9 @@ func (s *sender) openLoop(cpu *cpuMeter, rate float64, warm, window time.Duratio
 				if at.Before(from) {
 					continue
 				}
-				sh.Add(time.Since(at))
+				took := time.Since(at)
+				sh.Add(took)
+				slow.add(at, took)
 				reqs.Add(1)
 				if !ok {
 					errs.Add(1)
@@ -166,6 +173,7 @@ func (s *sender) openLoop(cpu *cpuMeter, rate float64, warm, window time.Duratio
 	res.PerSecond = perSecond(res.Requests-res.Errors, window)
 	res.Latency = lat.Summary()
 	res.CPU, res.Pool = <-cpuUse, <-poolUse
+	res.SlowRequests, res.SlowBursts = len(slow.list), slow.bursts(from, gcEnds(), 3)
 	res.ErrorKinds = s.takeErrors()
 	return res
 }
