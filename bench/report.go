@@ -59,6 +59,11 @@ func (r *Results) evaluate() {
 			r.Notes = append(r.Notes, fmt.Sprintf("the engine's own inbound statement, batched: %.0f µs of postgres CPU per row, %.1f× the floor's",
 				microsPerOp(c.BatchedCPU.Postgres, c.Batched), microsPerOp(c.BatchedCPU.Postgres, c.Batched)/floor))
 		}
+		if c.FloorMultiCPU != nil && c.FloorMultiCPU.Postgres > 0 && c.FloorMulti > 0 {
+			multi := microsPerOp(c.FloorMultiCPU.Postgres, c.FloorMulti)
+			r.Notes = append(r.Notes, fmt.Sprintf("the floor as one multi-row INSERT per transaction: %.0f µs of postgres CPU per row; a stored inbound message is %.1f× that",
+				multi, stored/multi))
+		}
 	}
 	if c, h := r.Ceiling, r.IngestHTTP; c != nil && h != nil && c.Batched > 0 {
 		share := h.PerSecond / c.Batched
@@ -221,6 +226,9 @@ func (r *Results) Print(w io.Writer) {
 		row("floor", "  transaction latency", lat(c.FloorLatency))
 		row("floor", "", c.FloorCPU.String())
 		row("floor", "", c.FloorCPU.perOp(c.Floor, "row"))
+		row("floor", fmt.Sprintf("the same rows, one multi-row INSERT per tx, %d conns", c.Connections), rate(c.FloorMulti)+" rows")
+		row("floor", "", c.FloorMultiCPU.String())
+		row("floor", "", c.FloorMultiCPU.perOp(c.FloorMulti, "row"))
 	}
 	for _, in := range []*IngestResult{r.Ingest, r.IngestHTTP} {
 		if in == nil {
