@@ -74,6 +74,10 @@ func TestRateArithmetic(t *testing.T) {
 	if got := c.String(); !strings.HasSuffix(got, "noisy); 1 checkpoint(s) ended, syncing files for 6877 ms") {
 		t.Fatalf("String with a checkpoint: %q", got)
 	}
+	c.Checkpointing = 0.64
+	if got := c.String(); !strings.HasSuffix(got, "for 6877 ms; a checkpoint ran during 64% of the window") {
+		t.Fatalf("String with a checkpoint running: %q", got)
+	}
 	if pct(0.634) != "63%" || thousands(1234567) != "1,234,567" || thousands(999) != "999" || rate(2500) != "2,500/s" {
 		t.Fatal("formatting")
 	}

@@ -85,9 +85,9 @@ func (r *Results) evaluate() {
 	if s := r.SendOpen; s != nil {
 		add(fmt.Sprintf("send p99 at %.0f req/s offered (half the saturation)", s.Offered), msf(s.Latency.P99), "< 20 ms, no errors",
 			s.Latency.P99 < 20 && s.Errors == 0 && s.Requests > 0)
-		if s.CPU != nil && s.CPU.Checkpoints > 0 {
-			r.Notes = append(r.Notes, fmt.Sprintf("the send window at half the saturation saw %d PostgreSQL checkpoint(s) end, syncing files for %.0f ms",
-				s.CPU.Checkpoints, s.CPU.CheckpointSyncMs))
+		if s.CPU != nil && (s.CPU.Checkpoints > 0 || s.CPU.Checkpointing > 0) {
+			r.Notes = append(r.Notes, fmt.Sprintf("the send window at half the saturation: a PostgreSQL checkpoint ran during %.0f%% of it; %d ended in it, syncing files for %.0f ms",
+				100*s.CPU.Checkpointing, s.CPU.Checkpoints, s.CPU.CheckpointSyncMs))
 		}
 	}
 	if len(r.SendSteps) > 0 {
@@ -125,6 +125,10 @@ func (r *Results) evaluate() {
 	if f := r.Fanout; f != nil {
 		add(fmt.Sprintf("fan-out arrival → frame p99, %d clients, every client of the tenant", f.Clients), msf(f.ToFrame.P99), "< 10 ms, every frame",
 			f.ToFrame.P99 < 10 && f.ToFrame.Count > 0 && f.Frames >= f.FramesExpected)
+		if f.CPU != nil && f.CPU.Checkpointing > 0 {
+			r.Notes = append(r.Notes, fmt.Sprintf("the fan-out window: a PostgreSQL checkpoint ran during %.0f%% of it (arrival → commit acknowledged p99 %.1f ms)",
+				100*f.CPU.Checkpointing, f.ToAck.P99))
+		}
 	}
 }
 
