@@ -89,7 +89,6 @@ func (l *slowLog) bursts(from time.Time, gcEnds []time.Time, limit int) []Burst 
 // gcEnds is when the bench process's recent garbage collections ended.
 func gcEnds() []time.Time {
 	var s debug.GCStats
-	s.PauseQuantiles = nil
 	debug.ReadGCStats(&s)
 	return s.PauseEnd
 }
