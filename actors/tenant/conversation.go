@@ -311,13 +311,11 @@ func (c *conversationActor) status(ctx actor.Context, change persistence.StatusC
 			done(ops.StatusResult{}, err)
 			return
 		}
-		listened := c.node.Listened(c.tenantID)
-		for _, m := range moved {
-			if !listened {
-				break
+		if c.node.Listened(c.tenantID) {
+			for _, m := range moved {
+				c.publish(ops.EventMessageStatus, ops.MessageStatusEvent{MessageID: m.MessageID, ChatID: m.ChatID,
+					PlatformMessageID: m.PlatformMessageID, Status: m.Status, Error: m.Error})
 			}
-			c.publish(ops.EventMessageStatus, ops.MessageStatusEvent{MessageID: m.MessageID, ChatID: m.ChatID,
-				PlatformMessageID: m.PlatformMessageID, Status: m.Status, Error: m.Error})
 		}
 		done(ops.StatusResult{Updated: len(moved)}, nil)
 	})
