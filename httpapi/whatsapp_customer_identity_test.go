@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
@@ -91,9 +92,19 @@ func TestWhatsAppCustomerIdentity(t *testing.T) {
 		t.Fatalf("a push name replaced the team's name: %q", n)
 	}
 
-	// More messages do not look at the picture again (once a day at most).
+	// More messages do not look at the picture again (once a day at most). Their events show the conversation
+	// with the picture, fetched after the conversation's actor had read the chat for the first message.
+	ws := e.DialWS(acct.Token)
 	if !deliver(t, fake, channelID, waText("WA-2", ada, "Ada L.", "again")) || !deliver(t, fake, channelID, waText("WA-3", ada, "Ada L.", "and again")) {
 		t.Fatal("not acknowledged")
+	}
+	for _, f := range ws.WaitFrames("conversation_updated", 2, 5*time.Second) {
+		var conv struct {
+			ContactAvatarURL *string `json:"contactAvatarUrl"`
+		}
+		if err := json.Unmarshal(f.Data, &conv); err != nil || conv.ContactAvatarURL == nil {
+			t.Fatalf("conversation_updated without the customer's picture: %s", f.Data)
+		}
 	}
 	if n := fake.PictureFetches(ada); n != 1 {
 		t.Fatalf("Ada's picture looked at %d times, want once", n)

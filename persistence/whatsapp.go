@@ -23,8 +23,9 @@ const (
 		WHERE channel_id = $1 AND platform_customer_id = $2
 		  AND (avatar_checked_at IS NULL OR avatar_checked_at < now() - make_interval(secs => $3::float8))
 		RETURNING coalesce(avatar_picture_id, '')`
-	sqlSetAvatar = `UPDATE customers SET avatar_picture_id = nullif($3, ''), avatar_media_id = $4
-		WHERE channel_id = $1 AND platform_customer_id = $2`
+	sqlSetAvatar = `WITH cu AS (UPDATE customers SET avatar_picture_id = nullif($3, ''), avatar_media_id = $4
+			WHERE channel_id = $1 AND platform_customer_id = $2 RETURNING customer_id)
+		SELECT c.chat_id FROM chats c JOIN cu ON cu.customer_id = c.customer_id`
 )
 
 // ChatsOfOutbound groups the platform ids of a channel's outbound messages by chat; unknown ids are left out.
@@ -53,11 +54,14 @@ func (s *TenantStore) ClaimAvatarCheck(ctx context.Context, channelID uuid.UUID,
 	return knownID, err == nil, err
 }
 
-// SetAvatar records the customer's profile picture: WhatsApp's id of it and the media object holding it
-// (both empty when the person has none).
-func (s *TenantStore) SetAvatar(ctx context.Context, channelID uuid.UUID, platformCustomerID, pictureID string, mediaID *uuid.UUID) error {
-	_, err := s.Pool.Exec(ctx, sqlSetAvatar, channelID, platformCustomerID, pictureID, mediaID)
-	return err
+// SetAvatar records a customer's profile picture (pictureID "" and mediaID nil: none) and returns the
+// customer's chats, whose conversation actors hold the picture they read when they started.
+func (s *TenantStore) SetAvatar(ctx context.Context, channelID uuid.UUID, platformCustomerID, pictureID string, mediaID *uuid.UUID) ([]uuid.UUID, error) {
+	rows, err := s.Pool.Query(ctx, sqlSetAvatar, channelID, platformCustomerID, pictureID, mediaID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
 }
 
 // SetCustomerName records the name a platform reports for a customer (a WhatsApp push name), unless the

@@ -148,7 +148,7 @@ func (s *whatsappSession) handle(ctx actor.Context, msg any) {
 	case *waHistoryDone:
 		s.historyStored(msg)
 	case *waAvatarDue:
-		s.avatarDue(msg)
+		s.avatarDue(ctx, msg)
 	case *waSubscribe:
 		s.subscribe(msg)
 	default:
